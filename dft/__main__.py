@@ -1,0 +1,5 @@
+import sys
+
+from dft.cli import main
+
+sys.exit(main())

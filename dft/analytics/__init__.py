@@ -1,0 +1,1 @@
+"""Aggregate queries returning plain frozen dataclasses; charts are built from those."""

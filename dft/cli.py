@@ -1,0 +1,448 @@
+"""The ``dft`` command line. Each command runs in one transaction.
+
+Heavy modules (SQLAlchemy, Qt, matplotlib) are imported inside the commands
+so ``dft --version`` and ``dft --help`` answer at once.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import sys
+from collections.abc import Callable, Sequence
+from datetime import date
+from typing import TYPE_CHECKING, Any, NoReturn
+
+from dft import APP_NAME, __version__
+
+if TYPE_CHECKING:
+    from sqlalchemy.orm import Session
+
+    from dft.store.database import Database
+
+EXIT_OK = 0
+EXIT_FAILURE = 1
+EXIT_USAGE = 2
+
+
+class UsageError(Exception):
+    """A flag value the user must correct; printed as one line, exit code 2."""
+
+
+class _Parser(argparse.ArgumentParser):
+    def error(self, message: str) -> NoReturn:
+        self.exit(EXIT_USAGE, f"{self.prog}: error: {message} (see '{self.prog} --help')\n")
+
+
+def _add_db_option(parser: argparse.ArgumentParser, *, top_level: bool) -> None:
+    parser.add_argument(
+        "--db",
+        metavar="PATH_OR_URL",
+        # On sub-commands SUPPRESS keeps "dft --db X list" from being reset to None.
+        default=None if top_level else argparse.SUPPRESS,
+        help="database file or SQLAlchemy URL (default: $DFT_DATABASE, else the file in "
+        "your user-data folder)",
+    )
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = _Parser(
+        prog="dft",
+        description=f"{APP_NAME}: log contracts that fell through, confirm their causes "
+        "with follow-up calls, and report on them. With no command, opens the app.",
+    )
+    parser.add_argument("--version", action="version", version=f"dft {__version__}")
+    _add_db_option(parser, top_level=True)
+    commands = parser.add_subparsers(dest="command", metavar="COMMAND", parser_class=_Parser)
+
+    demo = commands.add_parser("demo", help="fill the database with realistic sample deals")
+    _add_db_option(demo, top_level=False)
+    demo.add_argument("--deals", type=int, default=300, metavar="N", help="how many (300)")
+    demo.add_argument("--seed", type=int, default=1, metavar="S", help="same seed, same data")
+    demo.set_defaults(handler=cmd_demo)
+
+    causes = commands.add_parser("causes", help="list the categories and their causes")
+    _add_db_option(causes, top_level=False)
+    causes.add_argument("--json", action="store_true", help="print JSON")
+    causes.set_defaults(handler=cmd_causes)
+
+    add = commands.add_parser("add", help="log one lost deal")
+    _add_db_option(add, top_level=False)
+    add.add_argument("--client", required=True, metavar="NAME")
+    add.add_argument("--value", required=True, metavar="AMOUNT", help="12500, 12500.00, $12,500")
+    add.add_argument("--fell-through", required=True, metavar="YYYY-MM-DD")
+    add.add_argument("--cause", required=True, metavar='"Category/Cause"')
+    add.add_argument("--signed", metavar="YYYY-MM-DD")
+    add.add_argument("--contract", metavar="NO", help="contract number")
+    add.add_argument("--salesperson", metavar="NAME")
+    add.add_argument("--lead-source", metavar="NAME")
+    add.add_argument("--community", metavar="NAME")
+    add.add_argument("--lot", metavar="TEXT")
+    add.add_argument("--role", metavar="TEXT", help="who or what was responsible")
+    add.add_argument("--status", choices=("suspected", "confirmed"), default="suspected")
+    add.add_argument("--notes", metavar="TEXT", default="")
+    add.add_argument(
+        "--create-names",
+        action="store_true",
+        help="create a salesperson, lead source or community even when it is close to an "
+        "existing name",
+    )
+    add.set_defaults(handler=cmd_add)
+
+    list_ = commands.add_parser("list", help="list deals")
+    _add_db_option(list_, top_level=False)
+    list_.add_argument("--month", metavar="YYYY-MM", help="deals that fell through that month")
+    list_.add_argument("--category", metavar="NAME")
+    list_.add_argument("--json", action="store_true", help="print JSON")
+    list_.set_defaults(handler=cmd_list)
+
+    summary = commands.add_parser("summary", help="a month's deals by category and cause")
+    _add_db_option(summary, top_level=False)
+    summary.add_argument("--month", required=True, metavar="YYYY-MM")
+    summary.add_argument("--json", action="store_true", help="print JSON")
+    summary.set_defaults(handler=cmd_summary)
+    return parser
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    handler: Callable[[argparse.Namespace], int] | None = getattr(args, "handler", None)
+    if handler is None:
+        return run_app(args)
+
+    from dft.core.errors import DftError, ValidationError
+
+    try:
+        return handler(args)
+    except (UsageError, ValidationError) as exc:
+        hint = ""
+        if isinstance(exc, ValidationError) and "did you mean" in exc.message:
+            hint = " (--create-names adds it anyway)"
+        print(f"dft {args.command}: error: {exc}{hint}", file=sys.stderr)
+        return EXIT_USAGE
+    except DftError as exc:
+        print(f"dft {args.command}: {exc}", file=sys.stderr)
+        return EXIT_FAILURE
+    except KeyboardInterrupt:
+        print(f"dft {args.command}: interrupted; nothing was saved.", file=sys.stderr)
+        return 130
+    except Exception as exc:  # the user gets one line, not a traceback
+        if os.environ.get("DFT_DEBUG"):
+            raise
+        print(
+            f"dft {args.command}: unexpected error: {exc.__class__.__name__}: {exc} "
+            "(set DFT_DEBUG=1 for details)",
+            file=sys.stderr,
+        )
+        return EXIT_FAILURE
+
+
+def run_app(args: argparse.Namespace) -> int:
+    try:
+        from dft.ui.app import run  # type: ignore[import-not-found,unused-ignore]
+    except ModuleNotFoundError as exc:
+        if exc.name and exc.name.startswith("dft.ui"):
+            print(
+                "dft: the desktop window is not part of this version yet; "
+                "the commands work (see 'dft --help').",
+                file=sys.stderr,
+            )
+            return EXIT_FAILURE
+        raise
+    return int(run(args.db))
+
+
+# -- Helpers ---------------------------------------------------------------------
+
+
+def _open(args: argparse.Namespace) -> Database:
+    from dft.store.database import open_database
+    from dft.store.location import resolve_database_url
+
+    return open_database(resolve_database_url(getattr(args, "db", None)))
+
+
+def _run_in_transaction(args: argparse.Namespace, work: Callable[[Session], int]) -> int:
+    database = _open(args)
+    try:
+        with database.sessions.begin() as session:
+            return work(session)
+    finally:
+        database.close()
+
+
+def _json_default(value: Any) -> Any:
+    if isinstance(value, date):
+        return value.isoformat()
+    raise TypeError(f"cannot serialize {type(value).__name__}")
+
+
+def _print_json(payload: Any) -> None:
+    print(json.dumps(payload, indent=2, ensure_ascii=False, default=_json_default))
+
+
+def _table(headers: Sequence[str], rows: Sequence[Sequence[str]], right: set[int]) -> str:
+    widths = [len(h) for h in headers]
+    for row in rows:
+        widths = [max(w, len(cell)) for w, cell in zip(widths, row, strict=True)]
+
+    def line(cells: Sequence[str]) -> str:
+        return "  ".join(
+            cell.rjust(w) if i in right else cell.ljust(w)
+            for i, (cell, w) in enumerate(zip(cells, widths, strict=True))
+        ).rstrip()
+
+    return "\n".join([line(headers), line(["-" * w for w in widths]), *map(line, rows)])
+
+
+# -- Commands --------------------------------------------------------------------
+
+
+def cmd_demo(args: argparse.Namespace) -> int:
+    from dft.core.demo import generate_demo_data
+
+    if args.deals < 1:
+        raise UsageError("--deals must be at least 1")
+    database = _open(args)
+    try:
+        with database.sessions.begin() as session:
+            result = generate_demo_data(session, deals=args.deals, seed=args.seed)
+        print(
+            f"Added {result.deals} sample deals with {result.follow_ups} follow-up calls "
+            f"to {database.location}"
+        )
+    finally:
+        database.close()
+    return EXIT_OK
+
+
+def cmd_causes(args: argparse.Namespace) -> int:
+    from dft.core.taxonomy import list_taxonomy
+
+    def work(session: Session) -> int:
+        taxonomy = list_taxonomy(session)
+        if args.json:
+            _print_json(
+                [
+                    {
+                        "category": category.name,
+                        "controllable": category.controllable,
+                        "retired": category.retired,
+                        "causes": [
+                            {"name": cause.name, "retired": cause.retired}
+                            for cause in category.causes
+                        ],
+                    }
+                    for category in taxonomy
+                ]
+            )
+            return EXIT_OK
+        for category in taxonomy:
+            flags = ["controllable" if category.controllable else "not controllable"]
+            if category.retired:
+                flags.append("retired")
+            print(f"{category.name} ({', '.join(flags)})")
+            for cause in category.causes:
+                print(f"  - {cause.name}{'  [retired]' if cause.retired else ''}")
+        return EXIT_OK
+
+    return _run_in_transaction(args, work)
+
+
+def cmd_add(args: argparse.Namespace) -> int:
+    from dft.core.dates import parse_iso_date
+    from dft.core.deals import DealInput, log_deal
+    from dft.core.lists import find_entry
+    from dft.core.models import Community, LeadSource, Salesperson
+    from dft.core.money import parse_money
+    from dft.core.taxonomy import find_cause
+
+    value_cents = parse_money(args.value, field="--value")
+    fell_through = parse_iso_date(args.fell_through, "--fell-through")
+    signed = parse_iso_date(args.signed, "--signed") if args.signed else None
+
+    def work(session: Session) -> int:
+        cause = find_cause(session, args.cause, field="--cause")
+        new_names = [
+            f"{label} {name!r}"
+            for label, model, name in (
+                ("salesperson", Salesperson, args.salesperson),
+                ("lead source", LeadSource, args.lead_source),
+                ("community", Community, args.community),
+            )
+            if name and name.strip() and find_entry(session, model, name) is None
+        ]
+        deal_id = log_deal(
+            session,
+            DealInput(
+                client_name=args.client,
+                contract_value_cents=value_cents,
+                fell_through_on=fell_through,
+                signed_on=signed,
+                contract_number=args.contract,
+                salesperson=args.salesperson,
+                lead_source=args.lead_source,
+                community=args.community,
+                lot=args.lot,
+                responsible_role=args.role,
+                cause_id=cause.id,
+                cause_status=args.status,
+                notes=args.notes,
+            ),
+            create_names=args.create_names,
+        )
+        for created in new_names:
+            print(f"dft add: created new {created}", file=sys.stderr)
+        print(deal_id)
+        return EXIT_OK
+
+    return _run_in_transaction(args, work)
+
+
+def cmd_list(args: argparse.Namespace) -> int:
+    from datetime import timedelta
+
+    from dft.core.dates import next_month, parse_month
+    from dft.core.money import format_cents
+    from dft.core.queries import DealFilter, fetch_deal_rows
+    from dft.core.taxonomy import find_category
+
+    month = parse_month(args.month, "--month") if args.month else None
+
+    def work(session: Session) -> int:
+        category_ids: tuple[int, ...] = ()
+        if args.category:
+            category_ids = (find_category(session, args.category, "--category").id,)
+        deal_filter = DealFilter(
+            fell_from=month,
+            fell_to=next_month(month) - timedelta(days=1) if month else None,
+            category_ids=category_ids,
+        )
+        rows = fetch_deal_rows(session, deal_filter, sort_key="fell_through_on", descending=False)
+        if args.json:
+            _print_json(
+                [
+                    {
+                        "id": r.id,
+                        "client": r.client_name,
+                        "contract_number": r.contract_number,
+                        "contract_value_cents": r.contract_value_cents,
+                        "signed_on": r.signed_on,
+                        "fell_through_on": r.fell_through_on,
+                        "category": r.category,
+                        "cause": r.cause,
+                        "cause_status": r.cause_status,
+                        "salesperson": r.salesperson,
+                        "lead_source": r.lead_source,
+                        "community": r.community,
+                        "next_follow_up_on": r.next_follow_up_on,
+                    }
+                    for r in rows
+                ]
+            )
+            return EXIT_OK
+        if not rows:
+            print("No deals match.")
+            return EXIT_OK
+        print(
+            _table(
+                ("ID", "Fell through", "Client", "Contract", "Value", "Category", "Cause", "Status"),
+                [
+                    (
+                        str(r.id),
+                        r.fell_through_on.isoformat(),
+                        r.client_name,
+                        r.contract_number or "",
+                        format_cents(r.contract_value_cents),
+                        r.category or "",
+                        r.cause or "",
+                        r.cause_status,
+                    )
+                    for r in rows
+                ],
+                right={0, 4},
+            )
+        )
+        print(f"\n{len(rows)} deal(s)")
+        return EXIT_OK
+
+    return _run_in_transaction(args, work)
+
+
+def cmd_summary(args: argparse.Namespace) -> int:
+    from dft.analytics.summary import month_summary
+    from dft.core.dates import parse_month
+    from dft.core.money import format_cents
+
+    month = parse_month(args.month, "--month")
+
+    def work(session: Session) -> int:
+        summary = month_summary(session, month)
+        if args.json:
+            _print_json(
+                {
+                    "month": summary.month,
+                    "deals": summary.deals,
+                    "lost_value_cents": summary.lost_value_cents,
+                    "categories": [
+                        {
+                            "name": c.name,
+                            "controllable": c.controllable,
+                            "deals": c.deals,
+                            "share": round(c.share, 4),
+                            "lost_value_cents": c.lost_value_cents,
+                        }
+                        for c in summary.categories
+                    ],
+                    "causes": [
+                        {
+                            "category": c.category,
+                            "name": c.name,
+                            "deals": c.deals,
+                            "share": round(c.share, 4),
+                            "lost_value_cents": c.lost_value_cents,
+                        }
+                        for c in summary.causes
+                    ],
+                }
+            )
+            return EXIT_OK
+        print(
+            f"{summary.month}: {summary.deals} deal(s) fell through, "
+            f"{format_cents(summary.lost_value_cents)} contract value lost"
+        )
+        if not summary.deals:
+            return EXIT_OK
+        print()
+        print(
+            _table(
+                ("Category", "Deals", "Share", "Lost value"),
+                [
+                    (c.name, str(c.deals), f"{c.share * 100:.1f}%", format_cents(c.lost_value_cents))
+                    for c in summary.categories
+                ],
+                right={1, 2, 3},
+            )
+        )
+        print()
+        print(
+            _table(
+                ("Cause", "Category", "Deals", "Share", "Lost value"),
+                [
+                    (
+                        c.name,
+                        c.category,
+                        str(c.deals),
+                        f"{c.share * 100:.1f}%",
+                        format_cents(c.lost_value_cents),
+                    )
+                    for c in summary.causes
+                ],
+                right={2, 3, 4},
+            )
+        )
+        return EXIT_OK
+
+    return _run_in_transaction(args, work)

@@ -1,0 +1,1 @@
+"""The domain: models, default taxonomy and services. No Qt, no knowledge of where data lives."""

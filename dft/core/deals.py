@@ -1,0 +1,387 @@
+"""Logging, editing and trashing deals.
+
+Services take a session the caller opened (one transaction per user action)
+and return plain values, never live ORM objects for a view to hold.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field, fields, replace
+from datetime import date, datetime, timedelta
+
+from sqlalchemy import func, select
+from sqlalchemy.orm import Session
+from sqlalchemy.orm.exc import StaleDataError
+
+from dft.core import settings
+from dft.core.clock import utc_now
+from dft.core.errors import ConflictError, NotFoundError, ValidationError
+from dft.core.lists import resolve_entry
+from dft.core.models import (
+    CancelledBy,
+    Cause,
+    CauseStatus,
+    Community,
+    Deal,
+    DepositOutcome,
+    FollowUp,
+    LeadSource,
+    Salesperson,
+)
+from dft.core.money import MAX_CENTS
+
+# Earliest plausible date; catches a two-digit year typed as 0024.
+EARLIEST_DATE = date(1950, 1, 1)
+
+
+@dataclass(frozen=True)
+class DealInput:
+    """Everything a user types for one deal. Lists are given by name, the cause by id."""
+
+    client_name: str
+    contract_value_cents: int
+    fell_through_on: date
+    signed_on: date | None = None
+    contract_number: str | None = None
+    salesperson: str | None = None
+    lead_source: str | None = None
+    community: str | None = None
+    lot: str | None = None
+    stage: str | None = None
+    responsible_role: str | None = None
+    cancelled_by: str | None = None
+    deposit_cents: int | None = None
+    deposit_outcome: str | None = None
+    cause_id: int | None = None
+    contributing_cause_ids: tuple[int, ...] = ()
+    cause_status: str = CauseStatus.SUSPECTED.value
+    recovered_on: date | None = None
+    notes: str = ""
+
+
+def _blank_to_none(value: str | None) -> str | None:
+    if value is None:
+        return None
+    cleaned = " ".join(value.split())
+    return cleaned or None
+
+
+def validate_deal_input(data: DealInput, today: date | None = None) -> list[ValidationError]:
+    """Every problem with ``data``, one error per field, without touching the database.
+
+    Forms call this as the user types; services call it before writing.
+    """
+    today = today or date.today()
+    errors: list[ValidationError] = []
+
+    def problem(name: str, message: str) -> None:
+        if all(e.field != name for e in errors):
+            errors.append(ValidationError(name, message))
+
+    if not data.client_name or not data.client_name.strip():
+        problem("client_name", "Client name is required.")
+    elif len(data.client_name.strip()) > 200:
+        problem("client_name", "Client name is longer than 200 characters.")
+    if data.contract_value_cents is None or data.contract_value_cents < 0:
+        problem("contract_value_cents", "Contract value must not be negative.")
+    elif data.contract_value_cents > MAX_CENTS:
+        problem("contract_value_cents", "Contract value is implausibly large.")
+    if data.fell_through_on is None:
+        problem("fell_through_on", "The date the deal fell through is required.")
+    else:
+        if data.fell_through_on < EARLIEST_DATE:
+            problem("fell_through_on", f"Date is before {EARLIEST_DATE.year}; check the year.")
+        if data.fell_through_on > today + timedelta(days=1):
+            problem("fell_through_on", "The deal cannot fall through in the future.")
+    if data.signed_on is not None:
+        if data.signed_on < EARLIEST_DATE:
+            problem("signed_on", f"Date is before {EARLIEST_DATE.year}; check the year.")
+        elif data.fell_through_on is not None and data.fell_through_on < data.signed_on:
+            problem("fell_through_on", "A deal cannot fall through before it was signed.")
+    if data.recovered_on is not None and data.fell_through_on is not None:
+        if data.recovered_on < data.fell_through_on:
+            problem("recovered_on", "The buyer cannot re-sign before the deal fell through.")
+    if data.contract_number is not None and len(data.contract_number.strip()) > 60:
+        problem("contract_number", "Contract number is longer than 60 characters.")
+    if data.cancelled_by is not None and data.cancelled_by not in set(CancelledBy):
+        problem("cancelled_by", "Cancelled by must be 'buyer' or 'builder'.")
+    if data.deposit_cents is not None and data.deposit_cents < 0:
+        problem("deposit_cents", "Deposit must not be negative.")
+    if data.deposit_outcome is not None and data.deposit_outcome not in set(DepositOutcome):
+        problem("deposit_outcome", "Deposit outcome must be refunded, partly refunded or forfeited.")
+    if data.cause_status not in set(CauseStatus):
+        problem("cause_status", "Cause status must be 'suspected' or 'confirmed'.")
+    elif data.cause_status == CauseStatus.CONFIRMED and data.cause_id is None:
+        problem("cause_status", "Pick the cause before marking it confirmed.")
+    if data.cause_id is not None and data.cause_id in data.contributing_cause_ids:
+        problem("contributing_cause_ids", "The primary cause cannot also be a contributing cause.")
+    return errors
+
+
+def _raise_first(errors: list[ValidationError]) -> None:
+    if errors:
+        raise errors[0]
+
+
+def _check_contract_number_free(
+    session: Session, number: str | None, exclude_deal_id: int | None = None
+) -> None:
+    if number is None:
+        return
+    query = select(Deal.id, Deal.client_name).where(
+        Deal.contract_number == number, Deal.deleted_at.is_(None)
+    )
+    if exclude_deal_id is not None:
+        query = query.where(Deal.id != exclude_deal_id)
+    clash = session.execute(query).first()
+    if clash is not None:
+        raise ValidationError(
+            "contract_number",
+            f"Contract number {number} is already used by deal #{clash.id} ({clash.client_name}).",
+        )
+
+
+def _check_causes(session: Session, data: DealInput, allowed_retired: set[int]) -> None:
+    ids = {i for i in (data.cause_id, *data.contributing_cause_ids) if i is not None}
+    if not ids:
+        return
+    causes = {c.id: c for c in session.scalars(select(Cause).where(Cause.id.in_(ids)))}
+    for cause_id in ids:
+        cause = causes.get(cause_id)
+        name = "cause_id" if cause_id == data.cause_id else "contributing_cause_ids"
+        if cause is None:
+            raise ValidationError(name, f"No cause with id {cause_id}.")
+        if (cause.retired or cause.category.retired) and cause_id not in allowed_retired:
+            raise ValidationError(name, f"The cause {cause.name!r} is retired; pick another.")
+
+
+def _apply(session: Session, deal: Deal, data: DealInput, create_names: bool) -> None:
+    deal.client_name = " ".join(data.client_name.split())
+    deal.contract_number = _blank_to_none(data.contract_number)
+    deal.contract_value_cents = data.contract_value_cents
+    deal.signed_on = data.signed_on
+    deal.fell_through_on = data.fell_through_on
+    deal.salesperson = resolve_entry(session, Salesperson, data.salesperson, create=create_names)
+    deal.lead_source = resolve_entry(session, LeadSource, data.lead_source, create=create_names)
+    deal.community = resolve_entry(session, Community, data.community, create=create_names)
+    deal.lot = _blank_to_none(data.lot)
+    deal.stage = _blank_to_none(data.stage)
+    deal.responsible_role = _blank_to_none(data.responsible_role)
+    deal.cancelled_by = data.cancelled_by
+    deal.deposit_cents = data.deposit_cents
+    deal.deposit_outcome = data.deposit_outcome
+    deal.cause_id = data.cause_id
+    deal.cause_status = data.cause_status
+    deal.recovered_on = data.recovered_on
+    deal.notes = (data.notes or "").strip()
+    if deal.first_cause_id is None:
+        deal.first_cause_id = data.cause_id
+    wanted = list(dict.fromkeys(data.contributing_cause_ids))
+    deal.contributing_causes = list(session.scalars(select(Cause).where(Cause.id.in_(wanted))))
+
+
+def log_deal(
+    session: Session,
+    data: DealInput,
+    *,
+    create_names: bool = False,
+    schedule_follow_up: bool = True,
+    today: date | None = None,
+) -> int:
+    """Log a lost deal; schedules its follow-up call N days (a setting) after it fell through."""
+    _raise_first(validate_deal_input(data, today))
+    contract_number = _blank_to_none(data.contract_number)
+    _check_contract_number_free(session, contract_number)
+    _check_causes(session, data, allowed_retired=set())
+    deal = Deal()
+    _apply(session, deal, data, create_names)
+    session.add(deal)
+    if schedule_follow_up:
+        days = settings.get_int(session, settings.FOLLOW_UP_DAYS)
+        deal.follow_ups.append(FollowUp(due_on=data.fell_through_on + timedelta(days=days)))
+    session.flush()
+    return deal.id
+
+
+def _live_deal(session: Session, deal_id: int) -> Deal:
+    deal = session.get(Deal, deal_id)
+    if deal is None or deal.deleted_at is not None:
+        raise NotFoundError(f"No deal #{deal_id} (it may be in the trash).")
+    return deal
+
+
+def update_deal(
+    session: Session,
+    deal_id: int,
+    data: DealInput,
+    *,
+    expected_version: int | None = None,
+    create_names: bool = False,
+    today: date | None = None,
+) -> int:
+    """Replace a deal's fields with ``data``; returns the new version.
+
+    ``expected_version`` is the version the user started editing: if someone
+    else saved in between, :class:`ConflictError` is raised and nothing is written.
+    """
+    _raise_first(validate_deal_input(data, today))
+    deal = _live_deal(session, deal_id)
+    if expected_version is not None and deal.version != expected_version:
+        raise ConflictError(
+            f"Deal #{deal_id} was changed by someone else since you opened it "
+            f"(version {deal.version}, you started from {expected_version})."
+        )
+    _check_contract_number_free(session, _blank_to_none(data.contract_number), deal.id)
+    # A deal may keep a cause retired after it was logged.
+    keep = {deal.cause_id, *(c.id for c in deal.contributing_causes)} - {None}
+    _check_causes(session, data, allowed_retired={int(k) for k in keep if k is not None})
+    _apply(session, deal, data, create_names)
+    try:
+        session.flush()
+    except StaleDataError as exc:
+        raise ConflictError(f"Deal #{deal_id} was changed by someone else meanwhile.") from exc
+    return deal.version
+
+
+def trash_deal(session: Session, deal_id: int) -> None:
+    """Move a deal to the trash: it vanishes from lists and reports until restored."""
+    deal = _live_deal(session, deal_id)
+    deal.deleted_at = utc_now()
+    session.flush()
+
+
+def restore_deal(session: Session, deal_id: int) -> None:
+    deal = session.get(Deal, deal_id)
+    if deal is None or deal.deleted_at is None:
+        raise NotFoundError(f"No deal #{deal_id} in the trash.")
+    _check_contract_number_free(session, deal.contract_number, deal.id)
+    deal.deleted_at = None
+    session.flush()
+
+
+def purge_deal(session: Session, deal_id: int) -> None:
+    """Delete a trashed deal for good, with its follow-ups."""
+    deal = session.get(Deal, deal_id)
+    if deal is None or deal.deleted_at is None:
+        raise ValidationError("deal", f"Deal #{deal_id} must be in the trash before it is purged.")
+    session.delete(deal)
+    session.flush()
+
+
+def empty_trash(session: Session) -> int:
+    ids = session.scalars(select(Deal.id).where(Deal.deleted_at.is_not(None))).all()
+    for deal_id in ids:
+        purge_deal(session, deal_id)
+    return len(ids)
+
+
+def count_deals(session: Session, *, in_trash: bool = False) -> int:
+    condition = Deal.deleted_at.is_not(None) if in_trash else Deal.deleted_at.is_(None)
+    return int(session.scalar(select(func.count()).select_from(Deal).where(condition)) or 0)
+
+
+# -- Reading one deal ----------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class FollowUpInfo:
+    id: int
+    due_on: date
+    done_at: datetime | None
+    caller: str | None
+    outcome: str | None
+    client_words: str
+    cause_result: str | None
+    changed_to_cause: str | None
+    notes: str
+    version: int
+
+
+@dataclass(frozen=True)
+class DealDetail:
+    id: int
+    version: int
+    input: DealInput
+    category: str | None
+    cause: str | None
+    first_category: str | None
+    first_cause: str | None
+    contributing_causes: tuple[str, ...]
+    created_at: datetime
+    updated_at: datetime
+    deleted_at: datetime | None
+    follow_ups: tuple[FollowUpInfo, ...] = field(default_factory=tuple)
+
+    @property
+    def cause_changed(self) -> bool:
+        return self.first_cause is not None and (self.first_category, self.first_cause) != (
+            self.category,
+            self.cause,
+        )
+
+
+def deal_input_of(deal: Deal) -> DealInput:
+    return DealInput(
+        client_name=deal.client_name,
+        contract_value_cents=deal.contract_value_cents,
+        fell_through_on=deal.fell_through_on,
+        signed_on=deal.signed_on,
+        contract_number=deal.contract_number,
+        salesperson=deal.salesperson.name if deal.salesperson else None,
+        lead_source=deal.lead_source.name if deal.lead_source else None,
+        community=deal.community.name if deal.community else None,
+        lot=deal.lot,
+        stage=deal.stage,
+        responsible_role=deal.responsible_role,
+        cancelled_by=deal.cancelled_by,
+        deposit_cents=deal.deposit_cents,
+        deposit_outcome=deal.deposit_outcome,
+        cause_id=deal.cause_id,
+        contributing_cause_ids=tuple(c.id for c in deal.contributing_causes),
+        cause_status=deal.cause_status,
+        recovered_on=deal.recovered_on,
+        notes=deal.notes,
+    )
+
+
+def get_deal(session: Session, deal_id: int) -> DealDetail:
+    deal = session.get(Deal, deal_id)
+    if deal is None:
+        raise NotFoundError(f"No deal #{deal_id}.")
+    return DealDetail(
+        id=deal.id,
+        version=deal.version,
+        input=deal_input_of(deal),
+        category=deal.cause.category.name if deal.cause else None,
+        cause=deal.cause.name if deal.cause else None,
+        first_category=deal.first_cause.category.name if deal.first_cause else None,
+        first_cause=deal.first_cause.name if deal.first_cause else None,
+        contributing_causes=tuple(c.name for c in deal.contributing_causes),
+        created_at=deal.created_at,
+        updated_at=deal.updated_at,
+        deleted_at=deal.deleted_at,
+        follow_ups=tuple(
+            FollowUpInfo(
+                id=f.id,
+                due_on=f.due_on,
+                done_at=f.done_at,
+                caller=f.caller,
+                outcome=f.outcome,
+                client_words=f.client_words,
+                cause_result=f.cause_result,
+                changed_to_cause=f.changed_to_cause.name if f.changed_to_cause else None,
+                notes=f.notes,
+                version=f.version,
+            )
+            for f in deal.follow_ups
+        ),
+    )
+
+
+def with_changes(data: DealInput, **changes: object) -> DealInput:
+    """A copy of ``data`` with some fields replaced (a small convenience for callers)."""
+    known = {f.name for f in fields(DealInput)}
+    unknown = set(changes) - known
+    if unknown:
+        raise TypeError(f"unknown DealInput fields: {sorted(unknown)}")
+    return replace(data, **changes)  # type: ignore[arg-type]

@@ -1,0 +1,289 @@
+"""Realistic sample data, so a new user sees charts at once and benchmarks have volume.
+
+Deals spread over the 24 months before ``today``. Among land and customer
+service the split is about 30/70 (the field's own tally was 29/71), with
+financing, buyer circumstances and other causes besides. Follow-up calls are
+made on most older deals: some reach the client on the first try, some after
+a voicemail; most confirm the first guess, some change it. Recent deals still
+have calls due, a few of them overdue. The same seed on the same day gives
+the same data.
+
+Rows go in with bulk INSERTs in batches: a million deals must stay workable.
+"""
+
+from __future__ import annotations
+
+import random
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import date, datetime, time, timedelta
+
+from sqlalchemy import func, insert, select
+from sqlalchemy.orm import Session
+
+from dft.core import settings
+from dft.core.lists import resolve_entry
+from dft.core.models import Category, Community, Deal, FollowUp, LeadSource, Salesperson
+from dft.core.taxonomy import CUSTOMER_SERVICE, LAND
+
+SALESPEOPLE = ("Dana Whitfield", "Marcus Bell", "Priya Raman", "Tom Kowalski", "Lena Ortiz")
+COMMUNITIES = ("Cedar Ridge", "Willow Creek", "Stonebrook", "Harbor Pointe", "Scattered lots")
+FIRST_NAMES = (
+    "James Mary Robert Patricia John Jennifer Michael Linda David Elizabeth William Barbara "
+    "Richard Susan Joseph Jessica Thomas Sarah Carlos Maria Wei Ana Tyrone Keisha Raj Olga "
+    "Sean Aisha Luis Mei Dmitri Fatima Kevin Nicole Brian Emily Jorge Hannah Andre Grace"
+).split()
+LAST_NAMES = (
+    "Smith Johnson Williams Brown Jones Garcia Miller Davis Rodriguez Martinez Hernandez Lopez "
+    "Wilson Anderson Thomas Taylor Moore Jackson Martin Lee Thompson White Harris Clark Lewis "
+    "Nguyen Patel Kim Okafor Schmidt O'Brien Novak Rossi Haddad Cohen Silva Murphy Park"
+).split()
+
+# Category weights: land 22 vs service 52 gives a 29.7/70.3 split between the two.
+CATEGORY_WEIGHTS = {
+    LAND: 22,
+    CUSTOMER_SERVICE: 52,
+    "Financing": 12,
+    "Buyer circumstances": 11,
+    "Other": 3,
+}
+ROLES = {
+    LAND: ("Land seller", "County / permitting", "Surveyor", "Land acquisition"),
+    CUSTOMER_SERVICE: (
+        "Project manager",
+        "Customer service coordinator",
+        "Superintendent",
+        "Design coordinator",
+        "Salesperson",
+    ),
+    "Financing": ("Lender",),
+    "Buyer circumstances": ("Buyer",),
+    "Other": ("Other",),
+}
+STAGES = ("Design & selections", "Permitting", "Financing", "Site work", "Framing", "Finishes")
+CLIENT_WORDS = {
+    LAND: (
+        "The perc test failed twice; we could not get septic approved on that lot.",
+        "The county held the permit for four months and our rate lock ran out.",
+        "The survey showed an easement right where the garage had to go.",
+        "The lot appraised way under what we paid, so the bank balked.",
+    ),
+    CUSTOMER_SERVICE: (
+        "Our project manager was always too busy to answer a single question.",
+        "The coordinator told us building a house is a pain. We felt like a bother.",
+        "We left voicemails for a week and nobody called back.",
+        "Every date they gave us slipped and nobody told us why.",
+        "It took eight hours of phone tag just to book one appointment.",
+        "They got our selections wrong twice and charged us to fix it.",
+    ),
+    "Financing": (
+        "The lender pulled the loan after my hours were cut.",
+        "Rates went up and the payment was more than we could carry.",
+    ),
+    "Buyer circumstances": (
+        "I got transferred to Denver; nothing the builder could have done.",
+        "We found a resale home we liked and could move in right away.",
+    ),
+    "Other": ("It just wasn't the right time for us.",),
+}
+NOTES = (
+    "",
+    "",
+    "Referred by a past buyer.",
+    "Wants to hear from us again in the spring.",
+    "Spoke with both spouses.",
+    "Manager informed.",
+)
+
+
+@dataclass(frozen=True)
+class DemoResult:
+    deals: int
+    follow_ups: int
+
+
+def _ensure_lists(session: Session) -> tuple[list[int], list[int], list[int]]:
+    people = [resolve_entry(session, Salesperson, name, create=True) for name in SALESPEOPLE]
+    places = [resolve_entry(session, Community, name, create=True) for name in COMMUNITIES]
+    sources = list(session.scalars(select(LeadSource).where(LeadSource.retired.is_(False))))
+    if not sources:
+        sources = [resolve_entry(session, LeadSource, "Referral", create=True)]  # type: ignore[list-item]
+    return (
+        [p.id for p in people if p is not None],
+        [c.id for c in places if c is not None],
+        [s.id for s in sources],
+    )
+
+
+def generate_demo_data(
+    session: Session,
+    *,
+    deals: int = 300,
+    seed: int = 1,
+    today: date | None = None,
+    batch_size: int = 5000,
+    progress: Callable[[int, int], bool | None] | None = None,
+) -> DemoResult:
+    """Add ``deals`` sample deals with their follow-ups; returns what was written.
+
+    ``progress(done, total)`` is called after each batch; returning ``False``
+    stops early (the caller's transaction decides whether anything stays).
+    """
+    today = today or date.today()
+    rng = random.Random(seed)
+    salespeople, communities, lead_sources = _ensure_lists(session)
+    source_weights = [5 if i == lead_sources[0] else 3 for i in lead_sources]
+    categories = list(session.scalars(select(Category).where(Category.retired.is_(False))))
+    causes_by_category: dict[str, list[int]] = {}
+    for category in categories:
+        live = [c.id for c in category.causes if not c.retired]
+        if live:
+            causes_by_category[category.name] = live
+    category_names = [n for n in CATEGORY_WEIGHTS if n in causes_by_category] or list(
+        causes_by_category
+    )
+    category_weights = [CATEGORY_WEIGHTS.get(n, 1) for n in category_names]
+    all_cause_ids = [c for ids in causes_by_category.values() for c in ids]
+    follow_up_days = settings.get_int(session, settings.FOLLOW_UP_DAYS)
+
+    next_deal_id = int(session.scalar(select(func.max(Deal.id))) or 0) + 1
+    start = today - timedelta(days=730)
+    written_deals = 0
+    written_follow_ups = 0
+    while written_deals < deals:
+        count = min(batch_size, deals - written_deals)
+        deal_rows: list[dict[str, object]] = []
+        follow_up_rows: list[dict[str, object]] = []
+        for _ in range(count):
+            deal_id = next_deal_id
+            next_deal_id += 1
+            category = rng.choices(category_names, category_weights)[0]
+            cause_id = rng.choice(causes_by_category[category])
+            fell = start + timedelta(days=rng.randrange(731))
+            signed = fell - timedelta(days=rng.randint(14, 240)) if rng.random() < 0.93 else None
+            created = datetime.combine(fell + timedelta(days=rng.randint(0, 2)), time(9, 0))
+            created = min(created, datetime.combine(today, time(8, 0)))
+            value_cents = rng.randrange(180_000, 650_000, 500) * 100
+            deposit = value_cents // 100 * rng.choice((1, 2, 3)) if rng.random() < 0.85 else None
+            age_days = (today - fell).days
+            first_cause_id = cause_id
+            status = "suspected"
+            attempts: list[dict[str, object]] = []
+            due = fell + timedelta(days=follow_up_days)
+            # Calls happen on most deals old enough to have had one.
+            if age_days > follow_up_days + 2 and rng.random() < 0.82:
+                call_day = due + timedelta(days=rng.choice((-2, -1, 0, 0, 0, 1, 2, 5)))
+                call_day = max(fell, min(call_day, today))
+                if rng.random() < 0.35:
+                    attempts.append(_attempt(deal_id, due, call_day, "voicemail", rng))
+                    due = call_day + timedelta(days=1)
+                    call_day = min(today, call_day + timedelta(days=rng.randint(1, 3)))
+                outcome = rng.choices(("reached", "no_answer", "declined"), (85, 8, 7))[0]
+                attempt = _attempt(deal_id, due, call_day, outcome, rng)
+                if outcome == "reached":
+                    words = CLIENT_WORDS.get(category, CLIENT_WORDS["Other"])
+                    attempt["client_words"] = rng.choice(words)
+                    status = "confirmed"
+                    if rng.random() < 0.22:
+                        # The first guess was wrong: service problems hide behind
+                        # "buyer circumstances" more often than not.
+                        new_category = rng.choices(category_names, category_weights)[0]
+                        new_cause = rng.choice(causes_by_category[new_category])
+                        if new_cause != cause_id:
+                            first_cause_id, cause_id = cause_id, new_cause
+                            category = new_category
+                            attempt["cause_result"] = "changed"
+                            attempt["changed_to_cause_id"] = new_cause
+                        else:
+                            attempt["cause_result"] = "confirmed"
+                    else:
+                        attempt["cause_result"] = "confirmed"
+                attempts.append(attempt)
+                if outcome == "no_answer":
+                    follow_up_rows.append(_scheduled(deal_id, call_day + timedelta(days=1)))
+            else:
+                follow_up_rows.append(_scheduled(deal_id, due))
+            follow_up_rows.extend(attempts)
+            recovered = None
+            if age_days > 60 and rng.random() < 0.06:
+                recovered = fell + timedelta(days=rng.randint(20, min(age_days, 300)))
+            deal_rows.append(
+                {
+                    "id": deal_id,
+                    "client_name": f"{rng.choice(FIRST_NAMES)} {rng.choice(LAST_NAMES)}",
+                    "contract_number": f"C{fell.year % 100:02d}-{deal_id:06d}",
+                    "contract_value_cents": value_cents,
+                    "signed_on": signed,
+                    "fell_through_on": fell,
+                    "salesperson_id": rng.choice(salespeople),
+                    "lead_source_id": rng.choices(lead_sources, source_weights)[0],
+                    "community_id": rng.choice(communities),
+                    "lot": f"Lot {rng.randint(1, 140)}",
+                    "stage": rng.choice(STAGES),
+                    "responsible_role": rng.choice(ROLES.get(category, ("Other",))),
+                    "cancelled_by": "builder" if rng.random() < 0.08 else "buyer",
+                    "deposit_cents": deposit,
+                    "deposit_outcome": (
+                        None
+                        if deposit is None
+                        else rng.choices(("forfeited", "refunded", "partly_refunded"), (5, 3, 2))[0]
+                    ),
+                    "cause_id": cause_id if all_cause_ids else None,
+                    "cause_status": status,
+                    "first_cause_id": first_cause_id,
+                    "recovered_on": recovered,
+                    "notes": rng.choice(NOTES),
+                    "created_at": created,
+                    "updated_at": created,
+                    "deleted_at": None,
+                    "version": 1,
+                }
+            )
+        session.execute(insert(Deal), deal_rows)
+        if follow_up_rows:
+            session.execute(insert(FollowUp), follow_up_rows)
+        written_deals += count
+        written_follow_ups += len(follow_up_rows)
+        if progress is not None and progress(written_deals, deals) is False:
+            break
+    session.flush()
+    return DemoResult(written_deals, written_follow_ups)
+
+
+def _attempt(
+    deal_id: int, due: date, day: date, outcome: str, rng: random.Random
+) -> dict[str, object]:
+    done_at = datetime.combine(day, time(rng.randint(8, 18), rng.choice((0, 15, 30, 45))))
+    return {
+        "deal_id": deal_id,
+        "due_on": due,
+        "done_at": done_at,
+        "caller": rng.choice(SALESPEOPLE),
+        "outcome": outcome,
+        "client_words": "",
+        "cause_result": None,
+        "changed_to_cause_id": None,
+        "notes": "",
+        "created_at": done_at,
+        "updated_at": done_at,
+        "version": 1,
+    }
+
+
+def _scheduled(deal_id: int, due: date) -> dict[str, object]:
+    created = datetime.combine(due, time(8, 0))
+    return {
+        "deal_id": deal_id,
+        "due_on": due,
+        "done_at": None,
+        "caller": None,
+        "outcome": None,
+        "client_words": "",
+        "cause_result": None,
+        "changed_to_cause_id": None,
+        "notes": "",
+        "created_at": created,
+        "updated_at": created,
+        "version": 1,
+    }
+

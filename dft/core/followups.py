@@ -1,0 +1,223 @@
+"""Follow-up calls: scheduling them, recording attempts, and what is due.
+
+A cause starts *suspected*; a call that reaches the client either confirms it
+or changes it (the first-recorded cause is kept on the deal).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date, datetime, timedelta
+from enum import StrEnum
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from dft.core import settings
+from dft.core.clock import utc_now
+from dft.core.errors import NotFoundError, ValidationError
+from dft.core.models import (
+    CallOutcome,
+    Category,
+    Cause,
+    CauseResult,
+    CauseStatus,
+    Deal,
+    FollowUp,
+    Salesperson,
+)
+
+
+def _live_deal(session: Session, deal_id: int) -> Deal:
+    deal = session.get(Deal, deal_id)
+    if deal is None or deal.deleted_at is not None:
+        raise NotFoundError(f"No deal #{deal_id} (it may be in the trash).")
+    return deal
+
+
+def schedule_follow_up(
+    session: Session, deal_id: int, due_on: date, *, caller: str | None = None, notes: str = ""
+) -> int:
+    deal = _live_deal(session, deal_id)
+    if due_on < deal.fell_through_on:
+        raise ValidationError("due_on", "A follow-up cannot be due before the deal fell through.")
+    follow_up = FollowUp(due_on=due_on, caller=(caller or "").strip() or None, notes=notes.strip())
+    deal.follow_ups.append(follow_up)
+    session.flush()
+    return follow_up.id
+
+
+def record_follow_up(
+    session: Session,
+    deal_id: int,
+    *,
+    outcome: str,
+    done_at: datetime | None = None,
+    caller: str | None = None,
+    client_words: str = "",
+    cause_result: str | None = None,
+    changed_to_cause_id: int | None = None,
+    notes: str = "",
+    follow_up_id: int | None = None,
+    retry_on: date | None = None,
+) -> int:
+    """Record one call attempt on a deal; returns the follow-up's id.
+
+    The attempt fills the given scheduled follow-up, else the earliest one
+    still open, else it is a new row. A call that did not reach the client
+    (voicemail, no answer) schedules the next try unless one is already open.
+    """
+    if outcome not in set(CallOutcome):
+        raise ValidationError("outcome", "Outcome must be reached, voicemail, no answer or declined.")
+    if cause_result is not None and cause_result not in set(CauseResult):
+        raise ValidationError("cause_result", "Cause result must be 'confirmed' or 'changed'.")
+    if cause_result is not None and outcome != CallOutcome.REACHED:
+        raise ValidationError(
+            "cause_result", "Only a call that reached the client can confirm or change the cause."
+        )
+    if (cause_result == CauseResult.CHANGED) != (changed_to_cause_id is not None):
+        raise ValidationError(
+            "changed_to_cause_id",
+            "Pick the new cause when the call changed it (and only then).",
+        )
+    deal = _live_deal(session, deal_id)
+    done_at = done_at or utc_now()
+    if done_at.date() < deal.fell_through_on:
+        raise ValidationError("done_at", "A follow-up call cannot come before the deal fell through.")
+
+    if follow_up_id is not None:
+        follow_up = session.get(FollowUp, follow_up_id)
+        if follow_up is None or follow_up.deal_id != deal.id:
+            raise NotFoundError(f"No follow-up #{follow_up_id} on deal #{deal_id}.")
+        if follow_up.done_at is not None:
+            raise ValidationError("follow_up", "This follow-up was already recorded.")
+    else:
+        follow_up = session.scalar(
+            select(FollowUp)
+            .where(FollowUp.deal_id == deal.id, FollowUp.done_at.is_(None))
+            .order_by(FollowUp.due_on, FollowUp.id)
+            .limit(1)
+        )
+        if follow_up is None:
+            follow_up = FollowUp(due_on=done_at.date())
+            deal.follow_ups.append(follow_up)
+
+    if cause_result == CauseResult.CONFIRMED:
+        if deal.cause_id is None:
+            raise ValidationError(
+                "cause_result", "The deal has no cause yet; choose 'changed' and pick the cause."
+            )
+    elif cause_result == CauseResult.CHANGED:
+        new_cause = session.get(Cause, changed_to_cause_id)
+        if new_cause is None:
+            raise ValidationError("changed_to_cause_id", f"No cause with id {changed_to_cause_id}.")
+        if new_cause.retired:
+            raise ValidationError("changed_to_cause_id", f"The cause {new_cause.name!r} is retired.")
+
+    follow_up.done_at = done_at
+    follow_up.outcome = outcome
+    follow_up.caller = (caller or "").strip() or follow_up.caller
+    follow_up.client_words = client_words.strip()
+    follow_up.cause_result = cause_result
+    follow_up.changed_to_cause_id = changed_to_cause_id
+    follow_up.notes = "\n".join(p for p in (follow_up.notes, notes.strip()) if p)
+
+    if cause_result is not None:
+        if deal.first_cause_id is None:
+            deal.first_cause_id = deal.cause_id if deal.cause_id is not None else changed_to_cause_id
+        if changed_to_cause_id is not None:
+            deal.cause_id = changed_to_cause_id
+        deal.cause_status = CauseStatus.CONFIRMED.value
+
+    if outcome in (CallOutcome.VOICEMAIL, CallOutcome.NO_ANSWER):
+        still_open = session.scalar(
+            select(FollowUp.id).where(
+                FollowUp.deal_id == deal.id,
+                FollowUp.done_at.is_(None),
+                FollowUp.id != follow_up.id,
+            )
+        )
+        if still_open is None:
+            days = settings.get_int(session, settings.FOLLOW_UP_RETRY_DAYS)
+            deal.follow_ups.append(
+                FollowUp(due_on=retry_on or (done_at.date() + timedelta(days=days)), caller=caller)
+            )
+    session.flush()
+    return follow_up.id
+
+
+def cancel_follow_up(session: Session, follow_up_id: int) -> None:
+    """Drop a scheduled call that has not happened (a recorded attempt stays: it is history)."""
+    follow_up = session.get(FollowUp, follow_up_id)
+    if follow_up is None:
+        raise NotFoundError(f"No follow-up #{follow_up_id}.")
+    if follow_up.done_at is not None:
+        raise ValidationError("follow_up", "A recorded call cannot be cancelled.")
+    session.delete(follow_up)
+    session.flush()
+
+
+class Due(StrEnum):
+    OVERDUE = "overdue"
+    TODAY = "today"
+    UPCOMING = "upcoming"
+
+
+@dataclass(frozen=True)
+class DueFollowUp:
+    follow_up_id: int
+    deal_id: int
+    client_name: str
+    contract_number: str | None
+    salesperson: str | None
+    category: str | None
+    cause: str | None
+    cause_status: str
+    fell_through_on: date
+    due_on: date
+    due: Due
+
+    def days_overdue(self, today: date) -> int:
+        return max(0, (today - self.due_on).days)
+
+
+def due_state(due_on: date, today: date) -> Due:
+    if due_on < today:
+        return Due.OVERDUE
+    if due_on == today:
+        return Due.TODAY
+    return Due.UPCOMING
+
+
+def open_follow_ups(
+    session: Session, today: date, *, horizon_days: int | None = None, limit: int | None = None
+) -> list[DueFollowUp]:
+    """Scheduled calls not yet made on live deals, most overdue first."""
+    query = (
+        select(
+            FollowUp.id,
+            FollowUp.deal_id,
+            Deal.client_name,
+            Deal.contract_number,
+            Salesperson.name,
+            Category.name,
+            Cause.name,
+            Deal.cause_status,
+            Deal.fell_through_on,
+            FollowUp.due_on,
+        )
+        .join(Deal, FollowUp.deal_id == Deal.id)
+        .outerjoin(Salesperson, Deal.salesperson_id == Salesperson.id)
+        .outerjoin(Cause, Deal.cause_id == Cause.id)
+        .outerjoin(Category, Cause.category_id == Category.id)
+        .where(FollowUp.done_at.is_(None), Deal.deleted_at.is_(None))
+        .order_by(FollowUp.due_on, FollowUp.id)
+    )
+    if horizon_days is not None:
+        query = query.where(FollowUp.due_on <= today + timedelta(days=horizon_days))
+    if limit is not None:
+        query = query.limit(limit)
+    return [
+        DueFollowUp(*row[:10], due=due_state(row[9], today))  # type: ignore[misc]
+        for row in session.execute(query)
+    ]

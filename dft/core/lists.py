@@ -1,0 +1,179 @@
+"""Salespeople, lead sources and communities: lists the user edits.
+
+Typing a name picks an existing entry whatever its case or spacing; a new
+entry is created only on purpose, and a near miss of an existing name is
+refused with a suggestion so no silent typo variants creep in.
+"""
+
+from __future__ import annotations
+
+import difflib
+from dataclasses import dataclass
+from typing import TypeVar
+
+from sqlalchemy import func, select, update
+from sqlalchemy.orm import Session
+
+from dft.core.errors import NotFoundError, ValidationError
+from dft.core.models import Community, Deal, LeadSource, Salesperson
+
+ListModel = TypeVar("ListModel", Salesperson, LeadSource, Community)
+
+LIST_LABELS: dict[type, str] = {
+    Salesperson: "salesperson",
+    LeadSource: "lead source",
+    Community: "community",
+}
+
+# Lead sources a new database starts with; "Referral" is what reports call out.
+DEFAULT_LEAD_SOURCES: tuple[tuple[str, bool], ...] = (
+    ("Referral", True),
+    ("Walk-in", False),
+    ("Web", False),
+    ("Realtor", False),
+    ("Phone", False),
+    ("Repeat buyer", True),
+)
+
+
+def seed_default_lead_sources(session: Session) -> None:
+    if session.scalar(select(func.count()).select_from(LeadSource)):
+        return
+    for name, is_referral in DEFAULT_LEAD_SOURCES:
+        session.add(LeadSource(name=name, is_referral=is_referral, retired=False))
+    session.flush()
+
+
+@dataclass(frozen=True)
+class ListEntry:
+    id: int
+    name: str
+    retired: bool
+
+
+def normalize_name(name: str) -> str:
+    return " ".join(name.split())
+
+
+def list_entries(
+    session: Session, model: type[ListModel], include_retired: bool = False
+) -> list[ListEntry]:
+    query = select(model).order_by(func.lower(model.name))
+    if not include_retired:
+        query = query.where(model.retired.is_(False))
+    return [ListEntry(e.id, e.name, e.retired) for e in session.scalars(query)]
+
+
+def find_entry(session: Session, model: type[ListModel], name: str) -> ListModel | None:
+    wanted = normalize_name(name).lower()
+    return session.scalar(select(model).where(func.lower(model.name) == wanted))
+
+
+def resolve_entry(
+    session: Session,
+    model: type[ListModel],
+    name: str | None,
+    *,
+    create: bool = False,
+    field: str | None = None,
+) -> ListModel | None:
+    """The entry named ``name``; ``None`` for a blank name.
+
+    An unknown name is created when ``create`` is true. Otherwise it is created
+    only if it is not a near miss of an existing name (``Jon Smith`` beside
+    ``John Smith``), which is refused with the suggestion instead.
+    """
+    label = LIST_LABELS[model]
+    field = field or label.replace(" ", "_")
+    if name is None or not normalize_name(name):
+        return None
+    cleaned = normalize_name(name)
+    existing = find_entry(session, model, cleaned)
+    if existing is not None:
+        return existing
+    if not create:
+        known = [e.name for e in session.scalars(select(model))]
+        by_lower = {k.lower(): k for k in known}
+        close = difflib.get_close_matches(cleaned.lower(), list(by_lower), n=1, cutoff=0.85)
+        if close:
+            raise ValidationError(
+                field,
+                f"unknown {label} {cleaned!r} - did you mean {by_lower[close[0]]!r}? "
+                f"Create it on purpose if it really is new.",
+            )
+    entry = model(name=cleaned, retired=False)
+    session.add(entry)
+    session.flush()
+    return entry
+
+
+def add_entry(session: Session, model: type[ListModel], name: str) -> int:
+    cleaned = normalize_name(name)
+    label = LIST_LABELS[model]
+    if not cleaned:
+        raise ValidationError("name", f"{label} name must not be empty")
+    if find_entry(session, model, cleaned) is not None:
+        raise ValidationError("name", f"{label} {cleaned!r} already exists")
+    entry = model(name=cleaned, retired=False)
+    session.add(entry)
+    session.flush()
+    return entry.id
+
+
+def rename_entry(session: Session, model: type[ListModel], entry_id: int, new_name: str) -> None:
+    entry = session.get(model, entry_id)
+    label = LIST_LABELS[model]
+    if entry is None:
+        raise NotFoundError(f"no {label} with id {entry_id}")
+    cleaned = normalize_name(new_name)
+    if not cleaned:
+        raise ValidationError("name", f"{label} name must not be empty")
+    clash = find_entry(session, model, cleaned)
+    if clash is not None and clash.id != entry.id:
+        raise ValidationError("name", f"{label} {clash.name!r} already exists; merge instead")
+    entry.name = cleaned
+
+
+def set_entry_retired(
+    session: Session, model: type[ListModel], entry_id: int, retired: bool = True
+) -> None:
+    entry = session.get(model, entry_id)
+    if entry is None:
+        raise NotFoundError(f"no {LIST_LABELS[model]} with id {entry_id}")
+    entry.retired = retired
+
+
+_DEAL_COLUMN = {
+    Salesperson: Deal.salesperson_id,
+    LeadSource: Deal.lead_source_id,
+    Community: Deal.community_id,
+}
+
+
+def merge_entries(session: Session, model: type[ListModel], source_id: int, target_id: int) -> int:
+    """Fold one entry into another (two spellings of one salesperson); returns deals moved.
+
+    The source entry is deleted: unlike a cause it carries no meaning of its
+    own once its deals point at the target.
+    """
+    label = LIST_LABELS[model]
+    if source_id == target_id:
+        raise ValidationError(label, f"cannot merge a {label} into itself")
+    source = session.get(model, source_id)
+    target = session.get(model, target_id)
+    if source is None or target is None:
+        raise NotFoundError(f"no {label} with id {source_id if source is None else target_id}")
+    column = _DEAL_COLUMN[model]
+    moved = session.execute(
+        update(Deal)
+        .where(column == source.id)
+        .values({column.key: target.id, "version": Deal.version + 1})
+    ).rowcount
+    session.delete(source)
+    session.flush()
+    session.expire_all()
+    return int(moved or 0)
+
+
+def merge_salespeople(session: Session, source_id: int, target_id: int) -> int:
+    return merge_entries(session, Salesperson, source_id, target_id)

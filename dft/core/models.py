@@ -1,0 +1,340 @@
+"""The SQLAlchemy models of PRODUCT.md. The database enforces the rules too.
+
+Every rule a form checks is also a constraint here, so data written by an
+older version, an import or a hand-made SQL statement cannot break them.
+"""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+from enum import StrEnum
+
+from sqlalchemy import (
+    BigInteger,
+    CheckConstraint,
+    Date,
+    DateTime,
+    ForeignKey,
+    Index,
+    Integer,
+    MetaData,
+    String,
+    Text,
+    UniqueConstraint,
+    false,
+    text,
+)
+from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
+
+from dft.core.clock import utc_now
+
+# Named constraints are what let Alembic's batch mode rebuild SQLite tables.
+NAMING_CONVENTION = {
+    "ix": "ix_%(column_0_label)s",
+    "uq": "uq_%(table_name)s_%(column_0_name)s",
+    "ck": "ck_%(table_name)s_%(constraint_name)s",
+    "fk": "fk_%(table_name)s_%(column_0_name)s_%(referred_table_name)s",
+    "pk": "pk_%(table_name)s",
+}
+
+
+class CauseStatus(StrEnum):
+    SUSPECTED = "suspected"
+    CONFIRMED = "confirmed"
+
+
+class CancelledBy(StrEnum):
+    BUYER = "buyer"
+    BUILDER = "builder"
+
+
+class DepositOutcome(StrEnum):
+    REFUNDED = "refunded"
+    PARTLY_REFUNDED = "partly_refunded"
+    FORFEITED = "forfeited"
+
+
+class CallOutcome(StrEnum):
+    REACHED = "reached"
+    VOICEMAIL = "voicemail"
+    NO_ANSWER = "no_answer"
+    DECLINED = "declined"
+
+
+class CauseResult(StrEnum):
+    """What a follow-up call did to the deal's cause."""
+
+    CONFIRMED = "confirmed"
+    CHANGED = "changed"
+
+
+def _in(column: str, enum: type[StrEnum], nullable: bool = True) -> str:
+    values = ", ".join(f"'{member.value}'" for member in enum)
+    check = f"{column} IN ({values})"
+    return f"{column} IS NULL OR {check}" if nullable else check
+
+
+class Base(DeclarativeBase):
+    metadata = MetaData(naming_convention=NAMING_CONVENTION)
+
+
+class Category(Base):
+    """Top-level grouping of causes; Land and Customer service are the headline split."""
+
+    __tablename__ = "categories"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    name: Mapped[str] = mapped_column(String(80), unique=True)
+    controllable: Mapped[bool] = mapped_column(server_default=false())
+    position: Mapped[int] = mapped_column(Integer, server_default=text("0"))
+    retired: Mapped[bool] = mapped_column(server_default=false())
+
+    causes: Mapped[list[Cause]] = relationship(
+        back_populates="category", order_by="Cause.position, Cause.id"
+    )
+
+    __table_args__ = (CheckConstraint("length(trim(name)) > 0", name="name_not_blank"),)
+
+
+class Cause(Base):
+    __tablename__ = "causes"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    category_id: Mapped[int] = mapped_column(
+        ForeignKey("categories.id", ondelete="RESTRICT"), index=True
+    )
+    name: Mapped[str] = mapped_column(String(120))
+    description: Mapped[str] = mapped_column(Text, server_default="")
+    position: Mapped[int] = mapped_column(Integer, server_default=text("0"))
+    retired: Mapped[bool] = mapped_column(server_default=false())
+
+    category: Mapped[Category] = relationship(back_populates="causes")
+
+    __table_args__ = (
+        UniqueConstraint("category_id", "name", name="uq_causes_category_id_name"),
+        CheckConstraint("length(trim(name)) > 0", name="name_not_blank"),
+    )
+
+
+class _NamedListEntry:
+    """Salespeople, lead sources and communities: lists the user edits."""
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    name: Mapped[str] = mapped_column(String(120), unique=True)
+    retired: Mapped[bool] = mapped_column(server_default=false())
+
+
+class Salesperson(_NamedListEntry, Base):
+    __tablename__ = "salespeople"
+    __table_args__ = (CheckConstraint("length(trim(name)) > 0", name="name_not_blank"),)
+
+
+class LeadSource(_NamedListEntry, Base):
+    __tablename__ = "lead_sources"
+    # Referred buyers arrive pre-sold; losing one is called out in reports.
+    is_referral: Mapped[bool] = mapped_column(server_default=false())
+    __table_args__ = (CheckConstraint("length(trim(name)) > 0", name="name_not_blank"),)
+
+
+class Community(_NamedListEntry, Base):
+    __tablename__ = "communities"
+    __table_args__ = (CheckConstraint("length(trim(name)) > 0", name="name_not_blank"),)
+
+
+class Deal(Base):
+    """One contract that was signed and later fell through."""
+
+    __tablename__ = "deals"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    client_name: Mapped[str] = mapped_column(String(200))
+    contract_number: Mapped[str | None] = mapped_column(String(60))
+    contract_value_cents: Mapped[int] = mapped_column(BigInteger)
+    signed_on: Mapped[date | None] = mapped_column(Date)
+    fell_through_on: Mapped[date] = mapped_column(Date, index=True)
+    salesperson_id: Mapped[int | None] = mapped_column(
+        ForeignKey("salespeople.id", ondelete="RESTRICT"), index=True
+    )
+    lead_source_id: Mapped[int | None] = mapped_column(
+        ForeignKey("lead_sources.id", ondelete="RESTRICT"), index=True
+    )
+    community_id: Mapped[int | None] = mapped_column(
+        ForeignKey("communities.id", ondelete="RESTRICT"), index=True
+    )
+    lot: Mapped[str | None] = mapped_column(String(60))
+    stage: Mapped[str | None] = mapped_column(String(80))
+    responsible_role: Mapped[str | None] = mapped_column(String(80))
+    cancelled_by: Mapped[str | None] = mapped_column(String(16))
+    deposit_cents: Mapped[int | None] = mapped_column(BigInteger)
+    deposit_outcome: Mapped[str | None] = mapped_column(String(16))
+    cause_id: Mapped[int | None] = mapped_column(
+        ForeignKey("causes.id", ondelete="RESTRICT"), index=True
+    )
+    cause_status: Mapped[str] = mapped_column(
+        String(16), server_default=CauseStatus.SUSPECTED.value
+    )
+    # The cause as first recorded; kept when a follow-up changes the cause so
+    # reports can show how often the first guess was wrong.
+    first_cause_id: Mapped[int | None] = mapped_column(
+        ForeignKey("causes.id", ondelete="RESTRICT"), index=True
+    )
+    recovered_on: Mapped[date | None] = mapped_column(Date)
+    notes: Mapped[str] = mapped_column(Text, server_default="")
+    created_at: Mapped[datetime] = mapped_column(DateTime, default=utc_now)
+    updated_at: Mapped[datetime] = mapped_column(DateTime, default=utc_now, onupdate=utc_now)
+    deleted_at: Mapped[datetime | None] = mapped_column(DateTime)
+    # Optimistic locking: an UPDATE that finds another version raises StaleDataError.
+    version: Mapped[int] = mapped_column(Integer, server_default=text("1"))
+
+    salesperson: Mapped[Salesperson | None] = relationship()
+    lead_source: Mapped[LeadSource | None] = relationship()
+    community: Mapped[Community | None] = relationship()
+    cause: Mapped[Cause | None] = relationship(foreign_keys=[cause_id])
+    first_cause: Mapped[Cause | None] = relationship(foreign_keys=[first_cause_id])
+    contributing_causes: Mapped[list[Cause]] = relationship(
+        secondary="deal_contributing_causes", order_by="Cause.id"
+    )
+    follow_ups: Mapped[list[FollowUp]] = relationship(
+        back_populates="deal",
+        order_by="FollowUp.due_on, FollowUp.id",
+        cascade="all, delete-orphan",
+        passive_deletes=True,
+    )
+
+    __mapper_args__ = {"version_id_col": version}  # noqa: RUF012
+
+    __table_args__ = (
+        CheckConstraint("length(trim(client_name)) > 0", name="client_name_not_blank"),
+        CheckConstraint("contract_value_cents >= 0", name="contract_value_not_negative"),
+        CheckConstraint(
+            "signed_on IS NULL OR fell_through_on >= signed_on",
+            name="fell_through_not_before_signed",
+        ),
+        CheckConstraint(
+            "recovered_on IS NULL OR recovered_on >= fell_through_on",
+            name="recovered_not_before_fell_through",
+        ),
+        CheckConstraint(
+            "deposit_cents IS NULL OR deposit_cents >= 0", name="deposit_not_negative"
+        ),
+        CheckConstraint(_in("cancelled_by", CancelledBy), name="cancelled_by_valid"),
+        CheckConstraint(_in("deposit_outcome", DepositOutcome), name="deposit_outcome_valid"),
+        CheckConstraint(
+            _in("cause_status", CauseStatus, nullable=False), name="cause_status_valid"
+        ),
+        CheckConstraint(
+            "cause_status = 'suspected' OR cause_id IS NOT NULL",
+            name="confirmed_needs_cause",
+        ),
+        # A contract number identifies one live deal; a trashed deal keeps its
+        # number without blocking a corrected re-entry.
+        Index(
+            "uq_deals_live_contract_number",
+            "contract_number",
+            unique=True,
+            sqlite_where=text("deleted_at IS NULL"),
+            postgresql_where=text("deleted_at IS NULL"),
+        ),
+    )
+
+    @property
+    def in_trash(self) -> bool:
+        return self.deleted_at is not None
+
+
+class DealContributingCause(Base):
+    """Secondary causes of a deal. Shares use the primary cause only."""
+
+    __tablename__ = "deal_contributing_causes"
+
+    deal_id: Mapped[int] = mapped_column(
+        ForeignKey("deals.id", ondelete="CASCADE"), primary_key=True
+    )
+    cause_id: Mapped[int] = mapped_column(
+        ForeignKey("causes.id", ondelete="RESTRICT"), primary_key=True, index=True
+    )
+
+
+class FollowUp(Base):
+    """A follow-up call on a deal: scheduled (no ``done_at``) or attempted."""
+
+    __tablename__ = "follow_ups"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    deal_id: Mapped[int] = mapped_column(ForeignKey("deals.id", ondelete="CASCADE"), index=True)
+    due_on: Mapped[date] = mapped_column(Date, index=True)
+    done_at: Mapped[datetime | None] = mapped_column(DateTime)
+    caller: Mapped[str | None] = mapped_column(String(120))
+    outcome: Mapped[str | None] = mapped_column(String(16))
+    client_words: Mapped[str] = mapped_column(Text, server_default="")
+    cause_result: Mapped[str | None] = mapped_column(String(16))
+    changed_to_cause_id: Mapped[int | None] = mapped_column(
+        ForeignKey("causes.id", ondelete="RESTRICT"), index=True
+    )
+    notes: Mapped[str] = mapped_column(Text, server_default="")
+    created_at: Mapped[datetime] = mapped_column(DateTime, default=utc_now)
+    updated_at: Mapped[datetime] = mapped_column(DateTime, default=utc_now, onupdate=utc_now)
+    version: Mapped[int] = mapped_column(Integer, server_default=text("1"))
+
+    deal: Mapped[Deal] = relationship(back_populates="follow_ups")
+    changed_to_cause: Mapped[Cause | None] = relationship()
+
+    __mapper_args__ = {"version_id_col": version}  # noqa: RUF012
+
+    __table_args__ = (
+        CheckConstraint(_in("outcome", CallOutcome), name="outcome_valid"),
+        CheckConstraint(_in("cause_result", CauseResult), name="cause_result_valid"),
+        CheckConstraint(
+            "(done_at IS NULL AND outcome IS NULL) OR (done_at IS NOT NULL AND outcome IS NOT NULL)",
+            name="attempt_has_outcome",
+        ),
+        # Written so that a NULL never lets a row slip through (NULL passes a CHECK).
+        CheckConstraint(
+            "cause_result IS NULL OR (outcome IS NOT NULL AND outcome = 'reached')",
+            name="cause_result_needs_reached",
+        ),
+        CheckConstraint(
+            "CASE WHEN cause_result = 'changed' THEN changed_to_cause_id IS NOT NULL"
+            " ELSE changed_to_cause_id IS NULL END",
+            name="changed_names_cause",
+        ),
+    )
+
+
+class Setting(Base):
+    """Settings that belong to the database (shared by everyone who opens it)."""
+
+    __tablename__ = "settings"
+
+    key: Mapped[str] = mapped_column(String(80), primary_key=True)
+    value: Mapped[str] = mapped_column(Text)
+
+
+class SignedContracts(Base):
+    """How many contracts were signed in a month (optionally per salesperson).
+
+    With it the fall-through rate (DFTs / contracts signed) can be reported.
+    ``month`` is the first day of the month.
+    """
+
+    __tablename__ = "signed_contracts"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    month: Mapped[date] = mapped_column(Date, index=True)
+    salesperson_id: Mapped[int | None] = mapped_column(
+        ForeignKey("salespeople.id", ondelete="CASCADE"), index=True
+    )
+    contracts: Mapped[int] = mapped_column(Integer)
+
+    __table_args__ = (
+        CheckConstraint("contracts >= 0", name="contracts_not_negative"),
+        UniqueConstraint("month", "salesperson_id", name="uq_signed_contracts_month_salesperson"),
+        # NULLs are distinct in a unique constraint: the team-wide figure needs its own index.
+        Index(
+            "uq_signed_contracts_team_month",
+            "month",
+            unique=True,
+            sqlite_where=text("salesperson_id IS NULL"),
+            postgresql_where=text("salesperson_id IS NULL"),
+        ),
+    )

@@ -1,0 +1,187 @@
+"""Which deals: one filter type shared by lists, tables, analytics and exports.
+
+Filtering, sorting and paging run in SQL so a view of 100,000 deals only
+ever loads the page it shows.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date
+from typing import Any
+
+from sqlalchemy import ColumnElement, Select, and_, exists, func, or_, select
+from sqlalchemy.orm import Session
+
+from dft.core.models import Category, Cause, Community, Deal, FollowUp, LeadSource, Salesperson
+
+
+@dataclass(frozen=True)
+class DealFilter:
+    """Every field narrows; the empty filter is every live deal."""
+
+    text: str = ""
+    fell_from: date | None = None
+    fell_to: date | None = None  # inclusive
+    category_ids: tuple[int, ...] = ()
+    cause_ids: tuple[int, ...] = ()
+    salesperson_ids: tuple[int, ...] = ()
+    lead_source_ids: tuple[int, ...] = ()
+    community_ids: tuple[int, ...] = ()
+    cause_status: str | None = None
+    no_cause: bool = False
+    follow_up_overdue: bool = False
+    in_trash: bool = False
+    # What "overdue" is measured against; the caller passes its today.
+    today: date = field(default_factory=date.today)
+
+    def conditions(self) -> list[ColumnElement[bool]]:
+        conditions: list[ColumnElement[bool]] = [
+            Deal.deleted_at.is_not(None) if self.in_trash else Deal.deleted_at.is_(None)
+        ]
+        text = self.text.strip()
+        if text:
+            pattern = "%" + text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%"
+            conditions.append(
+                or_(
+                    Deal.client_name.ilike(pattern, escape="\\"),
+                    Deal.contract_number.ilike(pattern, escape="\\"),
+                    Deal.notes.ilike(pattern, escape="\\"),
+                )
+            )
+        if self.fell_from is not None:
+            conditions.append(Deal.fell_through_on >= self.fell_from)
+        if self.fell_to is not None:
+            conditions.append(Deal.fell_through_on <= self.fell_to)
+        if self.category_ids:
+            conditions.append(
+                Deal.cause_id.in_(
+                    select(Cause.id).where(Cause.category_id.in_(self.category_ids))
+                )
+            )
+        if self.cause_ids:
+            conditions.append(Deal.cause_id.in_(self.cause_ids))
+        if self.no_cause:
+            conditions.append(Deal.cause_id.is_(None))
+        if self.salesperson_ids:
+            conditions.append(Deal.salesperson_id.in_(self.salesperson_ids))
+        if self.lead_source_ids:
+            conditions.append(Deal.lead_source_id.in_(self.lead_source_ids))
+        if self.community_ids:
+            conditions.append(Deal.community_id.in_(self.community_ids))
+        if self.cause_status:
+            conditions.append(Deal.cause_status == self.cause_status)
+        if self.follow_up_overdue:
+            conditions.append(
+                exists().where(
+                    and_(
+                        FollowUp.deal_id == Deal.id,
+                        FollowUp.done_at.is_(None),
+                        FollowUp.due_on < self.today,
+                    )
+                )
+            )
+        return conditions
+
+    def apply(self, query: Select[Any]) -> Select[Any]:
+        return query.where(*self.conditions())
+
+
+@dataclass(frozen=True)
+class DealRow:
+    """One line of a deals table: plain values, safe to keep after the session closes."""
+
+    id: int
+    client_name: str
+    contract_number: str | None
+    contract_value_cents: int
+    signed_on: date | None
+    fell_through_on: date
+    category: str | None
+    cause: str | None
+    cause_status: str
+    salesperson: str | None
+    lead_source: str | None
+    community: str | None
+    next_follow_up_on: date | None
+
+
+def _next_follow_up() -> Any:
+    return (
+        select(func.min(FollowUp.due_on))
+        .where(FollowUp.deal_id == Deal.id, FollowUp.done_at.is_(None))
+        .correlate(Deal)
+        .scalar_subquery()
+    )
+
+
+NEXT_FOLLOW_UP = _next_follow_up().label("next_follow_up_on")
+
+# Sort keys a table may ask for, by DealRow field name.
+SORT_COLUMNS: dict[str, Any] = {
+    "id": Deal.id,
+    "client_name": func.lower(Deal.client_name),
+    "contract_number": Deal.contract_number,
+    "contract_value_cents": Deal.contract_value_cents,
+    "signed_on": Deal.signed_on,
+    "fell_through_on": Deal.fell_through_on,
+    "category": Category.name,
+    "cause": Cause.name,
+    "cause_status": Deal.cause_status,
+    "salesperson": Salesperson.name,
+    "lead_source": LeadSource.name,
+    "community": Community.name,
+    "next_follow_up_on": NEXT_FOLLOW_UP,
+}
+
+
+def deal_rows_query(
+    deal_filter: DealFilter, sort_key: str = "fell_through_on", descending: bool = True
+) -> Select[Any]:
+    sort_column = SORT_COLUMNS[sort_key]
+    order = sort_column.desc() if descending else sort_column.asc()
+    tiebreak = Deal.id.desc() if descending else Deal.id.asc()
+    query = (
+        select(
+            Deal.id,
+            Deal.client_name,
+            Deal.contract_number,
+            Deal.contract_value_cents,
+            Deal.signed_on,
+            Deal.fell_through_on,
+            Category.name.label("category"),
+            Cause.name.label("cause"),
+            Deal.cause_status,
+            Salesperson.name.label("salesperson"),
+            LeadSource.name.label("lead_source"),
+            Community.name.label("community"),
+            NEXT_FOLLOW_UP,
+        )
+        .outerjoin(Cause, Deal.cause_id == Cause.id)
+        .outerjoin(Category, Cause.category_id == Category.id)
+        .outerjoin(Salesperson, Deal.salesperson_id == Salesperson.id)
+        .outerjoin(LeadSource, Deal.lead_source_id == LeadSource.id)
+        .outerjoin(Community, Deal.community_id == Community.id)
+        .order_by(order.nulls_last(), tiebreak)
+    )
+    return deal_filter.apply(query)
+
+
+def fetch_deal_rows(
+    session: Session,
+    deal_filter: DealFilter,
+    *,
+    sort_key: str = "fell_through_on",
+    descending: bool = True,
+    offset: int = 0,
+    limit: int | None = None,
+) -> list[DealRow]:
+    query = deal_rows_query(deal_filter, sort_key, descending).offset(offset)
+    if limit is not None:
+        query = query.limit(limit)
+    return [DealRow(*row) for row in session.execute(query)]
+
+
+def count_matching(session: Session, deal_filter: DealFilter) -> int:
+    query = deal_filter.apply(select(func.count(Deal.id)))
+    return int(session.scalar(query) or 0)

@@ -1,0 +1,409 @@
+"""The cause taxonomy: the default set, and the services that edit it.
+
+A cause or category that is in use can be renamed or retired, never deleted:
+reports of past months must keep meaning what they meant.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from sqlalchemy import func, select, update
+from sqlalchemy.orm import Session
+
+from dft.core.errors import NotFoundError, ValidationError
+from dft.core.models import Category, Cause, Deal, DealContributingCause, FollowUp
+
+LAND = "Land"
+CUSTOMER_SERVICE = "Customer service"
+OTHER = "Other"
+
+
+@dataclass(frozen=True)
+class DefaultCategory:
+    name: str
+    controllable: bool
+    causes: tuple[tuple[str, str], ...]  # (name, description)
+
+
+DEFAULT_TAXONOMY: tuple[DefaultCategory, ...] = (
+    DefaultCategory(
+        LAND,
+        False,
+        (
+            ("Lot not buildable", "Soil, perc test or flood zone rules out building."),
+            ("Title, survey or easement problem", "A defect found in title, survey or easements."),
+            ("Zoning or permit denied/delayed", "Zoning refused or a permit held up too long."),
+            ("Land cost or appraisal gap", "The land cost more, or appraised for less, than planned."),
+            ("Utilities or access", "Well, septic, power or road access could not be had."),
+            ("Lot purchase fell through", "The buyer's purchase of the lot did not close."),
+        ),
+    ),
+    DefaultCategory(
+        CUSTOMER_SERVICE,
+        True,
+        (
+            ("Staff too busy / unresponsive", "Questions went unanswered; 'too busy' to help."),
+            ("Rude or dismissive remark", "A remark that made the buyer feel unwelcome."),
+            ("Slow response / long waits", "Answers or appointments took too long."),
+            ("Poor communication, no updates", "The buyer did not know what was happening."),
+            ("Broken promise or missed deadline", "A date or commitment was not kept."),
+            ("Phone tag / voicemail runaround", "The buyer could not reach a person."),
+            ("Paperwork or selection errors", "Mistakes in contracts, options or selections."),
+        ),
+    ),
+    DefaultCategory(
+        "Financing",
+        False,
+        (
+            ("Loan denied", "The construction or permanent loan was refused."),
+            ("Low appraisal", "The home appraised below the contract price."),
+            ("Rate or payment change", "A rate or payment rise made the home unaffordable."),
+        ),
+    ),
+    DefaultCategory(
+        "Buyer circumstances",
+        False,
+        (
+            ("Job change or relocation", "The buyer moved or changed jobs."),
+            ("Family change", "Divorce, illness, a death or a new child."),
+            ("Bought elsewhere / changed mind", "The buyer chose another home or not to build."),
+        ),
+    ),
+    DefaultCategory(OTHER, False, (("Other", "Explain in the notes."),)),
+)
+
+
+def seed_default_taxonomy(session: Session) -> None:
+    """Write the default categories and causes into an empty taxonomy."""
+    if session.scalar(select(func.count()).select_from(Category)):
+        return
+    for cat_position, default in enumerate(DEFAULT_TAXONOMY):
+        category = Category(
+            name=default.name,
+            controllable=default.controllable,
+            position=cat_position,
+            retired=False,
+        )
+        category.causes = [
+            Cause(name=name, description=description, position=position, retired=False)
+            for position, (name, description) in enumerate(default.causes)
+        ]
+        session.add(category)
+    session.flush()
+
+
+# -- Reading -----------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class CauseInfo:
+    id: int
+    name: str
+    description: str
+    retired: bool
+    position: int
+
+
+@dataclass(frozen=True)
+class CategoryInfo:
+    id: int
+    name: str
+    controllable: bool
+    retired: bool
+    position: int
+    causes: tuple[CauseInfo, ...]
+
+
+def list_taxonomy(session: Session, include_retired: bool = True) -> list[CategoryInfo]:
+    categories = session.scalars(select(Category).order_by(Category.position, Category.id)).all()
+    causes = session.scalars(select(Cause).order_by(Cause.position, Cause.id)).all()
+    by_category: dict[int, list[CauseInfo]] = {}
+    for cause in causes:
+        if cause.retired and not include_retired:
+            continue
+        by_category.setdefault(cause.category_id, []).append(
+            CauseInfo(cause.id, cause.name, cause.description, cause.retired, cause.position)
+        )
+    return [
+        CategoryInfo(
+            c.id,
+            c.name,
+            c.controllable,
+            c.retired,
+            c.position,
+            tuple(by_category.get(c.id, ())),
+        )
+        for c in categories
+        if include_retired or not c.retired
+    ]
+
+
+def _normalize(name: str) -> str:
+    return " ".join(name.split()).casefold()
+
+
+def find_cause(session: Session, spec: str, field: str = "cause") -> Cause:
+    """Find a cause by ``"Category/Cause"`` or by a cause name unique across categories.
+
+    Case and extra spaces do not matter. Retired causes are found too (an old
+    import may name one); callers that log new deals refuse them.
+    """
+    spec = spec.strip()
+    if not spec:
+        raise ValidationError(field, "cause is missing")
+    rows = session.execute(select(Cause, Category).join(Category)).all()
+    if "/" in spec:
+        category_part, _, cause_part = spec.partition("/")
+        wanted = (_normalize(category_part), _normalize(cause_part))
+        matches = [c for c, cat in rows if (_normalize(cat.name), _normalize(c.name)) == wanted]
+        # A cause name may itself contain "/" (e.g. "Zoning or permit denied/delayed").
+        if not matches:
+            matches = [c for c, _cat in rows if _normalize(c.name) == _normalize(spec)]
+    else:
+        matches = [c for c, _cat in rows if _normalize(c.name) == _normalize(spec)]
+    if len(matches) == 1:
+        return matches[0]
+    if len(matches) > 1:
+        raise ValidationError(
+            field, f"cause {spec!r} exists in several categories; write it as 'Category/Cause'"
+        )
+    raise ValidationError(
+        field, f"unknown cause {spec!r} (see 'dft causes'; write it as 'Category/Cause')"
+    )
+
+
+def find_category(session: Session, name: str, field: str = "category") -> Category:
+    category = session.scalar(
+        select(Category).where(func.lower(Category.name) == name.strip().lower())
+    )
+    if category is None:
+        raise ValidationError(field, f"unknown category {name!r}")
+    return category
+
+
+def _get_category(session: Session, category_id: int) -> Category:
+    category = session.get(Category, category_id)
+    if category is None:
+        raise NotFoundError(f"no category with id {category_id}")
+    return category
+
+
+def _get_cause(session: Session, cause_id: int) -> Cause:
+    cause = session.get(Cause, cause_id)
+    if cause is None:
+        raise NotFoundError(f"no cause with id {cause_id}")
+    return cause
+
+
+def _clean_name(name: str, field: str = "name") -> str:
+    cleaned = " ".join(name.split())
+    if not cleaned:
+        raise ValidationError(field, "name must not be empty")
+    return cleaned
+
+
+# -- Editing -----------------------------------------------------------------
+
+
+def add_category(session: Session, name: str, controllable: bool = False) -> int:
+    name = _clean_name(name)
+    existing = session.scalar(select(Category).where(func.lower(Category.name) == name.lower()))
+    if existing is not None:
+        raise ValidationError("name", f"a category named {existing.name!r} already exists")
+    position = session.scalar(select(func.coalesce(func.max(Category.position), -1))) + 1
+    category = Category(name=name, controllable=controllable, position=position, retired=False)
+    session.add(category)
+    session.flush()
+    return category.id
+
+
+def add_cause(session: Session, category_id: int, name: str, description: str = "") -> int:
+    category = _get_category(session, category_id)
+    name = _clean_name(name)
+    clash = session.scalar(
+        select(Cause).where(Cause.category_id == category.id, func.lower(Cause.name) == name.lower())
+    )
+    if clash is not None:
+        raise ValidationError("name", f"{category.name} already has a cause named {clash.name!r}")
+    position = (
+        session.scalar(
+            select(func.coalesce(func.max(Cause.position), -1)).where(
+                Cause.category_id == category.id
+            )
+        )
+        + 1
+    )
+    cause = Cause(
+        category_id=category.id,
+        name=name,
+        description=description.strip(),
+        position=position,
+        retired=False,
+    )
+    session.add(cause)
+    session.flush()
+    return cause.id
+
+
+def rename_category(session: Session, category_id: int, new_name: str) -> None:
+    category = _get_category(session, category_id)
+    new_name = _clean_name(new_name)
+    clash = session.scalar(
+        select(Category).where(
+            func.lower(Category.name) == new_name.lower(), Category.id != category.id
+        )
+    )
+    if clash is not None:
+        raise ValidationError("name", f"a category named {clash.name!r} already exists")
+    category.name = new_name
+
+
+def rename_cause(
+    session: Session, cause_id: int, new_name: str, description: str | None = None
+) -> None:
+    cause = _get_cause(session, cause_id)
+    new_name = _clean_name(new_name)
+    clash = session.scalar(
+        select(Cause).where(
+            Cause.category_id == cause.category_id,
+            func.lower(Cause.name) == new_name.lower(),
+            Cause.id != cause.id,
+        )
+    )
+    if clash is not None:
+        raise ValidationError("name", f"this category already has a cause named {clash.name!r}")
+    cause.name = new_name
+    if description is not None:
+        cause.description = description.strip()
+
+
+def set_category_controllable(session: Session, category_id: int, controllable: bool) -> None:
+    _get_category(session, category_id).controllable = controllable
+
+
+def set_category_retired(session: Session, category_id: int, retired: bool = True) -> None:
+    """Retire (or bring back) a category; its deals keep it, new deals cannot pick it."""
+    _get_category(session, category_id).retired = retired
+
+
+def set_cause_retired(session: Session, cause_id: int, retired: bool = True) -> None:
+    _get_cause(session, cause_id).retired = retired
+
+
+def move_cause(session: Session, cause_id: int, category_id: int) -> None:
+    """Move a cause to another category (past deals move with it, as intended)."""
+    cause = _get_cause(session, cause_id)
+    category = _get_category(session, category_id)
+    clash = session.scalar(
+        select(Cause).where(
+            Cause.category_id == category.id,
+            func.lower(Cause.name) == cause.name.lower(),
+            Cause.id != cause.id,
+        )
+    )
+    if clash is not None:
+        raise ValidationError("category", f"{category.name} already has a cause named {cause.name!r}")
+    cause.category_id = category.id
+
+
+def reorder_categories(session: Session, ordered_ids: list[int]) -> None:
+    _reorder(session, Category, ordered_ids)
+
+
+def reorder_causes(session: Session, ordered_ids: list[int]) -> None:
+    _reorder(session, Cause, ordered_ids)
+
+
+def _reorder(session: Session, model: type[Category] | type[Cause], ordered_ids: list[int]) -> None:
+    for position, item_id in enumerate(ordered_ids):
+        item = session.get(model, item_id)
+        if item is None:
+            raise NotFoundError(f"no {model.__tablename__[:-1]} with id {item_id}")
+        item.position = position
+
+
+def cause_usage(session: Session, cause_id: int) -> int:
+    """How many records (deals, trashed ones included, and follow-ups) refer to a cause."""
+    deals = session.scalar(
+        select(func.count())
+        .select_from(Deal)
+        .where((Deal.cause_id == cause_id) | (Deal.first_cause_id == cause_id))
+    )
+    contributing = session.scalar(
+        select(func.count())
+        .select_from(DealContributingCause)
+        .where(DealContributingCause.cause_id == cause_id)
+    )
+    follow_ups = session.scalar(
+        select(func.count()).select_from(FollowUp).where(FollowUp.changed_to_cause_id == cause_id)
+    )
+    return int(deals or 0) + int(contributing or 0) + int(follow_ups or 0)
+
+
+def delete_cause(session: Session, cause_id: int) -> None:
+    """Delete a cause nobody has used yet (a typo just added). In use: retire it instead."""
+    cause = _get_cause(session, cause_id)
+    used = cause_usage(session, cause_id)
+    if used:
+        raise ValidationError(
+            "cause",
+            f"{cause.name!r} is used by {used} record(s); retire it instead of deleting it",
+        )
+    session.delete(cause)
+    session.flush()
+
+
+def delete_category(session: Session, category_id: int) -> None:
+    category = _get_category(session, category_id)
+    if session.scalar(select(func.count()).select_from(Cause).where(Cause.category_id == category_id)):
+        raise ValidationError(
+            "category", f"{category.name!r} still has causes; retire it instead of deleting it"
+        )
+    session.delete(category)
+    session.flush()
+
+
+def merge_causes(session: Session, source_id: int, target_id: int) -> int:
+    """Fold ``source`` into ``target``: every reference moves, the source is retired.
+
+    The source stays (retired) rather than vanishing, so the merge is visible
+    and nothing that pointed at it breaks. Returns the number of deals moved.
+    """
+    if source_id == target_id:
+        raise ValidationError("cause", "cannot merge a cause into itself")
+    source = _get_cause(session, source_id)
+    target = _get_cause(session, target_id)
+    moved = session.execute(
+        update(Deal)
+        .where(Deal.cause_id == source.id)
+        .values(cause_id=target.id, version=Deal.version + 1)
+    ).rowcount
+    session.execute(
+        update(Deal)
+        .where(Deal.first_cause_id == source.id)
+        .values(first_cause_id=target.id, version=Deal.version + 1)
+    )
+    session.execute(
+        update(FollowUp)
+        .where(FollowUp.changed_to_cause_id == source.id)
+        .values(changed_to_cause_id=target.id)
+    )
+    # A deal may list both as contributing causes; keep one row, or none when
+    # the target is now its primary cause.
+    contributing = session.scalars(
+        select(DealContributingCause).where(DealContributingCause.cause_id == source.id)
+    ).all()
+    for link in contributing:
+        already = session.get(DealContributingCause, (link.deal_id, target.id))
+        primary = session.scalar(select(Deal.cause_id).where(Deal.id == link.deal_id))
+        session.delete(link)
+        session.flush()
+        if already is None and primary != target.id:
+            session.add(DealContributingCause(deal_id=link.deal_id, cause_id=target.id))
+    source.retired = True
+    if not source.description.startswith("Merged into"):
+        source.description = f"Merged into {target.name}. {source.description}".strip()
+    session.flush()
+    session.expire_all()
+    return int(moved or 0)

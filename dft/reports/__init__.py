@@ -1,0 +1,1 @@
+"""The monthly cause report."""

@@ -1,0 +1,1 @@
+"""Where data lives: locating the database, engine, migrations and backups."""

@@ -1,0 +1,309 @@
+"""Opening a database: check it is ours, create or upgrade it, hand out sessions.
+
+Nothing is written to a file until it is known to be a DFT Tracker database
+(or a new, empty one) whose schema this version understands.
+"""
+
+from __future__ import annotations
+
+import os
+import sqlite3
+from dataclasses import dataclass
+from pathlib import Path
+from urllib.parse import quote
+
+from alembic import command
+from alembic.config import Config
+from alembic.script import ScriptDirectory
+from sqlalchemy import Engine, inspect, text
+from sqlalchemy.engine import URL
+from sqlalchemy.exc import OperationalError, SQLAlchemyError
+from sqlalchemy.orm import Session, sessionmaker
+from sqlalchemy.pool import NullPool
+
+from dft.core.errors import DftError
+from dft.core.lists import seed_default_lead_sources
+from dft.core.models import Base
+from dft.core.taxonomy import seed_default_taxonomy
+from dft.store.backup import backup_sqlite_file
+from dft.store.engine import create_database_engine
+from dft.store.location import display_url, sqlite_path
+
+MIGRATIONS_DIR = Path(__file__).resolve().parent / "migrations"
+SQLITE_MAGIC = b"SQLite format 3\x00"
+VERSION_TABLE = "alembic_version"
+
+
+class DatabaseError(DftError):
+    """The database cannot be used; the message says what is wrong and where."""
+
+    def __init__(self, location: str, message: str) -> None:
+        super().__init__(f"{location}: {message}")
+        self.location = location
+        self.message = message
+
+
+class NotADftDatabaseError(DatabaseError):
+    pass
+
+
+class SchemaTooNewError(DatabaseError):
+    pass
+
+
+class DamagedDatabaseError(DatabaseError):
+    pass
+
+
+def alembic_config() -> Config:
+    config = Config()
+    config.set_main_option("script_location", str(MIGRATIONS_DIR))
+    return config
+
+
+def head_revision() -> str:
+    head = ScriptDirectory.from_config(alembic_config()).get_current_head()
+    assert head is not None
+    return head
+
+
+def known_revisions() -> set[str]:
+    script = ScriptDirectory.from_config(alembic_config())
+    return {rev.revision for rev in script.walk_revisions()}
+
+
+@dataclass
+class SchemaState:
+    tables: frozenset[str]
+    revision: str | None
+
+    @property
+    def empty(self) -> bool:
+        return not self.tables
+
+
+@dataclass
+class Database:
+    """An open database: its engine and the sessionmaker callers use per action."""
+
+    url: URL
+    engine: Engine
+    sessions: sessionmaker[Session]
+    created: bool = False
+    upgraded_from: str | None = None
+    pre_upgrade_backup: Path | None = None
+
+    @property
+    def location(self) -> str:
+        return display_url(self.url)
+
+    @property
+    def path(self) -> Path | None:
+        return sqlite_path(self.url)
+
+    def close(self) -> None:
+        self.engine.dispose()
+
+
+def _check_sqlite_file(path: Path) -> None:
+    """Refuse a file that is not an intact SQLite database, reading it only."""
+    location = str(path)
+    try:
+        with path.open("rb") as handle:
+            header = handle.read(100)
+    except PermissionError as exc:
+        raise DatabaseError(location, "cannot read the file (permission denied).") from exc
+    except OSError as exc:
+        raise DatabaseError(location, f"cannot read the file ({exc.strerror}).") from exc
+    if not header:
+        return  # an empty file is a new database
+    if not header.startswith(SQLITE_MAGIC):
+        raise NotADftDatabaseError(
+            location, "this file is not a DFT Tracker database (it is not an SQLite file at all)."
+        )
+    if len(header) < 100:
+        raise DamagedDatabaseError(location, "the database file is truncated (damaged).")
+    page_size = int.from_bytes(header[16:18], "big")
+    page_size = 65536 if page_size == 1 else page_size
+    page_count = int.from_bytes(header[28:32], "big")
+    # The page count in the header is only valid when its change counter matches.
+    counter_valid = header[24:28] == header[92:96]
+    if counter_valid and page_count and path.stat().st_size < page_size * page_count:
+        raise DamagedDatabaseError(
+            location,
+            f"the database file is truncated (damaged): {path.stat().st_size} bytes "
+            f"where {page_size * page_count} are expected. Restore a backup.",
+        )
+
+
+def _read_schema_state_sqlite(path: Path) -> SchemaState:
+    location = str(path)
+    if not path.exists() or path.stat().st_size == 0:
+        return SchemaState(frozenset(), None)
+    _check_sqlite_file(path)
+    uri = f"file:{quote(str(path))}?mode=ro"
+    try:
+        connection = sqlite3.connect(uri, uri=True, timeout=15)
+    except sqlite3.Error as exc:
+        raise DatabaseError(location, f"cannot open the database ({exc}).") from exc
+    try:
+        tables = frozenset(
+            row[0]
+            for row in connection.execute(
+                "SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%'"
+            )
+        )
+        revision = None
+        if VERSION_TABLE in tables:
+            row = connection.execute(f"SELECT version_num FROM {VERSION_TABLE}").fetchone()
+            revision = row[0] if row else None
+        return SchemaState(tables, revision)
+    except sqlite3.OperationalError as exc:
+        if "locked" in str(exc):
+            raise DatabaseError(
+                location, "the database is locked by another program; try again in a moment."
+            ) from exc
+        raise DamagedDatabaseError(location, f"the database cannot be read ({exc}).") from exc
+    except sqlite3.DatabaseError as exc:
+        raise DamagedDatabaseError(
+            location, f"the database is damaged or not a database ({exc}). Restore a backup."
+        ) from exc
+    finally:
+        connection.close()
+
+
+def _read_schema_state_server(url: URL) -> SchemaState:
+    engine = create_database_engine(url)
+    try:
+        with engine.connect() as connection:
+            tables = frozenset(inspect(connection).get_table_names())
+            revision = None
+            if VERSION_TABLE in tables:
+                revision = connection.execute(
+                    text(f"SELECT version_num FROM {VERSION_TABLE}")
+                ).scalar()
+            return SchemaState(tables, revision)
+    except OperationalError as exc:
+        raise DatabaseError(
+            display_url(url), f"cannot connect to the database ({exc.orig})."
+        ) from exc
+    finally:
+        engine.dispose()
+
+
+def read_schema_state(url: URL) -> SchemaState:
+    path = sqlite_path(url)
+    if path is not None:
+        return _read_schema_state_sqlite(path)
+    if url.get_backend_name() == "sqlite":  # in-memory: always new
+        return SchemaState(frozenset(), None)
+    return _read_schema_state_server(url)
+
+
+def _prepare_new_sqlite_file(path: Path) -> None:
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
+        if not path.exists():
+            # Owner-only from the first byte: deals hold clients' names and money.
+            fd = os.open(path, os.O_CREAT | os.O_WRONLY, 0o600)
+            os.close(fd)
+    except OSError as exc:
+        raise DatabaseError(
+            str(path), f"cannot create the database here ({exc.strerror})."
+        ) from exc
+
+
+def open_database(url: URL, *, backup_dir: Path | None = None) -> Database:
+    """Open ``url`` ready for use: a new database is created and seeded, an old one upgraded.
+
+    Refuses (raising :class:`DatabaseError`, leaving the file untouched) a file
+    that is not SQLite, a foreign SQLite database, a damaged one, or one whose
+    schema is newer than this version of the app.
+    """
+    location = display_url(url)
+    state = read_schema_state(url)
+    head = head_revision()
+    path = sqlite_path(url)
+
+    if not state.empty:
+        if VERSION_TABLE not in state.tables or state.revision is None:
+            raise NotADftDatabaseError(
+                location,
+                "this is a database, but not a DFT Tracker one (no DFT Tracker schema in it).",
+            )
+        if state.revision not in known_revisions():
+            raise SchemaTooNewError(
+                location,
+                f"this database was written by a newer version of DFT Tracker "
+                f"(schema {state.revision}); install the newer version to open it.",
+            )
+
+    if path is not None and state.empty:
+        _prepare_new_sqlite_file(path)
+
+    database_created = False
+    upgraded_from = None
+    pre_upgrade_backup = None
+    try:
+        if state.empty:
+            engine = create_database_engine(url)
+            _create_schema(engine)
+            database_created = True
+        elif state.revision != head:
+            if path is not None:
+                pre_upgrade_backup = backup_sqlite_file(
+                    path, reason=f"before-upgrade-from-{state.revision}", backup_dir=backup_dir
+                )
+            _upgrade_schema(url)
+            upgraded_from = state.revision
+            engine = create_database_engine(url)
+        else:
+            engine = create_database_engine(url)
+        # Fail now, with a clear message, rather than at the first user action.
+        with engine.connect() as connection:
+            connection.execute(text("SELECT 1"))
+    except OperationalError as exc:
+        raise DatabaseError(location, f"cannot use the database ({exc.orig}).") from exc
+    except SQLAlchemyError as exc:
+        raise DatabaseError(location, f"cannot use the database ({exc}).") from exc
+
+    return Database(
+        url=url,
+        engine=engine,
+        sessions=sessionmaker(engine, expire_on_commit=False),
+        created=database_created,
+        upgraded_from=upgraded_from,
+        pre_upgrade_backup=pre_upgrade_backup,
+    )
+
+
+def _create_schema(engine: Engine) -> None:
+    """A new database is the models' schema, seeded, stamped at head: all in one transaction."""
+    with engine.begin() as connection:
+        Base.metadata.create_all(connection)
+        with Session(bind=connection) as session:
+            seed_default_taxonomy(session)
+            seed_default_lead_sources(session)
+            session.flush()
+        config = alembic_config()
+        config.attributes["connection"] = connection
+        command.stamp(config, "head")
+
+
+def _upgrade_schema(url: URL) -> None:
+    """Apply pending migrations in one transaction; foreign keys are checked before commit."""
+    engine = create_database_engine(url, foreign_keys=False)
+    try:
+        with engine.begin() as connection:
+            config = alembic_config()
+            config.attributes["connection"] = connection
+            command.upgrade(config, "head")
+            if connection.dialect.name == "sqlite":
+                broken = connection.exec_driver_sql("PRAGMA foreign_key_check").fetchall()
+                if broken:
+                    raise DatabaseError(
+                        display_url(url),
+                        f"upgrading would break {len(broken)} references; nothing was changed.",
+                    )
+    finally:
+        engine.dispose()

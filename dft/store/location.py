@@ -1,0 +1,65 @@
+"""Where the database is: the user-data folder by default, else ``--db`` or ``DFT_DATABASE``."""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Mapping
+from pathlib import Path
+
+import platformdirs
+from sqlalchemy.engine import URL, make_url
+
+APP_DIR_NAME = "dft-tracker"
+DATABASE_FILE_NAME = "dft.sqlite3"
+ENV_VARIABLE = "DFT_DATABASE"
+
+
+def user_data_dir() -> Path:
+    return Path(platformdirs.user_data_dir(APP_DIR_NAME, appauthor=False))
+
+
+def user_log_dir() -> Path:
+    return Path(platformdirs.user_log_dir(APP_DIR_NAME, appauthor=False))
+
+
+def default_database_path() -> Path:
+    return user_data_dir() / DATABASE_FILE_NAME
+
+
+def resolve_database_url(
+    given: str | None = None, environ: Mapping[str, str] | None = None
+) -> URL:
+    """``--db`` wins, then ``DFT_DATABASE``, then the file in the user-data folder.
+
+    A value with ``://`` is a SQLAlchemy URL taken as is; anything else is a path
+    to a SQLite file (``~`` expanded, made absolute).
+    """
+    environ = os.environ if environ is None else environ
+    value = given if given else environ.get(ENV_VARIABLE) or None
+    if value is None:
+        return sqlite_url(default_database_path())
+    if "://" in value:
+        return make_url(value)
+    return sqlite_url(Path(value))
+
+
+def sqlite_url(path: Path) -> URL:
+    return URL.create("sqlite+pysqlite", database=str(path.expanduser().resolve()))
+
+
+def sqlite_path(url: URL) -> Path | None:
+    """The file behind a SQLite URL; ``None`` for other databases and in-memory SQLite."""
+    if url.get_backend_name() != "sqlite":
+        return None
+    database = url.database
+    if not database or database == ":memory:" or database.startswith("file:"):
+        return None
+    return Path(database)
+
+
+def display_url(url: URL) -> str:
+    """The URL fit to show or log: a SQLite file as its path, never a password."""
+    path = sqlite_path(url)
+    if path is not None:
+        return str(path)
+    return url.render_as_string(hide_password=True)
