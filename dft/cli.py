@@ -348,7 +348,16 @@ def cmd_list(args: argparse.Namespace) -> int:
             return EXIT_OK
         print(
             _table(
-                ("ID", "Fell through", "Client", "Contract", "Value", "Category", "Cause", "Status"),
+                (
+                    "ID",
+                    "Fell through",
+                    "Client",
+                    "Contract",
+                    "Value",
+                    "Category",
+                    "Cause",
+                    "Status",
+                ),
                 [
                     (
                         str(r.id),
@@ -420,7 +429,12 @@ def cmd_summary(args: argparse.Namespace) -> int:
             _table(
                 ("Category", "Deals", "Share", "Lost value"),
                 [
-                    (c.name, str(c.deals), f"{c.share * 100:.1f}%", format_cents(c.lost_value_cents))
+                    (
+                        c.name,
+                        str(c.deals),
+                        f"{c.share * 100:.1f}%",
+                        format_cents(c.lost_value_cents),
+                    )
                     for c in summary.categories
                 ],
                 right={1, 2, 3},

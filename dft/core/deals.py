@@ -98,9 +98,12 @@ def validate_deal_input(data: DealInput, today: date | None = None) -> list[Vali
             problem("signed_on", f"Date is before {EARLIEST_DATE.year}; check the year.")
         elif data.fell_through_on is not None and data.fell_through_on < data.signed_on:
             problem("fell_through_on", "A deal cannot fall through before it was signed.")
-    if data.recovered_on is not None and data.fell_through_on is not None:
-        if data.recovered_on < data.fell_through_on:
-            problem("recovered_on", "The buyer cannot re-sign before the deal fell through.")
+    if (
+        data.recovered_on is not None
+        and data.fell_through_on is not None
+        and data.recovered_on < data.fell_through_on
+    ):
+        problem("recovered_on", "The buyer cannot re-sign before the deal fell through.")
     if data.contract_number is not None and len(data.contract_number.strip()) > 60:
         problem("contract_number", "Contract number is longer than 60 characters.")
     if data.cancelled_by is not None and data.cancelled_by not in set(CancelledBy):
@@ -108,7 +111,9 @@ def validate_deal_input(data: DealInput, today: date | None = None) -> list[Vali
     if data.deposit_cents is not None and data.deposit_cents < 0:
         problem("deposit_cents", "Deposit must not be negative.")
     if data.deposit_outcome is not None and data.deposit_outcome not in set(DepositOutcome):
-        problem("deposit_outcome", "Deposit outcome must be refunded, partly refunded or forfeited.")
+        problem(
+            "deposit_outcome", "Deposit outcome must be refunded, partly refunded or forfeited."
+        )
     if data.cause_status not in set(CauseStatus):
         problem("cause_status", "Cause status must be 'suspected' or 'confirmed'.")
     elif data.cause_status == CauseStatus.CONFIRMED and data.cause_id is None:
@@ -170,12 +175,13 @@ def _apply(session: Session, deal: Deal, data: DealInput, create_names: bool) ->
     deal.cancelled_by = data.cancelled_by
     deal.deposit_cents = data.deposit_cents
     deal.deposit_outcome = data.deposit_outcome
-    deal.cause_id = data.cause_id
+    # Set relationships, not ids, so objects already loaded in the session agree.
+    deal.cause = session.get(Cause, data.cause_id) if data.cause_id is not None else None
     deal.cause_status = data.cause_status
     deal.recovered_on = data.recovered_on
     deal.notes = (data.notes or "").strip()
-    if deal.first_cause_id is None:
-        deal.first_cause_id = data.cause_id
+    if deal.first_cause_id is None and deal.first_cause is None:
+        deal.first_cause = deal.cause
     wanted = list(dict.fromkeys(data.contributing_cause_ids))
     deal.contributing_causes = list(session.scalars(select(Cause).where(Cause.id.in_(wanted))))
 

@@ -28,16 +28,88 @@ from dft.core.taxonomy import CUSTOMER_SERVICE, LAND
 
 SALESPEOPLE = ("Dana Whitfield", "Marcus Bell", "Priya Raman", "Tom Kowalski", "Lena Ortiz")
 COMMUNITIES = ("Cedar Ridge", "Willow Creek", "Stonebrook", "Harbor Pointe", "Scattered lots")
-FIRST_NAMES = (
-    "James Mary Robert Patricia John Jennifer Michael Linda David Elizabeth William Barbara "
-    "Richard Susan Joseph Jessica Thomas Sarah Carlos Maria Wei Ana Tyrone Keisha Raj Olga "
-    "Sean Aisha Luis Mei Dmitri Fatima Kevin Nicole Brian Emily Jorge Hannah Andre Grace"
-).split()
-LAST_NAMES = (
-    "Smith Johnson Williams Brown Jones Garcia Miller Davis Rodriguez Martinez Hernandez Lopez "
-    "Wilson Anderson Thomas Taylor Moore Jackson Martin Lee Thompson White Harris Clark Lewis "
-    "Nguyen Patel Kim Okafor Schmidt O'Brien Novak Rossi Haddad Cohen Silva Murphy Park"
-).split()
+FIRST_NAMES = [
+    "James",
+    "Mary",
+    "Robert",
+    "Patricia",
+    "John",
+    "Jennifer",
+    "Michael",
+    "Linda",
+    "David",
+    "Elizabeth",
+    "William",
+    "Barbara",
+    "Richard",
+    "Susan",
+    "Joseph",
+    "Jessica",
+    "Thomas",
+    "Sarah",
+    "Carlos",
+    "Maria",
+    "Wei",
+    "Ana",
+    "Tyrone",
+    "Keisha",
+    "Raj",
+    "Olga",
+    "Sean",
+    "Aisha",
+    "Luis",
+    "Mei",
+    "Dmitri",
+    "Fatima",
+    "Kevin",
+    "Nicole",
+    "Brian",
+    "Emily",
+    "Jorge",
+    "Hannah",
+    "Andre",
+    "Grace",
+]
+LAST_NAMES = [
+    "Smith",
+    "Johnson",
+    "Williams",
+    "Brown",
+    "Jones",
+    "Garcia",
+    "Miller",
+    "Davis",
+    "Rodriguez",
+    "Martinez",
+    "Hernandez",
+    "Lopez",
+    "Wilson",
+    "Anderson",
+    "Thomas",
+    "Taylor",
+    "Moore",
+    "Jackson",
+    "Martin",
+    "Lee",
+    "Thompson",
+    "White",
+    "Harris",
+    "Clark",
+    "Lewis",
+    "Nguyen",
+    "Patel",
+    "Kim",
+    "Okafor",
+    "Schmidt",
+    "O'Brien",
+    "Novak",
+    "Rossi",
+    "Haddad",
+    "Cohen",
+    "Silva",
+    "Murphy",
+    "Park",
+]
 
 # Category weights: land 22 vs service 52 gives a 29.7/70.3 split between the two.
 CATEGORY_WEIGHTS = {
@@ -286,4 +358,3 @@ def _scheduled(deal_id: int, due: date) -> dict[str, object]:
         "updated_at": created,
         "version": 1,
     }
-

@@ -68,7 +68,9 @@ def record_follow_up(
     (voicemail, no answer) schedules the next try unless one is already open.
     """
     if outcome not in set(CallOutcome):
-        raise ValidationError("outcome", "Outcome must be reached, voicemail, no answer or declined.")
+        raise ValidationError(
+            "outcome", "Outcome must be reached, voicemail, no answer or declined."
+        )
     if cause_result is not None and cause_result not in set(CauseResult):
         raise ValidationError("cause_result", "Cause result must be 'confirmed' or 'changed'.")
     if cause_result is not None and outcome != CallOutcome.REACHED:
@@ -83,7 +85,9 @@ def record_follow_up(
     deal = _live_deal(session, deal_id)
     done_at = done_at or utc_now()
     if done_at.date() < deal.fell_through_on:
-        raise ValidationError("done_at", "A follow-up call cannot come before the deal fell through.")
+        raise ValidationError(
+            "done_at", "A follow-up call cannot come before the deal fell through."
+        )
 
     if follow_up_id is not None:
         follow_up = session.get(FollowUp, follow_up_id)
@@ -102,6 +106,7 @@ def record_follow_up(
             follow_up = FollowUp(due_on=done_at.date())
             deal.follow_ups.append(follow_up)
 
+    new_cause: Cause | None = None
     if cause_result == CauseResult.CONFIRMED:
         if deal.cause_id is None:
             raise ValidationError(
@@ -112,7 +117,9 @@ def record_follow_up(
         if new_cause is None:
             raise ValidationError("changed_to_cause_id", f"No cause with id {changed_to_cause_id}.")
         if new_cause.retired:
-            raise ValidationError("changed_to_cause_id", f"The cause {new_cause.name!r} is retired.")
+            raise ValidationError(
+                "changed_to_cause_id", f"The cause {new_cause.name!r} is retired."
+            )
 
     follow_up.done_at = done_at
     follow_up.outcome = outcome
@@ -123,10 +130,10 @@ def record_follow_up(
     follow_up.notes = "\n".join(p for p in (follow_up.notes, notes.strip()) if p)
 
     if cause_result is not None:
-        if deal.first_cause_id is None:
-            deal.first_cause_id = deal.cause_id if deal.cause_id is not None else changed_to_cause_id
-        if changed_to_cause_id is not None:
-            deal.cause_id = changed_to_cause_id
+        if deal.first_cause_id is None and deal.first_cause is None:
+            deal.first_cause = deal.cause or new_cause
+        if new_cause is not None:
+            deal.cause = new_cause
         deal.cause_status = CauseStatus.CONFIRMED.value
 
     if outcome in (CallOutcome.VOICEMAIL, CallOutcome.NO_ANSWER):

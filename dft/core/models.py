@@ -214,9 +214,7 @@ class Deal(Base):
             "recovered_on IS NULL OR recovered_on >= fell_through_on",
             name="recovered_not_before_fell_through",
         ),
-        CheckConstraint(
-            "deposit_cents IS NULL OR deposit_cents >= 0", name="deposit_not_negative"
-        ),
+        CheckConstraint("deposit_cents IS NULL OR deposit_cents >= 0", name="deposit_not_negative"),
         CheckConstraint(_in("cancelled_by", CancelledBy), name="cancelled_by_valid"),
         CheckConstraint(_in("deposit_outcome", DepositOutcome), name="deposit_outcome_valid"),
         CheckConstraint(
@@ -285,7 +283,8 @@ class FollowUp(Base):
         CheckConstraint(_in("outcome", CallOutcome), name="outcome_valid"),
         CheckConstraint(_in("cause_result", CauseResult), name="cause_result_valid"),
         CheckConstraint(
-            "(done_at IS NULL AND outcome IS NULL) OR (done_at IS NOT NULL AND outcome IS NOT NULL)",
+            "(done_at IS NULL AND outcome IS NULL)"
+            " OR (done_at IS NOT NULL AND outcome IS NOT NULL)",
             name="attempt_has_outcome",
         ),
         # Written so that a NULL never lets a row slip through (NULL passes a CHECK).
@@ -329,7 +328,7 @@ class SignedContracts(Base):
     __table_args__ = (
         CheckConstraint("contracts >= 0", name="contracts_not_negative"),
         UniqueConstraint("month", "salesperson_id", name="uq_signed_contracts_month_salesperson"),
-        # NULLs are distinct in a unique constraint: the team-wide figure needs its own index.
+        # NULLs are distinct in a unique constraint; the team-wide figure needs its own index.
         Index(
             "uq_signed_contracts_team_month",
             "month",

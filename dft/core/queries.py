@@ -55,9 +55,7 @@ class DealFilter:
             conditions.append(Deal.fell_through_on <= self.fell_to)
         if self.category_ids:
             conditions.append(
-                Deal.cause_id.in_(
-                    select(Cause.id).where(Cause.category_id.in_(self.category_ids))
-                )
+                Deal.cause_id.in_(select(Cause.id).where(Cause.category_id.in_(self.category_ids)))
             )
         if self.cause_ids:
             conditions.append(Deal.cause_id.in_(self.cause_ids))

@@ -34,7 +34,10 @@ DEFAULT_TAXONOMY: tuple[DefaultCategory, ...] = (
             ("Lot not buildable", "Soil, perc test or flood zone rules out building."),
             ("Title, survey or easement problem", "A defect found in title, survey or easements."),
             ("Zoning or permit denied/delayed", "Zoning refused or a permit held up too long."),
-            ("Land cost or appraisal gap", "The land cost more, or appraised for less, than planned."),
+            (
+                "Land cost or appraisal gap",
+                "The land cost more, or appraised for less, than planned.",
+            ),
             ("Utilities or access", "Well, septic, power or road access could not be had."),
             ("Lot purchase fell through", "The buyer's purchase of the lot did not close."),
         ),
@@ -222,7 +225,9 @@ def add_cause(session: Session, category_id: int, name: str, description: str = 
     category = _get_category(session, category_id)
     name = _clean_name(name)
     clash = session.scalar(
-        select(Cause).where(Cause.category_id == category.id, func.lower(Cause.name) == name.lower())
+        select(Cause).where(
+            Cause.category_id == category.id, func.lower(Cause.name) == name.lower()
+        )
     )
     if clash is not None:
         raise ValidationError("name", f"{category.name} already has a cause named {clash.name!r}")
@@ -303,7 +308,9 @@ def move_cause(session: Session, cause_id: int, category_id: int) -> None:
         )
     )
     if clash is not None:
-        raise ValidationError("category", f"{category.name} already has a cause named {cause.name!r}")
+        raise ValidationError(
+            "category", f"{category.name} already has a cause named {cause.name!r}"
+        )
     cause.category_id = category.id
 
 
@@ -356,7 +363,9 @@ def delete_cause(session: Session, cause_id: int) -> None:
 
 def delete_category(session: Session, category_id: int) -> None:
     category = _get_category(session, category_id)
-    if session.scalar(select(func.count()).select_from(Cause).where(Cause.category_id == category_id)):
+    if session.scalar(
+        select(func.count()).select_from(Cause).where(Cause.category_id == category_id)
+    ):
         raise ValidationError(
             "category", f"{category.name!r} still has causes; retire it instead of deleting it"
         )

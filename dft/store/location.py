@@ -26,9 +26,7 @@ def default_database_path() -> Path:
     return user_data_dir() / DATABASE_FILE_NAME
 
 
-def resolve_database_url(
-    given: str | None = None, environ: Mapping[str, str] | None = None
-) -> URL:
+def resolve_database_url(given: str | None = None, environ: Mapping[str, str] | None = None) -> URL:
     """``--db`` wins, then ``DFT_DATABASE``, then the file in the user-data folder.
 
     A value with ``://`` is a SQLAlchemy URL taken as is; anything else is a path

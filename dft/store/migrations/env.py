@@ -3,30 +3,10 @@
 from alembic import context
 
 from dft.core.models import Base
+from dft.store.schema_compare import compare_server_default
 
 config = context.config
 target_metadata = Base.metadata
-
-
-def _strip_default(value: str | None) -> str | None:
-    if value is None:
-        return None
-    value = value.strip()
-    while value.startswith("(") and value.endswith(")"):
-        value = value[1:-1].strip()
-    return value.strip("'\"")
-
-
-def compare_server_default(
-    _context: object,
-    _inspected_column: object,
-    _metadata_column: object,
-    inspected_default: str | None,
-    _metadata_default: object,
-    rendered_metadata_default: str | None,
-) -> bool:
-    """SQLite reports ``''`` back as ``('')``; only a real difference counts as drift."""
-    return _strip_default(inspected_default) != _strip_default(rendered_metadata_default)
 
 
 def run_migrations_online() -> None:

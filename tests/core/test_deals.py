@@ -1,0 +1,183 @@
+from __future__ import annotations
+
+from datetime import date, timedelta
+
+import pytest
+from sqlalchemy import func, select
+from sqlalchemy.orm import Session
+
+from dft.core import settings
+from dft.core.deals import (
+    count_deals,
+    get_deal,
+    log_deal,
+    purge_deal,
+    restore_deal,
+    trash_deal,
+    update_deal,
+    validate_deal_input,
+    with_changes,
+)
+from dft.core.errors import ConflictError, NotFoundError, ValidationError
+from dft.core.models import Deal, FollowUp
+from dft.core.taxonomy import find_cause, set_cause_retired
+from dft.store.database import Database
+from tests.factories import add_deal, deal_input
+
+TODAY = date(2026, 11, 24)
+
+
+def test_logging_a_deal_stores_every_field(session: Session) -> None:
+    data = deal_input(
+        session,
+        contract_number=" C-100 ",
+        salesperson="Dana Whitfield",
+        lead_source="Referral",
+        community="Cedar Ridge",
+        lot="Lot 7",
+        stage="Permitting",
+        responsible_role="Project manager",
+        cancelled_by="buyer",
+        deposit_cents=500_000,
+        deposit_outcome="forfeited",
+        notes="  PM never called back.  ",
+        contributing_cause_ids=(find_cause(session, "Slow response / long waits").id,),
+    )
+    deal_id = log_deal(session, data, create_names=True, today=TODAY)
+    detail = get_deal(session, deal_id)
+    assert detail.input.contract_number == "C-100"
+    assert detail.input.salesperson == "Dana Whitfield"
+    assert detail.input.lead_source == "Referral"
+    assert detail.input.deposit_outcome == "forfeited"
+    assert detail.input.notes == "PM never called back."
+    assert (detail.category, detail.cause) == ("Land", "Lot not buildable")
+    assert (detail.first_category, detail.first_cause) == ("Land", "Lot not buildable")
+    assert detail.contributing_causes == ("Slow response / long waits",)
+    assert detail.input.cause_status == "suspected"
+
+
+def test_a_new_deal_gets_a_follow_up_due_three_days_after_it_fell_through(
+    session: Session,
+) -> None:
+    deal_id = add_deal(session, fell_through_on=date(2026, 10, 15))
+    due = session.scalars(select(FollowUp.due_on).where(FollowUp.deal_id == deal_id)).all()
+    assert due == [date(2026, 10, 18)]
+
+
+def test_the_follow_up_delay_is_a_setting(session: Session) -> None:
+    settings.set_int(session, settings.FOLLOW_UP_DAYS, 7)
+    deal_id = add_deal(session, fell_through_on=date(2026, 10, 15))
+    assert session.scalar(select(FollowUp.due_on).where(FollowUp.deal_id == deal_id)) == date(
+        2026, 10, 22
+    )
+
+
+@pytest.mark.parametrize(
+    ("changes", "field"),
+    [
+        ({"client_name": "  "}, "client_name"),
+        ({"contract_value_cents": -1}, "contract_value_cents"),
+        ({"signed_on": date(2026, 10, 16)}, "fell_through_on"),
+        ({"fell_through_on": TODAY + timedelta(days=30)}, "fell_through_on"),
+        ({"fell_through_on": date(24, 10, 1), "signed_on": None}, "fell_through_on"),
+        ({"recovered_on": date(2026, 10, 1)}, "recovered_on"),
+        ({"cancelled_by": "lender"}, "cancelled_by"),
+        ({"deposit_cents": -100}, "deposit_cents"),
+        ({"cause_status": "confirmed", "cause_id": None}, "cause_status"),
+    ],
+)
+def test_invalid_input_is_refused_naming_the_field_and_nothing_is_written(
+    session: Session, changes: dict[str, object], field: str
+) -> None:
+    data = with_changes(deal_input(session), **changes)
+    assert [e.field for e in validate_deal_input(data, TODAY)] == [field]
+    before = count_deals(session)
+    with pytest.raises(ValidationError) as caught:
+        log_deal(session, data, today=TODAY)
+    assert caught.value.field == field
+    assert count_deals(session) == before
+
+
+def test_a_live_contract_number_cannot_be_used_twice(session: Session) -> None:
+    first = add_deal(session, contract_number="C-1", client_name="First")
+    with pytest.raises(ValidationError, match=f"deal #{first}"):
+        add_deal(session, contract_number="C-1")
+
+
+def test_a_retired_cause_cannot_be_picked_for_a_new_deal(session: Session) -> None:
+    cause = find_cause(session, "Land/Lot not buildable")
+    set_cause_retired(session, cause.id)
+    with pytest.raises(ValidationError, match="retired"):
+        add_deal(session)
+
+
+def test_a_deal_keeps_its_retired_cause_when_edited(session: Session) -> None:
+    deal_id = add_deal(session)
+    set_cause_retired(session, find_cause(session, "Land/Lot not buildable").id)
+    detail = get_deal(session, deal_id)
+    update_deal(session, deal_id, with_changes(detail.input, notes="edited"), today=TODAY)
+    assert get_deal(session, deal_id).cause == "Lot not buildable"
+
+
+def test_editing_bumps_the_version_and_keeps_the_first_cause(session: Session) -> None:
+    deal_id = add_deal(session)
+    detail = get_deal(session, deal_id)
+    new_cause = find_cause(session, "Phone tag / voicemail runaround")
+    version = update_deal(
+        session,
+        deal_id,
+        with_changes(detail.input, cause_id=new_cause.id, client_name="Pat Changed"),
+        expected_version=detail.version,
+        today=TODAY,
+    )
+    after = get_deal(session, deal_id)
+    assert version == detail.version + 1 == after.version
+    assert after.input.client_name == "Pat Changed"
+    assert after.cause == "Phone tag / voicemail runaround"
+    assert after.first_cause == "Lot not buildable"
+    assert after.cause_changed
+
+
+def test_an_edit_from_a_stale_version_is_a_conflict_and_writes_nothing(
+    database: Database,
+) -> None:
+    with database.sessions.begin() as session:
+        deal_id = add_deal(session)
+        started_from = get_deal(session, deal_id)
+    with database.sessions.begin() as other_user:
+        update_deal(other_user, deal_id, with_changes(started_from.input, notes="theirs"))
+    with database.sessions.begin() as session, pytest.raises(ConflictError):
+        update_deal(
+            session,
+            deal_id,
+            with_changes(started_from.input, notes="mine"),
+            expected_version=started_from.version,
+        )
+    with database.sessions.begin() as session:
+        assert get_deal(session, deal_id).input.notes == "theirs"
+
+
+def test_trash_restore_purge(session: Session) -> None:
+    deal_id = add_deal(session)
+    trash_deal(session, deal_id)
+    assert count_deals(session) == 0
+    assert count_deals(session, in_trash=True) == 1
+    with pytest.raises(NotFoundError):
+        trash_deal(session, deal_id)
+    restore_deal(session, deal_id)
+    assert count_deals(session) == 1
+    with pytest.raises(ValidationError, match="trash"):
+        purge_deal(session, deal_id)
+    trash_deal(session, deal_id)
+    purge_deal(session, deal_id)
+    assert session.scalar(select(func.count()).select_from(Deal)) == 0
+    assert session.scalar(select(func.count()).select_from(FollowUp)) == 0
+
+
+def test_restore_is_refused_when_the_contract_number_was_reused(session: Session) -> None:
+    old = add_deal(session, contract_number="C-9")
+    trash_deal(session, old)
+    add_deal(session, contract_number="C-9", client_name="Corrected entry")
+    with pytest.raises(ValidationError, match="C-9"):
+        restore_deal(session, old)
+    assert count_deals(session, in_trash=True) == 1

@@ -1,0 +1,73 @@
+from __future__ import annotations
+
+from datetime import date
+
+from sqlalchemy import func, select
+from sqlalchemy.orm import Session
+
+from dft.core.demo import generate_demo_data
+from dft.core.followups import Due, open_follow_ups
+from dft.core.models import Category, Cause, Deal, FollowUp
+from dft.core.queries import DealFilter, fetch_deal_rows
+from dft.store.database import Database
+
+TODAY = date(2026, 11, 24)
+
+
+def _snapshot(database: Database) -> list[tuple[object, ...]]:
+    with database.sessions.begin() as session:
+        return [
+            (r.client_name, r.contract_value_cents, r.fell_through_on, r.cause, r.cause_status)
+            for r in fetch_deal_rows(session, DealFilter(), sort_key="id", descending=False)
+        ]
+
+
+def test_same_seed_same_data(tmp_path) -> None:  # type: ignore[no-untyped-def]
+    from dft.store.database import open_database
+    from dft.store.location import sqlite_url
+
+    snapshots = []
+    for name in ("a", "b", "a-again"):
+        db = open_database(sqlite_url(tmp_path / f"{name}.sqlite3"))
+        with db.sessions.begin() as session:
+            generate_demo_data(session, deals=200, seed=7 if name != "b" else 8, today=TODAY)
+        snapshots.append(_snapshot(db))
+        db.close()
+    assert snapshots[0] == snapshots[2]
+    assert snapshots[0] != snapshots[1]
+
+
+def test_demo_data_is_realistic(session: Session) -> None:
+    result = generate_demo_data(session, deals=3000, seed=3, today=TODAY)
+    assert result.deals == 3000
+    by_category = dict(
+        session.execute(
+            select(Category.name, func.count(Deal.id))
+            .join(Cause, Cause.category_id == Category.id)
+            .join(Deal, Deal.cause_id == Cause.id)
+            .group_by(Category.name)
+        ).all()
+    )
+    land, service = by_category["Land"], by_category["Customer service"]
+    assert 0.25 < land / (land + service) < 0.35
+    assert {"Financing", "Buyer circumstances", "Other"} <= set(by_category)
+
+    oldest, newest = session.execute(
+        select(func.min(Deal.fell_through_on), func.max(Deal.fell_through_on))
+    ).one()
+    assert (TODAY - oldest).days > 700
+    assert (TODAY - newest).days < 10
+
+    states = {row.due for row in open_follow_ups(session, TODAY)}
+    assert states >= {Due.OVERDUE, Due.UPCOMING}
+    confirmed = session.scalar(
+        select(func.count()).select_from(Deal).where(Deal.cause_status == "confirmed")
+    )
+    changed = session.scalar(
+        select(func.count()).select_from(Deal).where(Deal.cause_id != Deal.first_cause_id)
+    )
+    assert 0.5 < confirmed / 3000 < 0.85
+    assert 0.05 < changed / 3000 < 0.25
+    assert session.scalar(
+        select(func.count()).select_from(FollowUp).where(FollowUp.outcome == "voicemail")
+    )

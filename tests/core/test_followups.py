@@ -1,0 +1,115 @@
+from __future__ import annotations
+
+from datetime import date, datetime
+
+import pytest
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from dft.core.deals import get_deal, trash_deal
+from dft.core.errors import ValidationError
+from dft.core.followups import Due, open_follow_ups, record_follow_up, schedule_follow_up
+from dft.core.models import FollowUp
+from dft.core.taxonomy import find_cause
+from tests.factories import add_deal
+
+CALL = datetime(2026, 10, 17, 10, 30)
+
+
+def test_a_reached_call_that_confirms_makes_the_cause_confirmed(session: Session) -> None:
+    deal_id = add_deal(session)
+    follow_up_id = record_follow_up(
+        session,
+        deal_id,
+        outcome="reached",
+        done_at=CALL,
+        caller="Dana",
+        client_words="The lot failed the perc test.",
+        cause_result="confirmed",
+    )
+    detail = get_deal(session, deal_id)
+    assert detail.input.cause_status == "confirmed"
+    assert detail.cause == "Lot not buildable"
+    [call] = detail.follow_ups
+    assert call.id == follow_up_id  # filled the scheduled call rather than adding one
+    assert (call.outcome, call.caller, call.cause_result) == ("reached", "Dana", "confirmed")
+    assert call.client_words == "The lot failed the perc test."
+
+
+def test_a_call_that_changes_the_cause_keeps_the_first_guess(session: Session) -> None:
+    deal_id = add_deal(session, cause="Buyer circumstances/Bought elsewhere / changed mind")
+    real = find_cause(session, "Staff too busy / unresponsive")
+    record_follow_up(
+        session,
+        deal_id,
+        outcome="reached",
+        done_at=CALL,
+        cause_result="changed",
+        changed_to_cause_id=real.id,
+    )
+    detail = get_deal(session, deal_id)
+    assert (detail.category, detail.cause) == ("Customer service", real.name)
+    assert detail.first_cause == "Bought elsewhere / changed mind"
+    assert detail.input.cause_status == "confirmed"
+    assert detail.cause_changed
+
+
+def test_voicemail_schedules_the_next_try(session: Session) -> None:
+    deal_id = add_deal(session)
+    record_follow_up(session, deal_id, outcome="voicemail", done_at=CALL)
+    calls = get_deal(session, deal_id).follow_ups
+    assert [(c.outcome, c.due_on) for c in calls] == [
+        ("voicemail", date(2026, 10, 18)),
+        (None, date(2026, 10, 18)),
+    ]
+    assert get_deal(session, deal_id).input.cause_status == "suspected"
+
+
+def test_declined_schedules_nothing_more(session: Session) -> None:
+    deal_id = add_deal(session)
+    record_follow_up(session, deal_id, outcome="declined", done_at=CALL)
+    assert [c.outcome for c in get_deal(session, deal_id).follow_ups] == ["declined"]
+
+
+@pytest.mark.parametrize(
+    ("kwargs", "field"),
+    [
+        ({"outcome": "voicemail", "cause_result": "confirmed"}, "cause_result"),
+        ({"outcome": "reached", "cause_result": "changed"}, "changed_to_cause_id"),
+        ({"outcome": "yelled"}, "outcome"),
+        ({"outcome": "reached", "done_at": datetime(2026, 1, 1)}, "done_at"),
+    ],
+)
+def test_impossible_call_records_are_refused(
+    session: Session, kwargs: dict[str, object], field: str
+) -> None:
+    deal_id = add_deal(session)
+    kwargs.setdefault("done_at", CALL)
+    with pytest.raises(ValidationError) as caught:
+        record_follow_up(session, deal_id, **kwargs)  # type: ignore[arg-type]
+    assert caught.value.field == field
+    assert session.scalar(select(FollowUp.done_at).where(FollowUp.deal_id == deal_id)) is None
+
+
+def test_open_follow_ups_are_sorted_and_marked_overdue_today_upcoming(session: Session) -> None:
+    overdue = add_deal(session, client_name="Overdue", fell_through_on=date(2026, 11, 1))
+    due_today = add_deal(session, client_name="Today", fell_through_on=date(2026, 11, 21))
+    upcoming = add_deal(session, client_name="Upcoming", fell_through_on=date(2026, 11, 23))
+    done = add_deal(session, client_name="Done", fell_through_on=date(2026, 11, 2))
+    record_follow_up(session, done, outcome="declined", done_at=datetime(2026, 11, 5, 9))
+    trashed = add_deal(session, client_name="Trashed", fell_through_on=date(2026, 11, 2))
+    trash_deal(session, trashed)
+
+    rows = open_follow_ups(session, date(2026, 11, 24))
+    assert [(r.deal_id, r.due) for r in rows] == [
+        (overdue, Due.OVERDUE),
+        (due_today, Due.TODAY),
+        (upcoming, Due.UPCOMING),
+    ]
+    assert rows[0].days_overdue(date(2026, 11, 24)) == 20
+
+
+def test_a_follow_up_cannot_be_scheduled_before_the_deal_fell_through(session: Session) -> None:
+    deal_id = add_deal(session)
+    with pytest.raises(ValidationError, match="before the deal fell through"):
+        schedule_follow_up(session, deal_id, date(2026, 1, 1))

@@ -1,0 +1,139 @@
+from __future__ import annotations
+
+import pytest
+from sqlalchemy import func, select
+from sqlalchemy.orm import Session
+
+from dft.core.deals import get_deal, trash_deal
+from dft.core.errors import ValidationError
+from dft.core.followups import record_follow_up
+from dft.core.models import Cause, DealContributingCause
+from dft.core.taxonomy import (
+    DEFAULT_TAXONOMY,
+    add_category,
+    add_cause,
+    delete_cause,
+    find_cause,
+    list_taxonomy,
+    merge_causes,
+    rename_cause,
+    reorder_causes,
+    set_cause_retired,
+)
+from tests.factories import add_deal
+
+
+def test_a_new_database_holds_the_default_taxonomy_land_and_service_first(
+    session: Session,
+) -> None:
+    taxonomy = list_taxonomy(session)
+    assert [c.name for c in taxonomy] == [
+        "Land",
+        "Customer service",
+        "Financing",
+        "Buyer circumstances",
+        "Other",
+    ]
+    assert [c.controllable for c in taxonomy[:2]] == [False, True]
+    for category, default in zip(taxonomy, DEFAULT_TAXONOMY, strict=True):
+        assert [cause.name for cause in category.causes] == [n for n, _ in default.causes]
+    assert len(taxonomy[1].causes) == 7
+    assert "Phone tag / voicemail runaround" in [c.name for c in taxonomy[1].causes]
+
+
+@pytest.mark.parametrize(
+    "spec",
+    [
+        "Land/Lot not buildable",
+        "land / lot NOT buildable",
+        "Lot not buildable",
+        "  lot not buildable ",
+    ],
+)
+def test_find_cause_by_path_or_unique_name(session: Session, spec: str) -> None:
+    assert find_cause(session, spec).name == "Lot not buildable"
+
+
+def test_find_cause_handles_slashes_inside_cause_names(session: Session) -> None:
+    assert find_cause(session, "Land/Zoning or permit denied/delayed").name == (
+        "Zoning or permit denied/delayed"
+    )
+    assert find_cause(session, "Zoning or permit denied/delayed").category.name == "Land"
+
+
+def test_find_cause_refuses_unknown_and_ambiguous_names(session: Session) -> None:
+    with pytest.raises(ValidationError, match="unknown cause"):
+        find_cause(session, "Land/Aliens")
+    add_cause(session, find_cause(session, "Other").category_id, "Other reason")
+    add_cause(session, add_category(session, "Weather"), "Other reason")
+    with pytest.raises(ValidationError, match="several categories"):
+        find_cause(session, "Other reason")
+
+
+def test_a_cause_in_use_is_retired_never_deleted(session: Session) -> None:
+    cause = find_cause(session, "Rude or dismissive remark")
+    deal_id = add_deal(session, cause="Rude or dismissive remark")
+    trash_deal(session, deal_id)  # even a trashed deal keeps it in use
+    with pytest.raises(ValidationError, match="retire it instead"):
+        delete_cause(session, cause.id)
+    set_cause_retired(session, cause.id)
+    assert get_deal(session, deal_id).cause == "Rude or dismissive remark"
+    listed = {c.name: c.retired for cat in list_taxonomy(session) for c in cat.causes}
+    assert listed["Rude or dismissive remark"] is True
+    assert "Rude or dismissive remark" not in {
+        c.name for cat in list_taxonomy(session, include_retired=False) for c in cat.causes
+    }
+
+
+def test_an_unused_cause_can_be_deleted(session: Session) -> None:
+    typo = add_cause(session, find_cause(session, "Other").category_id, "Typo caus")
+    delete_cause(session, typo)
+    assert session.get(Cause, typo) is None
+
+
+def test_rename_shows_on_existing_deals_and_refuses_duplicates(session: Session) -> None:
+    cause = find_cause(session, "Loan denied")
+    deal_id = add_deal(session, cause="Loan denied")
+    rename_cause(session, cause.id, "Loan denied by lender")
+    assert get_deal(session, deal_id).cause == "Loan denied by lender"
+    with pytest.raises(ValidationError, match="already has"):
+        rename_cause(session, cause.id, "low APPRAISAL")
+
+
+def test_merge_moves_every_reference_and_retires_the_source(session: Session) -> None:
+    source = find_cause(session, "Slow response / long waits")
+    target = find_cause(session, "Staff too busy / unresponsive")
+    primary = add_deal(session, cause=source.name)
+    first_guess = add_deal(session, cause="Buyer circumstances/Family change")
+    record_follow_up(
+        session,
+        first_guess,
+        outcome="reached",
+        cause_result="changed",
+        changed_to_cause_id=source.id,
+    )
+    both = add_deal(
+        session, cause="Land/Lot not buildable", contributing_cause_ids=(source.id, target.id)
+    )
+    moved = merge_causes(session, source.id, target.id)
+
+    assert moved == 2
+    assert get_deal(session, primary).cause == target.name
+    assert get_deal(session, first_guess).cause == target.name
+    assert get_deal(session, both).contributing_causes == (target.name,)
+    assert session.get(Cause, source.id).retired  # type: ignore[union-attr]
+    assert (
+        session.scalar(
+            select(func.count())
+            .select_from(DealContributingCause)
+            .where(DealContributingCause.cause_id == source.id)
+        )
+        == 0
+    )
+
+
+def test_reorder_causes(session: Session) -> None:
+    land = list_taxonomy(session)[0]
+    reversed_ids = [c.id for c in reversed(land.causes)]
+    reorder_causes(session, reversed_ids)
+    assert [c.id for c in list_taxonomy(session)[0].causes] == reversed_ids

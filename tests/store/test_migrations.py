@@ -1,0 +1,97 @@
+"""The migrations and the models describe the same schema, both ways."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from alembic import command
+from alembic.autogenerate import compare_metadata
+from alembic.migration import MigrationContext
+from alembic.script import ScriptDirectory
+from sqlalchemy import inspect
+
+from dft.core.models import Base
+from dft.store.database import alembic_config, head_revision, open_database
+from dft.store.engine import create_database_engine
+from dft.store.location import sqlite_url
+from dft.store.schema_compare import compare_server_default
+
+
+def _upgrade(path: Path, target: str) -> None:
+    engine = create_database_engine(sqlite_url(path), foreign_keys=False)
+    with engine.begin() as conn:
+        config = alembic_config()
+        config.attributes["connection"] = conn
+        command.upgrade(config, target)
+    engine.dispose()
+
+
+def _drift(path: Path) -> list[object]:
+    engine = create_database_engine(sqlite_url(path))
+    with engine.connect() as conn:
+        context = MigrationContext.configure(
+            conn,
+            opts={
+                "compare_type": True,
+                "compare_server_default": compare_server_default,
+                "render_as_batch": True,
+            },
+        )
+        diff = compare_metadata(context, Base.metadata)
+    engine.dispose()
+    return diff
+
+
+def _schema(path: Path) -> dict[str, object]:
+    engine = create_database_engine(sqlite_url(path))
+    inspector = inspect(engine)
+    schema = {
+        table: (
+            sorted(
+                (c["name"], str(c["type"]), c["nullable"]) for c in inspector.get_columns(table)
+            ),
+            sorted(
+                (i["name"], tuple(i["column_names"]), i["unique"])
+                for i in inspector.get_indexes(table)
+            ),
+            sorted(str(c["sqltext"]) for c in inspector.get_check_constraints(table)),
+            sorted(str(fk["referred_table"]) for fk in inspector.get_foreign_keys(table)),
+        )
+        for table in inspector.get_table_names()
+    }
+    engine.dispose()
+    return schema
+
+
+def test_migrating_an_empty_database_to_head_gives_exactly_the_models(tmp_path: Path) -> None:
+    path = tmp_path / "migrated.sqlite3"
+    _upgrade(path, "head")
+    assert _drift(path) == []
+
+
+def test_a_new_database_and_a_migrated_one_have_the_same_schema(tmp_path: Path) -> None:
+    migrated = tmp_path / "migrated.sqlite3"
+    _upgrade(migrated, "head")
+    created = tmp_path / "created.sqlite3"
+    open_database(sqlite_url(created)).close()
+    assert _schema(created) == _schema(migrated)
+
+
+def test_every_migration_downgrades_and_upgrades_again(tmp_path: Path) -> None:
+    path = tmp_path / "roundtrip.sqlite3"
+    script = ScriptDirectory.from_config(alembic_config())
+    revisions = [r.revision for r in script.walk_revisions("base", "heads")][::-1]
+    assert len(revisions) >= 2
+    engine = create_database_engine(sqlite_url(path), foreign_keys=False)
+    with engine.begin() as conn:
+        config = alembic_config()
+        config.attributes["connection"] = conn
+        for revision in revisions:
+            command.upgrade(config, revision)
+        for _ in revisions:
+            command.downgrade(config, "-1")
+        assert set(inspect(conn).get_table_names()) <= {"alembic_version"}
+        command.upgrade(config, "head")
+    engine.dispose()
+    assert _drift(path) == []
+    assert head_revision() == revisions[-1]
