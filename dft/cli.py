@@ -141,7 +141,7 @@ def main(argv: Sequence[str] | None = None) -> int:
 
 def run_app(args: argparse.Namespace) -> int:
     try:
-        from dft.ui.app import run  # type: ignore[import-not-found,unused-ignore]
+        from dft.ui.app import run  # type: ignore[import-not-found,import-untyped,unused-ignore]
     except ModuleNotFoundError as exc:
         if exc.name and exc.name.startswith("dft.ui"):
             print(
@@ -267,12 +267,20 @@ def cmd_add(args: argparse.Namespace) -> int:
         cause = find_cause(session, args.cause, field="--cause")
         new_names = [
             f"{label} {name!r}"
-            for label, model, name in (
-                ("salesperson", Salesperson, args.salesperson),
-                ("lead source", LeadSource, args.lead_source),
-                ("community", Community, args.community),
+            for label, known, name in (
+                (
+                    "salesperson",
+                    find_entry(session, Salesperson, args.salesperson or ""),
+                    args.salesperson,
+                ),
+                (
+                    "lead source",
+                    find_entry(session, LeadSource, args.lead_source or ""),
+                    args.lead_source,
+                ),
+                ("community", find_entry(session, Community, args.community or ""), args.community),
             )
-            if name and name.strip() and find_entry(session, model, name) is None
+            if name and name.strip() and known is None
         ]
         deal_id = log_deal(
             session,

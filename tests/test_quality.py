@@ -92,3 +92,8 @@ def test_the_wheel_ships_resources_and_migrations(tmp_path: Path) -> None:
     )
     assert found.returncode == 0, found.stderr
     assert found.stdout.strip() == str(target / "dft" / "_resources" / "icons" / "dft-tracker.svg")
+
+
+def test_mypy_is_clean() -> None:
+    result = _run("-m", "mypy")
+    assert result.returncode == 0, result.stdout + result.stderr

@@ -207,10 +207,10 @@ def generate_demo_data(
     source_weights = [5 if i == lead_sources[0] else 3 for i in lead_sources]
     categories = list(session.scalars(select(Category).where(Category.retired.is_(False))))
     causes_by_category: dict[str, list[int]] = {}
-    for category in categories:
-        live = [c.id for c in category.causes if not c.retired]
+    for category_row in categories:
+        live = [c.id for c in category_row.causes if not c.retired]
         if live:
-            causes_by_category[category.name] = live
+            causes_by_category[category_row.name] = live
     category_names = [n for n in CATEGORY_WEIGHTS if n in causes_by_category] or list(
         causes_by_category
     )

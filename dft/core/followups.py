@@ -225,6 +225,18 @@ def open_follow_ups(
     if limit is not None:
         query = query.limit(limit)
     return [
-        DueFollowUp(*row[:10], due=due_state(row[9], today))  # type: ignore[misc]
+        DueFollowUp(
+            follow_up_id=row[0],
+            deal_id=row[1],
+            client_name=row[2],
+            contract_number=row[3],
+            salesperson=row[4],
+            category=row[5],
+            cause=row[6],
+            cause_status=row[7],
+            fell_through_on=row[8],
+            due_on=row[9],
+            due=due_state(row[9], today),
+        )
         for row in session.execute(query)
     ]

@@ -16,6 +16,7 @@ from sqlalchemy.orm import Session
 
 from dft.core.errors import NotFoundError, ValidationError
 from dft.core.models import Community, Deal, LeadSource, Salesperson
+from dft.core.queries import execute_update
 
 ListModel = TypeVar("ListModel", Salesperson, LeadSource, Community)
 
@@ -164,15 +165,16 @@ def merge_entries(session: Session, model: type[ListModel], source_id: int, targ
     if source is None or target is None:
         raise NotFoundError(f"no {label} with id {source_id if source is None else target_id}")
     column = _DEAL_COLUMN[model]
-    moved = session.execute(
+    moved = execute_update(
+        session,
         update(Deal)
         .where(column == source.id)
-        .values({column.key: target.id, "version": Deal.version + 1})
-    ).rowcount
+        .values({column.key: target.id, "version": Deal.version + 1}),
+    )
     session.delete(source)
     session.flush()
     session.expire_all()
-    return int(moved or 0)
+    return moved
 
 
 def merge_salespeople(session: Session, source_id: int, target_id: int) -> int:

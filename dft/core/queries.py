@@ -8,12 +8,16 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from datetime import date
-from typing import Any
+from typing import Any, TypeVar, cast
 
-from sqlalchemy import ColumnElement, Select, and_, exists, func, or_, select
+from sqlalchemy import ColumnElement, Select, Update, and_, exists, func, or_, select
+from sqlalchemy.engine import CursorResult
 from sqlalchemy.orm import Session
 
 from dft.core.models import Category, Cause, Community, Deal, FollowUp, LeadSource, Salesperson
+
+AnySelect = Select[*tuple[Any, ...]]
+SelectT = TypeVar("SelectT", bound=AnySelect)
 
 
 @dataclass(frozen=True)
@@ -81,7 +85,7 @@ class DealFilter:
             )
         return conditions
 
-    def apply(self, query: Select[Any]) -> Select[Any]:
+    def apply(self, query: SelectT) -> SelectT:
         return query.where(*self.conditions())
 
 
@@ -135,7 +139,7 @@ SORT_COLUMNS: dict[str, Any] = {
 
 def deal_rows_query(
     deal_filter: DealFilter, sort_key: str = "fell_through_on", descending: bool = True
-) -> Select[Any]:
+) -> AnySelect:
     sort_column = SORT_COLUMNS[sort_key]
     order = sort_column.desc() if descending else sort_column.asc()
     tiebreak = Deal.id.desc() if descending else Deal.id.asc()
@@ -183,3 +187,9 @@ def fetch_deal_rows(
 def count_matching(session: Session, deal_filter: DealFilter) -> int:
     query = deal_filter.apply(select(func.count(Deal.id)))
     return int(session.scalar(query) or 0)
+
+
+def execute_update(session: Session, statement: Update) -> int:
+    """Run a bulk UPDATE; returns how many rows it changed."""
+    result = cast(CursorResult[Any], session.execute(statement))
+    return int(result.rowcount or 0)

@@ -7,12 +7,14 @@ reports of past months must keep meaning what they meant.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import cast
 
 from sqlalchemy import func, select, update
 from sqlalchemy.orm import Session
 
 from dft.core.errors import NotFoundError, ValidationError
 from dft.core.models import Category, Cause, Deal, DealContributingCause, FollowUp
+from dft.core.queries import execute_update
 
 LAND = "Land"
 CUSTOMER_SERVICE = "Customer service"
@@ -214,7 +216,8 @@ def add_category(session: Session, name: str, controllable: bool = False) -> int
     existing = session.scalar(select(Category).where(func.lower(Category.name) == name.lower()))
     if existing is not None:
         raise ValidationError("name", f"a category named {existing.name!r} already exists")
-    position = session.scalar(select(func.coalesce(func.max(Category.position), -1))) + 1
+    last = session.scalar(select(func.coalesce(func.max(Category.position), -1)))
+    position = int(last if last is not None else -1) + 1
     category = Category(name=name, controllable=controllable, position=position, retired=False)
     session.add(category)
     session.flush()
@@ -231,14 +234,10 @@ def add_cause(session: Session, category_id: int, name: str, description: str = 
     )
     if clash is not None:
         raise ValidationError("name", f"{category.name} already has a cause named {clash.name!r}")
-    position = (
-        session.scalar(
-            select(func.coalesce(func.max(Cause.position), -1)).where(
-                Cause.category_id == category.id
-            )
-        )
-        + 1
+    last = session.scalar(
+        select(func.coalesce(func.max(Cause.position), -1)).where(Cause.category_id == category.id)
     )
+    position = int(last if last is not None else -1) + 1
     cause = Cause(
         category_id=category.id,
         name=name,
@@ -324,7 +323,7 @@ def reorder_causes(session: Session, ordered_ids: list[int]) -> None:
 
 def _reorder(session: Session, model: type[Category] | type[Cause], ordered_ids: list[int]) -> None:
     for position, item_id in enumerate(ordered_ids):
-        item = session.get(model, item_id)
+        item = cast(Category | Cause | None, session.get(model, item_id))
         if item is None:
             raise NotFoundError(f"no {model.__tablename__[:-1]} with id {item_id}")
         item.position = position
@@ -383,11 +382,12 @@ def merge_causes(session: Session, source_id: int, target_id: int) -> int:
         raise ValidationError("cause", "cannot merge a cause into itself")
     source = _get_cause(session, source_id)
     target = _get_cause(session, target_id)
-    moved = session.execute(
+    moved = execute_update(
+        session,
         update(Deal)
         .where(Deal.cause_id == source.id)
-        .values(cause_id=target.id, version=Deal.version + 1)
-    ).rowcount
+        .values(cause_id=target.id, version=Deal.version + 1),
+    )
     session.execute(
         update(Deal)
         .where(Deal.first_cause_id == source.id)
@@ -415,4 +415,4 @@ def merge_causes(session: Session, source_id: int, target_id: int) -> int:
         source.description = f"Merged into {target.name}. {source.description}".strip()
     session.flush()
     session.expire_all()
-    return int(moved or 0)
+    return moved
