@@ -47,6 +47,21 @@ def schedule_follow_up(
     return follow_up.id
 
 
+@dataclass(frozen=True)
+class RecordedCall:
+    """What recording a call changed, so it can be taken back exactly (undo)."""
+
+    follow_up_id: int
+    deal_id: int
+    filled_scheduled: bool
+    scheduled_caller: str | None
+    scheduled_notes: str
+    retry_follow_up_id: int | None
+    previous_cause_id: int | None
+    previous_first_cause_id: int | None
+    previous_cause_status: str
+
+
 def record_follow_up(
     session: Session,
     deal_id: int,
@@ -60,8 +75,8 @@ def record_follow_up(
     notes: str = "",
     follow_up_id: int | None = None,
     retry_on: date | None = None,
-) -> int:
-    """Record one call attempt on a deal; returns the follow-up's id.
+) -> RecordedCall:
+    """Record one call attempt on a deal.
 
     The attempt fills the given scheduled follow-up, else the earliest one
     still open, else it is a new row. A call that did not reach the client
@@ -89,6 +104,7 @@ def record_follow_up(
             "done_at", "A follow-up call cannot come before the deal fell through."
         )
 
+    previous = (deal.cause_id, deal.first_cause_id, deal.cause_status)
     if follow_up_id is not None:
         follow_up = session.get(FollowUp, follow_up_id)
         if follow_up is None or follow_up.deal_id != deal.id:
@@ -105,6 +121,8 @@ def record_follow_up(
         if follow_up is None:
             follow_up = FollowUp(due_on=done_at.date())
             deal.follow_ups.append(follow_up)
+    filled_scheduled = follow_up.id is not None
+    scheduled_caller, scheduled_notes = follow_up.caller, follow_up.notes or ""
 
     new_cause: Cause | None = None
     if cause_result == CauseResult.CONFIRMED:
@@ -136,6 +154,7 @@ def record_follow_up(
             deal.cause = new_cause
         deal.cause_status = CauseStatus.CONFIRMED.value
 
+    retry: FollowUp | None = None
     if outcome in (CallOutcome.VOICEMAIL, CallOutcome.NO_ANSWER):
         still_open = session.scalar(
             select(FollowUp.id).where(
@@ -146,11 +165,56 @@ def record_follow_up(
         )
         if still_open is None:
             days = settings.get_int(session, settings.FOLLOW_UP_RETRY_DAYS)
-            deal.follow_ups.append(
-                FollowUp(due_on=retry_on or (done_at.date() + timedelta(days=days)), caller=caller)
+            retry = FollowUp(
+                due_on=retry_on or (done_at.date() + timedelta(days=days)), caller=caller
             )
+            deal.follow_ups.append(retry)
     session.flush()
-    return follow_up.id
+    return RecordedCall(
+        follow_up_id=follow_up.id,
+        deal_id=deal.id,
+        filled_scheduled=filled_scheduled,
+        scheduled_caller=scheduled_caller,
+        scheduled_notes=scheduled_notes,
+        retry_follow_up_id=retry.id if retry is not None else None,
+        previous_cause_id=previous[0],
+        previous_first_cause_id=previous[1],
+        previous_cause_status=previous[2],
+    )
+
+
+def unrecord_follow_up(session: Session, recorded: RecordedCall) -> None:
+    """Take back a recorded call: the deal's cause and the schedule return to before."""
+    deal = _live_deal(session, recorded.deal_id)
+    follow_up = session.get(FollowUp, recorded.follow_up_id)
+    if follow_up is None:
+        raise NotFoundError(f"No follow-up #{recorded.follow_up_id}.")
+    if recorded.retry_follow_up_id is not None:
+        retry = session.get(FollowUp, recorded.retry_follow_up_id)
+        if retry is not None and retry.done_at is None:
+            deal.follow_ups.remove(retry)  # delete-orphan removes the row
+    if recorded.filled_scheduled:
+        follow_up.done_at = None
+        follow_up.outcome = None
+        follow_up.client_words = ""
+        follow_up.cause_result = None
+        follow_up.changed_to_cause = None
+        follow_up.caller = recorded.scheduled_caller
+        follow_up.notes = recorded.scheduled_notes
+    else:
+        deal.follow_ups.remove(follow_up)
+    deal.cause = (
+        session.get(Cause, recorded.previous_cause_id)
+        if recorded.previous_cause_id is not None
+        else None
+    )
+    deal.first_cause = (
+        session.get(Cause, recorded.previous_first_cause_id)
+        if recorded.previous_first_cause_id is not None
+        else None
+    )
+    deal.cause_status = recorded.previous_cause_status
+    session.flush()
 
 
 def cancel_follow_up(session: Session, follow_up_id: int) -> None:
@@ -160,7 +224,7 @@ def cancel_follow_up(session: Session, follow_up_id: int) -> None:
         raise NotFoundError(f"No follow-up #{follow_up_id}.")
     if follow_up.done_at is not None:
         raise ValidationError("follow_up", "A recorded call cannot be cancelled.")
-    session.delete(follow_up)
+    follow_up.deal.follow_ups.remove(follow_up)
     session.flush()
 
 

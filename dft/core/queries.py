@@ -138,7 +138,7 @@ SORT_COLUMNS: dict[str, Any] = {
 
 
 def deal_rows_query(
-    deal_filter: DealFilter, sort_key: str = "fell_through_on", descending: bool = True
+    deal_filter: DealFilter | None, sort_key: str = "fell_through_on", descending: bool = True
 ) -> AnySelect:
     sort_column = SORT_COLUMNS[sort_key]
     order = sort_column.desc() if descending else sort_column.asc()
@@ -166,7 +166,7 @@ def deal_rows_query(
         .outerjoin(Community, Deal.community_id == Community.id)
         .order_by(order.nulls_last(), tiebreak)
     )
-    return deal_filter.apply(query)
+    return deal_filter.apply(query) if deal_filter is not None else query
 
 
 def fetch_deal_rows(
@@ -182,6 +182,29 @@ def fetch_deal_rows(
     if limit is not None:
         query = query.limit(limit)
     return [DealRow(*row) for row in session.execute(query)]
+
+
+def fetch_deal_ids(
+    session: Session,
+    deal_filter: DealFilter,
+    *,
+    sort_key: str = "fell_through_on",
+    descending: bool = True,
+) -> list[int]:
+    """The ids of every matching deal in display order: a table keeps these, not rows."""
+    query = deal_rows_query(deal_filter, sort_key, descending).with_only_columns(
+        Deal.id, maintain_column_froms=True
+    )
+    return list(session.scalars(query))
+
+
+def fetch_deal_rows_by_id(session: Session, ids: list[int]) -> dict[int, DealRow]:
+    """The rows for a page of ids (any order), keyed by id."""
+    if not ids:
+        return {}
+    # No filter here: the page may come from the trash view as well as the live one.
+    query = deal_rows_query(None).where(Deal.id.in_(ids))
+    return {row[0]: DealRow(*row) for row in session.execute(query)}
 
 
 def count_matching(session: Session, deal_filter: DealFilter) -> int:

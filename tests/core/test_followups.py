@@ -8,7 +8,14 @@ from sqlalchemy.orm import Session
 
 from dft.core.deals import get_deal, trash_deal
 from dft.core.errors import ValidationError
-from dft.core.followups import Due, open_follow_ups, record_follow_up, schedule_follow_up
+from dft.core.followups import (
+    Due,
+    cancel_follow_up,
+    open_follow_ups,
+    record_follow_up,
+    schedule_follow_up,
+    unrecord_follow_up,
+)
 from dft.core.models import FollowUp
 from dft.core.taxonomy import find_cause
 from tests.factories import add_deal
@@ -18,7 +25,7 @@ CALL = datetime(2026, 10, 17, 10, 30)
 
 def test_a_reached_call_that_confirms_makes_the_cause_confirmed(session: Session) -> None:
     deal_id = add_deal(session)
-    follow_up_id = record_follow_up(
+    recorded = record_follow_up(
         session,
         deal_id,
         outcome="reached",
@@ -31,7 +38,7 @@ def test_a_reached_call_that_confirms_makes_the_cause_confirmed(session: Session
     assert detail.input.cause_status == "confirmed"
     assert detail.cause == "Lot not buildable"
     [call] = detail.follow_ups
-    assert call.id == follow_up_id  # filled the scheduled call rather than adding one
+    assert call.id == recorded.follow_up_id  # filled the scheduled call rather than adding one
     assert (call.outcome, call.caller, call.cause_result) == ("reached", "Dana", "confirmed")
     assert call.client_words == "The lot failed the perc test."
 
@@ -113,3 +120,60 @@ def test_a_follow_up_cannot_be_scheduled_before_the_deal_fell_through(session: S
     deal_id = add_deal(session)
     with pytest.raises(ValidationError, match="before the deal fell through"):
         schedule_follow_up(session, deal_id, date(2026, 1, 1))
+
+
+def _state(session: Session, deal_id: int) -> tuple[object, ...]:
+    detail = get_deal(session, deal_id)
+    return (
+        detail.cause,
+        detail.first_cause,
+        detail.input.cause_status,
+        [(c.due_on, c.outcome, c.caller, c.notes, c.cause_result) for c in detail.follow_ups],
+    )
+
+
+@pytest.mark.parametrize(
+    "kwargs",
+    [
+        {"outcome": "reached", "cause_result": "confirmed", "caller": "Dana"},
+        {"outcome": "voicemail"},
+        {"outcome": "declined", "notes": "Do not call again."},
+    ],
+)
+def test_unrecording_a_call_restores_the_deal_and_the_schedule(
+    session: Session, kwargs: dict[str, object]
+) -> None:
+    deal_id = add_deal(session)
+    before = _state(session, deal_id)
+    recorded = record_follow_up(session, deal_id, done_at=CALL, **kwargs)  # type: ignore[arg-type]
+    assert _state(session, deal_id) != before
+    unrecord_follow_up(session, recorded)
+    assert _state(session, deal_id) == before
+
+
+def test_unrecording_a_cause_change_and_an_extra_call(session: Session) -> None:
+    deal_id = add_deal(session)
+    record_follow_up(session, deal_id, outcome="declined", done_at=CALL)
+    before = _state(session, deal_id)
+    new_cause = find_cause(session, "Rude or dismissive remark")
+    recorded = record_follow_up(
+        session,
+        deal_id,
+        outcome="reached",
+        done_at=CALL,
+        cause_result="changed",
+        changed_to_cause_id=new_cause.id,
+    )
+    assert not recorded.filled_scheduled
+    unrecord_follow_up(session, recorded)
+    assert _state(session, deal_id) == before
+
+
+def test_a_scheduled_call_can_be_cancelled_but_a_made_one_cannot(session: Session) -> None:
+    deal_id = add_deal(session)
+    [scheduled] = get_deal(session, deal_id).follow_ups
+    cancel_follow_up(session, scheduled.id)
+    assert get_deal(session, deal_id).follow_ups == ()
+    made = record_follow_up(session, deal_id, outcome="declined", done_at=CALL)
+    with pytest.raises(ValidationError, match="cannot be cancelled"):
+        cancel_follow_up(session, made.follow_up_id)
