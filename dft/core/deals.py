@@ -33,6 +33,28 @@ from dft.core.money import MAX_CENTS
 # Earliest plausible date; catches a two-digit year typed as 0024.
 EARLIEST_DATE = date(1950, 1, 1)
 
+# Offered while typing; any other text is accepted too.
+SUGGESTED_ROLES = (
+    "Project manager",
+    "Customer service coordinator",
+    "Superintendent",
+    "Design coordinator",
+    "Salesperson",
+    "Lender",
+    "Land seller",
+    "County / permitting",
+    "Buyer",
+)
+SUGGESTED_STAGES = (
+    "Design & selections",
+    "Financing",
+    "Permitting",
+    "Site work",
+    "Framing",
+    "Finishes",
+    "Closing",
+)
+
 
 @dataclass(frozen=True)
 class DealInput:
@@ -279,6 +301,15 @@ def empty_trash(session: Session) -> int:
     for deal_id in ids:
         purge_deal(session, deal_id)
     return len(ids)
+
+
+def known_values(session: Session, column: str, suggestions: tuple[str, ...]) -> list[str]:
+    """Suggestions plus every value already typed for ``column`` (responsible_role, stage)."""
+    typed = session.scalars(
+        select(getattr(Deal, column)).where(getattr(Deal, column).is_not(None)).distinct()
+    ).all()
+    seen = {s.casefold() for s in suggestions}
+    return [*suggestions, *sorted(v for v in typed if v.casefold() not in seen)]
 
 
 def count_deals(session: Session, *, in_trash: bool = False) -> int:

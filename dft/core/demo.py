@@ -111,6 +111,9 @@ LAST_NAMES = [
     "Park",
 ]
 
+# Deals younger than this may still have a call waiting; older ones are settled.
+RECENT_DAYS = 45
+
 # Category weights: land 22 vs service 52 gives a 29.7/70.3 split between the two.
 CATEGORY_WEIGHTS = {
     LAND: 22,
@@ -242,8 +245,11 @@ def generate_demo_data(
             status = "suspected"
             attempts: list[dict[str, object]] = []
             due = fell + timedelta(days=follow_up_days)
-            # Calls happen on most deals old enough to have had one.
-            if age_days > follow_up_days + 2 and rng.random() < 0.82:
+            # Calls happen on most deals old enough to have had one; a recent one
+            # may still wait (overdue), an old one nobody called stays uncalled.
+            recent = age_days <= RECENT_DAYS
+            called = age_days > follow_up_days + 2 and rng.random() < (0.85 if recent else 0.96)
+            if called:
                 call_day = due + timedelta(days=rng.choice((-2, -1, 0, 0, 0, 1, 2, 5)))
                 call_day = max(fell, min(call_day, today))
                 if rng.random() < 0.35:
@@ -271,9 +277,9 @@ def generate_demo_data(
                     else:
                         attempt["cause_result"] = "confirmed"
                 attempts.append(attempt)
-                if outcome == "no_answer":
+                if outcome == "no_answer" and recent:
                     follow_up_rows.append(_scheduled(deal_id, call_day + timedelta(days=1)))
-            else:
+            elif recent:
                 follow_up_rows.append(_scheduled(deal_id, due))
             follow_up_rows.extend(attempts)
             recovered = None

@@ -1,0 +1,133 @@
+"""The composition root of the desktop app: settings, logging, database, window."""
+
+from __future__ import annotations
+
+import logging
+import logging.handlers
+import sys
+import traceback
+from collections.abc import Callable
+from pathlib import Path
+from types import TracebackType
+
+import platformdirs
+from PySide6.QtCore import QSettings, Qt
+from PySide6.QtGui import QGuiApplication
+from PySide6.QtWidgets import QApplication, QFileDialog, QMessageBox, QWidget
+from sqlalchemy.engine import URL
+
+from dft import APP_NAME, __version__
+from dft.store.database import Database, DatabaseError, open_database
+from dft.store.location import APP_DIR_NAME, resolve_database_url, sqlite_url, user_log_dir
+from dft.ui.context import AppContext
+from dft.ui.dialogs.open_error import OpenChoice, ask_after_open_error
+from dft.ui.icons import icon
+from dft.ui.main_window import MainWindow
+from dft.ui.theme import follow_system_theme
+
+log = logging.getLogger("dft")
+
+
+def settings_path() -> Path:
+    return Path(platformdirs.user_config_dir(APP_DIR_NAME, appauthor=False)) / "settings.ini"
+
+
+def log_path() -> Path:
+    return user_log_dir() / "dft.log"
+
+
+def configure_logging() -> Path:
+    path = log_path()
+    path.parent.mkdir(parents=True, exist_ok=True)
+    handler = logging.handlers.RotatingFileHandler(
+        path, maxBytes=1_000_000, backupCount=3, encoding="utf-8"
+    )
+    handler.setFormatter(logging.Formatter("%(asctime)s %(levelname)s %(name)s: %(message)s"))
+    root = logging.getLogger()
+    root.addHandler(handler)
+    root.setLevel(logging.INFO)
+    return path
+
+
+def install_error_handler(parent: Callable[[], QWidget | None]) -> None:
+    """Unexpected errors go to the log file; the user sees a short message, never a traceback."""
+
+    def handle(kind: type[BaseException], error: BaseException, tb: TracebackType | None) -> None:
+        log.error("Unexpected error:\n%s", "".join(traceback.format_exception(kind, error, tb)))
+        QMessageBox.critical(
+            parent(),
+            "Something went wrong",
+            f"{APP_NAME} hit an unexpected problem: {error}\n\n"
+            f"Nothing you saved before is lost. Details are in {log_path()}.",
+        )
+
+    sys.excepthook = handle
+
+
+def open_with_dialogs(parent: QWidget | None, url: URL) -> Database | None:
+    """Open ``url``; when that fails, say why and offer another file or a new one."""
+    while True:
+        try:
+            return open_database(url)
+        except DatabaseError as error:
+            log.warning("Cannot open %s: %s", error.location, error.message)
+            choice = ask_after_open_error(parent, error)
+        if choice == OpenChoice.OTHER:
+            path, _ = QFileDialog.getOpenFileName(
+                parent, "Open database", "", "DFT databases (*.sqlite3 *.db);;All files (*)"
+            )
+        elif choice == OpenChoice.NEW:
+            path, _ = QFileDialog.getSaveFileName(
+                parent, "New database", "dft.sqlite3", "DFT databases (*.sqlite3 *.db)"
+            )
+        else:
+            return None
+        if not path:
+            return None
+        url = sqlite_url(Path(path))
+
+
+def create_application() -> QApplication:
+    existing = QApplication.instance()
+    if isinstance(existing, QApplication):
+        return existing
+    QGuiApplication.setHighDpiScaleFactorRoundingPolicy(
+        Qt.HighDpiScaleFactorRoundingPolicy.PassThrough
+    )
+    app = QApplication(sys.argv[:1])
+    app.setApplicationName(APP_NAME)
+    app.setApplicationVersion(__version__)
+    app.setOrganizationName(APP_DIR_NAME)
+    app.setDesktopFileName("dft-tracker")
+    app.setWindowIcon(icon("dft-tracker"))
+    follow_system_theme(app)
+    return app
+
+
+def build_main_window(database: Database, settings: QSettings) -> MainWindow:
+    context = AppContext(database, settings)
+    return MainWindow(
+        context,
+        open_database=lambda parent, location: open_with_dialogs(
+            parent, resolve_database_url(location)
+        ),
+    )
+
+
+def run(database_argument: str | None) -> int:
+    """Start the app on ``--db``/``DFT_DATABASE``/the default file; returns the exit code."""
+    configure_logging()
+    app = create_application()
+    windows: list[MainWindow] = []
+    install_error_handler(lambda: windows[0] if windows else None)
+    database = open_with_dialogs(None, resolve_database_url(database_argument))
+    if database is None:
+        return 1
+    log.info("Opened %s", database.location)
+    settings = QSettings(str(settings_path()), QSettings.Format.IniFormat)
+    window = build_main_window(database, settings)
+    windows.append(window)
+    window.show()
+    code = app.exec()
+    window.context.database.close()
+    return code

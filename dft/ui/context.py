@@ -1,0 +1,60 @@
+"""What every window and view of one app instance shares, passed down from app.py.
+
+Views never poke each other: after any action that wrote to the database the
+context emits ``dataChanged`` once and every view refreshes itself.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from datetime import date
+from typing import TypeVar
+
+from PySide6.QtCore import QObject, QSettings, Signal
+from PySide6.QtGui import QUndoStack
+from sqlalchemy.orm import Session, sessionmaker
+
+from dft.store.database import Database
+
+T = TypeVar("T")
+
+
+class AppContext(QObject):
+    dataChanged = Signal()
+    databaseChanged = Signal()
+
+    def __init__(
+        self,
+        database: Database,
+        settings: QSettings,
+        today: Callable[[], date] = date.today,
+        parent: QObject | None = None,
+    ) -> None:
+        super().__init__(parent)
+        self.database = database
+        self.settings = settings
+        self.today = today
+        self.undo_stack = QUndoStack(self)
+
+    @property
+    def sessions(self) -> sessionmaker[Session]:
+        return self.database.sessions
+
+    def read(self, work: Callable[[Session], T]) -> T:
+        with self.sessions.begin() as session:
+            return work(session)
+
+    def write(self, work: Callable[[Session], T]) -> T:
+        """Run ``work`` in one transaction; on success tell every view that data changed."""
+        with self.sessions.begin() as session:
+            result = work(session)
+        self.dataChanged.emit()
+        return result
+
+    def switch_database(self, database: Database) -> None:
+        old = self.database
+        self.database = database
+        self.undo_stack.clear()
+        old.close()
+        self.databaseChanged.emit()
+        self.dataChanged.emit()

@@ -1,0 +1,72 @@
+"""Money and dates as the user's locale writes them; parsing back without floats."""
+
+from __future__ import annotations
+
+from datetime import date
+
+from PySide6.QtCore import QDate, QLocale
+
+from dft.core.errors import ValidationError
+from dft.core.money import parse_money
+
+
+def locale() -> QLocale:
+    return QLocale()
+
+
+def format_money(cents: int, with_symbol: bool = True) -> str:
+    """Cents in the locale's grouping and decimal point, e.g. ``$412,500.00``."""
+    loc = locale()
+    whole, part = divmod(abs(cents), 100)
+    digits = f"{whole:,}".replace(",", "\0")
+    text = digits.replace("\0", loc.groupSeparator()) + loc.decimalPoint() + f"{part:02d}"
+    if with_symbol:
+        symbol = loc.currencySymbol(QLocale.CurrencySymbolFormat.CurrencySymbol) or "$"
+        text = f"{symbol}{text}"
+    return f"-{text}" if cents < 0 else text
+
+
+def parse_money_text(text: str, field: str) -> int:
+    """Read an amount typed in the locale's way (``1.234,50 €`` or ``$1,234.50``) as cents."""
+    loc = locale()
+    cleaned = text.strip()
+    for symbol in {
+        loc.currencySymbol(QLocale.CurrencySymbolFormat.CurrencySymbol),
+        loc.currencySymbol(QLocale.CurrencySymbolFormat.CurrencyIsoCode),
+        "$",
+    }:
+        if symbol:
+            cleaned = cleaned.replace(symbol, "")
+    cleaned = cleaned.strip()
+    group, point = loc.groupSeparator(), loc.decimalPoint()
+    if point != ".":
+        cleaned = cleaned.replace(".", "\0") if group == "." else cleaned
+        cleaned = cleaned.replace(group, ",").replace(point, ".").replace("\0", ",")
+    elif group not in (",", ""):
+        cleaned = cleaned.replace(group, ",")
+    try:
+        return parse_money(cleaned, field=field)
+    except ValidationError as exc:
+        raise ValidationError(field, exc.message.replace(repr(cleaned), repr(text))) from exc
+
+
+def format_date(day: date | None, empty: str = "") -> str:
+    if day is None:
+        return empty
+    return locale().toString(to_qdate(day), date_format())
+
+
+def date_format() -> str:
+    """The locale's short date format, but always with a four-digit year."""
+    if locale().language() == QLocale.Language.C:
+        return "yyyy-MM-dd"  # no locale set (a bare server, CI): ISO reads unambiguously
+    fmt = locale().dateFormat(QLocale.FormatType.ShortFormat)
+    return fmt if "yyyy" in fmt else fmt.replace("yy", "yyyy")
+
+
+def to_qdate(day: date) -> QDate:
+    return QDate(day.year, day.month, day.day)
+
+
+def from_qdate(qdate: QDate) -> date:
+    return date(qdate.year(), qdate.month(), qdate.day())

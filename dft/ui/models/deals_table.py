@@ -1,0 +1,224 @@
+"""The deals table: ids in display order, rows fetched a page at a time.
+
+Filtering and sorting run in SQL. The model keeps the ordered ids of the
+current filter (8 bytes a deal) and a small cache of pages of plain rows, so
+``rowCount``/``data`` stay cheap on 100,000 deals and nothing holds ORM objects.
+"""
+
+from __future__ import annotations
+
+from array import array
+from collections import OrderedDict
+from dataclasses import dataclass, replace
+from datetime import date
+from typing import Any
+
+from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt
+from PySide6.QtGui import QBrush, QColor, QFont
+from sqlalchemy.orm import Session, sessionmaker
+
+from dft.core.queries import DealFilter, DealRow, fetch_deal_ids, fetch_deal_rows_by_id
+from dft.ui.formatting import format_date, format_money
+
+PAGE_SIZE = 200
+CACHED_PAGES = 20
+
+AnyIndex = QModelIndex | QPersistentModelIndex
+
+
+@dataclass(frozen=True)
+class Column:
+    key: str  # a DealRow field, also the SQL sort key
+    title: str
+    tooltip: str
+    numeric: bool = False
+
+
+COLUMNS: tuple[Column, ...] = (
+    Column("fell_through_on", "Fell through", "The date the contract was cancelled"),
+    Column("client_name", "Client", "The buyer's name"),
+    Column("contract_number", "Contract", "Contract number"),
+    Column("contract_value_cents", "Value", "Contract value lost", numeric=True),
+    Column("category", "Category", "Cause category (land, customer service, ...)"),
+    Column("cause", "Cause", "The primary cause"),
+    Column("cause_status", "Status", "Suspected, or confirmed by a follow-up call"),
+    Column("salesperson", "Salesperson", "Who sold the contract"),
+    Column("lead_source", "Lead source", "Where the buyer came from"),
+    Column("community", "Community", "Community or area"),
+    Column("next_follow_up_on", "Next call", "When the next follow-up call is due"),
+)
+COLUMN_INDEX = {c.key: i for i, c in enumerate(COLUMNS)}
+
+OVERDUE_COLOR = QColor("#c0392b")
+
+
+class DealsTableModel(QAbstractTableModel):
+    def __init__(
+        self,
+        sessions: sessionmaker[Session],
+        deal_filter: DealFilter | None = None,
+        today: Any = date.today,
+        parent: Any = None,
+    ) -> None:
+        super().__init__(parent)
+        self._sessions = sessions
+        self._today = today
+        self._filter = deal_filter or DealFilter()
+        self._sort_key = "fell_through_on"
+        self._descending = True
+        self._ids: array[int] = array("q")
+        self._pages: OrderedDict[int, dict[int, DealRow]] = OrderedDict()
+        # Counters a test (or a curious developer) can read: how much was loaded.
+        self.rows_fetched = 0
+        self.page_queries = 0
+
+    # -- What the table shows ----------------------------------------------------
+
+    @property
+    def deal_filter(self) -> DealFilter:
+        return self._filter
+
+    def set_sessions(self, sessions: sessionmaker[Session]) -> None:
+        self._sessions = sessions
+        self.reload()
+
+    def set_filter(self, deal_filter: DealFilter) -> None:
+        self._filter = deal_filter
+        self.reload()
+
+    def reload(self) -> None:
+        """Re-run the filter; call after any change to the data."""
+        deal_filter = replace(self._filter, today=self._today())
+        self.beginResetModel()
+        with self._sessions.begin() as session:
+            ids = fetch_deal_ids(
+                session, deal_filter, sort_key=self._sort_key, descending=self._descending
+            )
+        self._ids = array("q", ids)
+        self._pages.clear()
+        self.endResetModel()
+
+    def deal_id_at(self, row: int) -> int:
+        return self._ids[row]
+
+    def row_of(self, deal_id: int) -> int | None:
+        try:
+            return self._ids.index(deal_id)
+        except ValueError:
+            return None
+
+    def row_data(self, row: int) -> DealRow | None:
+        if not 0 <= row < len(self._ids):
+            return None
+        page = row // PAGE_SIZE
+        rows = self._pages.get(page)
+        if rows is None:
+            rows = self._fetch_page(page)
+        else:
+            self._pages.move_to_end(page)
+        return rows.get(self._ids[row])
+
+    def _fetch_page(self, page: int) -> dict[int, DealRow]:
+        ids = list(self._ids[page * PAGE_SIZE : (page + 1) * PAGE_SIZE])
+        with self._sessions.begin() as session:
+            rows = fetch_deal_rows_by_id(session, ids)
+        self.page_queries += 1
+        self.rows_fetched += len(rows)
+        self._pages[page] = rows
+        while len(self._pages) > CACHED_PAGES:
+            self._pages.popitem(last=False)
+        return rows
+
+    # -- QAbstractTableModel -------------------------------------------------------
+
+    def rowCount(self, parent: AnyIndex = QModelIndex()) -> int:  # noqa: B008
+        return 0 if parent.isValid() else len(self._ids)
+
+    def columnCount(self, parent: AnyIndex = QModelIndex()) -> int:  # noqa: B008
+        return 0 if parent.isValid() else len(COLUMNS)
+
+    def headerData(
+        self, section: int, orientation: Qt.Orientation, role: int = Qt.ItemDataRole.DisplayRole
+    ) -> Any:
+        if orientation != Qt.Orientation.Horizontal or not 0 <= section < len(COLUMNS):
+            return None
+        column = COLUMNS[section]
+        if role == Qt.ItemDataRole.DisplayRole:
+            return column.title
+        if role == Qt.ItemDataRole.ToolTipRole:
+            return column.tooltip
+        if role == Qt.ItemDataRole.TextAlignmentRole and column.numeric:
+            return int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
+        return None
+
+    def data(self, index: AnyIndex, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
+        if not index.isValid() or not 0 <= index.column() < len(COLUMNS):
+            return None
+        row = self.row_data(index.row())
+        if row is None:
+            return None
+        column = COLUMNS[index.column()]
+        value = getattr(row, column.key)
+        if role == Qt.ItemDataRole.DisplayRole:
+            return self._display(column.key, value)
+        if role == Qt.ItemDataRole.UserRole:
+            return row.id
+        if role == Qt.ItemDataRole.TextAlignmentRole:
+            if column.numeric:
+                return int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
+            return int(Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter)
+        overdue = column.key == "next_follow_up_on" and value is not None and value < self._today()
+        if role == Qt.ItemDataRole.ForegroundRole and overdue:
+            return QBrush(OVERDUE_COLOR)
+        if role == Qt.ItemDataRole.FontRole and overdue:
+            font = QFont()
+            font.setBold(True)
+            return font
+        if role == Qt.ItemDataRole.ToolTipRole:
+            if column.key == "next_follow_up_on" and value is not None and value < self._today():
+                return f"Follow-up call overdue since {format_date(value)}"
+            if column.key == "cause_status":
+                return (
+                    "Confirmed by a follow-up call"
+                    if value == "confirmed"
+                    else "Not yet confirmed with the client"
+                )
+            return self._display(column.key, value) or None
+        return None
+
+    @staticmethod
+    def _display(key: str, value: Any) -> str:
+        if value is None:
+            return ""
+        if key == "contract_value_cents":
+            return format_money(int(value))
+        if isinstance(value, date):
+            return format_date(value)
+        if key == "cause_status":
+            return str(value).capitalize()
+        return str(value)
+
+    def sort(self, column: int, order: Qt.SortOrder = Qt.SortOrder.AscendingOrder) -> None:
+        if not 0 <= column < len(COLUMNS):
+            return
+        self._sort_key = COLUMNS[column].key
+        self._descending = order == Qt.SortOrder.DescendingOrder
+        self.layoutAboutToBeChanged.emit()
+        deal_filter = replace(self._filter, today=self._today())
+        with self._sessions.begin() as session:
+            ids = fetch_deal_ids(
+                session, deal_filter, sort_key=self._sort_key, descending=self._descending
+            )
+        old_ids = self._ids
+        self._ids = array("q", ids)
+        self._pages.clear()
+        # Keep persistent indexes (the selection) on the same deals.
+        position = {deal_id: row for row, deal_id in enumerate(self._ids)}
+        for index in self.persistentIndexList():
+            deal_id = old_ids[index.row()] if index.row() < len(old_ids) else None
+            new_row = position.get(deal_id) if deal_id is not None else None
+            if new_row is None:
+                self.changePersistentIndex(index, QModelIndex())
+            else:
+                self.changePersistentIndex(index, self.index(new_row, index.column()))
+        self.layoutChanged.emit()

@@ -1,0 +1,93 @@
+"""Open follow-up calls across all deals, most urgent first."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt
+from PySide6.QtGui import QBrush, QColor, QFont
+
+from dft.core.followups import Due, DueFollowUp, open_follow_ups
+from dft.ui.context import AppContext
+from dft.ui.formatting import format_date
+
+# Enough for any salesperson's queue; the status bar says when more exist.
+MAX_ROWS = 5000
+
+HEADERS = ("Due", "When", "Client", "Contract", "Salesperson", "Cause", "Status")
+DUE_COLORS = {Due.OVERDUE: QColor("#c0392b"), Due.TODAY: QColor("#b9770e")}
+
+AnyIndex = QModelIndex | QPersistentModelIndex
+
+
+class FollowUpsTableModel(QAbstractTableModel):
+    def __init__(self, context: AppContext, parent: Any = None) -> None:
+        super().__init__(parent)
+        self._context = context
+        self._rows: list[DueFollowUp] = []
+        self.show: str = "all"  # all | overdue | today | week
+
+    def reload(self) -> None:
+        today = self._context.today()
+        horizon = {"today": 0, "week": 7}.get(self.show)
+        rows = self._context.read(
+            lambda s: open_follow_ups(s, today, horizon_days=horizon, limit=MAX_ROWS)
+        )
+        if self.show == "overdue":
+            rows = [r for r in rows if r.due == Due.OVERDUE]
+        self.beginResetModel()
+        self._rows = rows
+        self.endResetModel()
+
+    def row_at(self, row: int) -> DueFollowUp | None:
+        return self._rows[row] if 0 <= row < len(self._rows) else None
+
+    def rowCount(self, parent: AnyIndex = QModelIndex()) -> int:  # noqa: B008
+        return 0 if parent.isValid() else len(self._rows)
+
+    def columnCount(self, parent: AnyIndex = QModelIndex()) -> int:  # noqa: B008
+        return 0 if parent.isValid() else len(HEADERS)
+
+    def headerData(
+        self, section: int, orientation: Qt.Orientation, role: int = Qt.ItemDataRole.DisplayRole
+    ) -> Any:
+        if (
+            role == Qt.ItemDataRole.DisplayRole
+            and orientation == Qt.Orientation.Horizontal
+            and 0 <= section < len(HEADERS)
+        ):
+            return HEADERS[section]
+        return None
+
+    def data(self, index: AnyIndex, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
+        row = self.row_at(index.row()) if index.isValid() else None
+        if row is None or not 0 <= index.column() < len(HEADERS):
+            return None
+        today = self._context.today()
+        if role == Qt.ItemDataRole.DisplayRole:
+            if row.due == Due.OVERDUE:
+                days = row.days_overdue(today)
+                when = f"Overdue {days} day{'s' if days != 1 else ''}"
+            elif row.due == Due.TODAY:
+                when = "Today"
+            else:
+                when = f"In {(row.due_on - today).days} days"
+            cause = f"{row.category} › {row.cause}" if row.cause else "No cause yet"
+            return (
+                format_date(row.due_on),
+                when,
+                row.client_name,
+                row.contract_number or "",
+                row.salesperson or "",
+                cause,
+                row.cause_status.capitalize(),
+            )[index.column()]
+        if role == Qt.ItemDataRole.ForegroundRole and row.due in DUE_COLORS:
+            return QBrush(DUE_COLORS[row.due])
+        if role == Qt.ItemDataRole.FontRole and row.due == Due.OVERDUE and index.column() < 2:
+            font = QFont()
+            font.setBold(True)
+            return font
+        if role == Qt.ItemDataRole.UserRole:
+            return row.deal_id
+        return None

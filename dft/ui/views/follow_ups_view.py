@@ -1,0 +1,110 @@
+"""The "Follow-ups due" tab: every open call across all deals."""
+
+from __future__ import annotations
+
+from PySide6.QtCore import Signal
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QComboBox,
+    QHBoxLayout,
+    QHeaderView,
+    QLabel,
+    QPushButton,
+    QTableView,
+    QVBoxLayout,
+    QWidget,
+)
+
+from dft.core.followups import Due
+from dft.ui.context import AppContext
+from dft.ui.icons import icon
+from dft.ui.models.follow_ups_table import MAX_ROWS, FollowUpsTableModel
+
+
+class FollowUpsView(QWidget):
+    logCallRequested = Signal(int, int)  # deal id, follow-up id
+    openDealRequested = Signal(int)
+
+    def __init__(self, context: AppContext, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self._context = context
+        self.model = FollowUpsTableModel(context, self)
+        self.table = QTableView()
+        self.table.setModel(self.model)
+        self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+        self.table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
+        self.table.setAlternatingRowColors(True)
+        self.table.verticalHeader().hide()
+        self.table.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
+        self.table.horizontalHeader().setStretchLastSection(True)
+        self.table.setAccessibleName("Follow-up calls due")
+        self.show_combo = QComboBox()
+        for label, key in (
+            ("All open calls", "all"),
+            ("Overdue", "overdue"),
+            ("Due today or overdue", "today"),
+            ("Due within 7 days", "week"),
+        ):
+            self.show_combo.addItem(label, key)
+        self.show_combo.setAccessibleName("Which calls")
+        self.summary = QLabel()
+        self.log_button = QPushButton(icon("call-log"), "Log call…")
+        self.log_button.setToolTip("Record the call for the selected deal (Ctrl+L)")
+        self.open_button = QPushButton("Show deal")
+        self.open_button.setToolTip("Show the deal in the Deals tab")
+        top = QHBoxLayout()
+        top.addWidget(QLabel("Show:"))
+        top.addWidget(self.show_combo)
+        top.addWidget(self.summary, 1)
+        top.addWidget(self.open_button)
+        top.addWidget(self.log_button)
+        layout = QVBoxLayout(self)
+        layout.addLayout(top)
+        layout.addWidget(self.table, 1)
+
+        self.show_combo.currentIndexChanged.connect(self._show_changed)
+        self.log_button.clicked.connect(self.log_selected)
+        self.open_button.clicked.connect(self._open_selected)
+        self.table.doubleClicked.connect(lambda _index: self.log_selected())
+        self.table.selectionModel().selectionChanged.connect(self._update_buttons)
+        context.dataChanged.connect(self.reload)
+        self.reload()
+
+    def _show_changed(self) -> None:
+        self.model.show = self.show_combo.currentData()
+        self.reload()
+
+    def reload(self) -> None:
+        self.model.reload()
+        rows = [self.model.row_at(i) for i in range(self.model.rowCount())]
+        overdue = sum(1 for r in rows if r is not None and r.due == Due.OVERDUE)
+        today = sum(1 for r in rows if r is not None and r.due == Due.TODAY)
+        more = f" (showing the first {MAX_ROWS})" if len(rows) >= MAX_ROWS else ""
+        self.summary.setText(
+            f"<b style='color:#c0392b'>{overdue} overdue</b> · {today} due today · "
+            f"{len(rows)} shown{more}"
+        )
+        self.table.resizeColumnsToContents()
+        self._update_buttons()
+
+    def selected(self) -> tuple[int, int] | None:
+        indexes = self.table.selectionModel().selectedRows()
+        if not indexes:
+            return None
+        row = self.model.row_at(indexes[0].row())
+        return (row.deal_id, row.follow_up_id) if row else None
+
+    def _update_buttons(self) -> None:
+        enabled = self.selected() is not None
+        self.log_button.setEnabled(enabled)
+        self.open_button.setEnabled(enabled)
+
+    def log_selected(self) -> None:
+        selected = self.selected()
+        if selected is not None:
+            self.logCallRequested.emit(*selected)
+
+    def _open_selected(self) -> None:
+        selected = self.selected()
+        if selected is not None:
+            self.openDealRequested.emit(selected[0])

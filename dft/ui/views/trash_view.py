@@ -1,0 +1,86 @@
+"""The Trash tab: deleted deals, to restore or to delete for good."""
+
+from __future__ import annotations
+
+from PySide6.QtCore import Signal
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QHBoxLayout,
+    QHeaderView,
+    QLabel,
+    QPushButton,
+    QTableView,
+    QVBoxLayout,
+    QWidget,
+)
+
+from dft.core.queries import DealFilter
+from dft.ui.context import AppContext
+from dft.ui.icons import icon
+from dft.ui.models.deals_table import DealsTableModel
+
+
+class TrashView(QWidget):
+    restoreRequested = Signal(list)
+    purgeRequested = Signal(list)
+    emptyRequested = Signal()
+
+    def __init__(self, context: AppContext, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self._context = context
+        self.model = DealsTableModel(
+            context.sessions, DealFilter(in_trash=True), today=context.today, parent=self
+        )
+        self.table = QTableView()
+        self.table.setModel(self.model)
+        self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+        self.table.setSelectionMode(QAbstractItemView.SelectionMode.ExtendedSelection)
+        self.table.setAlternatingRowColors(True)
+        self.table.verticalHeader().hide()
+        self.table.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
+        self.table.setAccessibleName("Deals in the trash")
+        self.summary = QLabel()
+        self.restore_button = QPushButton(icon("restore"), "Restore")
+        self.restore_button.setToolTip("Put the selected deals back")
+        self.purge_button = QPushButton(icon("purge"), "Delete forever…")
+        self.purge_button.setToolTip("Delete the selected deals for good (cannot be undone)")
+        self.empty_button = QPushButton("Empty trash…")
+        self.empty_button.setToolTip("Delete every deal in the trash for good")
+        top = QHBoxLayout()
+        top.addWidget(self.summary, 1)
+        top.addWidget(self.restore_button)
+        top.addWidget(self.purge_button)
+        top.addWidget(self.empty_button)
+        layout = QVBoxLayout(self)
+        layout.addLayout(top)
+        layout.addWidget(self.table, 1)
+        self.restore_button.clicked.connect(lambda: self.restoreRequested.emit(self.selected_ids()))
+        self.purge_button.clicked.connect(lambda: self.purgeRequested.emit(self.selected_ids()))
+        self.empty_button.clicked.connect(self.emptyRequested)
+        self.table.selectionModel().selectionChanged.connect(self._update_buttons)
+        self.model.modelReset.connect(self._update_buttons)
+        context.dataChanged.connect(self.reload)
+        context.databaseChanged.connect(lambda: self.model.set_sessions(context.sessions))
+        self.reload()
+
+    def reload(self) -> None:
+        self.model.reload()
+        count = self.model.rowCount()
+        self.summary.setText(
+            f"{count} deal{'s' if count != 1 else ''} in the trash. "
+            "Trashed deals never count in lists or reports."
+        )
+        self.table.resizeColumnsToContents()
+        self._update_buttons()
+
+    def selected_ids(self) -> list[int]:
+        return [
+            self.model.deal_id_at(index.row())
+            for index in self.table.selectionModel().selectedRows()
+        ]
+
+    def _update_buttons(self) -> None:
+        selected = bool(self.table.selectionModel().selectedRows())
+        self.restore_button.setEnabled(selected)
+        self.purge_button.setEnabled(selected)
+        self.empty_button.setEnabled(self.model.rowCount() > 0)

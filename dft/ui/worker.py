@@ -1,0 +1,104 @@
+"""Long work off the GUI thread, with a progress dialog and Cancel.
+
+The work function gets a ``progress(done, total) -> bool`` callback (the same
+plain callback the core uses); it returns False once the user cancelled, and
+the work should then raise :class:`Cancelled` so its transaction rolls back.
+"""
+
+from __future__ import annotations
+
+import threading
+from collections.abc import Callable
+from typing import Any
+
+from PySide6.QtCore import QObject, Qt, QThread, Signal, Slot
+from PySide6.QtWidgets import QProgressDialog, QWidget
+
+Progress = Callable[[int, int], bool]
+
+
+class Cancelled(Exception):
+    """The user pressed Cancel; nothing was written."""
+
+
+class _Worker(QObject):
+    progressed = Signal(int, int)
+    succeeded = Signal(object)
+    failed = Signal(object)
+
+    def __init__(self, work: Callable[[Progress], Any]) -> None:
+        super().__init__()
+        self._work = work
+        self.cancel_requested = threading.Event()
+
+    def _progress(self, done: int, total: int) -> bool:
+        self.progressed.emit(done, total)
+        return not self.cancel_requested.is_set()
+
+    @Slot()
+    def run(self) -> None:
+        try:
+            result = self._work(self._progress)
+            if self.cancel_requested.is_set():
+                raise Cancelled()
+        except BaseException as exc:  # reported to the GUI thread, never lost
+            self.failed.emit(exc)
+        else:
+            self.succeeded.emit(result)
+
+
+class BackgroundTask(QObject):
+    """One run of ``work`` in a thread. ``finished`` carries (result, error)."""
+
+    finished = Signal(object, object)
+
+    def __init__(
+        self,
+        parent: QWidget,
+        title: str,
+        work: Callable[[Progress], Any],
+        label: str = "",
+    ) -> None:
+        super().__init__(parent)
+        self.result: Any = None
+        self.error: BaseException | None = None
+        self.dialog = QProgressDialog(label or title, "Cancel", 0, 0, parent)
+        self.dialog.setWindowTitle(title)
+        self.dialog.setWindowModality(Qt.WindowModality.WindowModal)
+        self.dialog.setMinimumDuration(300)
+        self.dialog.setAutoClose(False)
+        self.dialog.setAutoReset(False)
+        self._thread = QThread(self)
+        self._worker = _Worker(work)
+        self._worker.moveToThread(self._thread)
+        self._thread.started.connect(self._worker.run)
+        self._worker.progressed.connect(self._on_progress)
+        self._worker.succeeded.connect(self._on_succeeded)
+        self._worker.failed.connect(self._on_failed)
+        self.dialog.canceled.connect(self.cancel)
+
+    def start(self) -> BackgroundTask:
+        self._thread.start()
+        return self
+
+    def cancel(self) -> None:
+        self._worker.cancel_requested.set()
+        self.dialog.setLabelText("Cancelling…")
+
+    def _on_progress(self, done: int, total: int) -> None:
+        self.dialog.setMaximum(total)
+        self.dialog.setValue(done)
+
+    def _finish(self) -> None:
+        self._thread.quit()
+        self._thread.wait()
+        self.dialog.close()
+        self.finished.emit(self.result, self.error)
+
+    def _on_succeeded(self, result: Any) -> None:
+        self.result = result
+        self._finish()
+
+    def _on_failed(self, error: BaseException) -> None:
+        self.error = error
+        self._finish()
