@@ -28,8 +28,9 @@ def _bar(share: float) -> str:
 
 
 def summary_html(summary: MonthSummary) -> str:
+    title = date.fromisoformat(f"{summary.month}-01").strftime("%B %Y")
     head = (
-        f"<h2>{date.fromisoformat(summary.month + '-01').strftime('%B %Y')}</h2><p><b>{summary.deals}</b> deal(s) fell through · "
+        f"<h2>{title}</h2><p><b>{summary.deals}</b> deal(s) fell through · "
         f"<b>{format_money(summary.lost_value_cents)}</b> contract value lost</p>"
     )
     if not summary.deals:
