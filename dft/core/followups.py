@@ -10,7 +10,7 @@ from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from enum import StrEnum
 
-from sqlalchemy import select
+from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from dft.core import settings
@@ -258,6 +258,16 @@ def due_state(due_on: date, today: date) -> Due:
     if due_on == today:
         return Due.TODAY
     return Due.UPCOMING
+
+
+def count_overdue(session: Session, today: date) -> int:
+    """Open calls past their due date on live deals."""
+    query = (
+        select(func.count(FollowUp.id))
+        .join(Deal, FollowUp.deal_id == Deal.id)
+        .where(FollowUp.done_at.is_(None), FollowUp.due_on < today, Deal.deleted_at.is_(None))
+    )
+    return int(session.scalar(query) or 0)
 
 
 def open_follow_ups(

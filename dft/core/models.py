@@ -151,7 +151,7 @@ class Deal(Base):
     contract_number: Mapped[str | None] = mapped_column(String(60))
     contract_value_cents: Mapped[int] = mapped_column(BigInteger)
     signed_on: Mapped[date | None] = mapped_column(Date)
-    fell_through_on: Mapped[date] = mapped_column(Date, index=True)
+    fell_through_on: Mapped[date] = mapped_column(Date)
     salesperson_id: Mapped[int | None] = mapped_column(
         ForeignKey("salespeople.id", ondelete="RESTRICT"), index=True
     )
@@ -224,6 +224,20 @@ class Deal(Base):
             "cause_status = 'suspected' OR cause_id IS NOT NULL",
             name="confirmed_needs_cause",
         ),
+        # Live deals in date order straight from the index: the table's default
+        # order and every month's query. Partial, so trashed deals cost nothing.
+        Index(
+            "ix_deals_live_fell_through_on",
+            "fell_through_on",
+            sqlite_where=text("deleted_at IS NULL"),
+            postgresql_where=text("deleted_at IS NULL"),
+        ),
+        Index(
+            "ix_deals_trashed",
+            "deleted_at",
+            sqlite_where=text("deleted_at IS NOT NULL"),
+            postgresql_where=text("deleted_at IS NOT NULL"),
+        ),
         # A contract number identifies one live deal; a trashed deal keeps its
         # number without blocking a corrected re-entry.
         Index(
@@ -260,7 +274,7 @@ class FollowUp(Base):
 
     id: Mapped[int] = mapped_column(primary_key=True)
     deal_id: Mapped[int] = mapped_column(ForeignKey("deals.id", ondelete="CASCADE"), index=True)
-    due_on: Mapped[date] = mapped_column(Date, index=True)
+    due_on: Mapped[date] = mapped_column(Date)
     done_at: Mapped[datetime | None] = mapped_column(DateTime)
     caller: Mapped[str | None] = mapped_column(String(120))
     outcome: Mapped[str | None] = mapped_column(String(16))
@@ -280,6 +294,13 @@ class FollowUp(Base):
     __mapper_args__ = {"version_id_col": version}  # noqa: RUF012
 
     __table_args__ = (
+        # The calls still to make: a small index however long the history grows.
+        Index(
+            "ix_follow_ups_open_due_on",
+            "due_on",
+            sqlite_where=text("done_at IS NULL"),
+            postgresql_where=text("done_at IS NULL"),
+        ),
         CheckConstraint(_in("outcome", CallOutcome), name="outcome_valid"),
         CheckConstraint(_in("cause_result", CauseResult), name="cause_result_valid"),
         CheckConstraint(

@@ -33,7 +33,7 @@ from dft import APP_NAME, __version__
 from dft.core.deals import DealInput, count_deals, empty_trash, get_deal, purge_deal
 from dft.core.demo import generate_demo_data
 from dft.core.errors import ConflictError, DftError
-from dft.core.followups import Due, open_follow_ups
+from dft.core.followups import count_overdue
 from dft.store.database import Database
 from dft.ui.commands import (
     EditDealCommand,
@@ -133,8 +133,8 @@ class MainWindow(QMainWindow):
         self._create_actions()
         self._create_menus()
         self._create_toolbar()
-        self._connect()
         self._restore_settings()
+        self._connect()
         self._database_changed()
 
     # -- Building ----------------------------------------------------------------------
@@ -356,8 +356,11 @@ class MainWindow(QMainWindow):
         today = self.context.today()
 
         def counts(session: Session) -> tuple[int, int, int]:
-            overdue = sum(1 for r in open_follow_ups(session, today) if r.due == Due.OVERDUE)
-            return count_deals(session), count_deals(session, in_trash=True), overdue
+            return (
+                count_deals(session),
+                count_deals(session, in_trash=True),
+                count_overdue(session, today),
+            )
 
         live, trashed, overdue = self.context.read(counts)
         shown = self.deals_model.rowCount()

@@ -67,6 +67,7 @@ class DealsTableModel(QAbstractTableModel):
         self._sort_key = "fell_through_on"
         self._descending = True
         self._ids: array[int] = array("q")
+        self._loaded = False
         self._pages: OrderedDict[int, dict[int, DealRow]] = OrderedDict()
         # Counters a test (or a curious developer) can read: how much was loaded.
         self.rows_fetched = 0
@@ -79,8 +80,13 @@ class DealsTableModel(QAbstractTableModel):
         return self._filter
 
     def set_sessions(self, sessions: sessionmaker[Session]) -> None:
+        """Point at another database; the caller reloads (usually with a new filter)."""
         self._sessions = sessions
-        self.reload()
+        self.beginResetModel()
+        self._ids = array("q")
+        self._pages.clear()
+        self._loaded = False
+        self.endResetModel()
 
     def set_filter(self, deal_filter: DealFilter) -> None:
         self._filter = deal_filter
@@ -96,6 +102,7 @@ class DealsTableModel(QAbstractTableModel):
             )
         self._ids = array("q", ids)
         self._pages.clear()
+        self._loaded = True
         self.endResetModel()
 
     def deal_id_at(self, row: int) -> int:
@@ -201,8 +208,12 @@ class DealsTableModel(QAbstractTableModel):
     def sort(self, column: int, order: Qt.SortOrder = Qt.SortOrder.AscendingOrder) -> None:
         if not 0 <= column < len(COLUMNS):
             return
-        self._sort_key = COLUMNS[column].key
-        self._descending = order == Qt.SortOrder.DescendingOrder
+        key, descending = COLUMNS[column].key, order == Qt.SortOrder.DescendingOrder
+        if not self._loaded or (key, descending) == (self._sort_key, self._descending):
+            # Before the first load (the view enabling sorting) only remember the order.
+            self._sort_key, self._descending = key, descending
+            return
+        self._sort_key, self._descending = key, descending
         self.layoutAboutToBeChanged.emit()
         deal_filter = replace(self._filter, today=self._today())
         with self._sessions.begin() as session:

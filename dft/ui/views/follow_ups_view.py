@@ -19,9 +19,10 @@ from dft.core.followups import Due
 from dft.ui.context import AppContext
 from dft.ui.icons import icon
 from dft.ui.models.follow_ups_table import MAX_ROWS, FollowUpsTableModel
+from dft.ui.views.lazy import RefreshWhenShown
 
 
-class FollowUpsView(QWidget):
+class FollowUpsView(RefreshWhenShown):
     logCallRequested = Signal(int, int)  # deal id, follow-up id
     openDealRequested = Signal(int)
 
@@ -67,8 +68,7 @@ class FollowUpsView(QWidget):
         self.open_button.clicked.connect(self._open_selected)
         self.table.doubleClicked.connect(lambda _index: self.log_selected())
         self.table.selectionModel().selectionChanged.connect(self._update_buttons)
-        context.dataChanged.connect(self.reload)
-        self.reload()
+        context.dataChanged.connect(self.data_changed)
 
     def _show_changed(self) -> None:
         self.model.show = self.show_combo.currentData()

@@ -18,9 +18,10 @@ from dft.core.queries import DealFilter
 from dft.ui.context import AppContext
 from dft.ui.icons import icon
 from dft.ui.models.deals_table import DealsTableModel
+from dft.ui.views.lazy import RefreshWhenShown
 
 
-class TrashView(QWidget):
+class TrashView(RefreshWhenShown):
     restoreRequested = Signal(list)
     purgeRequested = Signal(list)
     emptyRequested = Signal()
@@ -59,9 +60,8 @@ class TrashView(QWidget):
         self.empty_button.clicked.connect(self.emptyRequested)
         self.table.selectionModel().selectionChanged.connect(self._update_buttons)
         self.model.modelReset.connect(self._update_buttons)
-        context.dataChanged.connect(self.reload)
+        context.dataChanged.connect(self.data_changed)
         context.databaseChanged.connect(lambda: self.model.set_sessions(context.sessions))
-        self.reload()
 
     def reload(self) -> None:
         self.model.reload()
