@@ -176,7 +176,8 @@ class MainWindow(QMainWindow):
         self.sample_action = A(
             "Load &sample data…", self.load_sample_data, None, "Add 300 realistic made-up deals"
         )
-        self.quit_action = A("&Quit", self.close, QKeySequence.StandardKey.Quit, "Quit DFT Tracker")
+        # Not StandardKey.Quit: it is empty on some desktops, and Ctrl+Q is what users expect.
+        self.quit_action = A("&Quit", self.close, "Ctrl+Q", "Quit DFT Tracker")
         self.new_deal_action = A(
             "&New deal…", self.new_deal, QKeySequence.StandardKey.New, "Log a lost deal", "deal-new"
         )
@@ -309,7 +310,7 @@ class MainWindow(QMainWindow):
         self.tabs.currentChanged.connect(lambda _i: self._update_actions())
         self.context.dataChanged.connect(self._data_changed)
         self.context.databaseChanged.connect(self._database_changed)
-        self.context.undo_stack.indexChanged.connect(lambda _i: self._update_actions())
+        self.context.undo_stack.indexChanged.connect(self._undo_index_changed)
 
     def _default_column_widths(self) -> None:
         widths = {"fell_through_on": 96, "client_name": 170, "contract_number": 96,
@@ -375,6 +376,9 @@ class MainWindow(QMainWindow):
         )
         self.tabs.setTabText(FOLLOW_UPS_TAB, f"Follow-ups due ({overdue})" if overdue else
                              "Follow-ups due")  # fmt: skip
+
+    def _undo_index_changed(self, _index: int) -> None:
+        self._update_actions()
 
     def _update_actions(self) -> None:
         on_deals = self.tabs.currentIndex() == DEALS_TAB

@@ -254,6 +254,7 @@ class FilterBar(QWidget):
         for combo in (self.category, self.status, self.salesperson, self.lead_source):
             combo.setCurrentIndex(0)
         self._fill_causes()
+        self.cause.setCurrentIndex(0)
         del blockers
         self._period_changed()
 

@@ -61,7 +61,10 @@ class TrashView(RefreshWhenShown):
         self.table.selectionModel().selectionChanged.connect(self._update_buttons)
         self.model.modelReset.connect(self._update_buttons)
         context.dataChanged.connect(self.data_changed)
-        context.databaseChanged.connect(lambda: self.model.set_sessions(context.sessions))
+        context.databaseChanged.connect(self._database_changed)
+
+    def _database_changed(self) -> None:
+        self.model.set_sessions(self._context.sessions)
 
     def reload(self) -> None:
         self.model.reload()

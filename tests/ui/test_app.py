@@ -1,0 +1,157 @@
+"""Starting the app: databases that cannot be opened, first run, sample data."""
+
+from __future__ import annotations
+
+import hashlib
+import logging
+from pathlib import Path
+from typing import Any
+
+import pytest
+from PySide6.QtCore import QSettings, Qt
+from PySide6.QtWidgets import QMessageBox, QPushButton
+from sqlalchemy import func, select
+
+from dft.core.models import Deal
+from dft.store.database import DatabaseError, open_database
+from dft.store.location import sqlite_url
+from dft.ui import app as app_module
+from dft.ui.context import AppContext
+from dft.ui.dialogs.open_error import OpenChoice
+from dft.ui.main_window import MainWindow
+from tests.ui.conftest import TODAY, on_next_dialog
+
+
+def digest(path: Path) -> str:
+    return hashlib.sha256(path.read_bytes()).hexdigest()
+
+
+def test_a_corrupt_database_shows_the_error_dialog_and_is_left_unchanged(
+    qtbot: Any, qapp: Any, tmp_path: Path
+) -> None:
+    corrupt = tmp_path / "corrupt.sqlite3"
+    corrupt.write_bytes(b"SQLite format 3\x00" + bytes(range(256)) * 40)
+    before = digest(corrupt)
+    seen: dict[str, str] = {}
+
+    def answer(box: QMessageBox) -> None:
+        seen["title"] = box.windowTitle()
+        seen["text"] = box.text() + "\n" + box.informativeText()
+        quit_button = next(
+            b for b in box.findChildren(QPushButton) if b.text() in ("Quit", "Cancel")
+        )
+        qtbot.mouseClick(quit_button, Qt.MouseButton.LeftButton)
+
+    on_next_dialog(QMessageBox, answer)
+    assert app_module.open_with_dialogs(None, sqlite_url(corrupt)) is None
+    assert seen["title"] == "Cannot open the database"
+    assert str(corrupt) in seen["text"]
+    assert "damaged" in seen["text"]
+    assert "not changed" in seen["text"]
+    assert digest(corrupt) == before
+
+
+def test_after_an_error_the_user_can_pick_another_file(
+    qapp: Any, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    bogus = tmp_path / "notes.txt"
+    bogus.write_text("hello")
+    good = tmp_path / "good.sqlite3"
+    errors: list[DatabaseError] = []
+
+    def ask(_parent: Any, error: DatabaseError) -> OpenChoice:
+        errors.append(error)
+        return OpenChoice.OTHER
+
+    monkeypatch.setattr(app_module, "ask_after_open_error", ask)
+    monkeypatch.setattr(
+        app_module.QFileDialog, "getOpenFileName", staticmethod(lambda *a, **k: (str(good), ""))
+    )
+    database = app_module.open_with_dialogs(None, sqlite_url(bogus))
+    assert database is not None
+    try:
+        assert database.path == good
+        assert "not an SQLite file" in errors[0].message
+        assert bogus.read_text() == "hello"
+    finally:
+        database.close()
+
+
+@pytest.fixture
+def empty_window(qtbot: Any, db_path: Path, settings: QSettings) -> Any:
+    database = open_database(sqlite_url(db_path))
+    window = MainWindow(AppContext(database, settings, today=lambda: TODAY), lambda *_a: None)
+    qtbot.addWidget(window)
+    window.show()
+    yield window
+    window.close()
+    database.close()
+
+
+def count(window: MainWindow) -> int:
+    return window.context.read(lambda s: s.scalar(select(func.count()).select_from(Deal)))
+
+
+def test_an_empty_database_offers_sample_data_which_loads_off_the_gui_thread(
+    qtbot: Any, empty_window: MainWindow
+) -> None:
+    window = empty_window
+    assert window.deals_stack.currentWidget() is window.welcome
+    with qtbot.waitSignal(window.context.dataChanged, timeout=30_000):
+        qtbot.mouseClick(window.welcome.sample_button, Qt.MouseButton.LeftButton)
+    assert count(window) == 300
+    assert window.deals_stack.currentWidget() is window.deals_page
+    assert window.deals_model.rowCount() == 300
+
+
+def test_cancelling_the_sample_data_writes_nothing(qtbot: Any, empty_window: MainWindow) -> None:
+    window = empty_window
+    window.load_sample_data()
+    task = window._background
+    assert task is not None
+    task.cancel()
+    with qtbot.waitSignal(task.finished, timeout=30_000):
+        pass
+    assert count(window) == 0
+    assert window.deals_stack.currentWidget() is window.welcome
+
+
+def test_log_your_first_deal_opens_the_editor(qtbot: Any, empty_window: MainWindow) -> None:
+    from dft.ui.dialogs.deal_editor import DealEditorDialog
+
+    opened: list[str] = []
+
+    def close(dialog: DealEditorDialog) -> None:
+        opened.append(dialog.windowTitle())
+        dialog.reject()
+
+    on_next_dialog(DealEditorDialog, close)
+    qtbot.mouseClick(empty_window.welcome.new_button, Qt.MouseButton.LeftButton)
+    assert opened == ["Log a lost deal"]
+
+
+def test_unexpected_errors_are_logged_and_shown_briefly(
+    qtbot: Any, qapp: Any, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    root = logging.getLogger()
+    handlers_before = list(root.handlers)
+    log_file = app_module.configure_logging()
+    shown: list[str] = []
+    monkeypatch.setattr(
+        app_module.QMessageBox, "critical", staticmethod(lambda _p, _t, text: shown.append(text))
+    )
+    app_module.install_error_handler(lambda: None)
+    import sys
+
+    try:
+        raise RuntimeError("boom")
+    except RuntimeError as exc:
+        sys.excepthook(type(exc), exc, exc.__traceback__)
+    finally:
+        sys.excepthook = sys.__excepthook__
+        for handler in [h for h in root.handlers if h not in handlers_before]:
+            root.removeHandler(handler)
+            handler.close()
+    assert "boom" in shown[0]
+    assert "Traceback" not in shown[0]
+    assert "Traceback" in log_file.read_text()

@@ -1,0 +1,164 @@
+"""The deal editor: typed input lands in the table and the database; bad input never does."""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import Any
+
+import pytest
+from PySide6.QtCore import Qt
+from PySide6.QtWidgets import QDialog, QDialogButtonBox
+from sqlalchemy import func, select
+
+from dft.core.deals import DealInput
+from dft.core.models import Deal
+from dft.ui.context import AppContext
+from dft.ui.dialogs.deal_editor import DealEditorDialog
+from dft.ui.main_window import MainWindow
+from tests.ui.conftest import on_next_dialog
+
+
+def deal_count(context: AppContext) -> int:
+    return context.read(lambda s: s.scalar(select(func.count()).select_from(Deal)))
+
+
+def choose(combo: Any, text: str) -> None:
+    index = combo.findText(text)
+    assert index >= 0, f"{text!r} not in {[combo.itemText(i) for i in range(combo.count())]}"
+    combo.setCurrentIndex(index)
+
+
+def test_a_deal_typed_into_the_editor_is_in_the_table_and_the_database(
+    qtbot: Any, window: MainWindow, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(DealEditorDialog, "confirm_new_names", classmethod(lambda *a: True))
+
+    def fill(dialog: DealEditorDialog) -> None:
+        qtbot.keyClicks(dialog.client_name, "Maria Lopez")
+        qtbot.keyClicks(dialog.contract_number, "C-9001")
+        qtbot.keyClicks(dialog.contract_value, "$412,500")
+        dialog.fell_through_on.set_value(date(2026, 11, 20))
+        dialog.signed_on.set_value(date(2026, 5, 14))
+        choose(dialog.category, "Customer service")
+        choose(dialog.cause, "Phone tag / voicemail runaround")
+        dialog.salesperson.setEditText("Dana Whitfield")
+        qtbot.keyClicks(dialog.lead_source.lineEdit(), "Referral")
+        qtbot.keyClicks(dialog.notes, "Eight hours of phone tag for one appointment.")
+        assert dialog.save_button.isEnabled(), dialog.errors
+        qtbot.mouseClick(dialog.save_button, Qt.MouseButton.LeftButton)
+
+    on_next_dialog(DealEditorDialog, fill)
+    window.new_deal_action.trigger()
+
+    ids = window.selected_ids()
+    assert len(ids) == 1
+    row = window.deals_model.row_data(window.deals_model.row_of(ids[0]) or 0)
+    assert row is not None
+    assert (row.client_name, row.contract_value_cents, row.cause) == (
+        "Maria Lopez",
+        41_250_000,
+        "Phone tag / voicemail runaround",
+    )
+    deal = window.context.read(lambda s: s.get(Deal, ids[0]))
+    assert deal.contract_number == "C-9001"
+    assert deal.signed_on == date(2026, 5, 14)
+    assert deal.fell_through_on == date(2026, 11, 20)
+    assert deal.notes == "Eight hours of phone tag for one appointment."
+    assert "Maria Lopez" in window.detail.browser.toPlainText()
+
+
+@pytest.fixture
+def editor(qtbot: Any, context: AppContext) -> DealEditorDialog:
+    saved: list[DealInput] = []
+
+    def save(data: DealInput, _create: bool) -> bool:
+        saved.append(data)
+        return True
+
+    dialog = DealEditorDialog(context, save)
+    dialog.saved = saved  # type: ignore[attr-defined]
+    qtbot.addWidget(dialog)
+    dialog.show()
+    qtbot.keyClicks(dialog.client_name, "Pat Example")
+    qtbot.keyClicks(dialog.contract_value, "250000")
+    dialog.fell_through_on.set_value(date(2026, 10, 15))
+    assert dialog.save_button.isEnabled()
+    return dialog
+
+
+@pytest.mark.parametrize(
+    ("break_it", "field", "message"),
+    [
+        (lambda d: d.client_name.clear(), "client_name", "Client name is required"),
+        (lambda d: d.contract_value.setText("-1,000"), "contract_value", "negative"),
+        (lambda d: d.contract_value.setText("lots"), "contract_value", "Not an amount"),
+        (
+            lambda d: d.signed_on.set_value(date(2026, 10, 20)),
+            "fell_through_on",
+            "cannot fall through before it was signed",
+        ),
+        (
+            lambda d: d.fell_through_on.set_value(date(2027, 1, 1)),
+            "fell_through_on",
+            "future",
+        ),
+    ],
+)
+def test_invalid_input_disables_save_and_shows_next_to_the_field(
+    qtbot: Any, editor: DealEditorDialog, break_it: Any, field: str, message: str
+) -> None:
+    before = deal_count(editor._context)
+    break_it(editor)
+    assert not editor.save_button.isEnabled()
+    error = editor.fields[field].error
+    assert error.isVisible()
+    assert message in error.text()
+    qtbot.mouseClick(editor.save_button, Qt.MouseButton.LeftButton)
+    assert editor.saved == []  # type: ignore[attr-defined]
+    cancel = editor.buttons.button(QDialogButtonBox.StandardButton.Cancel)
+    qtbot.mouseClick(cancel, Qt.MouseButton.LeftButton)
+    assert editor.result() == QDialog.DialogCode.Rejected
+    assert deal_count(editor._context) == before
+
+
+def test_fixing_the_field_clears_the_message_and_enables_save(
+    qtbot: Any, editor: DealEditorDialog
+) -> None:
+    editor.client_name.clear()
+    assert not editor.save_button.isEnabled()
+    qtbot.keyClicks(editor.client_name, "Pat")
+    assert editor.save_button.isEnabled()
+    assert not editor.fields["client_name"].error.isVisible()
+
+
+def test_escape_writes_nothing(qtbot: Any, editor: DealEditorDialog) -> None:
+    before = deal_count(editor._context)
+    qtbot.keyClick(editor, Qt.Key.Key_Escape)
+    assert editor.result() == QDialog.DialogCode.Rejected
+    assert editor.saved == []  # type: ignore[attr-defined]
+    assert deal_count(editor._context) == before
+
+
+def test_a_contract_number_in_use_is_flagged_while_typing(
+    qtbot: Any, editor: DealEditorDialog
+) -> None:
+    used = editor._context.read(lambda s: s.scalar(select(Deal.contract_number).limit(1)))
+    qtbot.keyClicks(editor.contract_number, used)
+    assert not editor.save_button.isEnabled()
+    assert "Already used by deal" in editor.fields["contract_number"].error.text()
+
+
+def test_a_near_miss_name_is_pointed_out_and_a_new_name_needs_a_yes(
+    qtbot: Any, editor: DealEditorDialog, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    editor.salesperson.setEditText("Dana Whitfeld")
+    assert "did you mean Dana Whitfield" in editor.fields["salesperson"].error.text()
+    asked: list[object] = []
+    monkeypatch.setattr(
+        DealEditorDialog,
+        "confirm_new_names",
+        classmethod(lambda _c, _p, names: asked.append(names)),
+    )
+    qtbot.mouseClick(editor.save_button, Qt.MouseButton.LeftButton)
+    assert asked == [[("salesperson", "Dana Whitfeld")]]
+    assert editor.saved == []  # type: ignore[attr-defined]  # the answer was no

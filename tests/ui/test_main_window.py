@@ -1,0 +1,261 @@
+"""The main window driven as a user drives it: edit, undo, trash, calls, settings."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+from PySide6.QtCore import QSettings, Qt
+from PySide6.QtGui import QKeySequence
+from sqlalchemy import select
+
+from dft.core.deals import get_deal, update_deal, with_changes
+from dft.core.models import Deal, FollowUp
+from dft.store.database import Database
+from dft.ui.context import AppContext
+from dft.ui.dialogs.call_dialog import CallDialog
+from dft.ui.dialogs.deal_editor import DealEditorDialog
+from dft.ui.main_window import MainWindow
+from tests.ui.conftest import TODAY, on_next_dialog
+
+
+def db_row(context: AppContext, deal_id: int) -> tuple[object, ...]:
+    def read(session: Any) -> tuple[object, ...]:
+        deal = session.get(Deal, deal_id)
+        return (
+            deal.client_name,
+            deal.contract_value_cents,
+            deal.notes,
+            deal.cause_id,
+            deal.cause_status,
+            deal.deleted_at is None,
+        )
+
+    return context.read(read)
+
+
+def select_first(window: MainWindow) -> int:
+    window.select_row(0)
+    [deal_id] = window.selected_ids()
+    return deal_id
+
+
+def test_edit_then_undo_and_redo_round_trip_the_database_row(
+    qtbot: Any, window: MainWindow
+) -> None:
+    deal_id = select_first(window)
+    original = db_row(window.context, deal_id)
+
+    def edit(dialog: DealEditorDialog) -> None:
+        dialog.client_name.setText("Renamed Client")
+        dialog.contract_value.setText("$123,456.78")
+        dialog.notes.setPlainText("Edited in the test.")
+        qtbot.mouseClick(dialog.save_button, Qt.MouseButton.LeftButton)
+
+    on_next_dialog(DealEditorDialog, edit)
+    window.edit_deal_action.trigger()
+    edited = db_row(window.context, deal_id)
+    assert edited[:3] == ("Renamed Client", 12_345_678, "Edited in the test.")
+    assert "Renamed Client" in window.detail.browser.toPlainText()
+
+    window.undo_action.trigger()
+    assert db_row(window.context, deal_id) == original
+    window.redo_action.trigger()
+    assert db_row(window.context, deal_id) == edited
+    assert "Undo Edit deal Renamed Client" in window.undo_action.text().replace("&", "")
+
+
+def test_delete_goes_to_the_trash_with_undo_and_restores_from_the_trash(
+    qtbot: Any, window: MainWindow
+) -> None:
+    deal_id = select_first(window)
+    rows = window.deals_model.rowCount()
+    window.trash_action.trigger()
+    assert db_row(window.context, deal_id)[-1] is False
+    assert window.deals_model.row_of(deal_id) is None
+    assert window.deals_model.rowCount() == rows - 1
+
+    window.undo_action.trigger()
+    assert db_row(window.context, deal_id)[-1] is True
+    assert window.deals_model.row_of(deal_id) is not None
+
+    window.show_deal(deal_id)
+    qtbot.keyClick(window.table, Qt.Key.Key_Delete)
+    assert db_row(window.context, deal_id)[-1] is False
+    window.tabs.setCurrentIndex(2)
+    trash = window.trash
+    row = trash.model.row_of(deal_id)
+    assert row is not None
+    trash.table.selectRow(row)
+    qtbot.mouseClick(trash.restore_button, Qt.MouseButton.LeftButton)
+    assert db_row(window.context, deal_id)[-1] is True
+    assert trash.model.rowCount() == 0
+
+
+def test_purging_from_the_trash_asks_first(
+    qtbot: Any, window: MainWindow, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    deal_id = select_first(window)
+    window.trash_action.trigger()
+    window.tabs.setCurrentIndex(2)
+    window.trash.table.selectRow(0)
+    monkeypatch.setattr(MainWindow, "confirm", classmethod(lambda *a: False))
+    qtbot.mouseClick(window.trash.purge_button, Qt.MouseButton.LeftButton)
+    assert window.context.read(lambda s: s.get(Deal, deal_id)) is not None
+    monkeypatch.setattr(MainWindow, "confirm", classmethod(lambda *a: True))
+    qtbot.mouseClick(window.trash.purge_button, Qt.MouseButton.LeftButton)
+    assert window.context.read(lambda s: s.get(Deal, deal_id)) is None
+
+
+def _a_suspected_deal(window: MainWindow) -> int:
+    return window.context.read(
+        lambda s: s.scalar(
+            select(Deal.id)
+            .where(Deal.cause_status == "suspected", Deal.cause_id.is_not(None))
+            .limit(1)
+        )
+    )
+
+
+def test_a_reached_call_that_confirms_updates_the_cause_status(
+    qtbot: Any, window: MainWindow
+) -> None:
+    deal_id = _a_suspected_deal(window)
+    window.show_deal(deal_id)
+
+    def log(dialog: CallDialog) -> None:
+        dialog.outcome_buttons["reached"].click()
+        dialog.confirm.click()
+        qtbot.keyClicks(dialog.client_words, "Yes, it was the lot.")
+        qtbot.mouseClick(dialog.save_button, Qt.MouseButton.LeftButton)
+
+    on_next_dialog(CallDialog, log)
+    qtbot.mouseClick(window.detail.call_button, Qt.MouseButton.LeftButton)
+    assert db_row(window.context, deal_id)[4] == "confirmed"
+    words = window.context.read(
+        lambda s: s.scalars(select(FollowUp.client_words).where(FollowUp.deal_id == deal_id)).all()
+    )
+    assert "Yes, it was the lot." in words
+    assert "[Confirmed]" in window.detail.browser.toPlainText()
+    window.undo_action.trigger()
+    assert db_row(window.context, deal_id)[4] == "suspected"
+
+
+def test_a_voicemail_cannot_confirm_the_cause(qtbot: Any, window: MainWindow) -> None:
+    deal_id = _a_suspected_deal(window)
+    window.show_deal(deal_id)
+
+    def log(dialog: CallDialog) -> None:
+        dialog.outcome_buttons["voicemail"].click()
+        assert not dialog.cause_box.isEnabled()
+        qtbot.mouseClick(dialog.save_button, Qt.MouseButton.LeftButton)
+
+    on_next_dialog(CallDialog, log)
+    window.log_call_action.trigger()
+    assert db_row(window.context, deal_id)[4] == "suspected"
+
+
+def test_follow_ups_due_tab_logs_a_call_for_the_selected_row(
+    qtbot: Any, window: MainWindow
+) -> None:
+    window.tabs.setCurrentIndex(1)
+    view = window.follow_ups
+    assert view.model.rowCount() > 0
+    view.table.selectRow(0)
+    deal_id, follow_up_id = view.selected() or (0, 0)
+
+    def log(dialog: CallDialog) -> None:
+        dialog.outcome_buttons["declined"].click()
+        qtbot.mouseClick(dialog.save_button, Qt.MouseButton.LeftButton)
+
+    on_next_dialog(CallDialog, log)
+    qtbot.mouseClick(view.log_button, Qt.MouseButton.LeftButton)
+    outcome = window.context.read(lambda s: s.get(FollowUp, follow_up_id).outcome)
+    assert outcome == "declined"
+    assert all(
+        view.model.row_at(r).follow_up_id != follow_up_id  # type: ignore[union-attr]
+        for r in range(view.model.rowCount())
+    )
+    assert deal_id
+
+
+def test_a_conflicting_edit_is_detected_and_the_user_decides(
+    qtbot: Any, window: MainWindow, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    deal_id = select_first(window)
+    asked: list[str] = []
+
+    def edit(dialog: DealEditorDialog) -> None:
+        # Meanwhile, another instance saves the same deal.
+        with window.context.sessions.begin() as other:
+            theirs = get_deal(other, deal_id)
+            update_deal(other, deal_id, with_changes(theirs.input, notes="Theirs"), today=TODAY)
+        dialog.notes.setPlainText("Mine")
+        qtbot.mouseClick(dialog.save_button, Qt.MouseButton.LeftButton)
+        if dialog.isVisible():  # kept open after "keep editing"
+            monkeypatch.setattr(
+                MainWindow, "ask_conflict", classmethod(_answer("overwrite", asked))
+            )
+            qtbot.mouseClick(dialog.save_button, Qt.MouseButton.LeftButton)
+
+    monkeypatch.setattr(MainWindow, "ask_conflict", classmethod(_answer("keep", asked)))
+    on_next_dialog(DealEditorDialog, edit)
+    window.edit_deal_action.trigger()
+    assert asked == ["keep", "overwrite"]
+    assert db_row(window.context, deal_id)[2] == "Mine"
+
+
+def _answer(choice: str, asked: list[str]) -> Any:
+    def ask(_cls: Any, _parent: Any) -> str:
+        asked.append(choice)
+        return choice
+
+    return ask
+
+
+def test_the_standard_shortcuts_are_bound(window: MainWindow) -> None:
+    def keys(action: Any) -> set[str]:
+        return {s.toString() for s in action.shortcuts()}
+
+    assert "Ctrl+N" in keys(window.new_deal_action)
+    assert "Ctrl+F" in keys(window.find_action)
+    assert "Del" in keys(window.trash_action)
+    assert "Ctrl+Q" in keys(window.quit_action)
+    assert "Ctrl+Z" in keys(window.undo_action)
+    assert "Ctrl+Shift+Z" in keys(window.redo_action)
+    assert "Ctrl+E" in keys(window.edit_deal_action)
+    shortcuts = window.shortcuts_html()
+    assert "New deal" in shortcuts
+    assert QKeySequence("Ctrl+L").toString() in shortcuts
+
+
+def test_ctrl_f_focuses_the_search(qtbot: Any, window: MainWindow) -> None:
+    window.tabs.setCurrentIndex(1)
+    window.find_action.trigger()
+    assert window.tabs.currentIndex() == 0
+    assert window.filter_bar.search.hasFocus()
+
+
+def test_layout_and_filters_are_remembered(
+    qtbot: Any, context: AppContext, seeded: Database, settings: QSettings
+) -> None:
+    first = MainWindow(context, open_database=lambda *_a: None)
+    qtbot.addWidget(first)
+    first.show()
+    first.splitter.setSizes([500, 400])
+    first.table.setColumnWidth(1, 321)
+    first.filter_bar.search.setText("smith")
+    first.filter_bar.overdue.setChecked(True)
+    first.detail_action.trigger()
+    first.close()
+
+    second = MainWindow(AppContext(seeded, settings, today=lambda: TODAY), lambda *_a: None)
+    qtbot.addWidget(second)
+    second.show()
+    assert second.table.columnWidth(1) == 321
+    assert second.splitter.saveState() == first.splitter.saveState()
+    assert second.filter_bar.search.text() == "smith"
+    assert second.filter_bar.overdue.isChecked()
+    assert second.deals_model.deal_filter.text == "smith"
+    assert not second.detail_action.isChecked()
+    assert seeded.location in str(second.context.settings.value("recentDatabases"))
