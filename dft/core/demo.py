@@ -164,7 +164,7 @@ CLIENT_WORDS = {
 NOTES = (
     "",
     "",
-    "Referred by a past buyer.",
+    "Asked for a copy of the cancellation letter.",
     "Wants to hear from us again in the spring.",
     "Spoke with both spouses.",
     "Manager informed.",

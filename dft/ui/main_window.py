@@ -313,8 +313,8 @@ class MainWindow(QMainWindow):
         self.context.undo_stack.indexChanged.connect(self._undo_index_changed)
 
     def _default_column_widths(self) -> None:
-        widths = {"fell_through_on": 96, "client_name": 170, "contract_number": 96,
-                  "contract_value_cents": 110, "category": 130, "cause": 220,
+        widths = {"fell_through_on": 96, "client_name": 150, "contract_number": 92,
+                  "contract_value_cents": 104, "category": 124, "cause": 200,
                   "cause_status": 84, "salesperson": 120, "lead_source": 96,
                   "community": 110}  # fmt: skip
         for key, width in widths.items():
@@ -333,6 +333,8 @@ class MainWindow(QMainWindow):
         self.deals_model.set_sessions(self.context.sessions)
         self.filter_bar.refresh_choices()
         self.deals_model.set_filter(self.filter_bar.current_filter())
+        if self.deals_model.rowCount():
+            self.select_row(0)  # the detail pane has something to show from the start
         self.database_label.setText(self.context.database.location)
         self.database_label.setToolTip(f"Database: {self.context.database.location}")
         self.setWindowTitle(f"{APP_NAME} — {Path(self.context.database.location).name}")

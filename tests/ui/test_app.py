@@ -155,3 +155,32 @@ def test_unexpected_errors_are_logged_and_shown_briefly(
     assert "boom" in shown[0]
     assert "Traceback" not in shown[0]
     assert "Traceback" in log_file.read_text()
+
+
+def test_run_opens_the_window_on_the_database_given(
+    qapp: Any, db_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    built: list[MainWindow] = []
+    real_build = app_module.build_main_window
+
+    def build(database: Any, settings: Any) -> MainWindow:
+        window = real_build(database, settings)
+        built.append(window)
+        return window
+
+    monkeypatch.setattr(app_module, "build_main_window", build)
+    monkeypatch.setattr(type(qapp), "exec", lambda *_a: 0)
+    root = logging.getLogger()
+    handlers_before = list(root.handlers)
+    try:
+        assert app_module.run(str(db_path)) == 0
+    finally:
+        for handler in [h for h in root.handlers if h not in handlers_before]:
+            root.removeHandler(handler)
+            handler.close()
+    [window] = built
+    assert window.isVisible()
+    assert window.database_label.text() == str(db_path)
+    assert db_path.exists()
+    assert app_module.settings_path().is_relative_to(Path.home())
+    window.close()

@@ -162,3 +162,17 @@ def test_a_near_miss_name_is_pointed_out_and_a_new_name_needs_a_yes(
     qtbot.mouseClick(editor.save_button, Qt.MouseButton.LeftButton)
     assert asked == [[("salesperson", "Dana Whitfeld")]]
     assert editor.saved == []  # type: ignore[attr-defined]  # the answer was no
+
+
+def test_a_fresh_form_waits_for_the_user_before_saying_required(
+    qtbot: Any, context: AppContext
+) -> None:
+    dialog = DealEditorDialog(context, lambda *_a: True)
+    qtbot.addWidget(dialog)
+    dialog.show()
+    assert not dialog.save_button.isEnabled()
+    assert not dialog.fields["client_name"].error.isVisible()
+    assert dialog.status_label.text() == "Fill in the fields marked * to save."
+    qtbot.keyClicks(dialog.client_name, "P")
+    qtbot.keyClick(dialog.client_name, Qt.Key.Key_Backspace)
+    assert dialog.fields["client_name"].error.text() == "Client name is required."

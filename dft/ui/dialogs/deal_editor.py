@@ -137,9 +137,13 @@ class DealEditorDialog(QDialog):
         self.notes.setPlaceholderText("What happened, in your words")
         self.notes.setTabChangesFocus(True)
 
+        self.category.addItem("— choose —", None)
         for category in taxonomy:
             if not category.retired or (detail and detail.category == category.name):
                 self.category.addItem(category.name, category.id)
+        # "Required" messages wait until the user has been in the field (or tried to
+        # save); a fresh form is not a wall of red. Save is off either way.
+        self._touched: set[str] = set()
 
         self._describe()
         self.fields: dict[str, FieldWithError] = {}
@@ -208,6 +212,7 @@ class DealEditorDialog(QDialog):
         self._fill_contributing()
         if detail is not None:
             self._load(detail.input)
+            self._touched.update(self.fields)
         self._connect_validation()
         self.buttons.accepted.connect(self._save)
         self.buttons.rejected.connect(self.reject)
@@ -349,9 +354,15 @@ class DealEditorDialog(QDialog):
         self.recovered_on.set_value(data.recovered_on)
         self.notes.setPlainText(data.notes)
 
+    def _touch(self, name: str) -> None:
+        self._touched.add(name)
+        self.validate()
+
     def _connect_validation(self) -> None:
         for line in (self.client_name, self.contract_number, self.contract_value, self.deposit):
             line.textChanged.connect(self.validate)
+        self.client_name.textEdited.connect(lambda _t: self._touch("client_name"))
+        self.contract_value.textEdited.connect(lambda _t: self._touch("contract_value"))
         for combo in (
             self.cause_status,
             self.cancelled_by,
@@ -430,8 +441,15 @@ class DealEditorDialog(QDialog):
             elif name not in messages:
                 self.fields[name].set_error(None)
         shown: set[str] = set()
+        waiting = False
         for field_name, message in messages.items():
             widget_name = FIELD_WIDGET.get(field_name, field_name)
+            if (
+                widget_name in ("client_name", "contract_value")
+                and widget_name not in self._touched
+            ):
+                waiting = True
+                continue
             if widget_name in self.fields and widget_name not in shown:
                 self.fields[widget_name].error.setStyleSheet("color: #c0392b;")
                 self.fields[widget_name].set_error(message)
@@ -445,7 +463,12 @@ class DealEditorDialog(QDialog):
                 wrapper.set_error(None)
         valid = not messages
         self.save_button.setEnabled(valid)
-        self.status_label.setText("" if valid else "Fix the fields marked in red to save.")
+        if valid:
+            self.status_label.setText("")
+        elif shown:
+            self.status_label.setText("Fix the fields marked in red to save.")
+        elif waiting:
+            self.status_label.setText("Fill in the fields marked * to save.")
         self.errors = messages
         return valid
 
@@ -499,6 +522,7 @@ class DealEditorDialog(QDialog):
         return answer == QMessageBox.StandardButton.Yes
 
     def _save(self) -> None:
+        self._touched.update(self.fields)
         if not self.validate():
             return
         data, _ = self.current_input()
