@@ -6,12 +6,19 @@ raises where the caller can show it); ``redo`` then skips that first call.
 
 from __future__ import annotations
 
+from datetime import date
 from typing import Any
 
 from PySide6.QtGui import QUndoCommand
 
 from dft.core.deals import DealInput, log_deal, purge_deal, restore_deal, trash_deal, update_deal
-from dft.core.followups import RecordedCall, record_follow_up, unrecord_follow_up
+from dft.core.followups import (
+    RecordedCall,
+    cancel_follow_up,
+    record_follow_up,
+    schedule_follow_up,
+    unrecord_follow_up,
+)
 from dft.ui.context import AppContext
 
 
@@ -152,3 +159,46 @@ class RecordCallCommand(_Command):
         recorded = self.recorded
         assert recorded is not None
         self.context.write(lambda s: unrecord_follow_up(s, recorded))
+
+
+class ScheduleCallCommand(_Command):
+    def __init__(
+        self, context: AppContext, deal_id: int, due_on: date, caller: str | None = None
+    ) -> None:
+        super().__init__(context, "Schedule follow-up call")
+        self.deal_id = deal_id
+        self.due_on = due_on
+        self.caller = caller
+        self.follow_up_id: int | None = None
+
+    def do(self) -> None:
+        self.follow_up_id = self.context.write(
+            lambda s: schedule_follow_up(s, self.deal_id, self.due_on, caller=self.caller)
+        )
+
+    def undo(self) -> None:
+        follow_up_id = self.follow_up_id
+        assert follow_up_id is not None
+        self.context.write(lambda s: cancel_follow_up(s, follow_up_id))
+
+
+class CancelCallCommand(ScheduleCallCommand):
+    """Cancelling a scheduled call is scheduling it, backwards."""
+
+    def __init__(
+        self,
+        context: AppContext,
+        deal_id: int,
+        follow_up_id: int,
+        due_on: date,
+        caller: str | None = None,
+    ) -> None:
+        super().__init__(context, deal_id, due_on, caller)
+        self.setText("Cancel follow-up call")
+        self.follow_up_id = follow_up_id
+
+    def do(self) -> None:
+        ScheduleCallCommand.undo(self)
+
+    def undo(self) -> None:
+        ScheduleCallCommand.do(self)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 from collections.abc import Callable
+from datetime import date, timedelta
 from pathlib import Path
 from typing import Any
 
@@ -12,6 +13,7 @@ from PySide6.QtGui import QAction, QCloseEvent, QKeySequence
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QDialog,
+    QDialogButtonBox,
     QFileDialog,
     QHeaderView,
     QLabel,
@@ -34,12 +36,15 @@ from dft.core.deals import DealInput, count_deals, empty_trash, get_deal, purge_
 from dft.core.demo import generate_demo_data
 from dft.core.errors import ConflictError, DftError
 from dft.core.followups import count_overdue
+from dft.core.models import FollowUp
 from dft.store.database import Database
 from dft.ui.commands import (
+    CancelCallCommand,
     EditDealCommand,
     LogDealCommand,
     RecordCallCommand,
     RestoreDealsCommand,
+    ScheduleCallCommand,
     TrashDealsCommand,
 )
 from dft.ui.context import AppContext
@@ -54,6 +59,7 @@ from dft.ui.views.filter_bar import FilterBar
 from dft.ui.views.follow_ups_view import FollowUpsView
 from dft.ui.views.trash_view import TrashView
 from dft.ui.views.welcome import WelcomePanel
+from dft.ui.widgets import DateEdit
 from dft.ui.worker import BackgroundTask, Cancelled, Progress
 
 SAMPLE_DEALS = 300
@@ -302,6 +308,8 @@ class MainWindow(QMainWindow):
         self.detail.trashRequested.connect(lambda deal_id: self.trash_deals([deal_id]))
         self.follow_ups.logCallRequested.connect(self.log_call)
         self.follow_ups.openDealRequested.connect(self.show_deal)
+        self.follow_ups.cancelCallRequested.connect(self.cancel_call)
+        self.detail.scheduleCallRequested.connect(self.schedule_call)
         self.trash.restoreRequested.connect(self.restore_deals)
         self.trash.purgeRequested.connect(self.purge_deals)
         self.trash.emptyRequested.connect(self.empty_trash)
@@ -583,6 +591,47 @@ class MainWindow(QMainWindow):
         dialog = CallDialog(self.context, deal_id, save, follow_up_id=follow_up_id, parent=self)
         if dialog.exec() == QDialog.DialogCode.Accepted:
             self.statusBar().showMessage("Follow-up call logged.", 5000)
+
+    @classmethod
+    def ask_date(cls, parent: QWidget, title: str, label: str, default: date) -> date | None:
+        dialog = QDialog(parent)
+        dialog.setWindowTitle(title)
+        edit = DateEdit(default)
+        edit.setAccessibleName(label)
+        buttons = QDialogButtonBox(
+            QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel
+        )
+        buttons.accepted.connect(dialog.accept)
+        buttons.rejected.connect(dialog.reject)
+        layout = QVBoxLayout(dialog)
+        layout.addWidget(QLabel(label))
+        layout.addWidget(edit)
+        layout.addWidget(buttons)
+        return edit.value() if dialog.exec() == QDialog.DialogCode.Accepted else None
+
+    def schedule_call(self, deal_id: int) -> None:
+        due = self.ask_date(
+            self, "Schedule a call", "Call the client on:", self.context.today() + timedelta(days=1)
+        )
+        if due is None:
+            return
+        try:
+            ScheduleCallCommand(self.context, deal_id, due).execute()
+        except DftError as exc:
+            self._report(exc)
+
+    def cancel_call(self, deal_id: int, follow_up_id: int) -> None:
+        call = self.context.read(lambda s: s.get(FollowUp, follow_up_id))
+        if call is None:
+            return
+        try:
+            CancelCallCommand(
+                self.context, deal_id, follow_up_id, call.due_on, call.caller
+            ).execute()
+        except DftError as exc:
+            self._report(exc)
+            return
+        self.statusBar().showMessage("Call cancelled. Undo with Ctrl+Z.", 5000)
 
     # -- Taxonomy, reports, help -----------------------------------------------------------
 

@@ -259,3 +259,38 @@ def test_layout_and_filters_are_remembered(
     assert second.deals_model.deal_filter.text == "smith"
     assert not second.detail_action.isChecked()
     assert seeded.location in str(second.context.settings.value("recentDatabases"))
+
+
+def open_calls(window: MainWindow, deal_id: int) -> list[Any]:
+    return window.context.read(
+        lambda s: s.scalars(
+            select(FollowUp.due_on).where(FollowUp.deal_id == deal_id, FollowUp.done_at.is_(None))
+        ).all()
+    )
+
+
+def test_schedule_and_cancel_calls_with_undo(
+    qtbot: Any, window: MainWindow, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from datetime import date
+
+    deal_id = select_first(window)
+    before = open_calls(window, deal_id)
+    monkeypatch.setattr(MainWindow, "ask_date", classmethod(lambda *a, **k: date(2026, 12, 1)))
+    qtbot.mouseClick(window.detail.schedule_button, Qt.MouseButton.LeftButton)
+    assert sorted(open_calls(window, deal_id)) == sorted([*before, date(2026, 12, 1)])
+
+    window.tabs.setCurrentIndex(1)
+    view = window.follow_ups
+    row = next(
+        r
+        for r in range(view.model.rowCount())
+        if view.model.row_at(r).due_on == date(2026, 12, 1)  # type: ignore[union-attr]
+    )
+    view.table.selectRow(row)
+    qtbot.mouseClick(view.cancel_button, Qt.MouseButton.LeftButton)
+    assert open_calls(window, deal_id) == before
+    window.undo_action.trigger()
+    assert date(2026, 12, 1) in open_calls(window, deal_id)
+    window.undo_action.trigger()
+    assert open_calls(window, deal_id) == before

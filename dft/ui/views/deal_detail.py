@@ -124,6 +124,7 @@ class DealDetailPane(QWidget):
     editRequested = Signal(int)
     logCallRequested = Signal(int)
     trashRequested = Signal(int)
+    scheduleCallRequested = Signal(int)
 
     def __init__(self, context: AppContext, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -136,11 +137,14 @@ class DealDetailPane(QWidget):
         self.edit_button.setToolTip("Edit this deal (Ctrl+E)")
         self.call_button = QPushButton(icon("call-log"), "Log call…")
         self.call_button.setToolTip("Record a follow-up call with the client (Ctrl+L)")
+        self.schedule_button = QPushButton(icon("follow-ups"), "Schedule call…")
+        self.schedule_button.setToolTip("Plan another follow-up call with this client")
         self.trash_button = QPushButton(icon("deal-trash"), "Trash")
         self.trash_button.setToolTip("Move this deal to the trash (Del)")
         buttons = QHBoxLayout()
         buttons.addWidget(self.edit_button)
         buttons.addWidget(self.call_button)
+        buttons.addWidget(self.schedule_button)
         buttons.addStretch(1)
         buttons.addWidget(self.trash_button)
         layout = QVBoxLayout(self)
@@ -150,6 +154,7 @@ class DealDetailPane(QWidget):
         self.edit_button.clicked.connect(lambda: self._emit(self.editRequested))
         self.call_button.clicked.connect(lambda: self._emit(self.logCallRequested))
         self.trash_button.clicked.connect(lambda: self._emit(self.trashRequested))
+        self.schedule_button.clicked.connect(lambda: self._emit(self.scheduleCallRequested))
         context.dataChanged.connect(self.refresh)
         self.show_deal(None)
 
@@ -173,7 +178,7 @@ class DealDetailPane(QWidget):
             except NotFoundError:
                 detail = None
         live = detail is not None and detail.deleted_at is None
-        for button in (self.edit_button, self.call_button, self.trash_button):
+        for button in (self.edit_button, self.call_button, self.schedule_button, self.trash_button):
             button.setEnabled(live)
         if detail is None:
             self._deal_id = None

@@ -24,6 +24,7 @@ from dft.ui.views.lazy import RefreshWhenShown
 
 class FollowUpsView(RefreshWhenShown):
     logCallRequested = Signal(int, int)  # deal id, follow-up id
+    cancelCallRequested = Signal(int, int)  # deal id, follow-up id
     openDealRequested = Signal(int)
 
     def __init__(self, context: AppContext, parent: QWidget | None = None) -> None:
@@ -51,6 +52,8 @@ class FollowUpsView(RefreshWhenShown):
         self.summary = QLabel()
         self.log_button = QPushButton(icon("call-log"), "Log call…")
         self.log_button.setToolTip("Record the call for the selected deal (Ctrl+L)")
+        self.cancel_button = QPushButton("Cancel call")
+        self.cancel_button.setToolTip("Drop this scheduled call (undo with Ctrl+Z)")
         self.open_button = QPushButton("Show deal")
         self.open_button.setToolTip("Show the deal in the Deals tab")
         top = QHBoxLayout()
@@ -58,6 +61,7 @@ class FollowUpsView(RefreshWhenShown):
         top.addWidget(self.show_combo)
         top.addWidget(self.summary, 1)
         top.addWidget(self.open_button)
+        top.addWidget(self.cancel_button)
         top.addWidget(self.log_button)
         layout = QVBoxLayout(self)
         layout.addLayout(top)
@@ -66,6 +70,7 @@ class FollowUpsView(RefreshWhenShown):
         self.show_combo.currentIndexChanged.connect(self._show_changed)
         self.log_button.clicked.connect(self.log_selected)
         self.open_button.clicked.connect(self._open_selected)
+        self.cancel_button.clicked.connect(self._cancel_selected)
         self.table.doubleClicked.connect(lambda _index: self.log_selected())
         self.table.selectionModel().selectionChanged.connect(self._update_buttons)
         context.dataChanged.connect(self.data_changed)
@@ -98,11 +103,17 @@ class FollowUpsView(RefreshWhenShown):
         enabled = self.selected() is not None
         self.log_button.setEnabled(enabled)
         self.open_button.setEnabled(enabled)
+        self.cancel_button.setEnabled(enabled)
 
     def log_selected(self) -> None:
         selected = self.selected()
         if selected is not None:
             self.logCallRequested.emit(*selected)
+
+    def _cancel_selected(self) -> None:
+        selected = self.selected()
+        if selected is not None:
+            self.cancelCallRequested.emit(*selected)
 
     def _open_selected(self) -> None:
         selected = self.selected()
