@@ -1,18 +1,17 @@
-"""The month at a glance: deals and lost value, by category and by cause."""
+"""The month at a glance (what `dft summary` prints): deals and lost value by category and cause."""
 
 from __future__ import annotations
 
 from dataclasses import dataclass, replace
 from datetime import date, timedelta
 
-from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
+from dft.analytics.breakdowns import NO_CAUSE_YET, by_category, by_cause
 from dft.core.dates import month_label, next_month
-from dft.core.models import Category, Cause, Deal
 from dft.core.queries import DealFilter
 
-NO_CAUSE_YET = "No cause yet"
+__all__ = ["NO_CAUSE_YET", "CategoryShare", "CauseShare", "MonthSummary", "month_summary"]
 
 
 @dataclass(frozen=True)
@@ -42,10 +41,6 @@ class MonthSummary:
     causes: tuple[CauseShare, ...]
 
 
-def _share(part: int, whole: int) -> float:
-    return part / whole if whole else 0.0
-
-
 def month_summary(
     session: Session, first_day: date, base_filter: DealFilter | None = None
 ) -> MonthSummary:
@@ -54,65 +49,23 @@ def month_summary(
     Every live category is listed (with zeros) so the land-vs-service split is
     always visible; causes are listed in Pareto order, largest first.
     """
-    base = base_filter or DealFilter()
     deal_filter = replace(
-        base, fell_from=first_day, fell_to=next_month(first_day) - timedelta(days=1)
+        base_filter or DealFilter(),
+        fell_from=first_day,
+        fell_to=next_month(first_day) - timedelta(days=1),
     )
-    query = (
-        select(
-            Cause.category_id,
-            Deal.cause_id,
-            func.count(Deal.id),
-            func.coalesce(func.sum(Deal.contract_value_cents), 0),
-        )
-        .select_from(Deal)
-        .outerjoin(Cause, Deal.cause_id == Cause.id)
-        .group_by(Cause.category_id, Deal.cause_id)
-    )
-    rows = session.execute(deal_filter.apply(query)).all()
-
-    categories = {c.id: c for c in session.scalars(select(Category))}
-    causes = {c.id: c for c in session.scalars(select(Cause))}
-    total_deals = sum(int(r[2]) for r in rows)
-    total_value = sum(int(r[3]) for r in rows)
-
-    per_category: dict[int | None, tuple[int, int]] = {}
-    cause_shares: list[CauseShare] = []
-    for category_id, cause_id, deals, value in rows:
-        count, cents = per_category.get(category_id, (0, 0))
-        per_category[category_id] = (count + int(deals), cents + int(value))
-        if cause_id is not None:
-            cause = causes[cause_id]
-            cause_shares.append(
-                CauseShare(
-                    category=categories[cause.category_id].name,
-                    name=cause.name,
-                    deals=int(deals),
-                    share=_share(int(deals), total_deals),
-                    lost_value_cents=int(value),
-                )
-            )
-
-    category_shares: list[CategoryShare] = []
-    for category in sorted(categories.values(), key=lambda c: (c.position, c.id)):
-        count, cents = per_category.get(category.id, (0, 0))
-        if category.retired and not count:
-            continue
-        category_shares.append(
-            CategoryShare(
-                category.name, category.controllable, count, _share(count, total_deals), cents
-            )
-        )
-    if None in per_category:
-        count, cents = per_category[None]
-        category_shares.append(
-            CategoryShare(NO_CAUSE_YET, None, count, _share(count, total_deals), cents)
-        )
-    cause_shares.sort(key=lambda c: (-c.deals, -c.lost_value_cents, c.category, c.name))
+    categories = by_category(session, deal_filter)
+    causes = by_cause(session, deal_filter)
     return MonthSummary(
         month=month_label(first_day),
-        deals=total_deals,
-        lost_value_cents=total_value,
-        categories=tuple(category_shares),
-        causes=tuple(cause_shares),
+        deals=sum(c.deals for c in categories),
+        lost_value_cents=sum(c.lost_value_cents for c in categories),
+        categories=tuple(
+            CategoryShare(c.label, c.controllable, c.deals, c.share.value, c.lost_value_cents)
+            for c in categories
+        ),
+        causes=tuple(
+            CauseShare(c.category or "", c.label, c.deals, c.share.value, c.lost_value_cents)
+            for c in causes
+        ),
     )

@@ -48,6 +48,7 @@ from dft.ui.commands import (
     TrashDealsCommand,
 )
 from dft.ui.context import AppContext
+from dft.ui.dialogs import run_modal
 from dft.ui.dialogs.call_dialog import CallDialog
 from dft.ui.dialogs.deal_editor import DealEditorDialog
 from dft.ui.dialogs.month_summary import MonthSummaryDialog
@@ -451,7 +452,7 @@ class MainWindow(QMainWindow):
             return True
 
         dialog = DealEditorDialog(self.context, save, parent=self)
-        if dialog.exec() == QDialog.DialogCode.Accepted and created:
+        if run_modal(dialog) and created:
             self.show_deal(created[0])
             self.statusBar().showMessage("Deal logged; a follow-up call is scheduled.", 5000)
 
@@ -483,7 +484,7 @@ class MainWindow(QMainWindow):
                 return False
             return True
 
-        DealEditorDialog(self.context, save, deal_id=deal_id, parent=self).exec()
+        run_modal(DealEditorDialog(self.context, save, deal_id=deal_id, parent=self))
 
     @classmethod
     def ask_conflict(cls, parent: QWidget) -> str:
@@ -496,7 +497,7 @@ class MainWindow(QMainWindow):
         overwrite = box.addButton("Save mine", QMessageBox.ButtonRole.DestructiveRole)
         discard = box.addButton("Discard mine", QMessageBox.ButtonRole.RejectRole)
         box.addButton("Keep editing", QMessageBox.ButtonRole.ActionRole)
-        box.exec()
+        run_modal(box)
         clicked = box.clickedButton()
         if clicked is overwrite:
             return "overwrite"
@@ -589,7 +590,7 @@ class MainWindow(QMainWindow):
             RecordCallCommand(self.context, deal_id, call).execute()
 
         dialog = CallDialog(self.context, deal_id, save, follow_up_id=follow_up_id, parent=self)
-        if dialog.exec() == QDialog.DialogCode.Accepted:
+        if run_modal(dialog):
             self.statusBar().showMessage("Follow-up call logged.", 5000)
 
     @classmethod
@@ -607,7 +608,7 @@ class MainWindow(QMainWindow):
         layout.addWidget(QLabel(label))
         layout.addWidget(edit)
         layout.addWidget(buttons)
-        return edit.value() if dialog.exec() == QDialog.DialogCode.Accepted else None
+        return edit.value() if run_modal(dialog) else None
 
     def schedule_call(self, deal_id: int) -> None:
         due = self.ask_date(
@@ -636,11 +637,11 @@ class MainWindow(QMainWindow):
     # -- Taxonomy, reports, help -----------------------------------------------------------
 
     def manage_causes(self) -> None:
-        TaxonomyDialog(self.context, self).exec()
+        run_modal(TaxonomyDialog(self.context, self))
         self.context.dataChanged.emit()
 
     def month_summary(self) -> None:
-        MonthSummaryDialog(self.context, self).exec()
+        run_modal(MonthSummaryDialog(self.context, self))
 
     def focus_search(self) -> None:
         self.tabs.setCurrentIndex(DEALS_TAB)
@@ -671,7 +672,7 @@ class MainWindow(QMainWindow):
         layout = QVBoxLayout(dialog)
         layout.addWidget(browser)
         dialog.resize(420, 480)
-        dialog.exec()
+        run_modal(dialog)
 
     def show_about(self) -> None:
         QMessageBox.about(

@@ -7,6 +7,7 @@ from enum import Enum
 from PySide6.QtWidgets import QMessageBox, QWidget
 
 from dft.store.database import DatabaseError
+from dft.ui.dialogs import run_modal
 
 
 class OpenChoice(Enum):
@@ -28,7 +29,7 @@ def ask_after_open_error(parent: QWidget | None, error: DatabaseError) -> OpenCh
     new = box.addButton("Create new…", QMessageBox.ButtonRole.ActionRole)
     box.addButton("Cancel" if parent is not None else "Quit", QMessageBox.ButtonRole.RejectRole)
     box.setDefaultButton(other)
-    box.exec()
+    run_modal(box)
     if box.clickedButton() is other:
         return OpenChoice.OTHER
     if box.clickedButton() is new:

@@ -1,0 +1,68 @@
+"""A month against the month before and the same month a year before; fall-through rate."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, replace
+from datetime import date, timedelta
+
+from sqlalchemy.orm import Session
+
+from dft.analytics.breakdowns import Slice, by_category
+from dft.analytics.stats import Share
+from dft.core.dates import add_months, month_label, month_start
+from dft.core.queries import DealFilter
+from dft.core.signed_contracts import contracts_signed_in
+
+
+@dataclass(frozen=True)
+class MonthFigures:
+    month: date
+    deals: int
+    lost_value_cents: int
+    categories: tuple[Slice, ...]
+    contracts_signed: int | None
+
+    @property
+    def label(self) -> str:
+        return month_label(self.month)
+
+    @property
+    def fall_through_rate(self) -> Share | None:
+        """DFTs / contracts signed, where the user entered contracts signed."""
+        if not self.contracts_signed:
+            return None
+        return Share(self.deals, self.contracts_signed)
+
+
+@dataclass(frozen=True)
+class MonthComparison:
+    current: MonthFigures
+    previous: MonthFigures
+    year_before: MonthFigures
+
+    @staticmethod
+    def change(now: int, then: int) -> float | None:
+        """Relative change; ``None`` when there is nothing to compare with."""
+        return (now - then) / then if then else None
+
+
+def month_figures(session: Session, month: date, deal_filter: DealFilter) -> MonthFigures:
+    first = month_start(month)
+    scoped = replace(deal_filter, fell_from=first, fell_to=add_months(first, 1) - timedelta(days=1))
+    categories = tuple(by_category(session, scoped))
+    return MonthFigures(
+        month=first,
+        deals=sum(c.deals for c in categories),
+        lost_value_cents=sum(c.lost_value_cents for c in categories),
+        categories=categories,
+        contracts_signed=contracts_signed_in(session, first, deal_filter.salesperson_ids),
+    )
+
+
+def compare_month(session: Session, month: date, deal_filter: DealFilter) -> MonthComparison:
+    first = month_start(month)
+    return MonthComparison(
+        current=month_figures(session, first, deal_filter),
+        previous=month_figures(session, add_months(first, -1), deal_filter),
+        year_before=month_figures(session, add_months(first, -12), deal_filter),
+    )
