@@ -66,3 +66,23 @@ def compare_month(session: Session, month: date, deal_filter: DealFilter) -> Mon
         previous=month_figures(session, add_months(first, -1), deal_filter),
         year_before=month_figures(session, add_months(first, -12), deal_filter),
     )
+
+
+def fall_through_rate(session: Session, deal_filter: DealFilter) -> Share | None:
+    """DFTs / contracts signed over the months of the filter that have contracts entered.
+
+    Months without an entry are left out on both sides rather than guessed.
+    ``None`` when no month in range has an entry.
+    """
+    if deal_filter.fell_from is None or deal_filter.fell_to is None:
+        return None
+    month = month_start(deal_filter.fell_from)
+    deals = contracts = 0
+    while month <= deal_filter.fell_to:
+        signed = contracts_signed_in(session, month, deal_filter.salesperson_ids)
+        if signed:
+            figures = month_figures(session, month, deal_filter)
+            deals += figures.deals
+            contracts += signed
+        month = add_months(month, 1)
+    return Share(deals, contracts) if contracts else None

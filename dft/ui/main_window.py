@@ -52,9 +52,11 @@ from dft.ui.dialogs import run_modal
 from dft.ui.dialogs.call_dialog import CallDialog
 from dft.ui.dialogs.deal_editor import DealEditorDialog
 from dft.ui.dialogs.month_summary import MonthSummaryDialog
+from dft.ui.dialogs.signed_contracts_dialog import SignedContractsDialog
 from dft.ui.dialogs.taxonomy_dialog import TaxonomyDialog
 from dft.ui.icons import icon
 from dft.ui.models.deals_table import COLUMN_INDEX, DealsTableModel
+from dft.ui.views.dashboard import DashboardView
 from dft.ui.views.deal_detail import DealDetailPane
 from dft.ui.views.filter_bar import FilterBar
 from dft.ui.views.follow_ups_view import FollowUpsView
@@ -65,7 +67,7 @@ from dft.ui.worker import BackgroundTask, Cancelled, Progress
 
 SAMPLE_DEALS = 300
 MAX_RECENT = 8
-DEALS_TAB, FOLLOW_UPS_TAB, TRASH_TAB = 0, 1, 2
+DEALS_TAB, DASHBOARD_TAB, FOLLOW_UPS_TAB, TRASH_TAB = 0, 1, 2, 3
 
 DatabaseOpener = Callable[[QWidget, str], Database | None]
 
@@ -115,21 +117,29 @@ class MainWindow(QMainWindow):
         self.splitter.setChildrenCollapsible(False)
         deals_page = self.deals_page = QWidget()
         deals_layout = QVBoxLayout(deals_page)
-        deals_layout.addWidget(self.filter_bar)
+        deals_layout.setContentsMargins(0, 0, 0, 0)
         deals_layout.addWidget(self.splitter, 1)
         self.welcome = WelcomePanel()
         self.deals_stack = QStackedWidget()
         self.deals_stack.addWidget(deals_page)
         self.deals_stack.addWidget(self.welcome)
 
+        self.dashboard = DashboardView(context, self.filter_bar.current_filter)
         self.follow_ups = FollowUpsView(context)
         self.trash = TrashView(context)
         self.tabs = QTabWidget()
         self.tabs.setDocumentMode(True)
         self.tabs.addTab(self.deals_stack, icon("deal-edit"), "Deals")
+        self.tabs.addTab(self.dashboard, icon("report"), "Dashboard")
         self.tabs.addTab(self.follow_ups, icon("follow-ups"), "Follow-ups due")
         self.tabs.addTab(self.trash, icon("deal-trash"), "Trash")
-        self.setCentralWidget(self.tabs)
+        # One filter for the table and the charts: what you see in one is in the other.
+        central = QWidget()
+        central_layout = QVBoxLayout(central)
+        central_layout.setContentsMargins(6, 6, 6, 0)
+        central_layout.addWidget(self.filter_bar)
+        central_layout.addWidget(self.tabs, 1)
+        self.setCentralWidget(central)
 
         self.count_label = QLabel()
         self.database_label = QLabel()
@@ -221,11 +231,22 @@ class MainWindow(QMainWindow):
             "Add, rename, retire or merge causes",
             "causes",
         )
-        self.deals_tab_action = A("&Deals", lambda: self.tabs.setCurrentIndex(0), "Ctrl+1")
-        self.follow_ups_tab_action = A(
-            "&Follow-ups due", lambda: self.tabs.setCurrentIndex(1), "Ctrl+2", "", "follow-ups"
+        self.deals_tab_action = A("&Deals", lambda: self.tabs.setCurrentIndex(DEALS_TAB), "Ctrl+1")
+        self.dashboard_tab_action = A(
+            "D&ashboard",
+            lambda: self.tabs.setCurrentIndex(DASHBOARD_TAB),
+            "Ctrl+2",
+            "Charts for the current filter",
+            "report",
         )
-        self.trash_tab_action = A("&Trash", lambda: self.tabs.setCurrentIndex(2), "Ctrl+3")
+        self.follow_ups_tab_action = A(
+            "&Follow-ups due",
+            lambda: self.tabs.setCurrentIndex(FOLLOW_UPS_TAB),
+            "Ctrl+3",
+            "Every follow-up call still to make",
+            "follow-ups",
+        )
+        self.trash_tab_action = A("&Trash", lambda: self.tabs.setCurrentIndex(TRASH_TAB), "Ctrl+4")
         self.detail_action = A("Deal &details pane", self._toggle_detail, "F9")
         self.detail_action.setCheckable(True)
         self.detail_action.setChecked(True)
@@ -238,6 +259,12 @@ class MainWindow(QMainWindow):
             "Ctrl+R",
             "Deals and causes of a month",
             "report",
+        )
+        self.signed_action = A(
+            "&Contracts signed…",
+            self.edit_signed_contracts,
+            None,
+            "Enter contracts signed per month, for the fall-through rate",
         )
         self.shortcuts_action = A(
             "&Keyboard shortcuts", self.show_shortcuts, QKeySequence.StandardKey.HelpContents
@@ -269,13 +296,21 @@ class MainWindow(QMainWindow):
         edit_menu.addAction(self.find_action)
         edit_menu.addAction(self.causes_action)
         view_menu = menu.addMenu("&View")
-        for action in (self.deals_tab_action, self.follow_ups_tab_action, self.trash_tab_action):
+        for action in (
+            self.deals_tab_action,
+            self.dashboard_tab_action,
+            self.follow_ups_tab_action,
+            self.trash_tab_action,
+        ):
             view_menu.addAction(action)
         view_menu.addSeparator()
         view_menu.addAction(self.detail_action)
         view_menu.addAction(self.clear_filters_action)
         reports_menu = menu.addMenu("&Reports")
         reports_menu.addAction(self.summary_action)
+        reports_menu.addAction(self.dashboard_tab_action)
+        reports_menu.addSeparator()
+        reports_menu.addAction(self.signed_action)
         help_menu = menu.addMenu("&Help")
         help_menu.addAction(self.shortcuts_action)
         help_menu.addAction(self.about_action)
@@ -292,6 +327,7 @@ class MainWindow(QMainWindow):
         toolbar.addAction(self.undo_action)
         toolbar.addAction(self.redo_action)
         toolbar.addSeparator()
+        toolbar.addAction(self.dashboard_tab_action)
         toolbar.addAction(self.follow_ups_tab_action)
         toolbar.addAction(self.summary_action)
         toolbar.addAction(self.causes_action)
@@ -316,7 +352,8 @@ class MainWindow(QMainWindow):
         self.trash.emptyRequested.connect(self.empty_trash)
         self.welcome.loadSampleRequested.connect(self.load_sample_data)
         self.welcome.newDealRequested.connect(self.new_deal)
-        self.tabs.currentChanged.connect(lambda _i: self._update_actions())
+        self.tabs.currentChanged.connect(self._tab_changed)
+        self.dashboard.drillDown.connect(self.drill_down)
         self.context.dataChanged.connect(self._data_changed)
         self.context.databaseChanged.connect(self._database_changed)
         self.context.undo_stack.indexChanged.connect(self._undo_index_changed)
@@ -333,6 +370,19 @@ class MainWindow(QMainWindow):
 
     def _filter_changed(self, deal_filter: Any) -> None:
         self.deals_model.set_filter(deal_filter)
+        self.dashboard.filter_changed()
+
+    def _tab_changed(self, index: int) -> None:
+        self.filter_bar.setVisible(index in (DEALS_TAB, DASHBOARD_TAB))
+        self._update_actions()
+
+    def drill_down(self, gid: str) -> None:
+        """A click on a chart: show the deals behind that bar or slice in the table."""
+        if self.filter_bar.drill_down(gid):
+            self.tabs.setCurrentIndex(DEALS_TAB)
+            self.statusBar().showMessage(
+                "Showing the deals behind the chart. Clear filters: Ctrl+Shift+F", 6000
+            )
 
     def _data_changed(self) -> None:
         self.deals_model.reload()
@@ -639,6 +689,9 @@ class MainWindow(QMainWindow):
     def manage_causes(self) -> None:
         run_modal(TaxonomyDialog(self.context, self))
         self.context.dataChanged.emit()
+
+    def edit_signed_contracts(self) -> None:
+        run_modal(SignedContractsDialog(self.context, self))
 
     def month_summary(self) -> None:
         run_modal(MonthSummaryDialog(self.context, self))

@@ -374,3 +374,18 @@ def test_every_query_compiles_for_postgresql(month: Session) -> None:
     assert "strftime" not in joined
     assert "to_char(" in joined
     assert "AS DATE) - CAST(" in joined
+
+
+def test_fall_through_rate_over_a_period_uses_only_months_with_entries(month: Session) -> None:
+    from dft.analytics.comparison import fall_through_rate
+
+    assert fall_through_rate(month, OCTOBER) is None
+    set_signed_contracts(month, date(2026, 10, 1), 40)
+    autumn = DealFilter(fell_from=date(2026, 9, 1), fell_to=date(2026, 10, 31), today=TODAY)
+    rate = fall_through_rate(month, autumn)
+    assert rate is not None
+    assert (rate.count, rate.total) == (6, 40)  # September has no entry: left out
+    set_signed_contracts(month, date(2026, 9, 1), 10)
+    rate = fall_through_rate(month, autumn)
+    assert rate is not None
+    assert (rate.count, rate.total) == (7, 50)

@@ -104,3 +104,29 @@ def test_month_summary_shows_the_split(qtbot: Any, context: AppContext) -> None:
     assert "Land" in text
     assert "Customer service" in text
     assert "%" in text
+
+
+def test_contracts_signed_are_entered_per_month_and_salesperson(
+    qtbot: Any, context: AppContext
+) -> None:
+    from datetime import date
+
+    from dft.core.signed_contracts import signed_contracts
+    from dft.ui.dialogs.signed_contracts_dialog import SignedContractsDialog
+
+    dialog = SignedContractsDialog(context)
+    qtbot.addWidget(dialog)
+    october = date(2026, 10, 1)
+    dialog.set_cell(october, 0, "40")
+    dialog.set_cell(october, 1, "9")
+    dialog.save()
+    entries = context.read(lambda s: signed_contracts(s, october, october))
+    assert sorted((e.salesperson or "", e.contracts) for e in entries) == [
+        ("", 40),
+        (dialog.people[0].name, 9),
+    ]
+    again = SignedContractsDialog(context)
+    qtbot.addWidget(again)
+    again.set_cell(october, 0, "forty")
+    with pytest.raises(ValueError, match="not a whole number"):
+        again.values()

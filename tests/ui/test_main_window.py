@@ -82,7 +82,7 @@ def test_delete_goes_to_the_trash_with_undo_and_restores_from_the_trash(
     window.show_deal(deal_id)
     qtbot.keyClick(window.table, Qt.Key.Key_Delete)
     assert db_row(window.context, deal_id)[-1] is False
-    window.tabs.setCurrentIndex(2)
+    window.tabs.setCurrentWidget(window.trash)
     trash = window.trash
     row = trash.model.row_of(deal_id)
     assert row is not None
@@ -97,7 +97,7 @@ def test_purging_from_the_trash_asks_first(
 ) -> None:
     deal_id = select_first(window)
     window.trash_action.trigger()
-    window.tabs.setCurrentIndex(2)
+    window.tabs.setCurrentWidget(window.trash)
     window.trash.table.selectRow(0)
     monkeypatch.setattr(MainWindow, "confirm", classmethod(lambda *a: False))
     qtbot.mouseClick(window.trash.purge_button, Qt.MouseButton.LeftButton)
@@ -158,7 +158,7 @@ def test_a_voicemail_cannot_confirm_the_cause(qtbot: Any, window: MainWindow) ->
 def test_follow_ups_due_tab_logs_a_call_for_the_selected_row(
     qtbot: Any, window: MainWindow
 ) -> None:
-    window.tabs.setCurrentIndex(1)
+    window.tabs.setCurrentWidget(window.follow_ups)
     view = window.follow_ups
     assert view.model.rowCount() > 0
     view.table.selectRow(0)
@@ -230,7 +230,7 @@ def test_the_standard_shortcuts_are_bound(window: MainWindow) -> None:
 
 
 def test_ctrl_f_focuses_the_search(qtbot: Any, window: MainWindow) -> None:
-    window.tabs.setCurrentIndex(1)
+    window.tabs.setCurrentWidget(window.follow_ups)
     window.find_action.trigger()
     assert window.tabs.currentIndex() == 0
     assert window.filter_bar.search.hasFocus()
@@ -280,7 +280,7 @@ def test_schedule_and_cancel_calls_with_undo(
     qtbot.mouseClick(window.detail.schedule_button, Qt.MouseButton.LeftButton)
     assert sorted(open_calls(window, deal_id)) == sorted([*before, date(2026, 12, 1)])
 
-    window.tabs.setCurrentIndex(1)
+    window.tabs.setCurrentWidget(window.follow_ups)
     view = window.follow_ups
     row = next(
         r

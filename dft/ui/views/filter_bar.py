@@ -258,10 +258,53 @@ class FilterBar(QWidget):
         del blockers
         self._period_changed()
 
-    def select_category(self, category_id: int | None) -> None:
-        """Show exactly one category's deals (used by drill-down)."""
-        index = self.category.findData(category_id)
-        self.category.setCurrentIndex(max(index, 0))
+    def drill_down(self, gid: str) -> bool:
+        """Narrow to what a chart element stands for (``category:3``, ``cause:12``,
+        ``salesperson:4``, ``month:2026-10-01|category:Land``); False if it means nothing here.
+
+        The chart's other filters stay: the table shows the deals behind the bar.
+        """
+        parts = dict(part.split(":", 1) for part in gid.split("|") if ":" in part)
+        widgets = (self.period, self.date_from, self.date_to, self.category, self.cause,
+                   self.salesperson)  # fmt: skip
+        blockers = [QSignalBlocker(w) for w in widgets]
+        changed = False
+        if "month" in parts:
+            first = date.fromisoformat(parts["month"])
+            self.period.setCurrentIndex(self.period.findData("custom"))
+            self.date_from.set_value(first)
+            self.date_to.set_value(add_months(first, 1) - timedelta(days=1))
+            changed = True
+        if "category" in parts:
+            value = parts["category"]
+            index = (
+                self.category.findData(int(value))
+                if value.isdigit()
+                else self.category.findText(value)
+            )
+            if index > 0:
+                self.category.setCurrentIndex(index)
+                self._fill_causes()
+                self.cause.setCurrentIndex(0)
+                changed = True
+        if "cause" in parts and parts["cause"].isdigit():
+            cause_id = int(parts["cause"])
+            owner = next(
+                (c.id for c in self._taxonomy if any(x.id == cause_id for x in c.causes)), None
+            )
+            self.category.setCurrentIndex(max(self.category.findData(owner), 0))
+            self._fill_causes()
+            self.cause.setCurrentIndex(max(self.cause.findData(cause_id), 0))
+            changed = True
+        if "salesperson" in parts and parts["salesperson"].isdigit():
+            index = self.salesperson.findData(int(parts["salesperson"]))
+            if index > 0:
+                self.salesperson.setCurrentIndex(index)
+                changed = True
+        del blockers
+        if changed:
+            self._period_changed()
+        return changed
 
     # -- Remembered between runs (by name: ids differ between databases) ----------------
 

@@ -1,0 +1,250 @@
+"""The Dashboard tab: the charts for the current filter, and drill-down into the table.
+
+matplotlib is imported only when the tab is first shown, so starting the app
+does not pay for it.
+"""
+
+from __future__ import annotations
+
+import io
+from collections.abc import Callable
+from dataclasses import replace
+from datetime import date
+from html import escape
+from typing import TYPE_CHECKING, Any
+
+from PySide6.QtCore import Qt, Signal
+from PySide6.QtGui import QGuiApplication, QImage
+from PySide6.QtWidgets import (
+    QComboBox,
+    QFileDialog,
+    QFrame,
+    QGridLayout,
+    QHBoxLayout,
+    QLabel,
+    QMenu,
+    QPushButton,
+    QScrollArea,
+    QSizePolicy,
+    QVBoxLayout,
+    QWidget,
+)
+from sqlalchemy.orm import Session
+
+from dft.analytics import breakdowns
+from dft.analytics.comparison import fall_through_rate
+from dft.analytics.follow_ups import follow_up_metrics
+from dft.core.dates import month_start
+from dft.core.queries import DealFilter
+from dft.ui.context import AppContext
+from dft.ui.formatting import format_money
+from dft.ui.views.lazy import RefreshWhenShown
+
+if TYPE_CHECKING:
+    from matplotlib.backend_bases import PickEvent
+    from matplotlib.figure import Figure
+
+# (key, title) of the charts, in reading order.
+CHARTS = (
+    ("headline", "Why deals fell through"),
+    ("pareto", "Causes, largest first"),
+    ("trend", "Deals per month"),
+    ("value", "Contract value lost by cause"),
+    ("people", "Deals lost by salesperson"),
+    ("funnel", "Follow-up funnel"),
+)
+SAVE_FILTERS = "PNG image (*.png);;SVG drawing (*.svg);;PDF document (*.pdf)"
+
+
+class ChartPanel(QFrame):
+    """One chart: its canvas, Save… and Copy. Clicking a bar or wedge emits its gid."""
+
+    picked = Signal(str)
+
+    def __init__(self, key: str, title: str, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        from matplotlib.backends.backend_qtagg import FigureCanvasQTAgg
+
+        from dft.analytics.charts import new_figure
+
+        self.key = key
+        self.title = title
+        self.setFrameShape(QFrame.Shape.StyledPanel)
+        self.figure: Figure = new_figure()
+        self.canvas = FigureCanvasQTAgg(self.figure)
+        self.canvas.setMinimumHeight(360)
+        self.canvas.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Expanding)
+        self.canvas.setToolTip("Click a bar or slice to see the deals behind it")
+        self.canvas.setAccessibleName(f"Chart: {title}")
+        self.canvas.mpl_connect("pick_event", self._on_pick)
+        self.save_button = QPushButton("Save…")
+        self.save_button.setToolTip("Save this chart as PNG, SVG or PDF")
+        self.copy_button = QPushButton("Copy")
+        self.copy_button.setToolTip("Copy this chart to the clipboard as an image")
+        top = QHBoxLayout()
+        top.addStretch(1)  # the figure carries its own title (it is also the report's)
+        top.addWidget(self.save_button)
+        top.addWidget(self.copy_button)
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(6, 6, 6, 6)
+        layout.addLayout(top)
+        layout.addWidget(self.canvas, 1)
+        self.save_button.clicked.connect(self.save)
+        self.copy_button.clicked.connect(self.copy)
+        self._last_pick: tuple[int, str] | None = None
+
+    def _on_pick(self, event: PickEvent) -> None:
+        gid = event.artist.get_gid()
+        if not gid:
+            return
+        # One click may pick several overlapping artists; act on the first only.
+        click = id(event.mouseevent)
+        if self._last_pick is not None and self._last_pick[0] == click:
+            return
+        self._last_pick = (click, gid)
+        self.picked.emit(gid)
+
+    def redraw(self) -> None:
+        self.canvas.draw_idle()
+
+    @classmethod
+    def ask_save_path(cls, parent: QWidget, suggested: str) -> str:
+        path, _ = QFileDialog.getSaveFileName(parent, "Save chart", suggested, SAVE_FILTERS)
+        return path
+
+    def save(self) -> None:
+        path = type(self).ask_save_path(self, f"{self.key}.png")
+        if not path:
+            return
+        if not path.lower().endswith((".png", ".svg", ".pdf")):
+            path += ".png"
+        self.figure.savefig(path, dpi=200 if path.lower().endswith(".png") else None)
+
+    def png_bytes(self, dpi: int = 150) -> bytes:
+        buffer = io.BytesIO()
+        self.figure.savefig(buffer, format="png", dpi=dpi)
+        return buffer.getvalue()
+
+    def copy(self) -> None:
+        image = QImage.fromData(self.png_bytes())
+        QGuiApplication.clipboard().setImage(image)
+
+
+class DashboardView(RefreshWhenShown):
+    drillDown = Signal(str)
+
+    def __init__(
+        self,
+        context: AppContext,
+        current_filter: Callable[[], DealFilter],
+        parent: QWidget | None = None,
+    ) -> None:
+        super().__init__(parent)
+        self._context = context
+        self._current_filter = current_filter
+        self.panels: dict[str, ChartPanel] = {}
+        self.kpis = QLabel()
+        self.kpis.setWordWrap(True)
+        self.kpis.setTextFormat(Qt.TextFormat.RichText)
+        self.kpis.setAccessibleName("Key figures")
+        self.months = QComboBox()
+        self.months.addItem("Trend: 12 months", 12)
+        self.months.addItem("Trend: 24 months", 24)
+        self.months.setAccessibleName("Trend length")
+        self.months.setToolTip("How many months the trend chart shows")
+        self.months.currentIndexChanged.connect(self.reload)
+        header = QHBoxLayout()
+        header.addWidget(self.kpis, 1)
+        header.addWidget(self.months, 0, Qt.AlignmentFlag.AlignTop)
+        self.grid_host = QWidget()
+        self.grid = QGridLayout(self.grid_host)
+        scroll = QScrollArea()
+        scroll.setWidgetResizable(True)
+        scroll.setWidget(self.grid_host)
+        layout = QVBoxLayout(self)
+        layout.addLayout(header)
+        layout.addWidget(scroll, 1)
+        context.dataChanged.connect(self.data_changed)
+
+    @property
+    def built(self) -> bool:
+        return bool(self.panels)
+
+    def _build(self) -> None:
+        for index, (key, title) in enumerate(CHARTS):
+            panel = ChartPanel(key, title)
+            panel.picked.connect(self.drillDown)
+            panel.setContextMenuPolicy(Qt.ContextMenuPolicy.CustomContextMenu)
+            panel.customContextMenuRequested.connect(lambda _pos, p=panel: self._panel_menu(p))
+            self.panels[key] = panel
+            self.grid.addWidget(panel, index // 2, index % 2)
+
+    def _panel_menu(self, panel: ChartPanel) -> None:
+        menu = QMenu(self)
+        menu.addAction("Save chart…", panel.save)
+        menu.addAction("Copy chart", panel.copy)
+        menu.exec(panel.cursor().pos())
+
+    def filter_changed(self) -> None:
+        self.data_changed()
+
+    def reload(self) -> None:
+        from dft.analytics import charts
+
+        if not self.built:
+            self._build()
+        deal_filter = replace(self._current_filter(), today=self._context.today())
+        months = int(self.months.currentData() or 12)
+        last_month = month_start(deal_filter.fell_to or self._context.today())
+        data = self._context.read(lambda s: _collect(s, deal_filter, last_month, months))
+        charts.headline_chart(data["categories"], figure=self.panels["headline"].figure)
+        charts.pareto_chart(data["causes"], figure=self.panels["pareto"].figure)
+        charts.trend_chart(data["trend"], figure=self.panels["trend"].figure)
+        charts.lost_value_chart(data["causes"], figure=self.panels["value"].figure)
+        charts.salesperson_chart(data["people"], figure=self.panels["people"].figure)
+        charts.funnel_chart(data["follow_ups"], figure=self.panels["funnel"].figure)
+        for panel in self.panels.values():
+            panel.redraw()
+        self.kpis.setText(_kpi_html(data, charts.land_service_split(data["categories"])))
+
+
+def _collect(session: Session, deal_filter: DealFilter, last_month: date, months: int) -> Any:
+    categories = breakdowns.by_category(session, deal_filter)
+    changed, _people = breakdowns.changed_causes(session, deal_filter)
+    return {
+        "categories": categories,
+        "causes": breakdowns.by_cause(session, deal_filter),
+        "trend": breakdowns.monthly_trend(session, deal_filter, last_month, months),
+        "people": breakdowns.by_salesperson(session, deal_filter),
+        "follow_ups": follow_up_metrics(session, deal_filter, deal_filter.today),
+        "changed": changed,
+        "recovery": breakdowns.recovery(session, deal_filter),
+        "rate": fall_through_rate(session, deal_filter),
+        "deals": sum(c.deals for c in categories),
+        "lost": sum(c.lost_value_cents for c in categories),
+    }
+
+
+def _kpi_html(data: Any, split: str | None) -> str:
+    follow_ups = data["follow_ups"]
+    parts = [
+        f"<b style='font-size:14pt'>{data['deals']}</b> deals fell through",
+        f"<b style='font-size:14pt'>{format_money(data['lost'])}</b> contract value lost",
+    ]
+    if split:
+        parts.append(f"<b>{escape(split)}</b>")
+    lines = [
+        "Follow-up call completed: " + follow_ups.completed.describe(),
+        f"Overdue calls: {follow_ups.overdue}",
+        "First guess changed by a call: " + data["changed"].describe(),
+        "Buyers won back: " + data["recovery"].recovered.describe(),
+    ]
+    if follow_ups.median_days_to_first_call is not None:
+        lines.append(f"Median days to first call: {follow_ups.median_days_to_first_call:g}")
+    if data["rate"] is not None:
+        lines.append("Fall-through rate: " + data["rate"].describe())
+    return (
+        " &nbsp;·&nbsp; ".join(parts)
+        + "<br>"
+        + " &nbsp;·&nbsp; ".join(escape(line) for line in lines)
+    )

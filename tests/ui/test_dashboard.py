@@ -1,0 +1,169 @@
+"""The dashboard: charts for the filter, drill-down by clicking, save and copy."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+from pathlib import Path
+from typing import Any
+
+import pytest
+from matplotlib.patches import Rectangle, Wedge
+from PySide6.QtCore import QPoint, Qt
+from PySide6.QtGui import QGuiApplication
+from sqlalchemy import text
+
+from dft.ui.main_window import DEALS_TAB, MainWindow
+from dft.ui.views.dashboard import ChartPanel
+
+
+def widget_point(panel: ChartPanel, x: float, y: float) -> QPoint:
+    """Figure display coordinates (pixels from bottom-left) to the canvas widget's."""
+    ratio = panel.canvas.device_pixel_ratio
+    height = panel.figure.bbox.height
+    return QPoint(round(x / ratio), round((height - y) / ratio))
+
+
+def wedge_point(panel: ChartPanel, wedge: Wedge) -> QPoint:
+    import math
+
+    middle = math.radians((wedge.theta1 + wedge.theta2) / 2)
+    radius = wedge.r - (wedge.width or 0) / 2
+    x, y = wedge.axes.transData.transform(  # type: ignore[union-attr]
+        (wedge.center[0] + radius * math.cos(middle), wedge.center[1] + radius * math.sin(middle))
+    )
+    return widget_point(panel, x, y)
+
+
+def bar_point(panel: ChartPanel, bar: Rectangle) -> QPoint:
+    box = bar.get_window_extent()
+    return widget_point(panel, (box.x0 + box.x1) / 2, (box.y0 + box.y1) / 2)
+
+
+def shown_ids(window: MainWindow) -> set[int]:
+    model = window.deals_model
+    return {model.deal_id_at(r) for r in range(model.rowCount())}
+
+
+def sql_ids(window: MainWindow, where: str) -> set[int]:
+    query = text(
+        "SELECT d.id FROM deals d LEFT JOIN causes c ON c.id = d.cause_id "
+        f"WHERE d.deleted_at IS NULL AND {where}"
+    )
+    return set(window.context.read(lambda s: s.scalars(query).all()))
+
+
+@pytest.fixture
+def dashboard(qtbot: Any, window: MainWindow) -> MainWindow:
+    window.resize(1300, 1000)
+    window.tabs.setCurrentWidget(window.dashboard)
+    qtbot.waitUntil(lambda: window.dashboard.built)
+    for panel in window.dashboard.panels.values():
+        panel.canvas.draw()
+    return window
+
+
+def test_clicking_a_category_slice_filters_the_table_to_exactly_its_deals(
+    qtbot: Any, dashboard: MainWindow
+) -> None:
+    panel = dashboard.dashboard.panels["headline"]
+    service_id = dashboard.context.read(
+        lambda s: s.scalar(text("SELECT id FROM categories WHERE name = 'Customer service'"))
+    )
+    wedge = next(w for w in panel.figure.findobj(Wedge) if w.get_gid() == f"category:{service_id}")
+    with qtbot.waitSignal(dashboard.dashboard.drillDown, timeout=2000) as blocker:
+        qtbot.mouseClick(panel.canvas, Qt.MouseButton.LeftButton, pos=wedge_point(panel, wedge))
+    assert blocker.args == [f"category:{service_id}"]
+    assert dashboard.tabs.currentIndex() == DEALS_TAB
+    assert dashboard.filter_bar.category.currentText() == "Customer service"
+    assert shown_ids(dashboard) == sql_ids(dashboard, f"c.category_id = {service_id}")
+
+
+def test_clicking_a_trend_bar_shows_that_month_and_category(
+    qtbot: Any, dashboard: MainWindow
+) -> None:
+    panel = dashboard.dashboard.panels["trend"]
+    bar = next(
+        b
+        for b in panel.figure.findobj(Rectangle)
+        if b.get_gid() == "month:2026-10-01|category:Land" and b.get_height() > 0
+    )
+    with qtbot.waitSignal(dashboard.dashboard.drillDown, timeout=2000):
+        qtbot.mouseClick(panel.canvas, Qt.MouseButton.LeftButton, pos=bar_point(panel, bar))
+    expected = sql_ids(
+        dashboard,
+        "c.category_id = (SELECT id FROM categories WHERE name = 'Land')"
+        " AND d.fell_through_on BETWEEN '2026-10-01' AND '2026-10-31'",
+    )
+    assert len(expected) == bar.get_height()
+    assert shown_ids(dashboard) == expected
+
+
+def test_the_charts_follow_the_filter(qtbot: Any, dashboard: MainWindow) -> None:
+    def drawn_total() -> str:
+        panel = dashboard.dashboard.panels["headline"]
+        return "\n".join(t.get_text() for t in panel.figure.texts + panel.figure.axes[0].texts)
+
+    everything = len(shown_ids(dashboard))
+    assert str(everything) in drawn_total()
+    dashboard.filter_bar.status.setCurrentIndex(dashboard.filter_bar.status.findData("confirmed"))
+    confirmed = len(sql_ids(dashboard, "d.cause_status = 'confirmed'"))
+    assert confirmed != everything
+    assert str(confirmed) in drawn_total()
+    assert f"{confirmed}</b> deals fell through" in dashboard.dashboard.kpis.text()
+
+
+@pytest.mark.parametrize("suffix", [".png", ".svg", ".pdf"])
+def test_each_chart_saves_as_png_svg_and_pdf(
+    qtbot: Any, dashboard: MainWindow, tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
+    suffix: str,
+) -> None:  # fmt: skip
+    target = tmp_path / f"chart{suffix}"
+    monkeypatch.setattr(ChartPanel, "ask_save_path", classmethod(lambda *_a: str(target)))
+    panel = dashboard.dashboard.panels["pareto"]
+    qtbot.mouseClick(panel.save_button, Qt.MouseButton.LeftButton)
+    data = target.read_bytes()
+    magic = {".png": b"\x89PNG", ".svg": b"<?xml", ".pdf": b"%PDF"}[suffix]
+    assert data.startswith(magic)
+
+
+def test_copy_puts_the_chart_on_the_clipboard(qtbot: Any, dashboard: MainWindow) -> None:
+    QGuiApplication.clipboard().clear()
+    panel = dashboard.dashboard.panels["funnel"]
+    qtbot.mouseClick(panel.copy_button, Qt.MouseButton.LeftButton)
+    image = QGuiApplication.clipboard().image()
+    assert not image.isNull()
+    assert image.width() > 300
+
+
+def test_matplotlib_loads_only_when_the_dashboard_is_first_shown(tmp_path: Path) -> None:
+    script = f"""
+import sys
+from pathlib import Path
+from PySide6.QtCore import QSettings
+from dft.ui.app import create_application, build_main_window
+from dft.store.database import open_database
+from dft.store.location import sqlite_url
+app = create_application()
+window = build_main_window(open_database(sqlite_url(Path({str(tmp_path / "db.sqlite3")!r}))),
+                           QSettings({str(tmp_path / "s.ini")!r}, QSettings.Format.IniFormat))
+window.show()
+app.processEvents()
+print("before", "matplotlib" in sys.modules)
+window.tabs.setCurrentWidget(window.dashboard)
+app.processEvents()
+print("after", "matplotlib" in sys.modules)
+window.close()
+"""
+    result = subprocess.run(
+        [sys.executable, "-c", script],
+        capture_output=True,
+        text=True,
+        env={**os.environ, "QT_QPA_PLATFORM": "offscreen"},
+        check=False,
+        timeout=120,
+    )
+    assert result.returncode == 0, result.stderr
+    assert "before False" in result.stdout
+    assert "after True" in result.stdout
