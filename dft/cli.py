@@ -102,6 +102,21 @@ def build_parser() -> argparse.ArgumentParser:
     summary.add_argument("--month", required=True, metavar="YYYY-MM")
     summary.add_argument("--json", action="store_true", help="print JSON")
     summary.set_defaults(handler=cmd_summary)
+
+    report = commands.add_parser(
+        "report", help="the monthly cause report as PDF, Excel, CSV or HTML"
+    )
+    _add_db_option(report, top_level=False)
+    report.add_argument("--month", required=True, metavar="YYYY-MM")
+    report.add_argument(
+        "--out",
+        required=True,
+        metavar="FILE",
+        help="the format follows the ending: .pdf, .xlsx, .csv or .html",
+    )
+    report.add_argument("--salesperson", metavar="NAME", help="only this salesperson's deals")
+    report.add_argument("--community", metavar="NAME", help="only this community's deals")
+    report.set_defaults(handler=cmd_report)
     return parser
 
 
@@ -465,6 +480,32 @@ def cmd_summary(args: argparse.Namespace) -> int:
                 right={2, 3, 4},
             )
         )
+        return EXIT_OK
+
+    return _run_in_transaction(args, work)
+
+
+def cmd_report(args: argparse.Namespace) -> int:
+    from pathlib import Path
+
+    from dft.core.dates import parse_month
+    from dft.reports.monthly import ReportScope, build_monthly_report
+    from dft.reports.render import WRITERS, write_report
+
+    month = parse_month(args.month, "--month")
+    out = Path(args.out).expanduser().resolve()
+    if out.suffix.lower() not in WRITERS:
+        raise UsageError(
+            f"--out: unknown format {out.suffix or out.name!r}; use .pdf, .xlsx, .csv or .html"
+        )
+    if not out.parent.is_dir():
+        raise UsageError(f"--out: folder {out.parent} does not exist")
+    scope = ReportScope(salesperson=args.salesperson, community=args.community)
+
+    def work(session: Session) -> int:
+        report = build_monthly_report(session, month, scope)
+        write_report(report, out)
+        print(f"Wrote the {report.month:%B %Y} report ({report.deal_count} deals) to {out}")
         return EXIT_OK
 
     return _run_in_transaction(args, work)

@@ -272,3 +272,40 @@ def test_a_file_that_is_not_a_database_is_exit_1_with_a_clear_message(tmp_path: 
     result = run_dft("list", "--db", str(bogus))
     assert_one_line_error(result, 1, str(bogus), "not a DFT Tracker database")
     assert bogus.read_text() == "not a database"
+
+
+def test_report_writes_each_format_and_refuses_bad_requests(tmp_path: Path) -> None:
+    path = tmp_path / "report.sqlite3"
+    database = open_database(sqlite_url(path))
+    with database.sessions.begin() as session:
+        add_deal(
+            session,
+            cause="Lot not buildable",
+            client_name="Reportclient",
+            salesperson="Dana Whitfield",
+            fell_through_on=date(2026, 10, 5),
+            signed_on=None,
+        )
+    database.close()  # fmt: skip
+    for suffix in ("pdf", "xlsx", "csv", "html"):
+        out = tmp_path / f"october.{suffix}"
+        result = run_dft("report", "--month", "2026-10", "--out", str(out), "--db", str(path))
+        assert result.returncode == 0, result.stderr
+        assert "October 2026 report (1 deals)" in result.stdout
+        assert out.stat().st_size > 500
+    assert "Reportclient" in (tmp_path / "october.csv").read_text(encoding="utf-8")
+    scoped = tmp_path / "dana.csv"
+    result = run_dft("report", "--month", "2026-10", "--out", str(scoped),
+                     "--salesperson", "Dana Whitfield", "--db", str(path))  # fmt: skip
+    assert result.returncode == 0, result.stderr
+    base = ["report", "--month", "2026-10", "--db", str(path)]
+    assert_one_line_error(run_dft(*base, "--out", str(tmp_path / "x.doc")), 2, "unknown format")
+    assert_one_line_error(
+        run_dft(*base, "--out", str(tmp_path / "missing" / "x.pdf")), 2, "does not exist"
+    )
+    assert_one_line_error(
+        run_dft(*base, "--out", str(tmp_path / "x.pdf"), "--community", "Atlantis"),
+        2,
+        "unknown community 'Atlantis'",
+    )
+    assert not (tmp_path / "x.pdf").exists()

@@ -81,7 +81,7 @@ def _style(axes: object) -> None:
 
 def headline_chart(categories: Sequence[Slice], figure: Figure | None = None) -> Figure:
     """The land-vs-service headline: a donut of deals by category."""
-    figure = _prepare(figure, 5.2, 3.6)
+    figure = _prepare(figure, 6.4, 3.6)
     title = "Why deals fell through"
     shown = [c for c in categories if c.deals]
     total = sum(c.deals for c in shown)

@@ -114,10 +114,11 @@ LAST_NAMES = [
 # Deals younger than this may still have a call waiting; older ones are settled.
 RECENT_DAYS = 45
 
-# Category weights: land 22 vs service 52 gives a 29.7/70.3 split between the two.
+# First guesses: land 27 vs service 48. Calls then move some deals to service (the
+# real cause behind a polite excuse), which ends near the field's 29/71.
 CATEGORY_WEIGHTS = {
-    LAND: 22,
-    CUSTOMER_SERVICE: 52,
+    LAND: 27,
+    CUSTOMER_SERVICE: 48,
     "Financing": 12,
     "Buyer circumstances": 11,
     "Other": 3,
@@ -136,27 +137,44 @@ ROLES = {
     "Other": ("Other",),
 }
 STAGES = ("Design & selections", "Permitting", "Financing", "Site work", "Framing", "Finishes")
-CLIENT_WORDS = {
-    LAND: (
-        "The perc test failed twice; we could not get septic approved on that lot.",
-        "The county held the permit for four months and our rate lock ran out.",
+# What clients say on the follow-up call, by cause (by category where a cause has none).
+CLIENT_WORDS: dict[str, tuple[str, ...]] = {
+    "Lot not buildable": ("The perc test failed twice; septic was never going to be approved.",),
+    "Title, survey or easement problem": (
         "The survey showed an easement right where the garage had to go.",
-        "The lot appraised way under what we paid, so the bank balked.",
     ),
-    CUSTOMER_SERVICE: (
+    "Zoning or permit denied/delayed": (
+        "The county held the permit for four months and our rate lock ran out.",
+    ),
+    "Land cost or appraisal gap": ("The lot appraised way under what we paid; the bank balked.",),
+    "Utilities or access": ("Bringing power and a road to the lot cost more than the house.",),
+    "Lot purchase fell through": ("The seller backed out of the lot sale at the last minute.",),
+    "Staff too busy / unresponsive": (
         "Our project manager was always too busy to answer a single question.",
+    ),
+    "Rude or dismissive remark": (
         "The coordinator told us building a house is a pain. We felt like a bother.",
-        "We left voicemails for a week and nobody called back.",
-        "Every date they gave us slipped and nobody told us why.",
+    ),
+    "Slow response / long waits": ("Every answer took a week. We gave up waiting.",),
+    "Poor communication, no updates": ("Every date slipped and nobody told us why.",),
+    "Broken promise or missed deadline": (
+        "They promised the plans in May; we had them in August.",
+    ),
+    "Phone tag / voicemail runaround": (
         "It took eight hours of phone tag just to book one appointment.",
+        "We left voicemails for a week and nobody called back.",
+    ),
+    "Paperwork or selection errors": (
         "They got our selections wrong twice and charged us to fix it.",
     ),
-    "Financing": (
-        "The lender pulled the loan after my hours were cut.",
-        "Rates went up and the payment was more than we could carry.",
-    ),
-    "Buyer circumstances": (
+    "Loan denied": ("The lender pulled the loan after my hours were cut.",),
+    "Low appraisal": ("The appraisal came in $40,000 short and we could not cover it.",),
+    "Rate or payment change": ("Rates went up and the payment was more than we could carry.",),
+    "Job change or relocation": (
         "I got transferred to Denver; nothing the builder could have done.",
+    ),
+    "Family change": ("With the divorce, building a house was off the table.",),
+    "Bought elsewhere / changed mind": (
         "We found a resale home we liked and could move in right away.",
     ),
     "Other": ("It just wasn't the right time for us.",),
@@ -219,6 +237,9 @@ def generate_demo_data(
     )
     category_weights = [CATEGORY_WEIGHTS.get(n, 1) for n in category_names]
     all_cause_ids = [c for ids in causes_by_category.values() for c in ids]
+    cause_names = {
+        cause.id: cause.name for category_row in categories for cause in category_row.causes
+    }
     follow_up_days = settings.get_int(session, settings.FOLLOW_UP_DAYS)
 
     next_deal_id = int(session.scalar(select(func.max(Deal.id))) or 0) + 1
@@ -259,13 +280,15 @@ def generate_demo_data(
                 outcome = rng.choices(("reached", "no_answer", "declined"), (85, 8, 7))[0]
                 attempt = _attempt(deal_id, due, call_day, outcome, rng)
                 if outcome == "reached":
-                    words = CLIENT_WORDS.get(category, CLIENT_WORDS["Other"])
-                    attempt["client_words"] = rng.choice(words)
                     status = "confirmed"
                     if rng.random() < 0.22:
-                        # The first guess was wrong: service problems hide behind
-                        # "buyer circumstances" more often than not.
-                        new_category = rng.choices(category_names, category_weights)[0]
+                        # The first guess was wrong; what the buyer finally says is
+                        # most often a service problem behind a polite excuse.
+                        new_category = (
+                            CUSTOMER_SERVICE
+                            if CUSTOMER_SERVICE in causes_by_category and rng.random() < 0.7
+                            else rng.choices(category_names, category_weights)[0]
+                        )
                         new_cause = rng.choice(causes_by_category[new_category])
                         if new_cause != cause_id:
                             first_cause_id, cause_id = cause_id, new_cause
@@ -276,6 +299,9 @@ def generate_demo_data(
                             attempt["cause_result"] = "confirmed"
                     else:
                         attempt["cause_result"] = "confirmed"
+                    attempt["client_words"] = rng.choice(
+                        CLIENT_WORDS.get(cause_names.get(cause_id, ""), CLIENT_WORDS["Other"])
+                    )
                 attempts.append(attempt)
                 if outcome == "no_answer" and recent:
                     follow_up_rows.append(_scheduled(deal_id, call_day + timedelta(days=1)))

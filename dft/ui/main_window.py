@@ -51,7 +51,7 @@ from dft.ui.context import AppContext
 from dft.ui.dialogs import run_modal
 from dft.ui.dialogs.call_dialog import CallDialog
 from dft.ui.dialogs.deal_editor import DealEditorDialog
-from dft.ui.dialogs.month_summary import MonthSummaryDialog
+from dft.ui.dialogs.report_dialog import MonthlyReportDialog
 from dft.ui.dialogs.signed_contracts_dialog import SignedContractsDialog
 from dft.ui.dialogs.taxonomy_dialog import TaxonomyDialog
 from dft.ui.icons import icon
@@ -254,10 +254,10 @@ class MainWindow(QMainWindow):
             "&Clear filters", self.filter_bar.clear, "Ctrl+Shift+F", "Show every deal"
         )
         self.summary_action = A(
-            "&Month summary…",
-            self.month_summary,
+            "&Monthly report…",
+            self.monthly_report,
             "Ctrl+R",
-            "Deals and causes of a month",
+            "The month's causes for management: preview, save as PDF/Excel/CSV/HTML, print",
             "report",
         )
         self.signed_action = A(
@@ -693,8 +693,8 @@ class MainWindow(QMainWindow):
     def edit_signed_contracts(self) -> None:
         run_modal(SignedContractsDialog(self.context, self))
 
-    def month_summary(self) -> None:
-        run_modal(MonthSummaryDialog(self.context, self))
+    def monthly_report(self) -> None:
+        run_modal(MonthlyReportDialog(self.context, self))
 
     def focus_search(self) -> None:
         self.tabs.setCurrentIndex(DEALS_TAB)

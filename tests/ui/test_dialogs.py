@@ -11,7 +11,6 @@ from sqlalchemy import func, select
 
 from dft.core.models import Cause, Deal
 from dft.ui.context import AppContext
-from dft.ui.dialogs.month_summary import MonthSummaryDialog
 from dft.ui.dialogs.taxonomy_dialog import TaxonomyDialog
 
 
@@ -93,17 +92,6 @@ def test_reorder_and_controllable(qtbot: Any, taxonomy: TaxonomyDialog) -> None:
     assert top == ["Land", "Financing", "Customer service"]
     qtbot.mouseClick(taxonomy.buttons["controllable"], Qt.MouseButton.LeftButton)
     assert find_item(taxonomy, "Financing").text(1) == "Yes"
-
-
-def test_month_summary_shows_the_split(qtbot: Any, context: AppContext) -> None:
-    dialog = MonthSummaryDialog(context)
-    qtbot.addWidget(dialog)
-    dialog.month.setCurrentIndex(1)  # October 2026
-    text = dialog.browser.toPlainText()
-    assert "October 2026" in text
-    assert "Land" in text
-    assert "Customer service" in text
-    assert "%" in text
 
 
 def test_contracts_signed_are_entered_per_month_and_salesperson(

@@ -1,0 +1,97 @@
+"""The report as one self-contained HTML page (charts inline as SVG)."""
+
+from __future__ import annotations
+
+import io
+from collections.abc import Callable
+from html import escape
+from pathlib import Path
+
+from matplotlib.figure import Figure
+
+from dft.analytics import charts
+from dft.reports.monthly import MonthlyReport
+from dft.reports.tables import Kind, Table, format_cell, headline_rows, report_tables
+
+STYLE = """
+body { font-family: -apple-system, "Segoe UI", Helvetica, Arial, sans-serif; color: #222;
+       max-width: 960px; margin: 2em auto; padding: 0 1em; }
+h1 { color: #1F4E79; margin-bottom: 0; } h2 { color: #1F4E79; margin-top: 1.6em; }
+.sub, .note { color: #666; font-size: 0.9em; }
+table { border-collapse: collapse; width: 100%; font-size: 0.9em; margin: 0.4em 0 1em; }
+th { background: #1F4E79; color: white; text-align: left; padding: 4px 6px; }
+td { border-bottom: 1px solid #ddd; padding: 3px 6px; vertical-align: top; }
+td.num { text-align: right; white-space: nowrap; }
+tr:nth-child(even) td { background: #F3F6FA; }
+figure { margin: 0.5em 0; } figure svg { max-width: 100%; height: auto; }
+"""
+
+
+def _svg(figure: Figure) -> str:
+    buffer = io.StringIO()
+    figure.savefig(buffer, format="svg")
+    text = buffer.getvalue()
+    return text[text.find("<svg") :]
+
+
+def _table(table: Table, title: bool = True) -> str:
+    head = "".join(f"<th>{escape(c.title)}</th>" for c in table.columns)
+    rows = "".join(
+        "<tr>"
+        + "".join(
+            f"<td{'' if c.kind is Kind.TEXT else ' class=num'}>"
+            f"{escape(format_cell(v, c.kind))}</td>"
+            for v, c in zip(row, table.columns, strict=True)
+        )
+        + "</tr>"
+        for row in table.rows
+    )
+    heading = f"<h2>{escape(table.title)}</h2>" if title else ""
+    note = f"<p class=note>{escape(table.note)}</p>" if table.note else ""
+    body = f"<table><tr>{head}</tr>{rows}</table>" if table.rows else "<p class=note>None.</p>"
+    return heading + note + body
+
+
+ChartTag = Callable[[str, Figure], str]
+
+
+def inline_svg(_key: str, figure: Figure) -> str:
+    return f"<figure>{_svg(figure)}</figure>"
+
+
+def report_html(report: MonthlyReport, chart: ChartTag = inline_svg) -> str:
+    """The page; ``chart`` turns each figure into markup (inline SVG by default; the
+    app's preview, which cannot show SVG, passes one that uses images)."""
+    tables = report_tables(report)
+    headline = "".join(
+        f"<tr><td>{escape(label)}</td><td class=num>{escape(format_cell(value, kind))}</td></tr>"
+        for label, value, kind in headline_rows(report)
+    )
+    parts = [
+        f"<!doctype html><html lang=en><head><meta charset=utf-8>"
+        f"<title>{escape(report.title)}</title><style>{STYLE}</style></head><body>",
+        f"<h1>{escape(report.title)}</h1>",
+        f"<p class=sub>Scope: {escape(report.scope.describe())} · generated "
+        f"{report.generated_at:%Y-%m-%d %H:%M}</p>",
+        f"<h2>Headline</h2><table>{headline}</table>",
+    ]
+    if not report.deal_count:
+        parts.append(
+            f"<p><b>No deals fell through in {report.month.strftime('%B %Y')}</b>"
+            " in this scope.</p>"
+        )
+    else:
+        parts.append(chart("headline", charts.headline_chart(report.categories)))
+        parts.append(_table(tables[0]))
+        parts.append(chart("pareto", charts.pareto_chart(report.causes)))
+        parts.extend(_table(t) for t in tables[1:6])
+    parts.append("<h2>The last twelve months</h2>")
+    parts.append(chart("trend", charts.trend_chart(report.trend)))
+    if report.deal_count:
+        parts.append(_table(tables[7]))
+    parts.append("</body></html>")
+    return "\n".join(parts)
+
+
+def write_html(report: MonthlyReport, path: Path) -> None:
+    path.write_text(report_html(report), encoding="utf-8")

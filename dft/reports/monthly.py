@@ -1,0 +1,222 @@
+"""The monthly cause report, assembled once; renderers turn it into PDF, XLSX, CSV or HTML.
+
+Everything the report says is computed here from the analytics module, so the
+four formats cannot disagree.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, replace
+from datetime import date, datetime, timedelta
+
+from sqlalchemy import and_, func, select
+from sqlalchemy.orm import Session
+
+from dft.analytics.breakdowns import (
+    MonthlyTrend,
+    Slice,
+    by_category,
+    by_cause,
+    by_lead_source,
+    by_responsible_role,
+    changed_causes,
+    monthly_trend,
+)
+from dft.analytics.comparison import MonthComparison, compare_month
+from dft.analytics.follow_ups import FollowUpMetrics, follow_up_metrics
+from dft.analytics.stats import Share
+from dft.core.dates import add_months, month_start
+from dft.core.errors import ValidationError
+from dft.core.lists import find_entry
+from dft.core.models import Category, Cause, Community, Deal, FollowUp, Salesperson
+from dft.core.queries import DealFilter
+
+TREND_MONTHS = 12
+
+
+@dataclass(frozen=True)
+class ReportScope:
+    """Whose deals: everyone's, or one salesperson's and/or one community's."""
+
+    salesperson: str | None = None
+    community: str | None = None
+
+    def describe(self) -> str:
+        parts = []
+        if self.salesperson:
+            parts.append(f"salesperson {self.salesperson}")
+        if self.community:
+            parts.append(f"community {self.community}")
+        return ", ".join(parts) if parts else "all salespeople and communities"
+
+
+@dataclass(frozen=True)
+class ReportDeal:
+    id: int
+    client_name: str
+    contract_number: str | None
+    contract_value_cents: int
+    fell_through_on: date
+    salesperson: str | None
+    category: str | None
+    cause: str | None
+    cause_status: str
+    latest_note: str
+
+
+@dataclass(frozen=True)
+class OverdueCall:
+    deal_id: int
+    client_name: str
+    salesperson: str | None
+    due_on: date
+    days_overdue: int
+
+
+@dataclass(frozen=True)
+class MonthlyReport:
+    month: date
+    scope: ReportScope
+    generated_at: datetime
+    comparison: MonthComparison
+    categories: tuple[Slice, ...]
+    causes: tuple[Slice, ...]
+    roles: tuple[Slice, ...]
+    lead_sources: tuple[Slice, ...]
+    follow_ups: FollowUpMetrics
+    changed_first_guess: Share
+    overdue_calls: tuple[OverdueCall, ...]
+    trend: MonthlyTrend
+    deals: tuple[ReportDeal, ...]
+
+    @property
+    def title(self) -> str:
+        return f"Lost contracts report — {self.month.strftime('%B %Y')}"
+
+    @property
+    def deal_count(self) -> int:
+        return self.comparison.current.deals
+
+    @property
+    def lost_value_cents(self) -> int:
+        return self.comparison.current.lost_value_cents
+
+    @property
+    def referral_deals(self) -> int:
+        return sum(s.deals for s in self.lead_sources if s.flag)
+
+    @property
+    def land_share_of_land_and_service(self) -> Share | None:
+        by_name = {c.label: c.deals for c in self.categories}
+        land, service = by_name.get("Land", 0), by_name.get("Customer service", 0)
+        return Share(land, land + service) if land + service else None
+
+
+def resolve_scope(session: Session, scope: ReportScope) -> DealFilter:
+    """The filter for a scope; an unknown name is an error, not an empty report."""
+    salesperson_ids: tuple[int, ...] = ()
+    community_ids: tuple[int, ...] = ()
+    if scope.salesperson:
+        person = find_entry(session, Salesperson, scope.salesperson)
+        if person is None:
+            raise ValidationError("--salesperson", f"unknown salesperson {scope.salesperson!r}")
+        salesperson_ids = (person.id,)
+    if scope.community:
+        place = find_entry(session, Community, scope.community)
+        if place is None:
+            raise ValidationError("--community", f"unknown community {scope.community!r}")
+        community_ids = (place.id,)
+    return DealFilter(salesperson_ids=salesperson_ids, community_ids=community_ids)
+
+
+def build_monthly_report(
+    session: Session,
+    month: date,
+    scope: ReportScope | None = None,
+    *,
+    today: date | None = None,
+    generated_at: datetime | None = None,
+) -> MonthlyReport:
+    scope = scope or ReportScope()
+    today = today or date.today()
+    first = month_start(month)
+    last = add_months(first, 1) - timedelta(days=1)
+    base = replace(resolve_scope(session, scope), today=today)
+    in_month = replace(base, fell_from=first, fell_to=last)
+    changed, _people = changed_causes(session, in_month)
+    return MonthlyReport(
+        month=first,
+        scope=scope,
+        generated_at=generated_at or datetime.now().replace(microsecond=0),
+        comparison=compare_month(session, first, base),
+        categories=tuple(by_category(session, in_month)),
+        causes=tuple(by_cause(session, in_month)),
+        roles=tuple(by_responsible_role(session, in_month)),
+        lead_sources=tuple(by_lead_source(session, in_month)),
+        follow_ups=follow_up_metrics(session, in_month, today),
+        changed_first_guess=changed,
+        overdue_calls=tuple(_overdue_calls(session, in_month, today)),
+        trend=monthly_trend(session, base, first, TREND_MONTHS),
+        deals=tuple(_deals(session, in_month)),
+    )
+
+
+def _overdue_calls(session: Session, deal_filter: DealFilter, today: date) -> list[OverdueCall]:
+    rows = session.execute(
+        deal_filter.apply(
+            select(Deal.id, Deal.client_name, Salesperson.name, FollowUp.due_on)
+            .select_from(FollowUp)
+            .join(Deal, FollowUp.deal_id == Deal.id)
+            .outerjoin(Salesperson, Deal.salesperson_id == Salesperson.id)
+            .where(FollowUp.done_at.is_(None), FollowUp.due_on < today)
+            .order_by(FollowUp.due_on, Deal.client_name)
+        )
+    )
+    return [
+        OverdueCall(deal_id, client, person, due, (today - due).days)
+        for deal_id, client, person, due in rows
+    ]
+
+
+def _deals(session: Session, deal_filter: DealFilter) -> list[ReportDeal]:
+    """The month's deals with the latest call's note: one query, however many calls."""
+    latest = (
+        select(FollowUp.deal_id, func.max(FollowUp.done_at).label("done_at"))
+        .where(FollowUp.done_at.is_not(None))
+        .group_by(FollowUp.deal_id)
+        .subquery()
+    )
+    rows = session.execute(
+        deal_filter.apply(
+            select(
+                Deal.id,
+                Deal.client_name,
+                Deal.contract_number,
+                Deal.contract_value_cents,
+                Deal.fell_through_on,
+                Salesperson.name,
+                Category.name,
+                Cause.name,
+                Deal.cause_status,
+                FollowUp.client_words,
+                FollowUp.notes,
+                FollowUp.outcome,
+            )
+            .select_from(Deal)
+            .outerjoin(Salesperson, Deal.salesperson_id == Salesperson.id)
+            .outerjoin(Cause, Deal.cause_id == Cause.id)
+            .outerjoin(Category, Cause.category_id == Category.id)
+            .outerjoin(latest, latest.c.deal_id == Deal.id)
+            .outerjoin(
+                FollowUp,
+                and_(FollowUp.deal_id == Deal.id, FollowUp.done_at == latest.c.done_at),
+            )
+            .order_by(Deal.fell_through_on, Deal.client_name, Deal.id)
+        )
+    )
+    deals: dict[int, ReportDeal] = {}
+    for row in rows:
+        words, notes, outcome = row[9], row[10], row[11]
+        note = words or notes or (f"({outcome.replace('_', ' ')})" if outcome else "")
+        deals.setdefault(row[0], ReportDeal(*row[:9], latest_note=note))
+    return list(deals.values())

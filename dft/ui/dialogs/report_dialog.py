@@ -1,0 +1,170 @@
+"""Reports > Monthly report: pick a month and scope, preview, save as PDF/XLSX/CSV/HTML, print."""
+
+from __future__ import annotations
+
+import io
+from datetime import date
+from pathlib import Path
+from typing import Any
+
+from PySide6.QtCore import QUrl
+from PySide6.QtGui import QImage, QTextDocument
+from PySide6.QtPrintSupport import QPrintDialog, QPrinter
+from PySide6.QtWidgets import (
+    QComboBox,
+    QDialog,
+    QFileDialog,
+    QHBoxLayout,
+    QLabel,
+    QMessageBox,
+    QPushButton,
+    QTextBrowser,
+    QVBoxLayout,
+    QWidget,
+)
+
+from dft.core.dates import add_months, month_start
+from dft.core.lists import list_entries
+from dft.core.models import Community, Salesperson
+from dft.reports.monthly import MonthlyReport, ReportScope, build_monthly_report
+from dft.ui.context import AppContext
+from dft.ui.dialogs import run_modal
+from dft.ui.worker import BackgroundTask, Progress
+
+SAVE_FILTERS = "PDF report (*.pdf);;Excel workbook (*.xlsx);;CSV data (*.csv);;Web page (*.html)"
+MONTHS_OFFERED = 36
+
+
+class MonthlyReportDialog(QDialog):
+    def __init__(self, context: AppContext, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self._context = context
+        self.report: MonthlyReport | None = None
+        self._task: BackgroundTask | None = None
+        self.setWindowTitle("Monthly report")
+        self.month = QComboBox()
+        self.month.setAccessibleName("Month")
+        first = month_start(context.today())
+        for back in range(MONTHS_OFFERED):
+            month = add_months(first, -back)
+            self.month.addItem(month.strftime("%B %Y"), month.isoformat())
+        # The month just ended is the one a manager usually asks for. (Months are
+        # stored as ISO text: a date put in a combo comes back as another type.)
+        self.month.setCurrentIndex(1)
+        people, places = context.read(
+            lambda s: (list_entries(s, Salesperson), list_entries(s, Community))
+        )
+        self.salesperson = QComboBox()
+        self.salesperson.setAccessibleName("Salesperson")
+        self.salesperson.addItem("All salespeople", None)
+        for person in people:
+            self.salesperson.addItem(person.name, person.name)
+        self.community = QComboBox()
+        self.community.setAccessibleName("Community")
+        self.community.addItem("All communities", None)
+        for place in places:
+            self.community.addItem(place.name, place.name)
+        self.preview = QTextBrowser()
+        self.preview.setAccessibleName("Report preview")
+        self.save_button = QPushButton("Save as…")
+        self.save_button.setToolTip("Save as PDF, Excel, CSV or HTML (the ending decides)")
+        self.print_button = QPushButton("Print…")
+        self.close_button = QPushButton("Close")
+        self.status = QLabel()
+        top = QHBoxLayout()
+        for label, widget in (("Month:", self.month), ("Salesperson:", self.salesperson),
+                              ("Community:", self.community)):  # fmt: skip
+            top.addWidget(QLabel(label))
+            top.addWidget(widget)
+        top.addStretch(1)
+        bottom = QHBoxLayout()
+        bottom.addWidget(self.status, 1)
+        bottom.addWidget(self.print_button)
+        bottom.addWidget(self.save_button)
+        bottom.addWidget(self.close_button)
+        layout = QVBoxLayout(self)
+        layout.addLayout(top)
+        layout.addWidget(self.preview, 1)
+        layout.addLayout(bottom)
+        for combo in (self.month, self.salesperson, self.community):
+            combo.currentIndexChanged.connect(self.refresh)
+        self.save_button.clicked.connect(self.save)
+        self.print_button.clicked.connect(self.print_report)
+        self.close_button.clicked.connect(self.accept)
+        self.resize(900, 760)
+        self.refresh()
+
+    def selected_month(self) -> date:
+        return date.fromisoformat(str(self.month.currentData()))
+
+    def scope(self) -> ReportScope:
+        return ReportScope(
+            salesperson=self.salesperson.currentData(), community=self.community.currentData()
+        )
+
+    def refresh(self) -> None:
+        month, scope, today = self.selected_month(), self.scope(), self._context.today()
+        self.report = self._context.read(
+            lambda s: build_monthly_report(s, month, scope, today=today)
+        )
+        self._show(self.report)
+
+    def _show(self, report: MonthlyReport) -> None:
+        from dft.reports.html import report_html
+
+        document = self.preview.document()
+
+        def chart(key: str, figure: Any) -> str:
+            buffer = io.BytesIO()
+            figure.savefig(buffer, format="png", dpi=110)
+            image = QImage.fromData(buffer.getvalue())
+            url = QUrl(f"chart://{key}")
+            document.addResource(QTextDocument.ResourceType.ImageResource, url, image)
+            return f'<p><img src="{url.toString()}" width="{min(image.width(), 760)}"></p>'
+
+        self.preview.setHtml(report_html(report, chart))
+        self.status.setText(f"{report.deal_count} deal(s) in {report.month:%B %Y}")
+
+    @classmethod
+    def ask_save_path(cls, parent: QWidget, suggested: str) -> str:
+        path, _ = QFileDialog.getSaveFileName(parent, "Save report", suggested, SAVE_FILTERS)
+        return path
+
+    def save(self) -> None:
+        suggested = f"dft-report-{self.selected_month():%Y-%m}.pdf"
+        path = type(self).ask_save_path(self, suggested)
+        if not path:
+            return
+        target = Path(path)
+        if target.suffix.lower() not in (".pdf", ".xlsx", ".csv", ".html", ".htm"):
+            target = target.with_suffix(".pdf")
+        month, scope, today = self.selected_month(), self.scope(), self._context.today()
+        sessions = self._context.sessions
+
+        def work(progress: Progress) -> Path:
+            from dft.reports.render import write_report
+
+            progress(0, 2)
+            with sessions.begin() as session:
+                report = build_monthly_report(session, month, scope, today=today)
+            progress(1, 2)
+            write_report(report, target)
+            progress(2, 2)
+            return target
+
+        self._task = BackgroundTask(self, "Saving the report", work, f"Writing {target.name}…")
+        self._task.finished.connect(self._saved)
+        self._task.start()
+
+    def _saved(self, result: Any, error: BaseException | None) -> None:
+        self._task = None
+        if error is not None:
+            QMessageBox.warning(self, "Cannot save the report", str(error))
+            return
+        self.status.setText(f"Saved {result}")
+
+    def print_report(self) -> None:
+        printer = QPrinter(QPrinter.PrinterMode.HighResolution)
+        dialog = QPrintDialog(printer, self)
+        if run_modal(dialog):
+            self.preview.document().print_(printer)
