@@ -117,6 +117,40 @@ def build_parser() -> argparse.ArgumentParser:
     report.add_argument("--salesperson", metavar="NAME", help="only this salesperson's deals")
     report.add_argument("--community", metavar="NAME", help="only this community's deals")
     report.set_defaults(handler=cmd_report)
+
+    import_ = commands.add_parser("import", help="import deals from a CSV or Excel file")
+    _add_db_option(import_, top_level=False)
+    import_.add_argument("file", metavar="FILE", help=".csv or .xlsx")
+    import_.add_argument("--dry-run", action="store_true", help="check everything, write nothing")
+    import_.add_argument(
+        "--map",
+        action="append",
+        default=[],
+        metavar='"Their column=field"',
+        help="use a column for a field (repeatable); an empty field ignores the column",
+    )
+    import_.add_argument(
+        "--create-causes",
+        action="store_true",
+        help="add unknown causes (under the row's category, else Other)",
+    )
+    import_.add_argument(
+        "--date-format",
+        choices=("mdy", "dmy"),
+        default="mdy",
+        help="how to read 05/06/2024: month first (mdy, the default) or day first (dmy); "
+        "ISO dates (2024-05-06) are always read as such",
+    )
+    import_.set_defaults(handler=cmd_import)
+
+    export = commands.add_parser("export", help="export deals and their calls to CSV or Excel")
+    _add_db_option(export, top_level=False)
+    export.add_argument("file", metavar="FILE", help=".csv (plus FILE-follow-ups.csv) or .xlsx")
+    period = export.add_mutually_exclusive_group()
+    period.add_argument("--month", metavar="YYYY-MM", help="deals that fell through that month")
+    period.add_argument("--from", dest="date_from", metavar="YYYY-MM-DD", help="first day")
+    export.add_argument("--to", dest="date_to", metavar="YYYY-MM-DD", help="last day")
+    export.set_defaults(handler=cmd_export)
     return parser
 
 
@@ -506,6 +540,87 @@ def cmd_report(args: argparse.Namespace) -> int:
         report = build_monthly_report(session, month, scope)
         write_report(report, out)
         print(f"Wrote the {report.month:%B %Y} report ({report.deal_count} deals) to {out}")
+        return EXIT_OK
+
+    return _run_in_transaction(args, work)
+
+
+class _DryRun(Exception):
+    """Leaves the import's transaction so it rolls back, carrying the result out."""
+
+    def __init__(self, result: object) -> None:
+        super().__init__("dry run")
+        self.result = result
+
+
+def cmd_import(args: argparse.Namespace) -> int:
+    from pathlib import Path
+
+    from dft.exchange.columns import parse_overrides
+    from dft.exchange.importer import ImportFailed, ImportOptions, import_file
+    from dft.exchange.values import DateOrder
+
+    options = ImportOptions(
+        overrides=parse_overrides(args.map),
+        create_causes=args.create_causes,
+        date_order=DateOrder(args.date_format),
+    )
+    path = Path(args.file).expanduser()
+    database = _open(args)
+    try:
+        try:
+            with database.sessions.begin() as session:
+                result = import_file(session, path, options)
+                if args.dry_run:
+                    raise _DryRun(result)
+        except _DryRun as done:
+            result = done.result  # type: ignore[assignment]
+        except ImportFailed as failed:
+            for problem in failed.problems:
+                print(f"{path.name}: {problem}", file=sys.stderr)
+            print(f"dft import: {failed}", file=sys.stderr)
+            return EXIT_USAGE
+    finally:
+        database.close()
+    verb = "would add" if args.dry_run else "added"
+    print(
+        f"{path.name}: {result.rows_read} rows read, {verb} {result.added} deals, "
+        f"{result.already_present} skipped as already present"
+        + (" (dry run: nothing written)" if args.dry_run else "")
+    )
+    for cause in result.causes_created:
+        print(f"  new cause: {cause}")
+    for name in result.names_created:
+        print(f"  new {name}")
+    if result.unused_columns:
+        print(f"  columns not imported: {', '.join(result.unused_columns)}")
+    return EXIT_OK
+
+
+def cmd_export(args: argparse.Namespace) -> int:
+    from datetime import timedelta
+    from pathlib import Path
+
+    from dft.core.dates import next_month, parse_iso_date, parse_month
+    from dft.core.queries import DealFilter
+    from dft.exchange.exporter import export_deals
+
+    if args.month:
+        start = parse_month(args.month, "--month")
+        deal_filter = DealFilter(fell_from=start, fell_to=next_month(start) - timedelta(days=1))
+    else:
+        deal_filter = DealFilter(
+            fell_from=parse_iso_date(args.date_from, "--from") if args.date_from else None,
+            fell_to=parse_iso_date(args.date_to, "--to") if args.date_to else None,
+        )
+        if args.date_to and args.month:
+            raise UsageError("--to goes with --from, not with --month")
+    path = Path(args.file).expanduser().resolve()
+
+    def work(session: Session) -> int:
+        result = export_deals(session, path, deal_filter)
+        files = " and ".join(str(f) for f in result.files)
+        print(f"Exported {result.deals} deals and {result.follow_ups} follow-up calls to {files}")
         return EXIT_OK
 
     return _run_in_transaction(args, work)
