@@ -1,4 +1,4 @@
-"""Importing: every bad row named by row and column, nothing half-written, formats real exports use."""
+"""Importing: each bad row named by row and column, nothing half-written, real export formats."""
 
 from __future__ import annotations
 
@@ -206,7 +206,7 @@ def test_an_xlsx_with_real_dates_and_numbers(database: Database, tmp_path: Path)
 def test_not_a_table_file_is_refused(database: Database, tmp_path: Path) -> None:
     from dft.core.errors import ValidationError
 
-    with pytest.raises(ValidationError, match="reads .csv and .xlsx"):
+    with pytest.raises(ValidationError, match=r"reads \.csv and \.xlsx"):
         run(database, write(tmp_path / "deals.txt", "x"))
     bogus = tmp_path / "bogus.xlsx"
     bogus.write_bytes(b"not a zip")
