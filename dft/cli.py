@@ -545,19 +545,11 @@ def cmd_report(args: argparse.Namespace) -> int:
     return _run_in_transaction(args, work)
 
 
-class _DryRun(Exception):
-    """Leaves the import's transaction so it rolls back, carrying the result out."""
-
-    def __init__(self, result: object) -> None:
-        super().__init__("dry run")
-        self.result = result
-
-
 def cmd_import(args: argparse.Namespace) -> int:
     from pathlib import Path
 
     from dft.exchange.columns import parse_overrides
-    from dft.exchange.importer import ImportFailed, ImportOptions, import_file
+    from dft.exchange.importer import ImportFailed, ImportOptions, RollBack, import_file
     from dft.exchange.values import DateOrder
 
     options = ImportOptions(
@@ -572,9 +564,9 @@ def cmd_import(args: argparse.Namespace) -> int:
             with database.sessions.begin() as session:
                 result = import_file(session, path, options)
                 if args.dry_run:
-                    raise _DryRun(result)
-        except _DryRun as done:
-            result = done.result  # type: ignore[assignment]
+                    raise RollBack(result)
+        except RollBack as done:
+            result = done.result
         except ImportFailed as failed:
             for problem in failed.problems:
                 print(f"{path.name}: {problem}", file=sys.stderr)

@@ -89,6 +89,14 @@ class ImportCancelled(DftError):
     """The user cancelled; the caller rolls back."""
 
 
+class RollBack(Exception):
+    """Raise inside the caller's transaction to leave it without writing (dry runs, previews)."""
+
+    def __init__(self, result: ImportResult) -> None:
+        super().__init__("rolled back on purpose")
+        self.result = result
+
+
 @dataclass(frozen=True)
 class ImportOptions:
     overrides: dict[str, str] = field(default_factory=dict)
@@ -146,7 +154,9 @@ class _Lookups:
         if not self.create_causes:
             close = difflib.get_close_matches(cause_key, list(self.by_name), n=1, cutoff=0.75)
             hint = f" (did you mean {close[0]!r}?)" if close else ""
-            raise CellError(f"unknown cause {spec!r}{hint}; --create-causes adds new ones")
+            raise CellError(
+                f"unknown cause {spec!r}{hint}; allow new causes (--create-causes) to add it"
+            )
         category = self.categories.get(category_key) or self.categories.get(OTHER.casefold())
         if category is None:
             raise CellError(f"no category to put the new cause {spec!r} in")
@@ -377,11 +387,13 @@ def import_file(
     *,
     today: date | None = None,
     progress: Progress | None = None,
+    limit: int | None = None,
 ) -> ImportResult:
     """Import ``path`` into the caller's transaction; raises ImportFailed if any row is bad.
 
     On ImportFailed or ImportCancelled the caller must roll back (leaving its
-    ``with session.begin():`` block by the exception does).
+    ``with session.begin():`` block by the exception does). ``limit`` reads only
+    the first rows: a preview, to be rolled back too.
     """
     options = options or ImportOptions()
     today = today or date.today()
@@ -411,6 +423,8 @@ def import_file(
             batch.clear()
 
         for number, values in table.rows:
+            if limit is not None and result.rows_read >= limit:
+                break
             result.rows_read += 1
             row, row_problems = read_row(number, values)
             if row is not None and row["contract_number"]:

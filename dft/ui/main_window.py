@@ -37,6 +37,7 @@ from dft.core.demo import generate_demo_data
 from dft.core.errors import ConflictError, DftError
 from dft.core.followups import count_overdue
 from dft.core.models import FollowUp
+from dft.exchange.exporter import export_deals
 from dft.store.database import Database
 from dft.ui.commands import (
     CancelCallCommand,
@@ -51,6 +52,7 @@ from dft.ui.context import AppContext
 from dft.ui.dialogs import run_modal
 from dft.ui.dialogs.call_dialog import CallDialog
 from dft.ui.dialogs.deal_editor import DealEditorDialog
+from dft.ui.dialogs.import_dialog import ImportDialog
 from dft.ui.dialogs.report_dialog import MonthlyReportDialog
 from dft.ui.dialogs.signed_contracts_dialog import SignedContractsDialog
 from dft.ui.dialogs.taxonomy_dialog import TaxonomyDialog
@@ -190,6 +192,15 @@ class MainWindow(QMainWindow):
             "Open another database file",
             "database-open",
         )
+        self.import_action = A(
+            "&Import deals…", self.import_deals, "Ctrl+I", "Import deals from a CSV or Excel file"
+        )
+        self.export_action = A(
+            "&Export deals…",
+            self.export_deals,
+            "Ctrl+Shift+E",
+            "Export the deals the filter shows, with their calls, to CSV or Excel",
+        )
         self.sample_action = A(
             "Load &sample data…", self.load_sample_data, None, "Add 300 realistic made-up deals"
         )
@@ -277,6 +288,9 @@ class MainWindow(QMainWindow):
         file_menu.addAction(self.new_database_action)
         file_menu.addAction(self.open_database_action)
         self.recent_menu = file_menu.addMenu("Open &recent")
+        file_menu.addSeparator()
+        file_menu.addAction(self.import_action)
+        file_menu.addAction(self.export_action)
         file_menu.addSeparator()
         file_menu.addAction(self.sample_action)
         file_menu.addSeparator()
@@ -766,6 +780,69 @@ class MainWindow(QMainWindow):
         else:
             self.statusBar().showMessage(f"Added {result} sample deals.", 5000)
         self.context.dataChanged.emit()
+
+    # -- Import and export -----------------------------------------------------------------
+
+    @classmethod
+    def ask_import_path(cls, parent: QWidget) -> str:
+        path, _ = QFileDialog.getOpenFileName(
+            parent, "Import deals", "", "Spreadsheets (*.csv *.xlsx);;All files (*)"
+        )
+        return path
+
+    @classmethod
+    def ask_export_path(cls, parent: QWidget) -> str:
+        path, _ = QFileDialog.getSaveFileName(
+            parent, "Export deals", "dft-deals.xlsx", "Excel workbook (*.xlsx);;CSV (*.csv)"
+        )
+        return path
+
+    def import_deals(self) -> None:
+        path = self.ask_import_path(self)
+        if not path:
+            return
+        try:
+            dialog = ImportDialog(self.context, Path(path), self)
+        except DftError as exc:
+            self._report(exc, "Cannot import")
+            return
+        if run_modal(dialog) and dialog.import_result is not None:
+            result = dialog.import_result
+            # Imported rows are not on the undo stack: Undo must not skip past them.
+            self.context.undo_stack.clear()
+            self.statusBar().showMessage(
+                f"Imported {result.added} deals ({result.already_present} already present).", 8000
+            )
+
+    def export_deals(self) -> None:
+        path = self.ask_export_path(self)
+        if not path:
+            return
+        target = Path(path)
+        if target.suffix.lower() not in (".csv", ".xlsx"):
+            target = target.with_suffix(".xlsx")
+        deal_filter = self.filter_bar.current_filter()
+        sessions = self.context.sessions
+
+        def work(progress: Progress) -> Any:
+            progress(0, 1)
+            with sessions.begin() as session:
+                return export_deals(session, target, deal_filter)
+
+        task = BackgroundTask(self, "Exporting", work, f"Writing {target.name}…")
+        task.finished.connect(self._exported)
+        self._background = task.start()
+
+    def _exported(self, result: Any, error: BaseException | None) -> None:
+        self._background = None
+        if error is not None:
+            self._report(error if isinstance(error, Exception) else Exception(str(error)))
+            return
+        self.statusBar().showMessage(
+            f"Exported {result.deals} deals and {result.follow_ups} calls to "
+            f"{', '.join(p.name for p in result.files)}.",
+            8000,
+        )
 
     # -- Databases -----------------------------------------------------------------------
 
