@@ -25,7 +25,7 @@ from dft.core.lists import seed_default_lead_sources
 from dft.core.models import Base
 from dft.core.taxonomy import seed_default_taxonomy
 from dft.store.backup import backup_sqlite_file
-from dft.store.engine import create_database_engine
+from dft.store.engine import READ_ONLY, create_database_engine
 from dft.store.location import display_url, sqlite_path
 
 MIGRATIONS_DIR = Path(__file__).resolve().parent / "migrations"
@@ -88,6 +88,9 @@ class Database:
     url: URL
     engine: Engine
     sessions: sessionmaker[Session]
+    # For screens that only read: they never take the write lock, so they never
+    # wait behind another instance's long import.
+    read_sessions: sessionmaker[Session]
     created: bool = False
     upgraded_from: str | None = None
     pre_upgrade_backup: Path | None = None
@@ -270,6 +273,9 @@ def open_database(url: URL, *, backup_dir: Path | None = None) -> Database:
         url=url,
         engine=engine,
         sessions=sessionmaker(engine, expire_on_commit=False),
+        read_sessions=sessionmaker(
+            engine.execution_options(**{READ_ONLY: True}), expire_on_commit=False
+        ),
         created=database_created,
         upgraded_from=upgraded_from,
         pre_upgrade_backup=pre_upgrade_backup,

@@ -9,6 +9,8 @@ from sqlalchemy.engine import URL
 
 # How long a writer waits for another instance's transaction before giving up.
 BUSY_TIMEOUT_SECONDS = 15
+# Execution option marking connections that only read (see Database.read_sessions).
+READ_ONLY = "dft_read_only"
 
 
 def create_database_engine(url: URL, *, foreign_keys: bool = True) -> Engine:
@@ -38,6 +40,12 @@ def create_database_engine(url: URL, *, foreign_keys: bool = True) -> Engine:
 
     @event.listens_for(engine, "begin")
     def _begin(connection: Any) -> None:
-        connection.exec_driver_sql("BEGIN")
+        # A writer takes the write lock up front (IMMEDIATE), so two instances
+        # queue on the busy timeout instead of one failing with "database is
+        # locked" when it upgrades a stale read. Readers (see READ_ONLY) never wait.
+        if connection.get_execution_options().get(READ_ONLY):
+            connection.exec_driver_sql("BEGIN")
+        else:
+            connection.exec_driver_sql("BEGIN IMMEDIATE")
 
     return engine

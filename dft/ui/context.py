@@ -40,8 +40,13 @@ class AppContext(QObject):
     def sessions(self) -> sessionmaker[Session]:
         return self.database.sessions
 
+    @property
+    def read_sessions(self) -> sessionmaker[Session]:
+        """Sessions that never take the write lock: for screens that only look."""
+        return self.database.read_sessions
+
     def read(self, work: Callable[[Session], T]) -> T:
-        with self.sessions.begin() as session:
+        with self.read_sessions.begin() as session:
             return work(session)
 
     def write(self, work: Callable[[Session], T]) -> T:

@@ -92,7 +92,7 @@ class MainWindow(QMainWindow):
 
         # Deals tab
         self.filter_bar = FilterBar(context)
-        self.deals_model = DealsTableModel(context.sessions, today=context.today, parent=self)
+        self.deals_model = DealsTableModel(context.read_sessions, today=context.today, parent=self)
         self.table = QTableView()
         self.table.setModel(self.deals_model)
         self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
@@ -403,7 +403,7 @@ class MainWindow(QMainWindow):
         self._update_status()
 
     def _database_changed(self) -> None:
-        self.deals_model.set_sessions(self.context.sessions)
+        self.deals_model.set_sessions(self.context.read_sessions)
         self.filter_bar.refresh_choices()
         self.deals_model.set_filter(self.filter_bar.current_filter())
         if self.deals_model.rowCount():
@@ -822,7 +822,7 @@ class MainWindow(QMainWindow):
         if target.suffix.lower() not in (".csv", ".xlsx"):
             target = target.with_suffix(".xlsx")
         deal_filter = self.filter_bar.current_filter()
-        sessions = self.context.sessions
+        sessions = self.context.read_sessions
 
         def work(progress: Progress) -> Any:
             progress(0, 1)

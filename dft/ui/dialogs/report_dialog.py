@@ -139,7 +139,7 @@ class MonthlyReportDialog(QDialog):
         if target.suffix.lower() not in (".pdf", ".xlsx", ".csv", ".html", ".htm"):
             target = target.with_suffix(".pdf")
         month, scope, today = self.selected_month(), self.scope(), self._context.today()
-        sessions = self._context.sessions
+        sessions = self._context.read_sessions
 
         def work(progress: Progress) -> Path:
             from dft.reports.render import write_report

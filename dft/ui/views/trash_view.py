@@ -30,7 +30,7 @@ class TrashView(RefreshWhenShown):
         super().__init__(parent)
         self._context = context
         self.model = DealsTableModel(
-            context.sessions, DealFilter(in_trash=True), today=context.today, parent=self
+            context.read_sessions, DealFilter(in_trash=True), today=context.today, parent=self
         )
         self.table = QTableView()
         self.table.setModel(self.model)
@@ -64,7 +64,7 @@ class TrashView(RefreshWhenShown):
         context.databaseChanged.connect(self._database_changed)
 
     def _database_changed(self) -> None:
-        self.model.set_sessions(self._context.sessions)
+        self.model.set_sessions(self._context.read_sessions)
 
     def reload(self) -> None:
         self.model.reload()
