@@ -151,6 +151,22 @@ def build_parser() -> argparse.ArgumentParser:
     period.add_argument("--from", dest="date_from", metavar="YYYY-MM-DD", help="first day")
     export.add_argument("--to", dest="date_to", metavar="YYYY-MM-DD", help="last day")
     export.set_defaults(handler=cmd_export)
+
+    backup = commands.add_parser("backup", help="back up the database now")
+    _add_db_option(backup, top_level=False)
+    backup.add_argument("--to", metavar="PATH", help="where (default: the backup folder)")
+    backup.set_defaults(handler=cmd_backup)
+
+    restore = commands.add_parser(
+        "restore", help="replace the database with a backup (the current one is backed up first)"
+    )
+    _add_db_option(restore, top_level=False)
+    restore.add_argument("backup", metavar="PATH")
+    restore.set_defaults(handler=cmd_restore)
+
+    check = commands.add_parser("check", help="check the database's integrity and schema")
+    _add_db_option(check, top_level=False)
+    check.set_defaults(handler=cmd_check)
     return parser
 
 
@@ -160,6 +176,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     handler: Callable[[argparse.Namespace], int] | None = getattr(args, "handler", None)
     if handler is None:
         return run_app(args)
+
+    from sqlalchemy.exc import OperationalError
 
     from dft.core.errors import DftError, ValidationError
 
@@ -173,6 +191,11 @@ def main(argv: Sequence[str] | None = None) -> int:
         return EXIT_USAGE
     except DftError as exc:
         print(f"dft {args.command}: {exc}", file=sys.stderr)
+        return EXIT_FAILURE
+    except OperationalError as exc:
+        from dft.store.database import explain_operational_error
+
+        print(f"dft {args.command}: {explain_operational_error('database', exc)}", file=sys.stderr)
         return EXIT_FAILURE
     except KeyboardInterrupt:
         print(f"dft {args.command}: interrupted; nothing was saved.", file=sys.stderr)
@@ -210,7 +233,16 @@ def _open(args: argparse.Namespace) -> Database:
     from dft.store.database import open_database
     from dft.store.location import resolve_database_url
 
-    return open_database(resolve_database_url(getattr(args, "db", None)))
+    database = open_database(resolve_database_url(getattr(args, "db", None)))
+    for warning in database.warnings:
+        print(f"dft: warning: {warning}", file=sys.stderr)
+    return database
+
+
+def _url(args: argparse.Namespace) -> Any:
+    from dft.store.location import resolve_database_url
+
+    return resolve_database_url(getattr(args, "db", None))
 
 
 def _run_in_transaction(args: argparse.Namespace, work: Callable[[Session], int]) -> int:
@@ -616,3 +648,53 @@ def cmd_export(args: argparse.Namespace) -> int:
         return EXIT_OK
 
     return _run_in_transaction(args, work)
+
+
+def cmd_backup(args: argparse.Namespace) -> int:
+    from pathlib import Path
+
+    from dft.core import settings
+    from dft.store.maintenance import backup_database
+
+    url = _url(args)
+    keep = None
+    if not args.to:
+        database = _open(args)
+        try:
+            with database.read_sessions.begin() as session:
+                keep = settings.get_int(session, settings.BACKUPS_KEPT)
+        finally:
+            database.close()
+    made = backup_database(url, Path(args.to).expanduser().resolve() if args.to else None, keep)
+    print(f"Backed up to {made}")
+    return EXIT_OK
+
+
+def cmd_restore(args: argparse.Namespace) -> int:
+    from pathlib import Path
+
+    from dft.store.maintenance import restore_database
+
+    report, saved = restore_database(_url(args), Path(args.backup).expanduser().resolve())
+    if saved is not None:
+        print(f"The database as it was is saved in {saved}")
+    print(f"Restored {report.deals} deals from {report.path}")
+    return EXIT_OK
+
+
+def cmd_check(args: argparse.Namespace) -> int:
+    from dft.store.database import head_revision
+    from dft.store.maintenance import check_database
+
+    report = check_database(_url(args))
+    integrity = "ok" if report.integrity == ["ok"] else "; ".join(report.integrity[:10])
+    broken = report.foreign_key_problems
+    print(f"Database:       {report.path}")
+    print(f"Integrity:      {integrity}")
+    print(f"Foreign keys:   {'ok' if not broken else f'{broken} broken references'}")
+    current = "up to date" if report.schema_current else f"expected {head_revision()}"
+    print(f"Schema version: {report.schema_revision} ({current})")
+    if report.deals is not None:
+        print(f"Deals:          {report.deals}")
+    print("Result:         " + ("OK" if report.ok else "PROBLEMS FOUND"))
+    return EXIT_OK if report.ok else EXIT_FAILURE

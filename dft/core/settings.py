@@ -9,12 +9,15 @@ from dft.core.models import Setting
 
 FOLLOW_UP_DAYS = "follow_up_days"
 FOLLOW_UP_RETRY_DAYS = "follow_up_retry_days"
+BACKUPS_KEPT = "backups_kept"
 
 DEFAULTS: dict[str, int] = {
     # PRODUCT.md: a follow-up call is due within 3 days of a deal falling through.
     FOLLOW_UP_DAYS: 3,
     # A voicemail or no answer is tried again the next day.
     FOLLOW_UP_RETRY_DAYS: 1,
+    # Automatic backups kept beside the database; older ones are deleted.
+    BACKUPS_KEPT: 10,
 }
 
 

@@ -20,13 +20,14 @@ from sqlalchemy.engine import URL
 from sqlalchemy.exc import OperationalError, SQLAlchemyError
 from sqlalchemy.orm import Session, sessionmaker
 
+from dft.core import settings
 from dft.core.errors import DftError
 from dft.core.lists import seed_default_lead_sources
 from dft.core.models import Base
 from dft.core.taxonomy import seed_default_taxonomy
-from dft.store.backup import backup_sqlite_file
+from dft.store.backup import BackupError, backup_if_due, backup_sqlite_file
 from dft.store.engine import READ_ONLY, create_database_engine
-from dft.store.location import display_url, sqlite_path
+from dft.store.location import display_url, network_filesystem, sqlite_path
 
 MIGRATIONS_DIR = Path(__file__).resolve().parent / "migrations"
 SQLITE_MAGIC = b"SQLite format 3\x00"
@@ -94,6 +95,9 @@ class Database:
     created: bool = False
     upgraded_from: str | None = None
     pre_upgrade_backup: Path | None = None
+    daily_backup: Path | None = None
+    # Things the user should know but that do not stop the app (network drive, ...).
+    warnings: tuple[str, ...] = ()
 
     @property
     def location(self) -> str:
@@ -202,6 +206,36 @@ def read_schema_state(url: URL) -> SchemaState:
     return _read_schema_state_server(url)
 
 
+def _check_writable(path: Path) -> None:
+    """SQLite writes the file and creates its -wal/-shm files beside it; say so up front."""
+    if path.exists() and not os.access(path, os.W_OK):
+        raise DatabaseError(
+            str(path),
+            "the database file is read-only. Ask for write permission, or copy the file "
+            "somewhere you can write and open the copy.",
+        )
+    if path.exists() and not os.access(path.parent, os.W_OK | os.X_OK):
+        raise DatabaseError(
+            str(path),
+            f"the folder {path.parent} is read-only, and SQLite needs to create its "
+            "journal files beside the database. Move the database to a folder you can write.",
+        )
+
+
+def explain_operational_error(location: str, error: OperationalError) -> DatabaseError:
+    """SQLite's terse errors, said so a user knows what happened and that nothing was half-saved."""
+    text = str(error.orig).lower()
+    if "disk is full" in text or "database or disk is full" in text:
+        return DatabaseError(location, "the disk is full; nothing of this change was saved.")
+    if "locked" in text or "busy" in text:
+        return DatabaseError(
+            location, "the database is busy (another program is writing); try again."
+        )
+    if "readonly" in text or "read-only" in text:
+        return DatabaseError(location, "the database is read-only; nothing was saved.")
+    return DatabaseError(location, f"the database refused the change ({error.orig}).")
+
+
 def _prepare_new_sqlite_file(path: Path) -> None:
     try:
         path.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
@@ -215,7 +249,9 @@ def _prepare_new_sqlite_file(path: Path) -> None:
         ) from exc
 
 
-def open_database(url: URL, *, backup_dir: Path | None = None) -> Database:
+def open_database(
+    url: URL, *, backup_dir: Path | None = None, daily_backup: bool = True
+) -> Database:
     """Open ``url`` ready for use: a new database is created and seeded, an old one upgraded.
 
     Refuses (raising :class:`DatabaseError`, leaving the file untouched) a file
@@ -223,9 +259,14 @@ def open_database(url: URL, *, backup_dir: Path | None = None) -> Database:
     schema is newer than this version of the app.
     """
     location = display_url(url)
+    path = sqlite_path(url)
+    if path is not None and path.exists() and path.stat().st_size:
+        # Not SQLite at all says so first; then permissions, before SQLite itself
+        # stumbles over them with "unable to open database file".
+        _check_sqlite_file(path)
+        _check_writable(path)
     state = read_schema_state(url)
     head = head_revision()
-    path = sqlite_path(url)
 
     if not state.empty:
         if VERSION_TABLE not in state.tables or state.revision is None:
@@ -269,6 +310,24 @@ def open_database(url: URL, *, backup_dir: Path | None = None) -> Database:
     except SQLAlchemyError as exc:
         raise DatabaseError(location, f"cannot use the database ({exc}).") from exc
 
+    warnings: list[str] = []
+    daily = None
+    if path is not None:
+        network = network_filesystem(path)
+        if network:
+            warnings.append(
+                f"The database is on a network drive ({network}). SQLite's file locking is "
+                "not reliable there, so two people using it at once can damage it. For a "
+                "team, use a shared PostgreSQL server (team mode) instead."
+            )
+        if daily_backup and not database_created:
+            with Session(engine.execution_options(**{READ_ONLY: True})) as session:
+                keep = settings.get_int(session, settings.BACKUPS_KEPT)
+            try:
+                daily = backup_if_due(path, backup_dir=backup_dir, keep=keep)
+            except BackupError as exc:
+                warnings.append(f"The daily backup could not be made: {exc}")
+
     return Database(
         url=url,
         engine=engine,
@@ -279,6 +338,8 @@ def open_database(url: URL, *, backup_dir: Path | None = None) -> Database:
         created=database_created,
         upgraded_from=upgraded_from,
         pre_upgrade_backup=pre_upgrade_backup,
+        daily_backup=daily,
+        warnings=tuple(warnings),
     )
 
 

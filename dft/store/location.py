@@ -61,3 +61,38 @@ def display_url(url: URL) -> str:
     if path is not None:
         return str(path)
     return url.render_as_string(hide_password=True)
+
+
+# Mount types where SQLite's file locking cannot be trusted.
+NETWORK_FILESYSTEMS = frozenset(
+    {"nfs", "nfs4", "cifs", "smb", "smb2", "smb3", "smbfs", "afpfs", "webdav", "davfs",
+     "fuse.sshfs", "sshfs", "9p", "afs", "ncpfs", "glusterfs", "ceph", "fuse.rclone"}
+)  # fmt: skip
+
+
+def _mount_type(path: Path, mounts: str) -> str | None:
+    """The filesystem type of the longest mount point containing ``path`` (``/proc/mounts``)."""
+    best, best_type = "", None
+    target = str(path.resolve())
+    for line in mounts.splitlines():
+        parts = line.split()
+        if len(parts) < 3:
+            continue
+        mount_point = parts[1].replace("\\040", " ")
+        inside = target == mount_point or target.startswith(mount_point.rstrip("/") + "/")
+        if inside and len(mount_point) >= len(best):
+            best, best_type = mount_point, parts[2]
+    return best_type
+
+
+def network_filesystem(path: Path, mounts_file: Path = Path("/proc/mounts")) -> str | None:
+    """The network filesystem ``path`` lives on (``"nfs4"``, ``"cifs"``, a UNC share), if any."""
+    text = str(path)
+    if text.startswith(("\\\\", "//")):
+        return "network share"
+    try:
+        mounts = mounts_file.read_text(encoding="utf-8", errors="replace")
+    except OSError:
+        return None
+    kind = _mount_type(path.parent if not path.exists() else path, mounts)
+    return kind if kind in NETWORK_FILESYSTEMS else None

@@ -128,6 +128,7 @@ def run(database_argument: str | None) -> int:
     window = build_main_window(database, settings)
     windows.append(window)
     window.show()
+    window.show_database_warnings()
     code = app.exec()
     window.context.database.close()
     return code

@@ -12,9 +12,10 @@ from typing import TypeVar
 
 from PySide6.QtCore import QObject, QSettings, Signal
 from PySide6.QtGui import QUndoStack
+from sqlalchemy.exc import OperationalError
 from sqlalchemy.orm import Session, sessionmaker
 
-from dft.store.database import Database
+from dft.store.database import Database, explain_operational_error
 
 T = TypeVar("T")
 
@@ -50,9 +51,16 @@ class AppContext(QObject):
             return work(session)
 
     def write(self, work: Callable[[Session], T]) -> T:
-        """Run ``work`` in one transaction; on success tell every view that data changed."""
-        with self.sessions.begin() as session:
-            result = work(session)
+        """Run ``work`` in one transaction; on success tell every view that data changed.
+
+        SQLite's own failures (disk full, locked, read-only) come out as a
+        DatabaseError with a message fit for the user; the transaction is rolled back.
+        """
+        try:
+            with self.sessions.begin() as session:
+                result = work(session)
+        except OperationalError as exc:
+            raise explain_operational_error(self.database.location, exc) from exc
         self.dataChanged.emit()
         return result
 

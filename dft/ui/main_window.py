@@ -32,13 +32,16 @@ from PySide6.QtWidgets import (
 from sqlalchemy.orm import Session
 
 from dft import APP_NAME, __version__
+from dft.core import settings
 from dft.core.deals import DealInput, count_deals, empty_trash, get_deal, purge_deal
 from dft.core.demo import generate_demo_data
 from dft.core.errors import ConflictError, DftError
 from dft.core.followups import count_overdue
 from dft.core.models import FollowUp
 from dft.exchange.exporter import export_deals
+from dft.store.backup import default_backup_dir
 from dft.store.database import Database
+from dft.store.maintenance import backup_database, check_database, restore_database
 from dft.ui.commands import (
     CancelCallCommand,
     EditDealCommand,
@@ -201,6 +204,18 @@ class MainWindow(QMainWindow):
             "Ctrl+Shift+E",
             "Export the deals the filter shows, with their calls, to CSV or Excel",
         )
+        self.backup_action = A(
+            "&Back up now", self.backup_now, None, "Copy the database to the backup folder now"
+        )
+        self.restore_action = A(
+            "&Restore from backup…",
+            self.restore_backup,
+            None,
+            "Replace the database with a backup (the current one is backed up first)",
+        )
+        self.check_action = A(
+            "&Check database", self.check_database, None, "Check integrity and schema version"
+        )
         self.sample_action = A(
             "Load &sample data…", self.load_sample_data, None, "Add 300 realistic made-up deals"
         )
@@ -291,6 +306,10 @@ class MainWindow(QMainWindow):
         file_menu.addSeparator()
         file_menu.addAction(self.import_action)
         file_menu.addAction(self.export_action)
+        file_menu.addSeparator()
+        file_menu.addAction(self.backup_action)
+        file_menu.addAction(self.restore_action)
+        file_menu.addAction(self.check_action)
         file_menu.addSeparator()
         file_menu.addAction(self.sample_action)
         file_menu.addSeparator()
@@ -844,6 +863,76 @@ class MainWindow(QMainWindow):
             8000,
         )
 
+    # -- Backups ---------------------------------------------------------------------------
+
+    def backup_now(self) -> None:
+        try:
+            made = backup_database(
+                self.context.database.url,
+                keep=self.context.read(lambda s: settings.get_int(s, settings.BACKUPS_KEPT)),
+            )
+        except DftError as exc:
+            self._report(exc, "Cannot back up")
+            return
+        self.statusBar().showMessage(f"Backed up to {made}", 8000)
+
+    @classmethod
+    def ask_backup_path(cls, parent: QWidget, folder: str) -> str:
+        path, _ = QFileDialog.getOpenFileName(
+            parent, "Restore from backup", folder, "DFT backups (*.sqlite3);;All files (*)"
+        )
+        return path
+
+    def restore_backup(self) -> None:
+        location = self.context.database.path
+        if location is None:
+            self._report(Exception("Restore works on SQLite database files."))
+            return
+        path = self.ask_backup_path(self, str(default_backup_dir(location)))
+        if not path or not self.confirm(
+            self,
+            "Restore this backup?",
+            f"Replace the database with {Path(path).name}? The database as it is now is "
+            "backed up first.",
+        ):
+            return
+        url = self.context.database.url
+        self.context.database.close()
+        try:
+            report, saved = restore_database(url, Path(path))
+        except DftError as exc:
+            self._report(exc, "Cannot restore")
+            reopened = self._open_database(self, str(location))
+            if reopened is not None:
+                self.context.switch_database(reopened)
+            return
+        reopened = self._open_database(self, str(location))
+        if reopened is not None:
+            self.context.switch_database(reopened)
+        self.statusBar().showMessage(
+            f"Restored {report.deals} deals. The previous database is saved in {saved}.", 10000
+        )
+
+    def check_database(self) -> None:
+        try:
+            report = check_database(self.context.database.url)
+        except DftError as exc:
+            self._report(exc, "Cannot check")
+            return
+        lines = [
+            f"Integrity: {'ok' if report.integrity == ['ok'] else '; '.join(report.integrity[:5])}",
+            f"Foreign keys: {'ok' if not report.foreign_key_problems else 'broken'}",
+            f"Schema version: {report.schema_revision}",
+            f"Deals: {report.deals}",
+        ]
+        box = QMessageBox.information if report.ok else QMessageBox.warning
+        box(self, "Database check", ("All good.\n\n" if report.ok else "Problems found.\n\n")
+            + "\n".join(lines))  # fmt: skip
+
+    def show_database_warnings(self) -> None:
+        for warning in self.context.database.warnings:
+            QMessageBox.warning(self, "About this database", warning)
+
     # -- Databases -----------------------------------------------------------------------
 
     def new_database(self) -> None:
@@ -868,6 +957,7 @@ class MainWindow(QMainWindow):
         if database is not None:
             self.context.switch_database(database)
             self.databaseSwitched.emit(location)
+            self.show_database_warnings()
 
     def _remember_recent(self, location: str) -> None:
         recent = [location, *[r for r in self._recent() if r != location]][:MAX_RECENT]

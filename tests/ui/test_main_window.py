@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -294,3 +295,40 @@ def test_schedule_and_cancel_calls_with_undo(
     assert date(2026, 12, 1) in open_calls(window, deal_id)
     window.undo_action.trigger()
     assert open_calls(window, deal_id) == before
+
+
+def test_file_menu_backup_check_and_restore(
+    qtbot: Any, window: MainWindow, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from dft.store.backup import default_backup_dir, list_backups
+
+    location = window.context.database.path
+    assert location is not None
+    window.backup_action.trigger()
+    backups = list_backups(default_backup_dir(location))
+    assert backups
+    shown: list[str] = []
+    monkeypatch.setattr(
+        "dft.ui.main_window.QMessageBox.information",
+        staticmethod(lambda _p, _t, message: shown.append(message)),
+    )
+    window.check_action.trigger()
+    assert shown[0].startswith("All good.")
+
+    rows = window.deals_model.rowCount()
+    deal_id = select_first(window)
+    window.trash_action.trigger()
+    monkeypatch.setattr(
+        MainWindow, "ask_backup_path", classmethod(lambda *_a: str(backups[0].path))
+    )
+    monkeypatch.setattr(MainWindow, "confirm", classmethod(lambda *_a: True))
+    monkeypatch.setattr(
+        window,
+        "_open_database",
+        lambda _parent, loc: __import__(
+            "dft.store.database", fromlist=["open_database"]
+        ).open_database(__import__("dft.store.location", fromlist=["x"]).sqlite_url(Path(loc))),
+    )
+    window.restore_action.trigger()
+    assert window.deals_model.rowCount() == rows
+    assert window.deals_model.row_of(deal_id) is not None

@@ -1,0 +1,94 @@
+"""Back up, restore and check a SQLite database (`dft backup`, `dft restore`, `dft check`)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from sqlalchemy.engine import URL
+
+from dft.store.backup import (
+    BackupError,
+    CheckReport,
+    backup_sqlite_file,
+    check_sqlite_file,
+    default_backup_dir,
+    prune_backups,
+    restore_sqlite_file,
+)
+from dft.store.database import (
+    DatabaseError,
+    NotADftDatabaseError,
+    SchemaTooNewError,
+    head_revision,
+    known_revisions,
+    open_database,
+    read_schema_state,
+)
+from dft.store.location import display_url, sqlite_path, sqlite_url
+
+
+def _file_of(url: URL) -> Path:
+    path = sqlite_path(url)
+    if path is None:
+        raise DatabaseError(
+            display_url(url),
+            "backups and restore work on SQLite files; on a server, use its own backup tools.",
+        )
+    return path
+
+
+def backup_database(url: URL, destination: Path | None = None, keep: int | None = None) -> Path:
+    """A backup now, to ``destination`` or the backup folder (which is then pruned to ``keep``)."""
+    path = _file_of(url)
+    if not path.exists():
+        raise DatabaseError(str(path), "no database here to back up")
+    state = read_schema_state(url)  # refuses foreign, damaged, unreadable files
+    if state.empty:
+        raise DatabaseError(str(path), "the database is empty; nothing to back up")
+    made = backup_sqlite_file(path, reason="manual", destination=destination)
+    if destination is None and keep is not None:
+        prune_backups(default_backup_dir(path), keep)
+    return made
+
+
+def check_database(url: URL) -> CheckReport:
+    path = _file_of(url)
+    if not path.exists():
+        raise DatabaseError(str(path), "no database here to check")
+    read_schema_state(url)  # a clear message for a file that is not SQLite at all
+    return check_sqlite_file(path, head_revision())
+
+
+def verify_backup(backup: Path) -> CheckReport:
+    """A backup is restorable when it is an intact DFT database this version can read."""
+    if not backup.is_file():
+        raise BackupError(f"{backup}: no such file")
+    state = read_schema_state(sqlite_url(backup))
+    if state.empty or state.revision is None:
+        raise NotADftDatabaseError(str(backup), "this file is not a DFT Tracker backup")
+    if state.revision not in known_revisions():
+        raise SchemaTooNewError(
+            str(backup), "this backup was made by a newer version of DFT Tracker"
+        )
+    report = check_sqlite_file(backup, head_revision())
+    if report.integrity != ["ok"] or report.foreign_key_problems:
+        raise BackupError(f"{backup}: the backup is damaged ({'; '.join(report.integrity[:3])})")
+    return report
+
+
+def restore_database(url: URL, backup: Path) -> tuple[CheckReport, Path | None]:
+    """Check ``backup``, back up the current database, then put the backup in its place.
+
+    Returns the backup's check and where the current database was saved first.
+    An older backup is upgraded the next time the database is opened.
+    """
+    path = _file_of(url)
+    report = verify_backup(backup)
+    saved = None
+    if path.exists() and not read_schema_state(url).empty:
+        saved = backup_sqlite_file(path, reason="before-restore")
+    path.parent.mkdir(parents=True, exist_ok=True)
+    restore_sqlite_file(backup, path)
+    # Open once so an older backup's schema is upgraded now, not at some later surprise.
+    open_database(url, daily_backup=False).close()
+    return report, saved
