@@ -243,7 +243,8 @@ def test_a_database_from_the_first_migration_upgrades_with_every_row(tmp_path: P
             text(
                 "INSERT INTO deals (client_name, contract_number, contract_value_cents,"
                 " fell_through_on, cause_id, salesperson_id, notes, created_at, updated_at)"
-                " VALUES (:client, :number, :value, :fell, 1, 1, :notes, '2025-01-01', '2025-01-01')"
+                " VALUES (:client, :number, :value, :fell, 1, 1, :notes,"
+                " '2025-01-01', '2025-01-01')"
             ),
             [
                 {"client": f"Old {i}", "number": f"O-{i}", "value": i * 101, "notes": f"n{i}",

@@ -12,7 +12,8 @@ from sqlalchemy import select
 
 from dft.core.deals import get_deal, update_deal, with_changes
 from dft.core.models import Deal, FollowUp
-from dft.store.database import Database
+from dft.store.database import Database, open_database
+from dft.store.location import sqlite_url
 from dft.ui.context import AppContext
 from dft.ui.dialogs.call_dialog import CallDialog
 from dft.ui.dialogs.deal_editor import DealEditorDialog
@@ -323,11 +324,7 @@ def test_file_menu_backup_check_and_restore(
     )
     monkeypatch.setattr(MainWindow, "confirm", classmethod(lambda *_a: True))
     monkeypatch.setattr(
-        window,
-        "_open_database",
-        lambda _parent, loc: __import__(
-            "dft.store.database", fromlist=["open_database"]
-        ).open_database(__import__("dft.store.location", fromlist=["x"]).sqlite_url(Path(loc))),
+        window, "_open_database", lambda _parent, loc: open_database(sqlite_url(Path(loc)))
     )
     window.restore_action.trigger()
     assert window.deals_model.rowCount() == rows
