@@ -6,15 +6,15 @@ Nothing is written to a file until it is known to be a DFT Tracker database
 
 from __future__ import annotations
 
+import functools
 import os
+import re
 import sqlite3
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING
 from urllib.parse import quote
 
-from alembic import command
-from alembic.config import Config
-from alembic.script import ScriptDirectory
 from sqlalchemy import Engine, inspect, text
 from sqlalchemy.engine import URL
 from sqlalchemy.exc import OperationalError, SQLAlchemyError
@@ -28,6 +28,9 @@ from dft.core.taxonomy import seed_default_taxonomy
 from dft.store.backup import BackupError, backup_if_due, backup_sqlite_file
 from dft.store.engine import READ_ONLY, create_database_engine
 from dft.store.location import display_url, network_filesystem, sqlite_path
+
+if TYPE_CHECKING:
+    from alembic.config import Config
 
 MIGRATIONS_DIR = Path(__file__).resolve().parent / "migrations"
 SQLITE_MAGIC = b"SQLite format 3\x00"
@@ -56,20 +59,44 @@ class DamagedDatabaseError(DatabaseError):
 
 
 def alembic_config() -> Config:
+    from alembic.config import Config
+
     config = Config()
     config.set_main_option("script_location", str(MIGRATIONS_DIR))
     return config
 
 
+_REVISION = re.compile(r"^revision(?:: str)? = ['\"]([^'\"]+)['\"]", re.MULTILINE)
+_DOWN = re.compile(r"^down_revision(?:: [^=]+)? = (?:['\"]([^'\"]+)['\"]|None)", re.MULTILINE)
+
+
+@functools.cache
+def _revision_graph() -> dict[str, str | None]:
+    """{revision: down_revision}, read from the migration files' own declarations.
+
+    Reading two assignments is enough to recognise a database's schema version,
+    and it spares the app importing Alembic (a large share of start-up) on the
+    common path: an up-to-date database. A test checks it against Alembic.
+    """
+    graph: dict[str, str | None] = {}
+    for script in (MIGRATIONS_DIR / "versions").glob("*.py"):
+        source = script.read_text(encoding="utf-8")
+        revision, down = _REVISION.search(source), _DOWN.search(source)
+        if revision and down:
+            graph[revision.group(1)] = down.group(1)
+    return graph
+
+
 def head_revision() -> str:
-    head = ScriptDirectory.from_config(alembic_config()).get_current_head()
-    assert head is not None
-    return head
+    graph = _revision_graph()
+    parents = {down for down in graph.values() if down}
+    heads = [revision for revision in graph if revision not in parents]
+    assert len(heads) == 1, f"migrations must have one head, found {heads}"
+    return heads[0]
 
 
 def known_revisions() -> set[str]:
-    script = ScriptDirectory.from_config(alembic_config())
-    return {rev.revision for rev in script.walk_revisions()}
+    return set(_revision_graph())
 
 
 @dataclass
@@ -351,6 +378,8 @@ def _create_schema(engine: Engine) -> None:
             seed_default_taxonomy(session)
             seed_default_lead_sources(session)
             session.flush()
+        from alembic import command
+
         config = alembic_config()
         config.attributes["connection"] = connection
         command.stamp(config, "head")
@@ -361,6 +390,8 @@ def _upgrade_schema(url: URL) -> None:
     engine = create_database_engine(url, foreign_keys=False)
     try:
         with engine.begin() as connection:
+            from alembic import command
+
             config = alembic_config()
             config.attributes["connection"] = connection
             command.upgrade(config, "head")

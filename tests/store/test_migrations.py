@@ -95,3 +95,11 @@ def test_every_migration_downgrades_and_upgrades_again(tmp_path: Path) -> None:
     engine.dispose()
     assert _drift(path) == []
     assert head_revision() == revisions[-1]
+
+
+def test_the_app_reads_the_same_revisions_as_alembic() -> None:
+    from dft.store.database import known_revisions
+
+    script = ScriptDirectory.from_config(alembic_config())
+    assert head_revision() == script.get_current_head()
+    assert known_revisions() == {rev.revision for rev in script.walk_revisions()}

@@ -2,9 +2,6 @@
 
 from __future__ import annotations
 
-import os
-import subprocess
-import sys
 from pathlib import Path
 from typing import Any
 
@@ -135,35 +132,3 @@ def test_copy_puts_the_chart_on_the_clipboard(qtbot: Any, dashboard: MainWindow)
     image = QGuiApplication.clipboard().image()
     assert not image.isNull()
     assert image.width() > 300
-
-
-def test_matplotlib_loads_only_when_the_dashboard_is_first_shown(tmp_path: Path) -> None:
-    script = f"""
-import sys
-from pathlib import Path
-from PySide6.QtCore import QSettings
-from dft.ui.app import create_application, build_main_window
-from dft.store.database import open_database
-from dft.store.location import sqlite_url
-app = create_application()
-window = build_main_window(open_database(sqlite_url(Path({str(tmp_path / "db.sqlite3")!r}))),
-                           QSettings({str(tmp_path / "s.ini")!r}, QSettings.Format.IniFormat))
-window.show()
-app.processEvents()
-print("before", "matplotlib" in sys.modules)
-window.tabs.setCurrentWidget(window.dashboard)
-app.processEvents()
-print("after", "matplotlib" in sys.modules)
-window.close()
-"""
-    result = subprocess.run(
-        [sys.executable, "-c", script],
-        capture_output=True,
-        text=True,
-        env={**os.environ, "QT_QPA_PLATFORM": "offscreen"},
-        check=False,
-        timeout=120,
-    )
-    assert result.returncode == 0, result.stderr
-    assert "before False" in result.stdout
-    assert "after True" in result.stdout

@@ -1,0 +1,1 @@
+"""Benchmarks: `python -m tests.benchmarks`. Only a smoke test runs with the tests."""

@@ -1,0 +1,389 @@
+"""Benchmarks: every figure a median of several runs beside a baseline taken in the same run.
+
+    python -m tests.benchmarks            # 100,000 and 1,000,000 deals (minutes)
+    python -m tests.benchmarks --quick    # small sizes: a smoke test of every measurement
+
+The machines are shared and noisy, so each measurement is reported as a ratio
+to a baseline measured right beside it (plain sqlite3, an empty window,
+``python -c pass``), and compared with its target.
+"""
+
+from __future__ import annotations
+
+import argparse
+import csv
+import os
+import platform
+import sqlite3
+import statistics
+import subprocess
+import sys
+import tempfile
+import textwrap
+import time
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import date
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[2]
+TODAY = date(2026, 11, 24)
+MONTH = date(2026, 10, 1)
+
+
+@dataclass
+class Row:
+    name: str
+    value: str
+    baseline: str
+    ratio: float | None
+    target: str
+    ok: bool | None
+
+
+def median_seconds(work: Callable[[], object], runs: int) -> float:
+    times = []
+    for _ in range(runs):
+        start = time.perf_counter()
+        work()
+        times.append(time.perf_counter() - start)
+    return statistics.median(times)
+
+
+def fmt(seconds: float) -> str:
+    return f"{seconds * 1000:.1f} ms" if seconds < 1 else f"{seconds:.2f} s"
+
+
+def env() -> dict[str, str]:
+    return {**os.environ, "PYTHONPATH": str(ROOT), "QT_QPA_PLATFORM": "offscreen"}
+
+
+# -- Databases -----------------------------------------------------------------------
+
+
+def demo_database(folder: Path, deals: int) -> Path:
+    """A database of ``deals`` demo deals, built once per size and reused."""
+    from dft.core.demo import generate_demo_data
+    from dft.store.database import open_database
+    from dft.store.location import sqlite_url
+
+    path = folder / f"demo-{deals}.sqlite3"
+    if path.exists():
+        return path
+    database = open_database(sqlite_url(path), daily_backup=False)
+    with database.sessions.begin() as session:
+        generate_demo_data(session, deals=deals, seed=1, today=TODAY, batch_size=20_000)
+    database.close()
+    connection = sqlite3.connect(path)
+    connection.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+    connection.execute("ANALYZE")
+    connection.close()
+    return path
+
+
+# -- Measurements ------------------------------------------------------------------------
+
+
+def bench_import(folder: Path, rows: int, runs: int) -> Row:
+    """`dft import` of a CSV against plain sqlite3 executemany of the same rows."""
+    from dft.exchange.importer import ImportOptions, import_file
+    from dft.store.database import open_database
+    from dft.store.location import sqlite_url
+
+    source = folder / f"import-{rows}.csv"
+    with source.open("w", newline="", encoding="utf-8") as handle:
+        writer = csv.writer(handle)
+        writer.writerow(["client", "contract_number", "contract_value", "fell_through_on",
+                         "salesperson", "cause", "notes"])  # fmt: skip
+        for i in range(rows):
+            writer.writerow([f"Client {i}", f"C-{i}", f"{180000 + i % 1000}.00",
+                             f"2024-{1 + i % 12:02d}-{1 + i % 28:02d}", f"Rep {i % 7}",
+                             "Customer service/Slow response / long waits", "note"])  # fmt: skip
+    counter = iter(range(10**6))
+
+    def ours() -> None:
+        target = folder / f"import-target-{next(counter)}.sqlite3"
+        database = open_database(sqlite_url(target), daily_backup=False)
+        with database.sessions.begin() as session:
+            import_file(session, source, ImportOptions(), today=TODAY)
+        database.close()
+
+    def baseline() -> None:
+        target = folder / f"import-base-{next(counter)}.sqlite3"
+        database = open_database(sqlite_url(target), daily_backup=False)  # same schema
+        database.close()
+        connection = sqlite3.connect(target, isolation_level=None)
+        connection.execute("PRAGMA journal_mode=WAL")
+        connection.execute("PRAGMA synchronous=FULL")
+        with source.open(newline="", encoding="utf-8") as handle:
+            reader = csv.reader(handle)
+            next(reader)
+            values = [
+                (r[0], r[1], int(float(r[2]) * 100), r[3], r[6], "2026-01-01", "2026-01-01")
+                for r in reader
+            ]
+        connection.execute("BEGIN")
+        connection.executemany(
+            "INSERT INTO deals (client_name, contract_number, contract_value_cents,"
+            " fell_through_on, notes, created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?)",
+            values,
+        )
+        connection.execute("COMMIT")
+        connection.close()
+
+    mine, base = median_seconds(ours, runs), median_seconds(baseline, runs)
+    return Row(f"import of a {rows:,}-row CSV", fmt(mine), fmt(base), mine / base,
+               "ratio <= 2", mine / base <= 2)  # fmt: skip
+
+
+def bench_analytics(path: Path, deals: int, runs: int) -> Row:
+    """Month breakdown by category and cause plus the 24-month trend, against plain GROUP BYs."""
+    from dft.analytics.breakdowns import by_category, by_cause, monthly_trend
+    from dft.core.queries import DealFilter
+    from dft.store.database import open_database
+    from dft.store.location import sqlite_url
+
+    database = open_database(sqlite_url(path), daily_backup=False)
+    month = DealFilter(fell_from=MONTH, fell_to=date(2026, 10, 31), today=TODAY)
+
+    def ours() -> None:
+        with database.read_sessions.begin() as session:
+            by_category(session, month)
+            by_cause(session, month)
+            monthly_trend(session, DealFilter(today=TODAY), MONTH, 24)
+
+    connection = sqlite3.connect(path)
+
+    def baseline() -> None:
+        connection.execute(
+            "SELECT c.category_id, count(*), sum(d.contract_value_cents) FROM deals d"
+            " LEFT JOIN causes c ON c.id = d.cause_id WHERE d.deleted_at IS NULL"
+            " AND d.fell_through_on BETWEEN '2026-10-01' AND '2026-10-31' GROUP BY c.category_id"
+        ).fetchall()
+        connection.execute(
+            "SELECT d.cause_id, count(*), sum(d.contract_value_cents) FROM deals d"
+            " WHERE d.deleted_at IS NULL AND d.fell_through_on BETWEEN '2026-10-01'"
+            " AND '2026-10-31' GROUP BY d.cause_id"
+        ).fetchall()
+        connection.execute(
+            "SELECT strftime('%Y-%m', d.fell_through_on), c.category_id, count(*),"
+            " sum(d.contract_value_cents) FROM deals d LEFT JOIN causes c ON c.id = d.cause_id"
+            " WHERE d.deleted_at IS NULL AND d.fell_through_on BETWEEN '2024-11-01'"
+            " AND '2026-10-31' GROUP BY 1, 2"
+        ).fetchall()
+
+    try:
+        mine, base = median_seconds(ours, runs), median_seconds(baseline, runs)
+    finally:
+        connection.close()
+        database.close()
+    return Row(f"month breakdown + 24-month trend, {deals:,} deals", fmt(mine), fmt(base),
+               mine / base, "ratio <= 1.5", mine / base <= 1.5)  # fmt: skip
+
+
+WINDOW_SCRIPT = textwrap.dedent(
+    """
+    import resource, sys, time
+    start = time.perf_counter()
+    from pathlib import Path
+    from PySide6.QtCore import QSettings
+    from PySide6.QtWidgets import QApplication, QMainWindow
+    app = QApplication([])
+    if sys.argv[1] == "empty":
+        window = QMainWindow()
+        window.show()
+        app.processEvents()
+        window.grab()
+    else:
+        from dft.store.database import open_database
+        from dft.store.location import sqlite_url
+        from dft.ui.app import build_main_window
+        database = open_database(sqlite_url(Path(sys.argv[1])), daily_backup=False)
+        window = build_main_window(database, QSettings(sys.argv[2], QSettings.Format.IniFormat))
+        window.show()
+        app.processEvents()
+        window.table.viewport().grab()  # the first rows, painted
+        assert window.deals_model.rowCount() > 0
+    elapsed = time.perf_counter() - start
+    peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+    print(elapsed, peak, "matplotlib" in sys.modules)
+    """
+)
+
+
+def bench_window(path: Path, deals: int, runs: int, folder: Path) -> list[Row]:
+    def run(argument: str) -> tuple[float, float]:
+        result = subprocess.run(
+            [sys.executable, "-c", WINDOW_SCRIPT, argument, str(folder / "bench.ini")],
+            capture_output=True, text=True, env=env(), check=True,
+        )  # fmt: skip
+        elapsed, peak, _mpl = result.stdout.split()
+        return float(elapsed), float(peak)
+
+    ours = [run(str(path)) for _ in range(runs)]
+    empty = [run("empty") for _ in range(runs)]
+    mine = statistics.median(t for t, _ in ours)
+    base = statistics.median(t for t, _ in empty)
+    peak = max(p for _, p in ours)
+    return [
+        Row(f"main window on {deals:,} deals, first rows painted", fmt(mine), fmt(base),
+            mine / base, "ratio <= 2.5", mine / base <= 2.5),
+        Row(f"peak memory, main window on {deals:,} deals", f"{peak:.0f} MB",
+            f"{max(p for _, p in empty):.0f} MB", None, "<= 250 MB", peak <= 250),
+    ]  # fmt: skip
+
+
+def bench_filter(path: Path, deals: int, runs: int) -> Row:
+    """A text filter on the deals table, against the equivalent raw query."""
+    os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+    from PySide6.QtWidgets import QApplication
+
+    from dft.core.queries import DealFilter
+    from dft.store.database import open_database
+    from dft.store.location import sqlite_url
+    from dft.ui.models.deals_table import DealsTableModel
+
+    _app = QApplication.instance() or QApplication([])
+    database = open_database(sqlite_url(path), daily_backup=False)
+    model = DealsTableModel(database.read_sessions, today=lambda: TODAY)
+    words = iter(["smith", "garcia", "lee", "nguyen", "patel", "kim", "brown"] * 100)
+
+    def ours() -> None:
+        model.set_filter(DealFilter(text=next(words), today=TODAY))
+        model.data(model.index(0, 1))
+
+    connection = sqlite3.connect(path)
+
+    def baseline() -> None:
+        word = f"%{next(words)}%"
+        connection.execute(
+            "SELECT id FROM deals WHERE deleted_at IS NULL AND (client_name LIKE ?"
+            " OR contract_number LIKE ? OR notes LIKE ?) ORDER BY fell_through_on DESC, id DESC",
+            (word, word, word),
+        ).fetchall()
+
+    try:
+        mine, base = median_seconds(ours, runs), median_seconds(baseline, runs)
+    finally:
+        connection.close()
+        database.close()
+    return Row(f"text filter on {deals:,} deals", fmt(mine), fmt(base), mine / base,
+               "median < 50 ms", mine < 0.05)  # fmt: skip
+
+
+def bench_report(path: Path, deals: int, runs: int, folder: Path) -> Row:
+    from dft.reports.monthly import build_monthly_report
+    from dft.reports.render import write_report
+    from dft.store.database import open_database
+    from dft.store.location import sqlite_url
+
+    database = open_database(sqlite_url(path), daily_backup=False)
+
+    def ours() -> None:
+        with database.read_sessions.begin() as session:
+            report = build_monthly_report(session, MONTH, today=TODAY)
+        write_report(report, folder / "bench-report.pdf")
+
+    connection = sqlite3.connect(path)
+    month = "d.fell_through_on BETWEEN '2026-10-01' AND '2026-10-31' AND d.deleted_at IS NULL"
+
+    def baseline() -> None:
+        for group in ("c.category_id", "d.cause_id", "d.responsible_role", "d.lead_source_id"):
+            connection.execute(
+                f"SELECT {group}, count(*), sum(d.contract_value_cents) FROM deals d"
+                f" LEFT JOIN causes c ON c.id = d.cause_id WHERE {month} GROUP BY {group}"
+            ).fetchall()
+        connection.execute(f"SELECT d.* FROM deals d WHERE {month}").fetchall()
+        connection.execute(
+            "SELECT f.* FROM follow_ups f JOIN deals d ON d.id = f.deal_id WHERE " + month
+        ).fetchall()
+
+    try:
+        mine, base = median_seconds(ours, runs), median_seconds(baseline, runs)
+    finally:
+        connection.close()
+        database.close()
+    return Row(f"monthly PDF report, {deals:,} deals", fmt(mine), fmt(base), mine / base,
+               "< 3 s", mine < 3)  # fmt: skip
+
+
+def bench_processes(path: Path, runs: int) -> list[Row]:
+    def timed(*args: str) -> float:
+        def once() -> None:
+            subprocess.run([sys.executable, *args], env=env(), capture_output=True, check=True)
+
+        return median_seconds(once, runs)
+
+    base = timed("-c", "pass")
+    version = timed("-m", "dft", "--version")
+    summary = timed("-m", "dft", "summary", "--month", "2026-10", "--db", str(path))
+    return [
+        Row("`dft --version` as a process", fmt(version), fmt(base), version / base,
+            "report the ratio", None),
+        Row("`dft summary` as a process", fmt(summary), fmt(base), summary / base,
+            "report the ratio", None),
+    ]  # fmt: skip
+
+
+# -- The table -----------------------------------------------------------------------
+
+
+def table(rows: list[Row]) -> str:
+    lines = [
+        "| measurement | value | baseline | ratio | target | met |",
+        "|---|---|---|---|---|---|",
+    ]
+    for row in rows:
+        ratio = "" if row.ratio is None else f"{row.ratio:.2f}"
+        met = "" if row.ok is None else ("yes" if row.ok else "**no**")
+        lines.append(
+            f"| {row.name} | {row.value} | {row.baseline} | {ratio} | {row.target} | {met} |"
+        )
+    return "\n".join(lines)
+
+
+def machine() -> str:
+    cpus = os.cpu_count()
+    memory = ""
+    try:
+        pages = os.sysconf("SC_PHYS_PAGES") * os.sysconf("SC_PAGE_SIZE")
+        memory = f", {pages / 2**30:.0f} GiB"
+    except (ValueError, OSError):
+        pass
+    return (f"{platform.system()} {platform.machine()}, {cpus} cores{memory}, "
+            f"Python {platform.python_version()}, SQLite {sqlite3.sqlite_version}")  # fmt: skip
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(prog="python -m tests.benchmarks")
+    parser.add_argument("--quick", action="store_true", help="small sizes, one or two runs")
+    parser.add_argument("--keep", metavar="DIR", help="build/reuse the databases in DIR")
+    args = parser.parse_args(argv)
+    small, large = (2_000, 10_000) if args.quick else (100_000, 1_000_000)
+    runs = 2 if args.quick else 5
+    folder = Path(args.keep) if args.keep else Path(tempfile.mkdtemp(prefix="dft-bench-"))
+    folder.mkdir(parents=True, exist_ok=True)
+    print(f"Machine: {machine()}", flush=True)
+    print(f"Building databases of {small:,} and {large:,} demo deals in {folder} ...", flush=True)
+    small_db, large_db = demo_database(folder, small), demo_database(folder, large)
+    rows: list[Row] = []
+    steps: list[Callable[[], Row | list[Row]]] = [
+        lambda: bench_import(folder, small, max(1, runs // 2)),
+        lambda: bench_analytics(large_db, large, runs),
+        lambda: bench_window(small_db, small, max(2, runs // 2 + 1), folder),
+        lambda: bench_filter(small_db, small, runs * 3),
+        lambda: bench_report(large_db, large, max(1, runs // 2), folder),
+        lambda: bench_processes(small_db, runs),
+    ]
+    for step in steps:
+        result = step()
+        for row in result if isinstance(result, list) else [result]:
+            rows.append(row)
+            print(f"  {row.name}: {row.value} (baseline {row.baseline})", flush=True)
+    print()
+    print(table(rows))
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
