@@ -17,9 +17,9 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 from pathlib import Path
-from typing import Any
+from typing import Any, cast
 
-from sqlalchemy import func, insert, select
+from sqlalchemy import Table, func, insert, select
 from sqlalchemy.orm import Session
 
 from dft.core import settings
@@ -379,7 +379,7 @@ def _write(session: Session, rows: list[dict[str, Any]], today: date, follow_up_
         for deal_id, row in zip(ids, rows, strict=True):
             row["id"] = deal_id
         # The table, not the mapped class: plain rows need no ORM bookkeeping.
-        session.execute(insert(Deal.__table__), rows)
+        session.execute(insert(cast(Table, Deal.__table__)), rows)
     else:
         ids = list(
             session.scalars(insert(Deal).returning(Deal.id, sort_by_parameter_order=True), rows)
