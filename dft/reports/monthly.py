@@ -13,18 +13,23 @@ from sqlalchemy import and_, func, select
 from sqlalchemy.orm import Session
 
 from dft.analytics.breakdowns import (
+    DepositLine,
     MonthlyTrend,
+    Recovery,
     Slice,
     by_category,
     by_cause,
     by_lead_source,
     by_responsible_role,
     changed_causes,
+    deposits,
     monthly_trend,
+    recovery,
 )
 from dft.analytics.comparison import MonthComparison, compare_month
 from dft.analytics.follow_ups import FollowUpMetrics, follow_up_metrics
 from dft.analytics.stats import Share
+from dft.analytics.timing import SigningToFallThrough, signing_to_fall_through
 from dft.core.dates import add_months, month_start
 from dft.core.errors import ValidationError
 from dft.core.lists import find_entry
@@ -88,6 +93,9 @@ class MonthlyReport:
     overdue_calls: tuple[OverdueCall, ...]
     trend: MonthlyTrend
     deals: tuple[ReportDeal, ...]
+    timing: SigningToFallThrough
+    deposits: tuple[DepositLine, ...]
+    recovery: Recovery
 
     @property
     def title(self) -> str:
@@ -158,6 +166,9 @@ def build_monthly_report(
         overdue_calls=tuple(_overdue_calls(session, in_month, today)),
         trend=monthly_trend(session, base, first, TREND_MONTHS),
         deals=tuple(_deals(session, in_month)),
+        timing=signing_to_fall_through(session, in_month),
+        deposits=tuple(deposits(session, in_month)),
+        recovery=recovery(session, in_month),
     )
 
 

@@ -224,7 +224,7 @@ def write_pdf(report: MonthlyReport, path: Path) -> None:
             *_table(tables["roles"], width),
             Paragraph("Lead sources", HEADING),
             *_table(tables["lead_sources"], width),
-            Paragraph("Follow-up calls", HEADING),
+            Paragraph("Follow-up calls, timing and deposits", HEADING),
             *_table(tables["follow_ups"], width * 0.8),
             Paragraph("Overdue follow-up calls", HEADING),
             *_table(tables["overdue"], width * 0.8),

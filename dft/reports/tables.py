@@ -140,10 +140,17 @@ def report_tables(report: MonthlyReport) -> list[Table]:
          "—" if metrics.median_days_to_first_call is None
          else f"{metrics.median_days_to_first_call:g}"),
         ("Overdue calls on these deals", str(metrics.overdue)),
+        ("Buyers won back (re-signed)", share_text(report.recovery.recovered)),
+        ("Median days from signing to falling through",
+         "—" if report.timing.median_days is None else f"{report.timing.median_days:g}"),
+        *((f"Fell through {label} after signing", str(n)) for label, n in report.timing.buckets
+          if n),
+        *((f"Deposits {line.outcome.replace('_', ' ')}",
+           f"{line.deals} ({format_cents(line.deposit_cents)})") for line in report.deposits),
     ]  # fmt: skip
     follow_ups = Table(
         "follow_ups",
-        "Follow-up calls",
+        "Follow-up calls, timing and deposits",
         (Column("Measure", Kind.TEXT, 3.2), Column("Value", Kind.TEXT, 2.2)),
         tuple(follow_up_rows),
     )

@@ -219,3 +219,21 @@ def test_a_failed_write_leaves_no_partial_file(
     with pytest.raises(OSError, match="disk full"):
         write_report(october_report, out / "r.pdf")
     assert list(out.iterdir()) == []
+
+
+def test_timing_recovery_and_deposits_are_in_the_report(october_db: Database, out: Path) -> None:
+    from tests.factories import add_deal
+
+    with october_db.sessions.begin() as session:
+        add_deal(session, "Loan denied", client_name="Depositclient", contract_number="DP-1",
+                 signed_on=date(2026, 9, 1), fell_through_on=date(2026, 10, 31),
+                 deposit_cents=500_000, deposit_outcome="forfeited",
+                 recovered_on=date(2026, 11, 20))  # fmt: skip
+        report = build_monthly_report(session, OCTOBER, today=TODAY)
+    assert report.timing.median_days == 60
+    assert report.recovery.recovered.count == 1
+    write_report(report, out / "r.pdf")
+    text = re.sub(r"\s+", " ", "\n".join(pdf_pages(out / "r.pdf")))
+    assert "Median days from signing to falling through 60" in text
+    assert "Deposits forfeited 1 ($5,000.00)" in text
+    assert "Buyers won back (re-signed) 4.0% (1 of 25)" in text
