@@ -56,21 +56,29 @@ def _totals(session: Session, deal_filter: DealFilter) -> tuple[int, int]:
     return int(row[0]), int(row[1])
 
 
+def _category_of_cause(session: Session) -> dict[int, int]:
+    return dict(session.execute(select(Cause.id, Cause.category_id)).all())
+
+
 def by_category(session: Session, deal_filter: DealFilter) -> list[Slice]:
     """Every live category in taxonomy order (zeros included), then deals with no cause."""
+    # Grouped by cause, with no join: the few cause rows are mapped to their
+    # categories here, instead of joining every deal to its cause in SQL.
     rows = session.execute(
         deal_filter.apply(
             select(
-                Cause.category_id,
+                Deal.cause_id,
                 func.count(Deal.id),
                 func.coalesce(func.sum(Deal.contract_value_cents), 0),
-            )
-            .select_from(Deal)
-            .outerjoin(Cause, Deal.cause_id == Cause.id)
-            .group_by(Cause.category_id)
+            ).group_by(Deal.cause_id)
         )
     ).all()
-    counts: dict[int | None, tuple[int, int]] = {row[0]: (int(row[1]), int(row[2])) for row in rows}
+    category_of = _category_of_cause(session)
+    counts: dict[int | None, tuple[int, int]] = {}
+    for cause_id, deals_count, cents in rows:
+        key = category_of.get(cause_id) if cause_id is not None else None
+        before = counts.get(key, (0, 0))
+        counts[key] = (before[0] + int(deals_count), before[1] + int(cents))
     total = sum(c for c, _v in counts.values())
     slices = []
     for category in session.scalars(select(Category).order_by(Category.position, Category.id)):
@@ -252,21 +260,24 @@ def monthly_trend(
     first = add_months(end, -(months - 1))
     window = replace(deal_filter, fell_from=first, fell_to=add_months(end, 1) - timedelta(days=1))
     bucket = month_key(Deal.fell_through_on)
-    category_name = func.coalesce(Category.name, NO_CAUSE_YET)
-    rows = session.execute(
+    grouped = session.execute(
         window.apply(
             select(
                 bucket,
-                category_name,
+                Deal.cause_id,
                 func.count(Deal.id),
                 func.coalesce(func.sum(Deal.contract_value_cents), 0),
-            )
-            .select_from(Deal)
-            .outerjoin(Cause, Deal.cause_id == Cause.id)
-            .outerjoin(Category, Cause.category_id == Category.id)
-            .group_by(bucket, category_name)
+            ).group_by(bucket, Deal.cause_id)
         )
     ).all()
+    category_of = _category_of_cause(session)
+    names = dict(session.execute(select(Category.id, Category.name)).all())
+    merged: dict[tuple[str, str], tuple[int, int]] = {}
+    for key, cause_id, count, cents in grouped:
+        name = names[category_of[cause_id]] if cause_id is not None else NO_CAUSE_YET
+        before = merged.get((key, name), (0, 0))
+        merged[(key, name)] = (before[0] + int(count), before[1] + int(cents))
+    rows = [(key, name, count, cents) for (key, name), (count, cents) in merged.items()]
     month_list = tuple(add_months(first, i) for i in range(months))
     by_label = {month_label(m): m for m in month_list}
     deals: dict[tuple[date, str], int] = {}

@@ -193,7 +193,11 @@ def _deals(session: Session, deal_filter: DealFilter) -> list[ReportDeal]:
     """The month's deals with the latest call's note: one query, however many calls."""
     latest = (
         select(FollowUp.deal_id, func.max(FollowUp.done_at).label("done_at"))
-        .where(FollowUp.done_at.is_not(None))
+        .where(
+            FollowUp.done_at.is_not(None),
+            # Only this month's deals: the calls table holds every year's calls.
+            FollowUp.deal_id.in_(deal_filter.apply(select(Deal.id))),
+        )
         .group_by(FollowUp.deal_id)
         .subquery()
     )

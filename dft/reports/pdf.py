@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import io
+from dataclasses import replace
 from pathlib import Path
 from typing import Any
 from xml.sax.saxutils import escape
@@ -30,6 +31,7 @@ from dft.reports.monthly import MonthlyReport
 from dft.reports.tables import Kind, Table, format_cell, headline_rows, report_tables
 
 MARGIN = 0.6 * inch
+MAX_LISTED_DEALS = 2000
 INK = colors.HexColor("#222222")
 MUTED = colors.HexColor("#666666")
 RULE = colors.HexColor("#D9D9D9")
@@ -238,6 +240,15 @@ def write_pdf(report: MonthlyReport, path: Path) -> None:
         )
     )
     if report.deal_count:
-        story += [Paragraph("The month's deals", HEADING), *_table(tables["deals"], width)]
+        deals = tables["deals"]
+        if len(deals.rows) > MAX_LISTED_DEALS:
+            # Tens of thousands of rows would be a book, not a report to forward.
+            deals = replace(
+                deals,
+                rows=deals.rows[:MAX_LISTED_DEALS],
+                note=f"The month has {len(deals.rows):,} deals; the first "
+                f"{MAX_LISTED_DEALS:,} are listed. The Excel and CSV versions list them all.",
+            )
+        story += [Paragraph("The month's deals", HEADING), *_table(deals, width)]
     footer = f"{report.title} · {report.scope.describe()}"
     document.build(story, canvasmaker=lambda *a, **k: NumberedCanvas(*a, footer=footer, **k))
