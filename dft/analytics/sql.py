@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from sqlalchemy import Integer, String
+from sqlalchemy import Integer
 from sqlalchemy.ext.compiler import compiles
 from sqlalchemy.sql.expression import FunctionElement
 
@@ -33,23 +33,3 @@ def _days_default(element: days_between, compiler: Any, **kw: Any) -> str:
         f"(CAST({compiler.process(later, **kw)} AS DATE) - "
         f"CAST({compiler.process(earlier, **kw)} AS DATE))"
     )
-
-
-class month_key(FunctionElement[str]):
-    """``YYYY-MM`` of a date."""
-
-    type = String()
-    inherit_cache = True
-    name = "month_key"
-
-
-@compiles(month_key, "sqlite")
-def _month_sqlite(element: month_key, compiler: Any, **kw: Any) -> str:
-    (day,) = list(element.clauses)
-    return f"strftime('%Y-%m', {compiler.process(day, **kw)})"
-
-
-@compiles(month_key)
-def _month_default(element: month_key, compiler: Any, **kw: Any) -> str:
-    (day,) = list(element.clauses)
-    return f"to_char({compiler.process(day, **kw)}, 'YYYY-MM')"

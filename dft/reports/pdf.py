@@ -31,7 +31,8 @@ from dft.reports.monthly import MonthlyReport
 from dft.reports.tables import Kind, Table, format_cell, headline_rows, report_tables
 
 MARGIN = 0.6 * inch
-MAX_LISTED_DEALS = 2000
+MAX_LISTED_DEALS = 500
+MAX_LISTED_CALLS = 100
 INK = colors.HexColor("#222222")
 MUTED = colors.HexColor("#666666")
 RULE = colors.HexColor("#D9D9D9")
@@ -92,9 +93,12 @@ def _figure_image(figure: Figure, width: float) -> Image:
     return Image(buffer, width=width, height=width * fig_height / fig_width)
 
 
-def _cell(value: Any, kind: Kind) -> Paragraph:
-    text = escape(format_cell(value, kind))
-    return Paragraph(text, CELL if kind is Kind.TEXT else CELL_RIGHT)
+def _cell(value: Any, kind: Kind) -> Paragraph | str:
+    # Only text wraps; numbers and dates are plain strings, which reportlab lays
+    # out many times faster than paragraphs (it matters for long tables).
+    if kind is Kind.TEXT:
+        return Paragraph(escape(format_cell(value, kind)), CELL)
+    return format_cell(value, kind)
 
 
 def _table(table: Table, width: float) -> list[Any]:
@@ -106,7 +110,11 @@ def _table(table: Table, width: float) -> list[Any]:
     if not body:
         return [Paragraph("None.", NOTE)]
     grid = LongTable([header, *body], colWidths=widths, repeatRows=1)
+    numeric = [i for i, c in enumerate(table.columns) if c.kind is not Kind.TEXT]
     style = [
+        *(("ALIGN", (i, 1), (i, -1), "RIGHT") for i in numeric),
+        ("FONTSIZE", (0, 1), (-1, -1), CELL.fontSize),
+        ("TEXTCOLOR", (0, 1), (-1, -1), INK),
         ("BACKGROUND", (0, 0), (-1, 0), HEADER_FILL),
         ("VALIGN", (0, 0), (-1, -1), "TOP"),
         ("LINEBELOW", (0, 0), (-1, -1), 0.25, RULE),
@@ -169,6 +177,18 @@ def _headline(report: MonthlyReport, width: float) -> Any:
     return grid
 
 
+def _capped(table: Table, limit: int, what: str) -> Table:
+    """Tens of thousands of rows would make a book, not a report to forward."""
+    if len(table.rows) <= limit:
+        return table
+    return replace(
+        table,
+        rows=table.rows[:limit],
+        note=f"There are {len(table.rows):,} {what}; the first {limit:,} are listed. "
+        "The Excel and CSV versions of this report list them all.",
+    )
+
+
 def write_pdf(report: MonthlyReport, path: Path) -> None:
     width = LETTER[0] - 2 * MARGIN
     document = SimpleDocTemplate(
@@ -229,7 +249,7 @@ def write_pdf(report: MonthlyReport, path: Path) -> None:
             Paragraph("Follow-up calls, timing and deposits", HEADING),
             *_table(tables["follow_ups"], width * 0.8),
             Paragraph("Overdue follow-up calls", HEADING),
-            *_table(tables["overdue"], width * 0.8),
+            *_table(_capped(tables["overdue"], MAX_LISTED_CALLS, "overdue calls"), width * 0.8),
         ]  # fmt: skip
     story.append(
         KeepTogether(
@@ -240,15 +260,7 @@ def write_pdf(report: MonthlyReport, path: Path) -> None:
         )
     )
     if report.deal_count:
-        deals = tables["deals"]
-        if len(deals.rows) > MAX_LISTED_DEALS:
-            # Tens of thousands of rows would be a book, not a report to forward.
-            deals = replace(
-                deals,
-                rows=deals.rows[:MAX_LISTED_DEALS],
-                note=f"The month has {len(deals.rows):,} deals; the first "
-                f"{MAX_LISTED_DEALS:,} are listed. The Excel and CSV versions list them all.",
-            )
+        deals = _capped(tables["deals"], MAX_LISTED_DEALS, "deals")
         story += [Paragraph("The month's deals", HEADING), *_table(deals, width)]
     footer = f"{report.title} · {report.scope.describe()}"
     document.build(story, canvasmaker=lambda *a, **k: NumberedCanvas(*a, footer=footer, **k))

@@ -81,6 +81,13 @@ def demo_database(folder: Path, deals: int) -> Path:
     return path
 
 
+def fresh(path: Path) -> Path:
+    """No leftovers from an earlier run (--keep reuses the folder)."""
+    for leftover in path.parent.glob(f"{path.name}*"):
+        leftover.unlink()
+    return path
+
+
 # -- Measurements ------------------------------------------------------------------------
 
 
@@ -102,14 +109,14 @@ def bench_import(folder: Path, rows: int, runs: int) -> Row:
     counter = iter(range(10**6))
 
     def ours() -> None:
-        target = folder / f"import-target-{next(counter)}.sqlite3"
+        target = fresh(folder / f"import-target-{next(counter)}.sqlite3")
         database = open_database(sqlite_url(target), daily_backup=False)
         with database.sessions.begin() as session:
             import_file(session, source, ImportOptions(), today=TODAY)
         database.close()
 
     def baseline() -> None:
-        target = folder / f"import-base-{next(counter)}.sqlite3"
+        target = fresh(folder / f"import-base-{next(counter)}.sqlite3")
         database = open_database(sqlite_url(target), daily_backup=False)  # same schema
         database.close()
         connection = sqlite3.connect(target, isolation_level=None)

@@ -33,7 +33,7 @@ def test_the_month_category_aggregate_reads_the_index_not_the_table(session: Ses
     sql = str(aggregate.compile(session.get_bind(), compile_kwargs={"literal_binds": True}))  # type: ignore[attr-defined]
     plan = [row[3] for row in session.connection().exec_driver_sql(f"EXPLAIN QUERY PLAN {sql}")]
     on_deals = [step for step in plan if " deals" in f" {step}" or "deals " in step]
-    assert any("ix_deals_live_fell_through_on" in step for step in on_deals), plan
+    assert any("ix_deals_live_" in step for step in on_deals), plan
     assert not any(step.startswith("SCAN deals") and "INDEX" not in step for step in on_deals), plan
 
 
