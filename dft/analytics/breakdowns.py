@@ -291,9 +291,10 @@ def monthly_trend(
         deals[(month, category)] = int(count)
         values[(month, category)] = int(cents)
         seen.add(category)
-    taxonomy_order = list(
-        session.scalars(select(Category.name).order_by(Category.position, Category.id))
-    ) + [NO_CAUSE_YET]
+    taxonomy_order = [
+        *session.scalars(select(Category.name).order_by(Category.position, Category.id)),
+        NO_CAUSE_YET,
+    ]
     ordered = [c for c in taxonomy_order if c in seen] + sorted(seen - set(taxonomy_order))
     return MonthlyTrend(month_list, tuple(ordered), deals, values)
 
