@@ -359,15 +359,17 @@ def changed_causes(session: Session, deal_filter: DealFilter) -> tuple[Share, li
         ),
         else_=0,
     )
-    rows = session.execute(
+    # Grouped by id without the join: with it, SQLite walks the salesperson index
+    # over every deal of every month instead of the month's date range.
+    grouped = session.execute(
         deal_filter.apply(
-            select(Salesperson.id, Salesperson.name, func.count(Deal.id), func.sum(changed))
-            .select_from(Deal)
-            .outerjoin(Salesperson, Deal.salesperson_id == Salesperson.id)
+            select(Deal.salesperson_id, func.count(Deal.id), func.sum(changed))
             .where(Deal.cause_status == "confirmed")
-            .group_by(Salesperson.id, Salesperson.name)
+            .group_by(Deal.salesperson_id)
         )
     ).all()
+    names = dict(session.execute(select(Salesperson.id, Salesperson.name)).all())
+    rows = [(pid, names.get(pid) if pid is not None else None, n, c) for pid, n, c in grouped]
     confirmed = sum(int(r[2]) for r in rows)
     total_changed = sum(int(r[3] or 0) for r in rows)
     per_person = sorted(
