@@ -13,9 +13,10 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 from sqlalchemy.orm.exc import StaleDataError
 
-from dft.core import settings
+from dft.core import history, settings
 from dft.core.clock import utc_now
 from dft.core.errors import ConflictError, NotFoundError, ValidationError
+from dft.core.identity import current_user
 from dft.core.lists import resolve_entry
 from dft.core.models import (
     CancelledBy,
@@ -215,6 +216,7 @@ def log_deal(
     create_names: bool = False,
     schedule_follow_up: bool = True,
     today: date | None = None,
+    user: str | None = None,
 ) -> int:
     """Log a lost deal; schedules its follow-up call N days (a setting) after it fell through."""
     _raise_first(validate_deal_input(data, today))
@@ -223,6 +225,8 @@ def log_deal(
     _check_causes(session, data, allowed_retired=set())
     deal = Deal()
     _apply(session, deal, data, create_names)
+    deal.created_by = deal.updated_by = user or current_user()
+    history.record(session, deal, deal.created_by, "Deal", None, "logged")
     session.add(deal)
     if schedule_follow_up:
         days = settings.get_int(session, settings.FOLLOW_UP_DAYS)
@@ -246,6 +250,7 @@ def update_deal(
     expected_version: int | None = None,
     create_names: bool = False,
     today: date | None = None,
+    user: str | None = None,
 ) -> int:
     """Replace a deal's fields with ``data``; returns the new version.
 
@@ -263,18 +268,25 @@ def update_deal(
     # A deal may keep a cause retired after it was logged.
     keep = {deal.cause_id, *(c.id for c in deal.contributing_causes)} - {None}
     _check_causes(session, data, allowed_retired={int(k) for k in keep if k is not None})
+    before = history.readable(session, deal_input_of(deal))
     _apply(session, deal, data, create_names)
     try:
+        session.flush()
+        after = history.readable(session, deal_input_of(deal))
+        who = user or current_user()
+        if history.record_differences(session, deal, who, before, after):
+            deal.updated_by = who
         session.flush()
     except StaleDataError as exc:
         raise ConflictError(f"Deal #{deal_id} was changed by someone else meanwhile.") from exc
     return deal.version
 
 
-def trash_deal(session: Session, deal_id: int) -> None:
+def trash_deal(session: Session, deal_id: int, user: str | None = None) -> None:
     """Move a deal to the trash: it vanishes from lists and reports until restored."""
     deal = _live_deal(session, deal_id)
     deal.deleted_at = utc_now()
+    history.record(session, deal, user or current_user(), "Deal", "live", "in the trash")
     session.flush()
 
 
@@ -284,6 +296,7 @@ def restore_deal(session: Session, deal_id: int) -> None:
         raise NotFoundError(f"No deal #{deal_id} in the trash.")
     _check_contract_number_free(session, deal.contract_number, deal.id)
     deal.deleted_at = None
+    history.record(session, deal, current_user(), "Deal", "in the trash", "restored")
     session.flush()
 
 
@@ -348,6 +361,9 @@ class DealDetail:
     updated_at: datetime
     deleted_at: datetime | None
     follow_ups: tuple[FollowUpInfo, ...] = field(default_factory=tuple)
+    created_by: str | None = None
+    updated_by: str | None = None
+    history: tuple[history.ChangeInfo, ...] = ()
 
     @property
     def cause_changed(self) -> bool:
@@ -412,6 +428,9 @@ def get_deal(session: Session, deal_id: int) -> DealDetail:
             )
             for f in deal.follow_ups
         ),
+        created_by=deal.created_by,
+        updated_by=deal.updated_by,
+        history=tuple(history.history(session, deal.id)),
     )
 
 

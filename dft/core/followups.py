@@ -13,9 +13,10 @@ from enum import StrEnum
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from dft.core import settings
+from dft.core import history, settings
 from dft.core.clock import utc_now
 from dft.core.errors import NotFoundError, ValidationError
+from dft.core.identity import current_user
 from dft.core.models import (
     CallOutcome,
     Category,
@@ -147,12 +148,14 @@ def record_follow_up(
     follow_up.changed_to_cause_id = changed_to_cause_id
     follow_up.notes = "\n".join(p for p in (follow_up.notes, notes.strip()) if p)
 
+    before = (deal.cause, deal.cause_status)
     if cause_result is not None:
         if deal.first_cause_id is None and deal.first_cause is None:
             deal.first_cause = deal.cause or new_cause
         if new_cause is not None:
             deal.cause = new_cause
         deal.cause_status = CauseStatus.CONFIRMED.value
+        _record_cause_change(session, deal, before, f"follow-up call ({outcome})")
 
     retry: FollowUp | None = None
     if outcome in (CallOutcome.VOICEMAIL, CallOutcome.NO_ANSWER):
@@ -183,6 +186,31 @@ def record_follow_up(
     )
 
 
+def _cause_text(cause: Cause | None) -> str | None:
+    return f"{cause.category.name} › {cause.name}" if cause is not None else None
+
+
+def _record_cause_change(
+    session: Session, deal: Deal, before: tuple[Cause | None, str], why: str
+) -> None:
+    """The cause and its status as a follow-up left them, in the deal's history."""
+    who = current_user()
+    if before[0] is not deal.cause:
+        history.record(
+            session,
+            deal,
+            who,
+            "Cause",
+            _cause_text(before[0]),
+            f"{_cause_text(deal.cause)} ({why})",
+        )
+    if before[1] != deal.cause_status:
+        history.record(
+            session, deal, who, "Cause status", before[1], f"{deal.cause_status} ({why})"
+        )
+    deal.updated_by = who
+
+
 def unrecord_follow_up(session: Session, recorded: RecordedCall) -> None:
     """Take back a recorded call: the deal's cause and the schedule return to before."""
     deal = _live_deal(session, recorded.deal_id)
@@ -203,6 +231,7 @@ def unrecord_follow_up(session: Session, recorded: RecordedCall) -> None:
         follow_up.notes = recorded.scheduled_notes
     else:
         deal.follow_ups.remove(follow_up)
+    before = (deal.cause, deal.cause_status)
     deal.cause = (
         session.get(Cause, recorded.previous_cause_id)
         if recorded.previous_cause_id is not None
@@ -214,6 +243,7 @@ def unrecord_follow_up(session: Session, recorded: RecordedCall) -> None:
         else None
     )
     deal.cause_status = recorded.previous_cause_status
+    _record_cause_change(session, deal, before, "call undone")
     session.flush()
 
 

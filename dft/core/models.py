@@ -183,6 +183,8 @@ class Deal(Base):
     created_at: Mapped[datetime] = mapped_column(DateTime, default=utc_now)
     updated_at: Mapped[datetime] = mapped_column(DateTime, default=utc_now, onupdate=utc_now)
     deleted_at: Mapped[datetime | None] = mapped_column(DateTime)
+    created_by: Mapped[str | None] = mapped_column(String(120))
+    updated_by: Mapped[str | None] = mapped_column(String(120))
     # Optimistic locking: an UPDATE that finds another version raises StaleDataError.
     version: Mapped[int] = mapped_column(Integer, server_default=text("1"))
 
@@ -199,6 +201,9 @@ class Deal(Base):
         order_by="FollowUp.due_on, FollowUp.id",
         cascade="all, delete-orphan",
         passive_deletes=True,
+    )
+    changes: Mapped[list[DealChange]] = relationship(
+        order_by="DealChange.id", cascade="all, delete-orphan", passive_deletes=True
     )
 
     __mapper_args__ = {"version_id_col": version}  # noqa: RUF012
@@ -368,3 +373,17 @@ class SignedContracts(Base):
             postgresql_where=text("salesperson_id IS NULL"),
         ),
     )
+
+
+class DealChange(Base):
+    """One field of one deal changed: the audit trail managers read (reason changes above all)."""
+
+    __tablename__ = "deal_changes"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    deal_id: Mapped[int] = mapped_column(ForeignKey("deals.id", ondelete="CASCADE"), index=True)
+    changed_at: Mapped[datetime] = mapped_column(DateTime, default=utc_now)
+    changed_by: Mapped[str] = mapped_column(String(120))
+    field: Mapped[str] = mapped_column(String(60))
+    old_value: Mapped[str | None] = mapped_column(Text)
+    new_value: Mapped[str | None] = mapped_column(Text)

@@ -26,6 +26,7 @@ from dft.core import settings
 from dft.core.clock import utc_now
 from dft.core.deals import DealInput, validate_deal_input
 from dft.core.errors import DftError, ValidationError
+from dft.core.identity import current_user
 from dft.core.lists import find_entry, normalize_name
 from dft.core.models import (
     CancelledBy,
@@ -214,6 +215,7 @@ class _RowReader:
         self.options = options
         self.today = today
         self.now = utc_now()
+        self.user = current_user()
 
     def __call__(
         self, number: int, values: list[Any]
@@ -324,6 +326,8 @@ class _RowReader:
             "updated_at": now,
             "deleted_at": None,
             "version": 1,
+            "created_by": self.user,
+            "updated_by": self.user,
             "_contributing": data.contributing_cause_ids,
         }
         return row, []

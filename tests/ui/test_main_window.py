@@ -329,3 +329,22 @@ def test_file_menu_backup_check_and_restore(
     window.restore_action.trigger()
     assert window.deals_model.rowCount() == rows
     assert window.deals_model.row_of(deal_id) is not None
+
+
+def test_the_detail_pane_shows_who_changed_what(
+    qtbot: Any, window: MainWindow, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("DFT_USER", "priya")
+    deal_id = select_first(window)
+
+    def edit(dialog: DealEditorDialog) -> None:
+        dialog.notes.setPlainText("Changed by Priya.")
+        qtbot.mouseClick(dialog.save_button, Qt.MouseButton.LeftButton)
+
+    on_next_dialog(DealEditorDialog, edit)
+    window.edit_deal_action.trigger()
+    text = window.detail.browser.toPlainText()
+    assert "History" in text
+    assert "priya Notes:" in text
+    assert "Changed by Priya." in text
+    assert window.detail.deal_id == deal_id

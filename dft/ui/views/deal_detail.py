@@ -20,6 +20,7 @@ OUTCOME_LABELS = {
     "no_answer": "No answer",
     "declined": "Declined to talk",
 }
+HISTORY_SHOWN = 30
 DEPOSIT_LABELS = {
     "refunded": "refunded",
     "partly_refunded": "partly refunded",
@@ -97,6 +98,13 @@ def deal_html(detail: DealDetail, today: date) -> str:
             f"{' · ' + escape(call.caller) if call.caller else ''}{result}{words}{notes}</li>"
         )
     trash = "<p class='overdue'><b>In the trash.</b></p>" if detail.deleted_at else ""
+    changes = [
+        f"<li><span class='note'>{h.changed_at:%Y-%m-%d %H:%M} · {escape(h.changed_by)}</span> "
+        f"<b>{escape(h.field)}</b>: {escape(h.old_value or '—')} → "
+        f"{escape(h.new_value or '—')}</li>"
+        for h in detail.history[:HISTORY_SHOWN]
+    ]
+    history_html = f"<h3>History</h3><ul>{''.join(changes)}</ul>" if changes else ""
     notes_html = (
         f"<h3>Notes</h3><p>{escape(data.notes).replace(chr(10), '<br>')}</p>" if data.notes else ""
     )
@@ -117,6 +125,7 @@ def deal_html(detail: DealDetail, today: date) -> str:
 {notes_html}
 <h3>Follow-up calls</h3>
 {"<ul>" + "".join(calls) + "</ul>" if calls else "<p class='note'>No calls scheduled.</p>"}
+{history_html}
 """
 
 
