@@ -135,6 +135,13 @@ def rename_entry(session: Session, model: type[ListModel], entry_id: int, new_na
     entry.name = cleaned
 
 
+def set_lead_source_referral(session: Session, entry_id: int, is_referral: bool) -> None:
+    entry = session.get(LeadSource, entry_id)
+    if entry is None:
+        raise NotFoundError(f"no lead source with id {entry_id}")
+    entry.is_referral = is_referral
+
+
 def set_entry_retired(
     session: Session, model: type[ListModel], entry_id: int, retired: bool = True
 ) -> None:

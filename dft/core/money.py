@@ -42,10 +42,6 @@ def parse_money(text: str, field: str = "contract_value") -> int:
     return int(cents)
 
 
-def cents_to_decimal(cents: int) -> Decimal:
-    return (Decimal(cents) / 100).quantize(Decimal("0.01"))
-
-
 def format_cents(cents: int, symbol: str = "$") -> str:
     """``1250000`` -> ``$12,500.00``."""
     sign = "-" if cents < 0 else ""

@@ -295,24 +295,6 @@ def set_cause_retired(session: Session, cause_id: int, retired: bool = True) -> 
     _get_cause(session, cause_id).retired = retired
 
 
-def move_cause(session: Session, cause_id: int, category_id: int) -> None:
-    """Move a cause to another category (past deals move with it, as intended)."""
-    cause = _get_cause(session, cause_id)
-    category = _get_category(session, category_id)
-    clash = session.scalar(
-        select(Cause).where(
-            Cause.category_id == category.id,
-            func.lower(Cause.name) == cause.name.lower(),
-            Cause.id != cause.id,
-        )
-    )
-    if clash is not None:
-        raise ValidationError(
-            "category", f"{category.name} already has a cause named {cause.name!r}"
-        )
-    cause.category_id = category.id
-
-
 def reorder_categories(session: Session, ordered_ids: list[int]) -> None:
     _reorder(session, Category, ordered_ids)
 
@@ -357,18 +339,6 @@ def delete_cause(session: Session, cause_id: int) -> None:
             f"{cause.name!r} is used by {used} record(s); retire it instead of deleting it",
         )
     session.delete(cause)
-    session.flush()
-
-
-def delete_category(session: Session, category_id: int) -> None:
-    category = _get_category(session, category_id)
-    if session.scalar(
-        select(func.count()).select_from(Cause).where(Cause.category_id == category_id)
-    ):
-        raise ValidationError(
-            "category", f"{category.name!r} still has causes; retire it instead of deleting it"
-        )
-    session.delete(category)
     session.flush()
 
 

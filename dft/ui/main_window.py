@@ -56,6 +56,7 @@ from dft.ui.dialogs import run_modal
 from dft.ui.dialogs.call_dialog import CallDialog
 from dft.ui.dialogs.deal_editor import DealEditorDialog
 from dft.ui.dialogs.import_dialog import ImportDialog
+from dft.ui.dialogs.lists_dialog import ListsDialog
 from dft.ui.dialogs.report_dialog import MonthlyReportDialog
 from dft.ui.dialogs.signed_contracts_dialog import SignedContractsDialog
 from dft.ui.dialogs.taxonomy_dialog import TaxonomyDialog
@@ -257,6 +258,12 @@ class MainWindow(QMainWindow):
             "Add, rename, retire or merge causes",
             "causes",
         )
+        self.lists_action = A(
+            "Manage &names…",
+            self.manage_lists,
+            None,
+            "Salespeople, lead sources and communities: add, rename, retire, merge",
+        )
         self.deals_tab_action = A("&Deals", lambda: self.tabs.setCurrentIndex(DEALS_TAB), "Ctrl+1")
         self.dashboard_tab_action = A(
             "D&ashboard",
@@ -328,6 +335,7 @@ class MainWindow(QMainWindow):
         edit_menu.addSeparator()
         edit_menu.addAction(self.find_action)
         edit_menu.addAction(self.causes_action)
+        edit_menu.addAction(self.lists_action)
         view_menu = menu.addMenu("&View")
         for action in (
             self.deals_tab_action,
@@ -718,6 +726,10 @@ class MainWindow(QMainWindow):
         self.statusBar().showMessage("Call cancelled. Undo with Ctrl+Z.", 5000)
 
     # -- Taxonomy, reports, help -----------------------------------------------------------
+
+    def manage_lists(self) -> None:
+        run_modal(ListsDialog(self.context, self))
+        self.context.dataChanged.emit()
 
     def manage_causes(self) -> None:
         run_modal(TaxonomyDialog(self.context, self))

@@ -118,3 +118,48 @@ def test_contracts_signed_are_entered_per_month_and_salesperson(
     again.set_cell(october, 0, "forty")
     with pytest.raises(ValueError, match="not a whole number"):
         again.values()
+
+
+def test_manage_names_add_rename_retire_merge_and_referral(
+    qtbot: Any, context: AppContext, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from dft.core.lists import list_entries
+    from dft.core.models import LeadSource, Salesperson
+    from dft.ui.dialogs.lists_dialog import ListPage, ListsDialog
+
+    dialog = ListsDialog(context)
+    qtbot.addWidget(dialog)
+    page = dialog.pages[Salesperson]
+
+    def names(model: type = Salesperson) -> dict[str, bool]:
+        return {e.name: e.retired for e in context.read(
+            lambda s: list_entries(s, model, include_retired=True))}  # fmt: skip
+
+    def pick(page: ListPage, name: str) -> None:
+        for row in range(page.list.count()):
+            if page.list.item(row).data(Qt.ItemDataRole.UserRole)[1] == name:
+                page.list.setCurrentRow(row)
+                return
+        raise AssertionError(name)
+
+    answers = iter(["Dana Whitfeld", "Dana Whitfield-Smith"])
+    monkeypatch.setattr(ListPage, "ask_text", classmethod(lambda *a, **k: next(answers)))
+    qtbot.mouseClick(page.buttons["add"], Qt.MouseButton.LeftButton)
+    assert "Dana Whitfeld" in names()
+    pick(page, "Dana Whitfeld")
+    qtbot.mouseClick(page.buttons["rename"], Qt.MouseButton.LeftButton)
+    assert "Dana Whitfield-Smith" in names()
+    pick(page, "Dana Whitfield-Smith")
+    qtbot.mouseClick(page.buttons["retire"], Qt.MouseButton.LeftButton)
+    assert names()["Dana Whitfield-Smith"] is True
+    monkeypatch.setattr(ListPage, "ask_choice", classmethod(lambda *a, **k: "Dana Whitfield"))
+    pick(page, "Dana Whitfield-Smith")
+    qtbot.mouseClick(page.buttons["merge"], Qt.MouseButton.LeftButton)
+    assert "Dana Whitfield-Smith" not in names()
+
+    sources = dialog.pages[LeadSource]
+    pick(sources, "Web")
+    sources.referral.click()
+    assert context.read(
+        lambda s: s.scalar(select(LeadSource.is_referral).where(LeadSource.name == "Web"))
+    )

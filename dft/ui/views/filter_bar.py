@@ -233,9 +233,6 @@ class FilterBar(QWidget):
             today=self._context.today(),
         )
 
-    def is_filtering(self) -> bool:
-        return self.current_filter() != DealFilter(today=self._context.today())
-
     def clear(self) -> None:
         widgets = (
             self.search,

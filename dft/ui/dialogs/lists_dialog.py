@@ -1,0 +1,190 @@
+"""Edit > Manage names: salespeople, lead sources and communities.
+
+Add, rename, retire (hidden from new deals, kept on old ones) and merge two
+spellings of one name; lead sources can be marked as referrals.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+from PySide6.QtCore import Qt
+from PySide6.QtWidgets import (
+    QCheckBox,
+    QDialog,
+    QDialogButtonBox,
+    QHBoxLayout,
+    QInputDialog,
+    QListWidget,
+    QListWidgetItem,
+    QMessageBox,
+    QPushButton,
+    QTabWidget,
+    QVBoxLayout,
+    QWidget,
+)
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from dft.core import lists
+from dft.core.errors import DftError
+from dft.core.models import Community, LeadSource, Salesperson
+from dft.ui.context import AppContext
+
+KINDS: tuple[tuple[type, str], ...] = (
+    (Salesperson, "Salespeople"),
+    (LeadSource, "Lead sources"),
+    (Community, "Communities"),
+)
+
+
+class ListPage(QWidget):
+    def __init__(self, context: AppContext, model: type, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self._context = context
+        self.model = model
+        self.label = lists.LIST_LABELS[model]
+        self.list = QListWidget()
+        self.list.setAccessibleName(f"{self.label} list")
+        self.buttons: dict[str, QPushButton] = {}
+        column = QVBoxLayout()
+        for key, text, slot in (
+            ("add", "Add…", self.add),
+            ("rename", "Rename…", self.rename),
+            ("retire", "Retire", self.toggle_retired),
+            ("merge", "Merge into…", self.merge),
+        ):
+            button = QPushButton(text)
+            button.clicked.connect(slot)
+            self.buttons[key] = button
+            column.addWidget(button)
+        self.referral = QCheckBox("Referral source")
+        self.referral.setToolTip("Deals from referral sources are called out in reports")
+        self.referral.setVisible(model is LeadSource)
+        self.referral.clicked.connect(self.toggle_referral)
+        column.addWidget(self.referral)
+        column.addStretch(1)
+        layout = QHBoxLayout(self)
+        layout.addWidget(self.list, 1)
+        layout.addLayout(column)
+        self.list.currentItemChanged.connect(self._update)
+        self.reload()
+
+    def reload(self, select_id: int | None = None) -> None:
+        def load(session: Session) -> list[Any]:
+            entries = lists.list_entries(session, self.model, include_retired=True)
+            referrals = set()
+            if self.model is LeadSource:
+                referrals = set(
+                    session.scalars(select(LeadSource.id).where(LeadSource.is_referral.is_(True)))
+                )
+            return [(e, e.id in referrals) for e in entries]
+
+        self.list.clear()
+        for entry, referral in self._context.read(load):
+            text = entry.name + ("  (retired)" if entry.retired else "")
+            text += "  ★ referral" if referral else ""
+            item = QListWidgetItem(text)
+            item.setData(Qt.ItemDataRole.UserRole, (entry.id, entry.name, entry.retired, referral))
+            self.list.addItem(item)
+            if entry.id == select_id:
+                self.list.setCurrentItem(item)
+        self._update()
+
+    def selected(self) -> tuple[int, str, bool, bool] | None:
+        item = self.list.currentItem()
+        return item.data(Qt.ItemDataRole.UserRole) if item is not None else None
+
+    def _update(self) -> None:
+        chosen = self.selected()
+        for key in ("rename", "retire", "merge"):
+            self.buttons[key].setEnabled(chosen is not None)
+        self.referral.setEnabled(chosen is not None)
+        if chosen is not None:
+            self.buttons["retire"].setText("Bring back" if chosen[2] else "Retire")
+            self.referral.setChecked(chosen[3])
+
+    def _act(self, work: Callable[[Session], Any], select_id: int | None) -> Any:
+        try:
+            result = self._context.write(work)
+        except DftError as exc:
+            QMessageBox.warning(self, "Cannot do that", str(getattr(exc, "message", exc)))
+            return None
+        self.reload(select_id)
+        return result
+
+    @classmethod
+    def ask_text(cls, parent: QWidget, title: str, label: str, text: str = "") -> str | None:
+        value, ok = QInputDialog.getText(parent, title, label, text=text)
+        return value if ok and value.strip() else None
+
+    @classmethod
+    def ask_choice(cls, parent: QWidget, title: str, label: str, items: list[str]) -> str | None:
+        value, ok = QInputDialog.getItem(parent, title, label, items, 0, False)
+        return value if ok else None
+
+    def add(self) -> None:
+        name = type(self).ask_text(self, f"Add {self.label}", "Name:")
+        if name:
+            new_id = self._act(lambda s: lists.add_entry(s, self.model, name), None)
+            if new_id:
+                self.reload(new_id)
+
+    def rename(self) -> None:
+        chosen = self.selected()
+        if chosen is None:
+            return
+        name = type(self).ask_text(self, f"Rename {self.label}", "New name:", chosen[1])
+        if name:
+            self._act(lambda s: lists.rename_entry(s, self.model, chosen[0], name), chosen[0])
+
+    def toggle_retired(self) -> None:
+        chosen = self.selected()
+        if chosen is not None:
+            self._act(
+                lambda s: lists.set_entry_retired(s, self.model, chosen[0], not chosen[2]),
+                chosen[0],
+            )
+
+    def toggle_referral(self) -> None:
+        chosen = self.selected()
+        if chosen is not None:
+            checked = self.referral.isChecked()
+            self._act(lambda s: lists.set_lead_source_referral(s, chosen[0], checked), chosen[0])
+
+    def merge(self) -> None:
+        chosen = self.selected()
+        if chosen is None:
+            return
+        others = {
+            self.list.item(i).data(Qt.ItemDataRole.UserRole)[1]: self.list.item(i).data(
+                Qt.ItemDataRole.UserRole
+            )[0]
+            for i in range(self.list.count())
+            if self.list.item(i).data(Qt.ItemDataRole.UserRole)[0] != chosen[0]
+        }
+        target = type(self).ask_choice(
+            self, "Merge", f"Move every deal of “{chosen[1]}” to:", sorted(others)
+        )
+        if target is not None:
+            target_id = others[target]
+            self._act(lambda s: lists.merge_entries(s, self.model, chosen[0], target_id), target_id)
+
+
+class ListsDialog(QDialog):
+    def __init__(self, context: AppContext, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setWindowTitle("Manage names")
+        self.tabs = QTabWidget()
+        self.pages: dict[type, ListPage] = {}
+        for model, title in KINDS:
+            page = ListPage(context, model)
+            self.pages[model] = page
+            self.tabs.addTab(page, title)
+        close = QDialogButtonBox(QDialogButtonBox.StandardButton.Close)
+        close.rejected.connect(self.accept)
+        layout = QVBoxLayout(self)
+        layout.addWidget(self.tabs)
+        layout.addWidget(close)
+        self.resize(560, 440)
