@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 from collections.abc import Callable
 from datetime import date, timedelta
+from html import escape
 from pathlib import Path
 from typing import Any
 
@@ -32,7 +33,7 @@ from PySide6.QtWidgets import (
 from sqlalchemy.orm import Session
 
 from dft import APP_NAME, __version__
-from dft.core import settings
+from dft.core import history, settings
 from dft.core.deals import DealInput, count_deals, empty_trash, get_deal, purge_deal
 from dft.core.demo import generate_demo_data
 from dft.core.errors import ConflictError, DftError
@@ -563,7 +564,7 @@ class MainWindow(QMainWindow):
                     self.context, deal_id, before.input, data, before.version, create_names
                 ).execute()
             except ConflictError:
-                choice = self.ask_conflict(self)
+                choice = self.ask_conflict(self, self._conflicting_fields(deal_id, data))
                 if choice == "overwrite":
                     EditDealCommand(
                         self.context, deal_id, before.input, data, None, create_names
@@ -577,14 +578,44 @@ class MainWindow(QMainWindow):
 
         run_modal(DealEditorDialog(self.context, save, deal_id=deal_id, parent=self))
 
+    def _conflicting_fields(
+        self, deal_id: int, mine: DealInput
+    ) -> list[tuple[str, str | None, str | None]]:
+        """(field, my value, their value) where the two versions now differ."""
+
+        def compare(session: Session) -> list[tuple[str, str | None, str | None]]:
+            theirs = history.readable(session, get_deal(session, deal_id).input)
+            ours = history.readable(session, mine)
+            return [
+                (label, ours.get(name), theirs.get(name))
+                for name, label in history.LABELS.items()
+                if ours.get(name) != theirs.get(name)
+            ]
+
+        return self.context.read(compare)
+
     @classmethod
-    def ask_conflict(cls, parent: QWidget) -> str:
-        """Someone else saved this deal meanwhile: overwrite, discard mine, or keep editing."""
+    def ask_conflict(
+        cls, parent: QWidget, differences: list[tuple[str, str | None, str | None]]
+    ) -> str:
+        """Someone else saved this deal meanwhile: overwrite, discard mine, or keep editing.
+
+        Both versions of every field that differs are shown side by side.
+        """
         box = QMessageBox(parent)
         box.setIcon(QMessageBox.Icon.Warning)
         box.setWindowTitle("Changed by someone else")
         box.setText("This deal was changed by someone else while you were editing it.")
-        box.setInformativeText("Save yours over theirs, or discard yours and see their version?")
+        rows = "".join(
+            f"<tr><td><b>{escape(label)}</b></td><td>{escape(mine or '—')}</td>"
+            f"<td>{escape(theirs or '—')}</td></tr>"
+            for label, mine, theirs in differences
+        )
+        box.setInformativeText(
+            "<table cellpadding='3'><tr><th></th><th align='left'>Yours</th>"
+            f"<th align='left'>Theirs (saved)</th></tr>{rows}</table>"
+            "<p>Save yours over theirs, or discard yours and keep theirs?</p>"
+        )
         overwrite = box.addButton("Save mine", QMessageBox.ButtonRole.DestructiveRole)
         discard = box.addButton("Discard mine", QMessageBox.ButtonRole.RejectRole)
         box.addButton("Keep editing", QMessageBox.ButtonRole.ActionRole)

@@ -208,7 +208,8 @@ def test_a_conflicting_edit_is_detected_and_the_user_decides(
 
 
 def _answer(choice: str, asked: list[str]) -> Any:
-    def ask(_cls: Any, _parent: Any) -> str:
+    def ask(_cls: Any, _parent: Any, differences: list[tuple[str, Any, Any]]) -> str:
+        assert ("Notes", "Mine", "Theirs") in differences  # both versions, side by side
         asked.append(choice)
         return choice
 
