@@ -10,16 +10,65 @@ from pathlib import Path
 os.environ["QT_QPA_PLATFORM"] = "offscreen"
 
 import pytest
+from sqlalchemy.engine import URL
 from sqlalchemy.orm import Session
 
 from dft.store.database import Database, open_database
 from dft.store.location import sqlite_url
+from tests.postgres_server import REQUIRE_VARIABLE, PostgresServer, ServerUnavailable, start_server
+
+BACKENDS = ("sqlite", "postgresql")
+# Store, services, analytics, import/export and reports run on both databases; the
+# GUI, CLI and fault tests stay on SQLite (their PostgreSQL paths have their own tests).
+BOTH_BACKENDS_DIRS = frozenset({"core", "store", "analytics", "exchange", "reports"})
+TESTS_DIR = Path(__file__).resolve().parent
+
+
+def pytest_generate_tests(metafunc: pytest.Metafunc) -> None:
+    if "backend" not in metafunc.fixturenames:
+        return
+    if metafunc.definition.get_closest_marker("sqlite_only"):
+        return
+    folder = Path(metafunc.definition.path).resolve().relative_to(TESTS_DIR).parts[0]
+    if folder in BOTH_BACKENDS_DIRS:
+        metafunc.parametrize("backend", BACKENDS, indirect=True)
 
 
 def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
     for item in items:
         if "qtbot" in getattr(item, "fixturenames", ()):
             item.add_marker(pytest.mark.gui)
+
+
+@pytest.fixture(scope="session")
+def postgres_server() -> Iterator[PostgresServer]:
+    """A PostgreSQL server of the tests' own; skipped without one, unless CI requires it."""
+    try:
+        server = start_server()
+    except ServerUnavailable as exc:
+        if os.environ.get(REQUIRE_VARIABLE):
+            pytest.fail(f"{REQUIRE_VARIABLE} is set but PostgreSQL cannot start: {exc}")
+        pytest.skip(f"PostgreSQL tests skipped: {exc}")
+    yield server
+    server.stop()
+
+
+@pytest.fixture
+def backend(request: pytest.FixtureRequest) -> str:
+    """Which database a test runs on; tests outside BOTH_BACKENDS_DIRS use SQLite."""
+    return str(getattr(request, "param", "sqlite"))
+
+
+@pytest.fixture
+def database_url(backend: str, db_path: Path, request: pytest.FixtureRequest) -> Iterator[URL]:
+    """An empty database: a SQLite file, or a new database on the test PostgreSQL server."""
+    if backend == "sqlite":
+        yield sqlite_url(db_path)
+        return
+    server: PostgresServer = request.getfixturevalue("postgres_server")
+    name = server.create_database()
+    yield server.url(name)
+    server.drop_database(name)
 
 
 @pytest.fixture(autouse=True)
@@ -43,8 +92,8 @@ def db_path(tmp_path: Path) -> Path:
 
 
 @pytest.fixture
-def database(db_path: Path) -> Iterator[Database]:
-    db = open_database(sqlite_url(db_path))
+def database(database_url: URL) -> Iterator[Database]:
+    db = open_database(database_url)
     yield db
     db.close()
 

@@ -17,9 +17,9 @@ def conn(database: Database) -> Iterator[Connection]:
         transaction = connection.begin()
         connection.execute(
             text(
-                "INSERT INTO deals (id, client_name, contract_number, contract_value_cents,"
+                "INSERT INTO deals (client_name, contract_number, contract_value_cents,"
                 " fell_through_on, cause_id, cause_status, notes, created_at, updated_at, version)"
-                " VALUES (1, 'Base', 'C-1', 100, '2026-10-01', 1, 'suspected', '',"
+                " VALUES ('Base', 'C-1', 100, '2026-10-01', 1, 'suspected', '',"
                 " '2026-10-01 00:00:00', '2026-10-01 00:00:00', 1)"
             )
         )
