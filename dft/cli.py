@@ -164,6 +164,21 @@ def build_parser() -> argparse.ArgumentParser:
     restore.add_argument("backup", metavar="PATH")
     restore.set_defaults(handler=cmd_restore)
 
+    copy = commands.add_parser(
+        "copy",
+        help="copy a whole database, SQLite <-> PostgreSQL, verified by counts and checksums",
+        description="Copy every deal, call, cause and list entry from one database to "
+        "another. The side not given is the current database (--db, $DFT_DATABASE or the "
+        "default file). The copy is checked row for row before it is kept.",
+    )
+    _add_db_option(copy, top_level=False)
+    copy.add_argument("--from", dest="copy_from", metavar="PATH_OR_URL", help="copy from here")
+    copy.add_argument("--to", dest="copy_to", metavar="PATH_OR_URL", help="copy to here")
+    copy.add_argument(
+        "--force", action="store_true", help="replace whatever the target already holds"
+    )
+    copy.set_defaults(handler=cmd_copy)
+
     check = commands.add_parser("check", help="check the database's integrity and schema")
     _add_db_option(check, top_level=False)
     check.set_defaults(handler=cmd_check)
@@ -194,8 +209,14 @@ def main(argv: Sequence[str] | None = None) -> int:
         return EXIT_FAILURE
     except OperationalError as exc:
         from dft.store.database import explain_operational_error
+        from dft.store.location import display_url
 
-        print(f"dft {args.command}: {explain_operational_error('database', exc)}", file=sys.stderr)
+        url = _url_or_none(args)
+        location = display_url(url) if url is not None else "database"
+        print(
+            f"dft {args.command}: {explain_operational_error(location, exc, url)}",
+            file=sys.stderr,
+        )
         return EXIT_FAILURE
     except KeyboardInterrupt:
         print(f"dft {args.command}: interrupted; nothing was saved.", file=sys.stderr)
@@ -203,9 +224,11 @@ def main(argv: Sequence[str] | None = None) -> int:
     except Exception as exc:  # the user gets one line, not a traceback
         if os.environ.get("DFT_DEBUG"):
             raise
+        from dft.store.location import redact
+
         print(
-            f"dft {args.command}: unexpected error: {exc.__class__.__name__}: {exc} "
-            "(set DFT_DEBUG=1 for details)",
+            f"dft {args.command}: unexpected error: {exc.__class__.__name__}: "
+            f"{redact(str(exc), _url_or_none(args))} (set DFT_DEBUG=1 for details)",
             file=sys.stderr,
         )
         return EXIT_FAILURE
@@ -243,6 +266,13 @@ def _url(args: argparse.Namespace) -> Any:
     from dft.store.location import resolve_database_url
 
     return resolve_database_url(getattr(args, "db", None))
+
+
+def _url_or_none(args: argparse.Namespace) -> Any:
+    try:
+        return _url(args)
+    except Exception:  # a malformed --db: nothing more to say about it here
+        return None
 
 
 def _run_in_transaction(args: argparse.Namespace, work: Callable[[Session], int]) -> int:
@@ -667,6 +697,24 @@ def cmd_backup(args: argparse.Namespace) -> int:
             database.close()
     made = backup_database(url, Path(args.to).expanduser().resolve() if args.to else None, keep)
     print(f"Backed up to {made}")
+    return EXIT_OK
+
+
+def cmd_copy(args: argparse.Namespace) -> int:
+    from dft.store.copying import copy_database
+    from dft.store.location import resolve_database_url
+
+    if not args.copy_from and not args.copy_to:
+        raise UsageError("say where to copy: --to PATH_OR_URL, --from PATH_OR_URL, or both")
+    current = _url(args)
+    source = resolve_database_url(args.copy_from) if args.copy_from else current
+    target = resolve_database_url(args.copy_to) if args.copy_to else current
+    report = copy_database(source, target, force=args.force)
+    print(f"Copied {report.source} to {report.target}" + (" (replaced)" if report.replaced else ""))
+    width = max(len(check.table) for check in report.tables)
+    for check in report.tables:
+        print(f"  {check.table:<{width}}  {check.rows:>10,} rows  sha256 {check.checksum[:16]}")
+    print("Verified: every table has the same rows and checksum in both databases.")
     return EXIT_OK
 
 

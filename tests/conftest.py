@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
+import itertools
 import os
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
 
 # Before anything can load Qt: tests never need a display.
@@ -40,6 +41,19 @@ def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
             item.add_marker(pytest.mark.gui)
 
 
+@pytest.fixture(autouse=True)
+def isolated_user_folders(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    """Keep the developer's own database, settings and logs out of reach."""
+    home = tmp_path / "home"
+    for name in ("XDG_DATA_HOME", "XDG_CONFIG_HOME", "XDG_STATE_HOME", "XDG_CACHE_HOME"):
+        folder = home / name.lower()
+        folder.mkdir(parents=True)
+        monkeypatch.setenv(name, str(folder))
+    monkeypatch.setenv("HOME", str(home))
+    monkeypatch.delenv("DFT_DATABASE", raising=False)
+    return home
+
+
 @pytest.fixture(scope="session")
 def postgres_server() -> Iterator[PostgresServer]:
     """A PostgreSQL server of the tests' own; skipped without one, unless CI requires it."""
@@ -60,35 +74,41 @@ def backend(request: pytest.FixtureRequest) -> str:
 
 
 @pytest.fixture
-def database_url(backend: str, db_path: Path, request: pytest.FixtureRequest) -> Iterator[URL]:
-    """An empty database: a SQLite file, or a new database on the test PostgreSQL server."""
-    if backend == "sqlite":
-        yield sqlite_url(db_path)
-        return
-    server: PostgresServer = request.getfixturevalue("postgres_server")
-    name = server.create_database()
-    yield server.url(name)
-    server.drop_database(name)
-
-
-@pytest.fixture(autouse=True)
-def isolated_user_folders(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
-    """Keep the developer's own database, settings and logs out of reach."""
-    home = tmp_path / "home"
-    for name in ("XDG_DATA_HOME", "XDG_CONFIG_HOME", "XDG_STATE_HOME", "XDG_CACHE_HOME"):
-        folder = home / name.lower()
-        folder.mkdir(parents=True)
-        monkeypatch.setenv(name, str(folder))
-    monkeypatch.setenv("HOME", str(home))
-    monkeypatch.delenv("DFT_DATABASE", raising=False)
-    return home
-
-
-@pytest.fixture
 def db_path(tmp_path: Path) -> Path:
     folder = tmp_path / "db"
     folder.mkdir()
     return folder / "test.sqlite3"
+
+
+@pytest.fixture
+def new_database_url(
+    backend: str, tmp_path: Path, request: pytest.FixtureRequest
+) -> Iterator[Callable[[], URL]]:
+    """Makes empty databases on the test's backend; PostgreSQL ones are dropped after."""
+    made: list[str] = []
+    server: PostgresServer | None = None
+    numbers = itertools.count()
+
+    def make() -> URL:
+        nonlocal server
+        if backend == "sqlite":
+            folder = tmp_path / "db"
+            folder.mkdir(exist_ok=True)
+            return sqlite_url(folder / f"extra-{next(numbers)}.sqlite3")
+        server = server or request.getfixturevalue("postgres_server")
+        made.append(server.create_database())
+        return server.url(made[-1])
+
+    yield make
+    for name in made:
+        assert server is not None
+        server.drop_database(name)
+
+
+@pytest.fixture
+def database_url(backend: str, db_path: Path, new_database_url: Callable[[], URL]) -> URL:
+    """An empty database: a SQLite file, or a new database on the test PostgreSQL server."""
+    return sqlite_url(db_path) if backend == "sqlite" else new_database_url()
 
 
 @pytest.fixture

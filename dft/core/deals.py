@@ -345,6 +345,8 @@ class FollowUpInfo:
     changed_to_cause: str | None
     notes: str
     version: int
+    created_by: str | None = None
+    updated_by: str | None = None
 
 
 @dataclass(frozen=True)
@@ -425,6 +427,8 @@ def get_deal(session: Session, deal_id: int) -> DealDetail:
                 changed_to_cause=f.changed_to_cause.name if f.changed_to_cause else None,
                 notes=f.notes,
                 version=f.version,
+                created_by=f.created_by,
+                updated_by=f.updated_by,
             )
             for f in deal.follow_ups
         ),

@@ -21,12 +21,14 @@ from sqlalchemy import (
     String,
     Text,
     UniqueConstraint,
+    event,
     false,
     text,
 )
-from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
+from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, object_session, relationship
 
 from dft.core.clock import utc_now
+from dft.core.identity import current_user
 
 # Named constraints are what let Alembic's batch mode rebuild SQLite tables.
 NAMING_CONVENTION = {
@@ -301,6 +303,9 @@ class FollowUp(Base):
     notes: Mapped[str] = mapped_column(Text, server_default="")
     created_at: Mapped[datetime] = mapped_column(DateTime, default=utc_now)
     updated_at: Mapped[datetime] = mapped_column(DateTime, default=utc_now, onupdate=utc_now)
+    # Who scheduled or logged the call and who last changed it (see the events below).
+    created_by: Mapped[str | None] = mapped_column(String(120))
+    updated_by: Mapped[str | None] = mapped_column(String(120))
     version: Mapped[int] = mapped_column(Integer, server_default=text("1"))
 
     deal: Mapped[Deal] = relationship(back_populates="follow_ups")
@@ -334,6 +339,23 @@ class FollowUp(Base):
             name="changed_names_cause",
         ),
     )
+
+
+# Calls are created and changed from many places (logging a deal, recording a
+# call, retries, undo); stamping the author at flush covers them all.
+@event.listens_for(FollowUp, "before_insert")
+def _follow_up_created(_mapper: object, _connection: object, follow_up: FollowUp) -> None:
+    if follow_up.created_by is None:
+        follow_up.created_by = current_user()
+    if follow_up.updated_by is None:
+        follow_up.updated_by = follow_up.created_by
+
+
+@event.listens_for(FollowUp, "before_update")
+def _follow_up_changed(_mapper: object, _connection: object, follow_up: FollowUp) -> None:
+    session = object_session(follow_up)
+    if session is not None and session.is_modified(follow_up, include_collections=False):
+        follow_up.updated_by = current_user()
 
 
 class Setting(Base):

@@ -405,6 +405,8 @@ def _write(session: Session, rows: list[dict[str, Any]], today: date, follow_up_
             "notes": "",
             "created_at": now,
             "updated_at": now,
+            "created_by": row["created_by"],
+            "updated_by": row["created_by"],
             "version": 1,
         }
         for deal_id, row in zip(ids, rows, strict=True)

@@ -17,7 +17,7 @@ from urllib.parse import quote
 
 from sqlalchemy import Engine, inspect, text
 from sqlalchemy.engine import URL
-from sqlalchemy.exc import OperationalError, SQLAlchemyError
+from sqlalchemy.exc import DBAPIError, OperationalError, SQLAlchemyError
 from sqlalchemy.orm import Session, sessionmaker
 
 from dft.core import settings
@@ -27,7 +27,14 @@ from dft.core.models import Base
 from dft.core.taxonomy import seed_default_taxonomy
 from dft.store.backup import BackupError, backup_if_due, backup_sqlite_file
 from dft.store.engine import READ_ONLY, create_database_engine
-from dft.store.location import display_url, network_filesystem, sqlite_path
+from dft.store.location import (
+    display_url,
+    network_filesystem,
+    redact,
+    reopen_location,
+    short_name,
+    sqlite_path,
+)
 
 if TYPE_CHECKING:
     from alembic.config import Config
@@ -56,6 +63,64 @@ class SchemaTooNewError(DatabaseError):
 
 class DamagedDatabaseError(DatabaseError):
     pass
+
+
+class ConnectionLostError(DatabaseError):
+    """The database server cannot be reached (now); the same action may work on retry."""
+
+
+# How libpq/psycopg word a server that is gone, restarting or unreachable.
+_CONNECTION_TROUBLE = (
+    "connection failed",
+    "could not connect",
+    "connection refused",
+    "server closed the connection",
+    "terminating connection",
+    "connection is closed",
+    "connection is lost",
+    "the connection is closed",
+    "consuming input failed",
+    "no connection to the server",
+    "could not receive data",
+    "could not send data",
+    "timeout expired",
+    "ssl syscall error",
+    "the database system is starting up",
+    "the database system is shutting down",
+)
+
+
+def _server_name(url: URL) -> str:
+    return f"{url.host or 'localhost'}:{url.port or 5432}"
+
+
+def explain_connection_error(url: URL, error: DBAPIError) -> DatabaseError | None:
+    """A server database's connection failure said plainly (``None``: not one).
+
+    Never quotes the URL's password; the messages name the server, not the URL.
+    """
+    if url.get_backend_name() == "sqlite":
+        return None
+    detail = str(error.orig).lower()
+    location = display_url(url)
+    if "password authentication failed" in detail or "no password supplied" in detail:
+        return DatabaseError(
+            location,
+            f"the server at {_server_name(url)} refused the password for user "
+            f"'{url.username}'. Check the password (in the URL, PGPASSWORD or ~/.pgpass).",
+        )
+    if error.connection_invalidated or any(m in detail for m in _CONNECTION_TROUBLE):
+        return ConnectionLostError(
+            location,
+            f"cannot reach the database server at {_server_name(url)} (the connection "
+            "was lost or refused). Nothing of this change was saved; check the network "
+            "or ask whoever runs the server, then try again.",
+        )
+    if "does not exist" in detail and "database" in detail:
+        return DatabaseError(
+            location, f"there is no database '{url.database}' on {_server_name(url)}."
+        )
+    return None
 
 
 def alembic_config() -> Config:
@@ -133,6 +198,15 @@ class Database:
     @property
     def path(self) -> Path | None:
         return sqlite_path(self.url)
+
+    @property
+    def reopen_location(self) -> str:
+        """What settings may remember to open it again (no password)."""
+        return reopen_location(self.url)
+
+    @property
+    def short_name(self) -> str:
+        return short_name(self.url)
 
     def close(self) -> None:
         self.engine.dispose()
@@ -216,9 +290,12 @@ def _read_schema_state_server(url: URL) -> SchemaState:
                     text(f"SELECT version_num FROM {VERSION_TABLE}")
                 ).scalar()
             return SchemaState(tables, revision)
-    except OperationalError as exc:
+    except DBAPIError as exc:
+        explained = explain_connection_error(url, exc)
+        if explained is not None:
+            raise explained from exc
         raise DatabaseError(
-            display_url(url), f"cannot connect to the database ({exc.orig})."
+            display_url(url), redact(f"cannot connect to the database ({exc.orig}).", url)
         ) from exc
     finally:
         engine.dispose()
@@ -249,8 +326,15 @@ def _check_writable(path: Path) -> None:
         )
 
 
-def explain_operational_error(location: str, error: OperationalError) -> DatabaseError:
-    """SQLite's terse errors, said so a user knows what happened and that nothing was half-saved."""
+def explain_operational_error(
+    location: str, error: OperationalError, url: URL | None = None
+) -> DatabaseError:
+    """Terse database errors, said so a user knows what happened and that nothing was
+    half-saved. With the ``url`` of a server database, a lost connection is recognised."""
+    if url is not None:
+        explained = explain_connection_error(url, error)
+        if explained is not None:
+            return explained
     text = str(error.orig).lower()
     if "disk is full" in text or "database or disk is full" in text:
         return DatabaseError(location, "the disk is full; nothing of this change was saved.")
@@ -260,7 +344,7 @@ def explain_operational_error(location: str, error: OperationalError) -> Databas
         )
     if "readonly" in text or "read-only" in text:
         return DatabaseError(location, "the database is read-only; nothing was saved.")
-    return DatabaseError(location, f"the database refused the change ({error.orig}).")
+    return DatabaseError(location, redact(f"the database refused the change ({error.orig}).", url))
 
 
 def _prepare_new_sqlite_file(path: Path) -> None:
@@ -332,10 +416,15 @@ def open_database(
         # Fail now, with a clear message, rather than at the first user action.
         with engine.connect() as connection:
             connection.execute(text("SELECT 1"))
-    except OperationalError as exc:
-        raise DatabaseError(location, f"cannot use the database ({exc.orig}).") from exc
+    except DBAPIError as exc:
+        explained = explain_connection_error(url, exc)
+        if explained is not None:
+            raise explained from exc
+        raise DatabaseError(
+            location, redact(f"cannot use the database ({exc.orig}).", url)
+        ) from exc
     except SQLAlchemyError as exc:
-        raise DatabaseError(location, f"cannot use the database ({exc}).") from exc
+        raise DatabaseError(location, redact(f"cannot use the database ({exc}).", url)) from exc
 
     warnings: list[str] = []
     daily = None

@@ -5,6 +5,7 @@ from __future__ import annotations
 import os
 from collections.abc import Mapping
 from pathlib import Path
+from urllib.parse import quote, quote_plus
 
 import platformdirs
 from sqlalchemy.engine import URL, make_url
@@ -61,6 +62,43 @@ def display_url(url: URL) -> str:
     if path is not None:
         return str(path)
     return url.render_as_string(hide_password=True)
+
+
+def reopen_location(url: URL) -> str:
+    """What to remember for opening this database again: never its password.
+
+    A server database reopened from here gets its password from ``PGPASSWORD``
+    or ``~/.pgpass``, the places meant to keep it.
+    """
+    path = sqlite_path(url)
+    if path is not None:
+        return str(path)
+    return url.set(password=None).render_as_string(hide_password=False)
+
+
+def short_name(url: URL) -> str:
+    """A name for a window title: the file's name, or "database on host"."""
+    path = sqlite_path(url)
+    if path is not None:
+        return path.name
+    if url.host:
+        return f"{url.database} on {url.host}"
+    return url.database or url.get_backend_name()
+
+
+def redact(text: str, url: URL | None = None) -> str:
+    """``text`` with every password it could hold (the URL's, ``PGPASSWORD``) masked.
+
+    Drivers and tracebacks are not ours to trust with secrets; whatever goes to
+    a log or a message passes through here first.
+    """
+    secrets = {os.environ.get("PGPASSWORD", "")}
+    if url is not None and url.password:
+        secrets.add(str(url.password))
+    for secret in sorted(filter(None, secrets), key=len, reverse=True):
+        for form in {secret, quote(secret, safe=""), quote_plus(secret)}:
+            text = text.replace(form, "***")
+    return text
 
 
 # Mount types where SQLite's file locking cannot be trusted.

@@ -32,7 +32,8 @@ def _file_of(url: URL) -> Path:
     if path is None:
         raise DatabaseError(
             display_url(url),
-            "backups and restore work on SQLite files; on a server, use its own backup tools.",
+            "backups and restore work on SQLite files; on a server, use its own backup tools "
+            "(pg_dump), or make a verified SQLite copy with 'dft copy --to FILE.sqlite3'.",
         )
     return path
 

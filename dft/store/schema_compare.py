@@ -2,11 +2,16 @@
 
 from __future__ import annotations
 
+import re
+
+# PostgreSQL reports a default with its type: ``''::text``, ``'x'::character varying``.
+_CAST = re.compile(r"::[a-z ]+$")
+
 
 def _strip_default(value: str | None) -> str | None:
     if value is None:
         return None
-    value = value.strip()
+    value = _CAST.sub("", value.strip())
     while value.startswith("(") and value.endswith(")"):
         value = value[1:-1].strip()
     return value.strip("'\"")
@@ -20,5 +25,6 @@ def compare_server_default(
     _metadata_default: object,
     rendered_metadata_default: str | None,
 ) -> bool:
-    """SQLite reports ``''`` back as ``('')``; only a real difference counts as drift."""
+    """SQLite reports ``''`` back as ``('')``, PostgreSQL as ``''::text``; only a
+    real difference counts as drift."""
     return _strip_default(inspected_default) != _strip_default(rendered_metadata_default)

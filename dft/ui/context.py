@@ -15,7 +15,7 @@ from PySide6.QtGui import QUndoStack
 from sqlalchemy.exc import OperationalError
 from sqlalchemy.orm import Session, sessionmaker
 
-from dft.store.database import Database, explain_operational_error
+from dft.store.database import Database, DatabaseError, explain_operational_error
 
 T = TypeVar("T")
 
@@ -47,20 +47,27 @@ class AppContext(QObject):
         return self.database.read_sessions
 
     def read(self, work: Callable[[Session], T]) -> T:
-        with self.read_sessions.begin() as session:
-            return work(session)
+        try:
+            with self.read_sessions.begin() as session:
+                return work(session)
+        except OperationalError as exc:
+            raise self._explain(exc) from exc
+
+    def _explain(self, error: OperationalError) -> DatabaseError:
+        return explain_operational_error(self.database.location, error, self.database.url)
 
     def write(self, work: Callable[[Session], T]) -> T:
         """Run ``work`` in one transaction; on success tell every view that data changed.
 
-        SQLite's own failures (disk full, locked, read-only) come out as a
-        DatabaseError with a message fit for the user; the transaction is rolled back.
+        The database's own failures (disk full, locked, read-only, a lost server
+        connection) come out as a DatabaseError with a message fit for the user;
+        the transaction is rolled back.
         """
         try:
             with self.sessions.begin() as session:
                 result = work(session)
         except OperationalError as exc:
-            raise explain_operational_error(self.database.location, exc) from exc
+            raise self._explain(exc) from exc
         self.dataChanged.emit()
         return result
 

@@ -438,8 +438,8 @@ class MainWindow(QMainWindow):
             self.select_row(0)  # the detail pane has something to show from the start
         self.database_label.setText(self.context.database.location)
         self.database_label.setToolTip(f"Database: {self.context.database.location}")
-        self.setWindowTitle(f"{APP_NAME} — {Path(self.context.database.location).name}")
-        self._remember_recent(self.context.database.location)
+        self.setWindowTitle(f"{APP_NAME} — {self.context.database.short_name}")
+        self._remember_recent(self.context.database.reopen_location)
         self._update_status()
 
     def _model_reset(self) -> None:
@@ -1054,7 +1054,7 @@ class MainWindow(QMainWindow):
         settings.setValue("deals/header", self.table.horizontalHeader().saveState())
         settings.setValue("deals/filters", json.dumps(self.filter_bar.state()))
         settings.setValue("deals/detailVisible", self.detail_action.isChecked())
-        settings.setValue("lastDatabase", self.context.database.location)
+        settings.setValue("lastDatabase", self.context.database.reopen_location)
         settings.sync()
 
     def closeEvent(self, event: QCloseEvent) -> None:

@@ -70,3 +70,19 @@ def test_trash_and_restore_are_recorded(session: Session) -> None:
     restore_deal(session, deal_id)
     values = [h.new_value for h in get_deal(session, deal_id).history]
     assert values[:2] == ["restored", "in the trash"]
+
+
+def test_each_call_records_who_entered_it_and_who_last_changed_it(
+    session: Session, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    deal_id = add_deal(session)  # schedules the first call, entered by dana
+    scheduled = get_deal(session, deal_id).follow_ups[0]
+    assert (scheduled.created_by, scheduled.updated_by) == ("dana", "dana")
+
+    monkeypatch.setenv("DFT_USER", "marcus")
+    record_follow_up(session, deal_id, outcome="no_answer", follow_up_id=scheduled.id)
+    session.flush()
+    called = next(f for f in get_deal(session, deal_id).follow_ups if f.id == scheduled.id)
+    assert (called.created_by, called.updated_by) == ("dana", "marcus")
+    retry = next(f for f in get_deal(session, deal_id).follow_ups if f.id != scheduled.id)
+    assert (retry.created_by, retry.updated_by) == ("marcus", "marcus")

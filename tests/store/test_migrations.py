@@ -2,23 +2,23 @@
 
 from __future__ import annotations
 
-from pathlib import Path
+from collections.abc import Callable
 
 from alembic import command
 from alembic.autogenerate import compare_metadata
 from alembic.migration import MigrationContext
 from alembic.script import ScriptDirectory
 from sqlalchemy import inspect
+from sqlalchemy.engine import URL
 
 from dft.core.models import Base
 from dft.store.database import alembic_config, head_revision, open_database
 from dft.store.engine import create_database_engine
-from dft.store.location import sqlite_url
 from dft.store.schema_compare import compare_server_default
 
 
-def _upgrade(path: Path, target: str) -> None:
-    engine = create_database_engine(sqlite_url(path), foreign_keys=False)
+def _upgrade(url: URL, target: str) -> None:
+    engine = create_database_engine(url, foreign_keys=False)
     with engine.begin() as conn:
         config = alembic_config()
         config.attributes["connection"] = conn
@@ -26,8 +26,8 @@ def _upgrade(path: Path, target: str) -> None:
     engine.dispose()
 
 
-def _drift(path: Path) -> list[object]:
-    engine = create_database_engine(sqlite_url(path))
+def _drift(url: URL) -> list[object]:
+    engine = create_database_engine(url)
     with engine.connect() as conn:
         context = MigrationContext.configure(
             conn,
@@ -42,8 +42,8 @@ def _drift(path: Path) -> list[object]:
     return diff
 
 
-def _schema(path: Path) -> dict[str, object]:
-    engine = create_database_engine(sqlite_url(path))
+def _schema(url: URL) -> dict[str, object]:
+    engine = create_database_engine(url)
     inspector = inspect(engine)
     schema = {
         table: (
@@ -63,26 +63,27 @@ def _schema(path: Path) -> dict[str, object]:
     return schema
 
 
-def test_migrating_an_empty_database_to_head_gives_exactly_the_models(tmp_path: Path) -> None:
-    path = tmp_path / "migrated.sqlite3"
-    _upgrade(path, "head")
-    assert _drift(path) == []
+def test_migrating_an_empty_database_to_head_gives_exactly_the_models(database_url: URL) -> None:
+    _upgrade(database_url, "head")
+    assert _drift(database_url) == []
 
 
-def test_a_new_database_and_a_migrated_one_have_the_same_schema(tmp_path: Path) -> None:
-    migrated = tmp_path / "migrated.sqlite3"
+def test_a_new_database_and_a_migrated_one_have_the_same_schema(
+    database_url: URL, new_database_url: Callable[[], URL]
+) -> None:
+    migrated = database_url
     _upgrade(migrated, "head")
-    created = tmp_path / "created.sqlite3"
-    open_database(sqlite_url(created)).close()
+    created = new_database_url()
+    open_database(created).close()
     assert _schema(created) == _schema(migrated)
 
 
-def test_every_migration_downgrades_and_upgrades_again(tmp_path: Path) -> None:
-    path = tmp_path / "roundtrip.sqlite3"
+def test_every_migration_downgrades_and_upgrades_again(database_url: URL) -> None:
+    path = database_url
     script = ScriptDirectory.from_config(alembic_config())
     revisions = [r.revision for r in script.walk_revisions("base", "heads")][::-1]
     assert len(revisions) >= 2
-    engine = create_database_engine(sqlite_url(path), foreign_keys=False)
+    engine = create_database_engine(path, foreign_keys=False)
     with engine.begin() as conn:
         config = alembic_config()
         config.attributes["connection"] = conn

@@ -8,7 +8,7 @@ from html import escape
 from PySide6.QtCore import Signal, SignalInstance
 from PySide6.QtWidgets import QHBoxLayout, QPushButton, QTextBrowser, QVBoxLayout, QWidget
 
-from dft.core.deals import DealDetail, get_deal
+from dft.core.deals import DealDetail, FollowUpInfo, get_deal
 from dft.core.errors import NotFoundError
 from dft.ui.context import AppContext
 from dft.ui.formatting import format_date, format_money
@@ -32,6 +32,16 @@ def _row(label: str, value: str | None) -> str:
     if not value:
         return ""
     return f"<tr><td class='k'>{escape(label)}</td><td>{escape(value)}</td></tr>"
+
+
+def _authors(call: FollowUpInfo) -> str:
+    """Who put the call in the book and, if someone else, who last changed it."""
+    if not call.created_by:
+        return ""
+    text = f"entered by {call.created_by}"
+    if call.updated_by and call.updated_by != call.created_by:
+        text += f", changed by {call.updated_by}"
+    return f"<br><span class='note'>{escape(text)}</span>"
 
 
 def deal_html(detail: DealDetail, today: date) -> str:
@@ -82,7 +92,7 @@ def deal_html(detail: DealDetail, today: date) -> str:
             css = "overdue" if overdue else "due"
             calls.append(
                 f"<li class='{css}'><b>{when}</b>{' — overdue' if overdue else ''}"
-                f"{' · ' + escape(call.caller) if call.caller else ''}</li>"
+                f"{' · ' + escape(call.caller) if call.caller else ''}{_authors(call)}</li>"
             )
             continue
         result = ""
@@ -95,7 +105,8 @@ def deal_html(detail: DealDetail, today: date) -> str:
         calls.append(
             f"<li><b>{format_date(call.done_at.date())}</b> "
             f"{escape(OUTCOME_LABELS.get(call.outcome or '', call.outcome or ''))}"
-            f"{' · ' + escape(call.caller) if call.caller else ''}{result}{words}{notes}</li>"
+            f"{' · ' + escape(call.caller) if call.caller else ''}{result}{words}{notes}"
+            f"{_authors(call)}</li>"
         )
     trash = "<p class='overdue'><b>In the trash.</b></p>" if detail.deleted_at else ""
     changes = [

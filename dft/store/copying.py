@@ -1,0 +1,257 @@
+"""Copying a whole database to another (SQLite <-> PostgreSQL), verified row for row.
+
+Every table is streamed in primary-key order into the target inside one
+transaction. Before that transaction commits, each target table is read back
+and its row count and checksum compared with the source's; any difference
+rolls the whole copy back, so the target is either an exact copy or unchanged.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from collections.abc import Callable, Iterable, Sequence
+from dataclasses import dataclass
+from datetime import date, datetime
+from decimal import Decimal
+from typing import Any
+
+from sqlalchemy import Connection, Table, delete, func, insert, select, text
+from sqlalchemy.engine import URL
+
+from dft.core.models import Base
+from dft.store.database import (
+    Database,
+    DatabaseError,
+    SchemaState,
+    open_database,
+    read_schema_state,
+)
+from dft.store.engine import READ_ONLY
+from dft.store.location import display_url, sqlite_path
+
+BATCH_ROWS = 5_000
+# A new database is seeded with the default causes and lead sources; a target
+# holding only those is empty for the purpose of "does it hold data".
+SEEDED_TABLES = frozenset({"categories", "causes", "lead_sources", "settings"})
+
+
+class CopyError(DatabaseError):
+    pass
+
+
+@dataclass(frozen=True)
+class TableCheck:
+    table: str
+    rows: int
+    checksum: str
+
+
+@dataclass(frozen=True)
+class CopyReport:
+    source: str
+    target: str
+    tables: tuple[TableCheck, ...]
+    replaced: bool
+
+    def rows(self, table: str) -> int:
+        return next(check.rows for check in self.tables if check.table == table)
+
+
+def _tables() -> list[Table]:
+    """Parents before children, so every foreign key finds its row."""
+    return list(Base.metadata.sorted_tables)
+
+
+def _canonical(value: Any) -> str:
+    """One spelling per value whichever database it came from."""
+    if value is None:
+        return "\x00"
+    if isinstance(value, bool):
+        return "b1" if value else "b0"
+    if isinstance(value, int):
+        return f"i{value}"
+    if isinstance(value, Decimal):
+        return f"d{value.normalize()}"
+    if isinstance(value, datetime):
+        return f"t{value.replace(tzinfo=None).isoformat()}"
+    if isinstance(value, date):
+        return f"D{value.isoformat()}"
+    return f"s{value}"
+
+
+class _Checksum:
+    def __init__(self) -> None:
+        self._hash = hashlib.sha256()
+        self.rows = 0
+
+    def add(self, rows: Iterable[Sequence[Any]]) -> None:
+        for row in rows:
+            self._hash.update("\x1f".join(_canonical(v) for v in row).encode("utf-8"))
+            self._hash.update(b"\x1e")
+            self.rows += 1
+
+    @property
+    def hexdigest(self) -> str:
+        return self._hash.hexdigest()
+
+
+def _ordered(table: Table) -> Any:
+    return select(table).order_by(*table.primary_key.columns)
+
+
+def _batches(connection: Connection, table: Table) -> Iterable[Sequence[Any]]:
+    result = connection.execute(_ordered(table), execution_options={"yield_per": BATCH_ROWS})
+    for partition in result.partitions():
+        yield partition
+
+
+def table_checksums(connection: Connection) -> tuple[TableCheck, ...]:
+    """Row count and checksum of every table of the schema, as ``connection`` sees them."""
+    checks = []
+    for table in _tables():
+        checksum = _Checksum()
+        for batch in _batches(connection, table):
+            checksum.add(batch)
+        checks.append(TableCheck(table.name, checksum.rows, checksum.hexdigest))
+    return tuple(checks)
+
+
+def _fresh_seed_checksums() -> dict[str, str]:
+    """What the seeded tables of a brand-new database hold (an in-memory one, made now)."""
+    fresh = open_database(URL.create("sqlite+pysqlite", database=":memory:"), daily_backup=False)
+    try:
+        with fresh.engine.connect() as connection:
+            return {
+                check.table: check.checksum
+                for check in table_checksums(connection)
+                if check.table in SEEDED_TABLES
+            }
+    finally:
+        fresh.close()
+
+
+def _what_it_holds(connection: Connection) -> list[str]:
+    """The target's own data, said in words ("12 deals", "its own causes"); empty if none."""
+    held = []
+    for table in _tables():
+        if table.name in SEEDED_TABLES:
+            continue
+        rows = int(connection.scalar(select(func.count()).select_from(table)) or 0)
+        if rows:
+            held.append(f"{rows:,} rows in {table.name}")
+    seeded = {c.table: c.checksum for c in table_checksums(connection) if c.table in SEEDED_TABLES}
+    changed = [name for name, value in _fresh_seed_checksums().items() if seeded[name] != value]
+    if changed:
+        held.append(f"its own {', '.join(sorted(changed))}")
+    return held
+
+
+def _reset_id_sequences(connection: Connection) -> None:
+    """After rows with explicit ids, PostgreSQL's id sequences must continue past them."""
+    if connection.dialect.name != "postgresql":
+        return
+    for table in _tables():
+        if table.autoincrement_column is None:
+            continue
+        column = table.autoincrement_column.name
+        connection.execute(
+            text(
+                f"SELECT setval(pg_get_serial_sequence('{table.name}', '{column}'), "
+                f"COALESCE((SELECT MAX({column}) FROM {table.name}), 0) + 1, false)"
+            )
+        )
+
+
+def _same_database(first: URL, second: URL) -> bool:
+    first_path, second_path = sqlite_path(first), sqlite_path(second)
+    if first_path is not None or second_path is not None:
+        return first_path == second_path
+    keys = ("host", "port", "database")
+    return all(getattr(first, key) == getattr(second, key) for key in keys)
+
+
+def _open_source(url: URL) -> Database:
+    location = display_url(url)
+    path = sqlite_path(url)
+    if path is not None and (not path.exists() or path.stat().st_size == 0):
+        raise CopyError(location, "there is no database here to copy from.")
+    state: SchemaState = read_schema_state(url)
+    if state.empty:
+        raise CopyError(location, "this database is empty; there is nothing to copy.")
+    return open_database(url, daily_backup=False)
+
+
+def _snapshot_connection(database: Database) -> Connection:
+    """A connection whose transaction sees one moment of the database throughout.
+
+    SQLite's WAL read transactions do that by themselves (and must not take the
+    write lock); PostgreSQL's default, READ COMMITTED, would not.
+    """
+    options: dict[str, Any] = {READ_ONLY: True}
+    if database.engine.dialect.name == "postgresql":
+        options["isolation_level"] = "REPEATABLE READ"
+    return database.engine.connect().execution_options(**options)
+
+
+def copy_database(
+    source_url: URL,
+    target_url: URL,
+    *,
+    force: bool = False,
+    progress: Callable[[str, int], None] | None = None,
+) -> CopyReport:
+    """Copy everything in ``source_url`` to ``target_url`` exactly, or change nothing.
+
+    A target that holds data of its own is refused unless ``force``, which
+    replaces it. ``progress(table, rows copied so far)`` is called per batch.
+    """
+    if _same_database(source_url, target_url):
+        raise CopyError(display_url(target_url), "the source and the target are the same.")
+    source = _open_source(source_url)
+    try:
+        target = open_database(target_url, daily_backup=False)
+    except BaseException:
+        source.close()
+        raise
+    try:
+        # One snapshot of the source for the whole copy, even while others write to it.
+        with (
+            _snapshot_connection(source) as reading,
+            reading.begin(),
+            target.engine.begin() as writing,
+        ):
+            held = _what_it_holds(writing)
+            if held and not force:
+                raise CopyError(
+                    target.location,
+                    f"the target already holds data ({'; '.join(held)}). Nothing was copied; "
+                    "copy with --force to replace it.",
+                )
+            for table in reversed(_tables()):
+                writing.execute(delete(table))
+            copied = []
+            for table in _tables():
+                checksum = _Checksum()
+                for batch in _batches(reading, table):
+                    writing.execute(insert(table), [row._asdict() for row in batch])
+                    checksum.add(batch)
+                    if progress is not None:
+                        progress(table.name, checksum.rows)
+                copied.append(TableCheck(table.name, checksum.rows, checksum.hexdigest))
+            _reset_id_sequences(writing)
+            landed = table_checksums(writing)
+            differing = [
+                f"{mine.table} ({mine.rows} rows copied, {theirs.rows} read back)"
+                for mine, theirs in zip(copied, landed, strict=True)
+                if mine != theirs
+            ]
+            if differing:
+                raise CopyError(
+                    target.location,
+                    "the copy did not read back identical, so nothing was kept: "
+                    + ", ".join(differing),
+                )
+        return CopyReport(source.location, target.location, tuple(copied), replaced=bool(held))
+    finally:
+        source.close()
+        target.close()
