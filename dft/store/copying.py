@@ -101,8 +101,7 @@ def _ordered(table: Table) -> Any:
 
 def _batches(connection: Connection, table: Table) -> Iterable[Sequence[Any]]:
     result = connection.execute(_ordered(table), execution_options={"yield_per": BATCH_ROWS})
-    for partition in result.partitions():
-        yield partition
+    yield from result.partitions()
 
 
 def table_checksums(connection: Connection) -> tuple[TableCheck, ...]:

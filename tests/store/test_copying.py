@@ -184,7 +184,9 @@ def test_dft_copy_round_trip_on_the_command_line(
         == 0
     )
     out, err = capsys.readouterr()
-    assert "deals" in out and "402 rows" in out and "Verified" in out
+    assert "deals" in out
+    assert "402 rows" in out
+    assert "Verified" in out
     assert PASSWORD not in out + err
     back = tmp_path / "back.sqlite3"
     assert main(["copy", "--from", server_url.render_as_string(False), "--to", str(back)]) == 0
@@ -192,6 +194,7 @@ def test_dft_copy_round_trip_on_the_command_line(
 
     assert main(["copy", "--db", str(source.database), "--to", str(back)]) == 1
     out, err = capsys.readouterr()
-    assert "already holds data" in err and "--force" in err
+    assert "already holds data" in err
+    assert "--force" in err
     assert main(["copy", "--db", str(source.database), "--to", str(back), "--force"]) == 0
     assert main(["copy"]) == 2
