@@ -51,18 +51,32 @@ def isolated_user_folders(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Pa
         monkeypatch.setenv(name, str(folder))
     monkeypatch.setenv("HOME", str(home))
     monkeypatch.delenv("DFT_DATABASE", raising=False)
+    for name in ("PGPASSWORD", "PGPASSFILE", "PGSERVICE", "PGSERVICEFILE", "DFT_USER"):
+        monkeypatch.delenv(name, raising=False)
     return home
+
+
+def _start_postgres_or_skip() -> PostgresServer:
+    try:
+        return start_server()
+    except ServerUnavailable as exc:
+        if os.environ.get(REQUIRE_VARIABLE):
+            pytest.fail(f"{REQUIRE_VARIABLE} is set but PostgreSQL cannot start: {exc}")
+        pytest.skip(f"PostgreSQL tests skipped: {exc}")
 
 
 @pytest.fixture(scope="session")
 def postgres_server() -> Iterator[PostgresServer]:
     """A PostgreSQL server of the tests' own; skipped without one, unless CI requires it."""
-    try:
-        server = start_server()
-    except ServerUnavailable as exc:
-        if os.environ.get(REQUIRE_VARIABLE):
-            pytest.fail(f"{REQUIRE_VARIABLE} is set but PostgreSQL cannot start: {exc}")
-        pytest.skip(f"PostgreSQL tests skipped: {exc}")
+    server = _start_postgres_or_skip()
+    yield server
+    server.stop()
+
+
+@pytest.fixture(scope="module")
+def private_postgres_server() -> Iterator[PostgresServer]:
+    """A server for one module's tests alone: they stop and restart it."""
+    server = _start_postgres_or_skip()
     yield server
     server.stop()
 

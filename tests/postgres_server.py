@@ -111,6 +111,10 @@ class PostgresServer:
             "--auth-local=trust", "--auth-host=scram-sha-256",
             "-E", "UTF8", "--locale=C.UTF-8", "--no-sync",
         )  # fmt: skip
+        self.resume()
+
+    def resume(self) -> None:
+        """Start the server process (again, after :meth:`pause`), on the same port."""
         options = (
             f"-p {self.port} -k {self.folder} -c listen_addresses=127.0.0.1 "
             # A test server: durability is not what is under test here.
@@ -118,6 +122,21 @@ class PostgresServer:
             "-c max_connections=200"
         )
         self._run("pg_ctl", "-D", "data", "-l", "server.log", "-w", "-o", options, "start")
+
+    def pause(self) -> None:
+        """Stop the server process, keeping its data: the network cable pulled."""
+        self._run("pg_ctl", "-D", "data", "-m", "fast", "-w", "stop")
+
+    def resume_if_paused(self) -> None:
+        running = subprocess.run(
+            [str(self.bindir / "pg_ctl"), "-D", "data", "status"],
+            capture_output=True,
+            user=self._run_as,
+            cwd=self.folder,
+            check=False,
+        )
+        if running.returncode != 0:
+            self.resume()
 
     def stop(self) -> None:
         try:

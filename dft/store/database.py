@@ -109,16 +109,16 @@ def explain_connection_error(url: URL, error: DBAPIError) -> DatabaseError | Non
             f"the server at {_server_name(url)} refused the password for user "
             f"'{url.username}'. Check the password (in the URL, PGPASSWORD or ~/.pgpass).",
         )
+    if "does not exist" in detail and "database" in detail:
+        return DatabaseError(
+            location, f"there is no database '{url.database}' on {_server_name(url)}."
+        )
     if error.connection_invalidated or any(m in detail for m in _CONNECTION_TROUBLE):
         return ConnectionLostError(
             location,
             f"cannot reach the database server at {_server_name(url)} (the connection "
             "was lost or refused). Nothing of this change was saved; check the network "
             "or ask whoever runs the server, then try again.",
-        )
-    if "does not exist" in detail and "database" in detail:
-        return DatabaseError(
-            location, f"there is no database '{url.database}' on {_server_name(url)}."
         )
     return None
 

@@ -73,7 +73,19 @@ def reopen_location(url: URL) -> str:
     path = sqlite_path(url)
     if path is not None:
         return str(path)
-    return url.set(password=None).render_as_string(hide_password=False)
+    return without_password(url).render_as_string(hide_password=False)
+
+
+def without_password(url: URL) -> URL:
+    # URL.set(password=None) would keep the password: set() ignores None values.
+    return URL.create(
+        url.drivername,
+        username=url.username,
+        host=url.host,
+        port=url.port,
+        database=url.database,
+        query=url.query,
+    )
 
 
 def short_name(url: URL) -> str:

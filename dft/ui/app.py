@@ -17,8 +17,15 @@ from PySide6.QtWidgets import QApplication, QFileDialog, QMessageBox, QWidget
 from sqlalchemy.engine import URL
 
 from dft import APP_NAME, __version__
+from dft.core.errors import DftError
 from dft.store.database import Database, DatabaseError, open_database
-from dft.store.location import APP_DIR_NAME, resolve_database_url, sqlite_url, user_log_dir
+from dft.store.location import (
+    APP_DIR_NAME,
+    redact,
+    resolve_database_url,
+    sqlite_url,
+    user_log_dir,
+)
 from dft.ui.context import AppContext
 from dft.ui.dialogs.open_error import OpenChoice, ask_after_open_error
 from dft.ui.icons import icon
@@ -36,13 +43,36 @@ def log_path() -> Path:
     return user_log_dir() / "dft.log"
 
 
+class RedactingFormatter(logging.Formatter):
+    """Log lines and tracebacks with every known database password masked."""
+
+    def __init__(self) -> None:
+        super().__init__("%(asctime)s %(levelname)s %(name)s: %(message)s")
+        self.urls: list[URL] = []
+
+    def format(self, record: logging.LogRecord) -> str:
+        text = redact(super().format(record))  # PGPASSWORD, always
+        for url in self.urls:
+            text = redact(text, url)
+        return text
+
+
+_formatter = RedactingFormatter()
+
+
+def keep_out_of_logs(url: URL) -> None:
+    """Whatever is logged from now on never shows ``url``'s password."""
+    if url.password and url not in _formatter.urls:
+        _formatter.urls.append(url)
+
+
 def configure_logging() -> Path:
     path = log_path()
     path.parent.mkdir(parents=True, exist_ok=True)
     handler = logging.handlers.RotatingFileHandler(
         path, maxBytes=1_000_000, backupCount=3, encoding="utf-8"
     )
-    handler.setFormatter(logging.Formatter("%(asctime)s %(levelname)s %(name)s: %(message)s"))
+    handler.setFormatter(_formatter)
     root = logging.getLogger()
     root.addHandler(handler)
     root.setLevel(logging.INFO)
@@ -54,10 +84,16 @@ def install_error_handler(parent: Callable[[], QWidget | None]) -> None:
 
     def handle(kind: type[BaseException], error: BaseException, tb: TracebackType | None) -> None:
         log.error("Unexpected error:\n%s", "".join(traceback.format_exception(kind, error, tb)))
+        if isinstance(error, DftError):  # already said for a user (a lost connection, ...)
+            QMessageBox.warning(parent(), "Cannot do that", str(error))
+            return
+        said = redact(str(error))
+        for url in _formatter.urls:
+            said = redact(said, url)
         QMessageBox.critical(
             parent(),
             "Something went wrong",
-            f"{APP_NAME} hit an unexpected problem: {error}\n\n"
+            f"{APP_NAME} hit an unexpected problem: {said}\n\n"
             f"Nothing you saved before is lost. Details are in {log_path()}.",
         )
 
@@ -67,6 +103,7 @@ def install_error_handler(parent: Callable[[], QWidget | None]) -> None:
 def open_with_dialogs(parent: QWidget | None, url: URL) -> Database | None:
     """Open ``url``; when that fails, say why and offer another file or a new one."""
     while True:
+        keep_out_of_logs(url)
         try:
             return open_database(url)
         except DatabaseError as error:

@@ -803,16 +803,17 @@ class MainWindow(QMainWindow):
         dialog.resize(420, 480)
         run_modal(dialog)
 
-    def show_about(self) -> None:
-        QMessageBox.about(
-            self,
-            f"About {APP_NAME}",
+    def about_html(self) -> str:
+        return (
             f"<h3>{APP_NAME} {__version__}</h3>"
             "<p>Track signed contracts that fell through, confirm the real cause with a "
             "follow-up call, and see each month how much was land and how much was "
             "customer service.</p>"
-            f"<p>Database: {self.context.database.location}</p>",
+            f"<p>Database: {escape(self.context.database.location)}</p>"
         )
+
+    def show_about(self) -> None:
+        QMessageBox.about(self, f"About {APP_NAME}", self.about_html())
 
     # -- Sample data (off the GUI thread) ---------------------------------------------------
 

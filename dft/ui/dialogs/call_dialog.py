@@ -29,7 +29,9 @@ from dft.core.errors import ValidationError
 from dft.core.lists import list_entries
 from dft.core.models import Salesperson
 from dft.core.taxonomy import list_taxonomy
+from dft.store.database import DatabaseError
 from dft.ui.context import AppContext
+from dft.ui.dialogs.save_failed import ask_retry_save
 from dft.ui.formatting import date_format
 from dft.ui.widgets import FieldWithError, NameCombo
 
@@ -198,12 +200,18 @@ class CallDialog(QDialog):
         }
 
     def _save(self) -> None:
-        try:
-            self._on_save(self.call())
-        except ValidationError as exc:
-            if exc.field == "done_at":
-                self.when_field.set_error(exc.message)
-            else:
-                self.cause_error.setText(exc.message)
-            return
+        while True:
+            try:
+                self._on_save(self.call())
+            except ValidationError as exc:
+                if exc.field == "done_at":
+                    self.when_field.set_error(exc.message)
+                else:
+                    self.cause_error.setText(exc.message)
+                return
+            except DatabaseError as exc:
+                if ask_retry_save(self, exc):
+                    continue
+                return
+            break
         self.accept()

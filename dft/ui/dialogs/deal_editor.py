@@ -39,7 +39,9 @@ from dft.core.errors import ValidationError
 from dft.core.lists import list_entries
 from dft.core.models import Community, Deal, LeadSource, Salesperson
 from dft.core.taxonomy import CategoryInfo, list_taxonomy
+from dft.store.database import DatabaseError
 from dft.ui.context import AppContext
+from dft.ui.dialogs.save_failed import ask_retry_save
 from dft.ui.widgets import DateEdit, FieldWithError, MoneyEdit, NameCombo, OptionalDateEdit
 
 # Which widget shows a validation message for which DealInput field.
@@ -481,7 +483,11 @@ class DealEditorDialog(QDialog):
                 query = query.where(Deal.id != self._deal_id)
             return session.execute(query).first()
 
-        clash = self._context.read(find)
+        try:
+            clash = self._context.read(find)
+        except DatabaseError:
+            # Offline while typing: the save checks again (and so does the database).
+            return None
         if clash is None:
             return None
         return f"Already used by deal #{clash.id} ({clash.client_name})."
@@ -530,14 +536,21 @@ class DealEditorDialog(QDialog):
         names = self.new_names(data)
         if names and not type(self).confirm_new_names(self, names):
             return
-        try:
-            may_close = self._on_save(data, bool(names))
-        except ValidationError as exc:
-            widget_name = FIELD_WIDGET.get(exc.field, exc.field)
-            if widget_name in self.fields:
-                self.fields[widget_name].set_error(exc.message)
-                self.fields[widget_name].setFocus()
-            self.status_label.setText(exc.message)
-            return
+        while True:
+            try:
+                may_close = self._on_save(data, bool(names))
+            except ValidationError as exc:
+                widget_name = FIELD_WIDGET.get(exc.field, exc.field)
+                if widget_name in self.fields:
+                    self.fields[widget_name].set_error(exc.message)
+                    self.fields[widget_name].setFocus()
+                self.status_label.setText(exc.message)
+                return
+            except DatabaseError as exc:
+                if ask_retry_save(self, exc):
+                    continue
+                self.status_label.setText("Not saved yet.")
+                return
+            break
         if may_close:
             self.accept()
