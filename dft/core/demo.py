@@ -18,10 +18,11 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 
-from sqlalchemy import func, insert, select
+from sqlalchemy import insert, select
 from sqlalchemy.orm import Session
 
 from dft.core import settings
+from dft.core.ids import reserve_ids
 from dft.core.lists import resolve_entry
 from dft.core.models import Category, Community, Deal, FollowUp, LeadSource, Salesperson
 from dft.core.taxonomy import CUSTOMER_SERVICE, LAND
@@ -242,7 +243,6 @@ def generate_demo_data(
     }
     follow_up_days = settings.get_int(session, settings.FOLLOW_UP_DAYS)
 
-    next_deal_id = int(session.scalar(select(func.max(Deal.id))) or 0) + 1
     start = today - timedelta(days=730)
     written_deals = 0
     written_follow_ups = 0
@@ -250,9 +250,7 @@ def generate_demo_data(
         count = min(batch_size, deals - written_deals)
         deal_rows: list[dict[str, object]] = []
         follow_up_rows: list[dict[str, object]] = []
-        for _ in range(count):
-            deal_id = next_deal_id
-            next_deal_id += 1
+        for deal_id in reserve_ids(session, Deal, count):
             category = rng.choices(category_names, category_weights)[0]
             cause_id = rng.choice(causes_by_category[category])
             fell = start + timedelta(days=rng.randrange(731))

@@ -109,6 +109,8 @@ def open_with_dialogs(parent: QWidget | None, url: URL) -> Database | None:
         except DatabaseError as error:
             log.warning("Cannot open %s: %s", error.location, error.message)
             choice = ask_after_open_error(parent, error)
+        if choice == OpenChoice.RETRY:
+            continue
         if choice == OpenChoice.OTHER:
             path, _ = QFileDialog.getOpenFileName(
                 parent, "Open database", "", "DFT databases (*.sqlite3 *.db);;All files (*)"

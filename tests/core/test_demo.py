@@ -71,3 +71,13 @@ def test_demo_data_is_realistic(session: Session) -> None:
     assert session.scalar(
         select(func.count()).select_from(FollowUp).where(FollowUp.outcome == "voicemail")
     )
+
+
+def test_deals_logged_after_sample_data_get_ids_of_their_own(session: Session) -> None:
+    from tests.factories import add_deal
+
+    generate_demo_data(session, deals=50, seed=9, today=TODAY)
+    highest = session.scalar(select(func.max(Deal.id)))
+    assert add_deal(session, contract_number="AFTER-1") > highest
+    generate_demo_data(session, deals=10, seed=10, today=TODAY)  # and again after that one
+    assert session.scalar(select(func.count()).select_from(Deal)) == 61

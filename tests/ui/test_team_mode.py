@@ -209,3 +209,25 @@ def test_a_lost_connection_keeps_what_was_typed_and_try_again_saves_it(
     assert "driver said" in log
     for text in (log, *shown, *(part for s in seen for part in s)):
         assert not leaks(text), text
+
+
+def test_an_unreachable_server_at_start_offers_try_again(
+    qtbot: Any, qapp: Any, team_url: URL, private_postgres_server: PostgresServer
+) -> None:
+    open_database(team_url).close()
+    private_postgres_server.pause()
+    seen: list[str] = []
+
+    def answer(box: QMessageBox) -> None:
+        seen.append(box.text() + "\n" + box.informativeText())
+        private_postgres_server.resume()
+        [again] = [b for b in box.buttons() if b.text() == "Try again"]
+        again.click()
+
+    on_next_dialog(QMessageBox, answer)
+    database = app_module.open_with_dialogs(None, team_url)
+    assert database is not None
+    database.close()
+    assert "cannot reach the database server" in seen[0]
+    assert "Nothing was changed" in seen[0]
+    assert not leaks(seen[0])
