@@ -70,3 +70,8 @@ def to_qdate(day: date) -> QDate:
 
 def from_qdate(qdate: QDate) -> date:
     return date(qdate.year(), qdate.month(), qdate.day())
+
+
+def count_of(count: int, singular: str, plural: str | None = None) -> str:
+    """``1 deal``, ``2,300 deals``: the number with the noun it needs."""
+    return f"{count:,} {singular if count == 1 else plural or singular + 's'}"

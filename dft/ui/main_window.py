@@ -61,6 +61,8 @@ from dft.ui.dialogs.lists_dialog import ListsDialog
 from dft.ui.dialogs.report_dialog import MonthlyReportDialog
 from dft.ui.dialogs.signed_contracts_dialog import SignedContractsDialog
 from dft.ui.dialogs.taxonomy_dialog import TaxonomyDialog
+from dft.ui.dialogs.team_dialog import TeamDatabaseDialog
+from dft.ui.formatting import count_of
 from dft.ui.icons import icon
 from dft.ui.models.deals_table import COLUMN_INDEX, DealsTableModel
 from dft.ui.views.dashboard import DashboardView
@@ -197,6 +199,12 @@ class MainWindow(QMainWindow):
             "Open another database file",
             "database-open",
         )
+        self.team_database_action = A(
+            "Open &team database…",
+            self.choose_team_database,
+            None,
+            "Open the team's shared database on a PostgreSQL server",
+        )
         self.import_action = A(
             "&Import deals…", self.import_deals, "Ctrl+I", "Import deals from a CSV or Excel file"
         )
@@ -310,6 +318,7 @@ class MainWindow(QMainWindow):
         file_menu = menu.addMenu("&File")
         file_menu.addAction(self.new_database_action)
         file_menu.addAction(self.open_database_action)
+        file_menu.addAction(self.team_database_action)
         self.recent_menu = file_menu.addMenu("Open &recent")
         file_menu.addSeparator()
         file_menu.addAction(self.import_action)
@@ -468,11 +477,11 @@ class MainWindow(QMainWindow):
 
         live, trashed, overdue = self.context.read(counts)
         shown = self.deals_model.rowCount()
-        parts = [f"{live:,} deals"]
+        parts = [count_of(live, "deal")]
         if shown != live:
             parts.append(f"{shown:,} shown")
         if overdue:
-            parts.append(f"{overdue:,} follow-ups overdue")
+            parts.append(f"{count_of(overdue, 'follow-up')} overdue")
         self.count_label.setText(" · ".join(parts))
         self.deals_stack.setCurrentWidget(
             self.welcome if live == 0 and trashed == 0 else self.deals_page
@@ -636,7 +645,7 @@ class MainWindow(QMainWindow):
             self.trash_deals(ids)
 
     def trash_deals(self, ids: list[int]) -> None:
-        label = "1 deal" if len(ids) == 1 else f"{len(ids)} deals"
+        label = count_of(len(ids), "deal")
         try:
             TrashDealsCommand(self.context, ids, label).execute()
         except DftError as exc:
@@ -650,7 +659,7 @@ class MainWindow(QMainWindow):
     def restore_deals(self, ids: list[int]) -> None:
         if not ids:
             return
-        label = "1 deal" if len(ids) == 1 else f"{len(ids)} deals"
+        label = count_of(len(ids), "deal")
         try:
             RestoreDealsCommand(self.context, ids, label).execute()
         except DftError as exc:
@@ -874,7 +883,9 @@ class MainWindow(QMainWindow):
             # Imported rows are not on the undo stack: Undo must not skip past them.
             self.context.undo_stack.clear()
             self.statusBar().showMessage(
-                f"Imported {result.added} deals ({result.already_present} already present).", 8000
+                f"Imported {count_of(result.added, 'deal')} "
+                f"({result.already_present:,} already present).",
+                8000,
             )
 
     def export_deals(self) -> None:
@@ -902,7 +913,8 @@ class MainWindow(QMainWindow):
             self._report(error if isinstance(error, Exception) else Exception(str(error)))
             return
         self.statusBar().showMessage(
-            f"Exported {result.deals} deals and {result.follow_ups} calls to "
+            f"Exported {count_of(result.deals, 'deal')} and "
+            f"{count_of(result.follow_ups, 'call')} to "
             f"{', '.join(p.name for p in result.files)}.",
             8000,
         )
@@ -953,8 +965,9 @@ class MainWindow(QMainWindow):
         reopened = self._open_database(self, str(location))
         if reopened is not None:
             self.context.switch_database(reopened)
+        restored = count_of(report.deals or 0, "deal")
         self.statusBar().showMessage(
-            f"Restored {report.deals} deals. The previous database is saved in {saved}.", 10000
+            f"Restored {restored}. The previous database is saved in {saved}.", 10000
         )
 
     def check_database(self) -> None:
@@ -996,11 +1009,20 @@ class MainWindow(QMainWindow):
         if path:
             self.switch_to(path)
 
+    def choose_team_database(self) -> None:
+        last = next((r for r in self._recent() if r.startswith("postgresql")), None)
+        dialog = TeamDatabaseDialog(last, self)
+        url = dialog.url() if run_modal(dialog) else None
+        if url is not None:
+            # The typed password travels in memory only: what is remembered and
+            # announced is the database's reopen_location, without it.
+            self.switch_to(url.render_as_string(hide_password=False))
+
     def switch_to(self, location: str) -> None:
         database = self._open_database(self, location)
         if database is not None:
             self.context.switch_database(database)
-            self.databaseSwitched.emit(location)
+            self.databaseSwitched.emit(database.reopen_location)
             self.show_database_warnings()
 
     def _remember_recent(self, location: str) -> None:

@@ -16,17 +16,18 @@ from urllib.parse import quote
 
 import pytest
 from PySide6.QtCore import QSettings, Qt
-from PySide6.QtWidgets import QMessageBox
+from PySide6.QtWidgets import QDialogButtonBox, QLineEdit, QMessageBox
 from sqlalchemy.engine import URL
 
 from dft.core.deals import get_deal, update_deal, with_changes
 from dft.core.demo import generate_demo_data
 from dft.core.models import Deal
 from dft.store.database import open_database
-from dft.store.location import without_password
+from dft.store.location import sqlite_url, without_password
 from dft.ui import app as app_module
 from dft.ui.context import AppContext
 from dft.ui.dialogs.deal_editor import DealEditorDialog
+from dft.ui.dialogs.team_dialog import TeamDatabaseDialog
 from dft.ui.main_window import MainWindow
 from tests.postgres_server import PASSWORD, PostgresServer
 from tests.ui.conftest import on_next_dialog
@@ -231,3 +232,37 @@ def test_an_unreachable_server_at_start_offers_try_again(
     assert "cannot reach the database server" in seen[0]
     assert "Nothing was changed" in seen[0]
     assert not leaks(seen[0])
+
+
+def test_file_open_team_database_connects_with_a_typed_password_it_never_keeps(
+    qtbot: Any, qapp: Any, team_url: URL, db_path: Path, settings: QSettings, log_file: Path
+) -> None:
+    window = app_module.build_main_window(open_database(sqlite_url(db_path)), settings)
+    qtbot.addWidget(window)
+    window.show()
+
+    def fill(dialog: TeamDatabaseDialog) -> None:
+        open_button = dialog.buttons.button(QDialogButtonBox.StandardButton.Open)
+        dialog.host.clear()
+        assert not open_button.isEnabled()  # no server, nothing to open
+        qtbot.keyClicks(dialog.host, "127.0.0.1")
+        dialog.port.setValue(int(team_url.port or 0))
+        dialog.database.setText(str(team_url.database))
+        dialog.user.setText(str(team_url.username))
+        qtbot.keyClicks(dialog.password, PASSWORD)
+        assert dialog.password.echoMode() == QLineEdit.EchoMode.Password
+        qtbot.mouseClick(open_button, Qt.MouseButton.LeftButton)
+
+    switched: list[str] = []
+    window.databaseSwitched.connect(switched.append)
+    on_next_dialog(TeamDatabaseDialog, fill)
+    window.team_database_action.trigger()
+
+    assert window.context.database.url.get_backend_name() == "postgresql"
+    assert window.windowTitle().endswith(f"{team_url.database} on 127.0.0.1")
+    recent = json.loads(str(settings.value("recentDatabases")))
+    assert recent[0] == without_password(team_url).render_as_string(hide_password=False)
+    window.close()
+    window.context.database.close()
+    for text in (*switched, *recent, window.windowTitle(), log_file.read_text(encoding="utf-8")):
+        assert not leaks(text), text
