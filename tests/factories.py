@@ -5,6 +5,7 @@ from __future__ import annotations
 from datetime import date
 from typing import Any
 
+from sqlalchemy.engine import URL
 from sqlalchemy.orm import Session
 
 from dft.core.deals import DealInput, log_deal
@@ -33,3 +34,30 @@ def add_deal(session: Session, cause: str | None = "Land/Lot not buildable", **f
         create_names=create_names,
         today=date(2026, 11, 24),
     )
+
+
+def database_at_first_revision(url: URL) -> None:
+    """A database as version 0001 of the app left it, with one deal (id 1) in it."""
+    from alembic import command
+    from sqlalchemy import text
+
+    from dft.store.database import alembic_config
+    from dft.store.engine import create_database_engine
+
+    engine = create_database_engine(url)
+    try:
+        with engine.begin() as connection:
+            config = alembic_config()
+            config.attributes["connection"] = connection
+            command.upgrade(config, "0001")
+            connection.execute(text("INSERT INTO categories (name) VALUES ('Land')"))
+            connection.execute(text("INSERT INTO causes (category_id, name) VALUES (1, 'Soil')"))
+            connection.execute(
+                text(
+                    "INSERT INTO deals (client_name, contract_value_cents, fell_through_on,"
+                    " cause_id, created_at, updated_at) VALUES ('Old Client', 31415926,"
+                    " '2024-05-20', 1, '2024-05-21 10:00:00', '2024-05-21 10:00:00')"
+                )
+            )
+    finally:
+        engine.dispose()

@@ -8,7 +8,6 @@ from datetime import date
 from pathlib import Path
 
 import pytest
-from alembic import command
 from sqlalchemy import func, select, text
 
 from dft.core.models import Category, Deal
@@ -16,12 +15,11 @@ from dft.store.database import (
     DamagedDatabaseError,
     NotADftDatabaseError,
     SchemaTooNewError,
-    alembic_config,
     head_revision,
     open_database,
 )
-from dft.store.engine import create_database_engine
 from dft.store.location import sqlite_url
+from tests.factories import database_at_first_revision
 
 
 def digest(path: Path) -> str:
@@ -124,27 +122,8 @@ def test_a_database_from_a_newer_version_is_refused_and_untouched(db_path: Path)
     assert digest(db_path) == before
 
 
-def _database_at_first_revision(path: Path) -> None:
-    """A database as version 0001 of the app left it, with a deal in it."""
-    engine = create_database_engine(sqlite_url(path))
-    with engine.begin() as conn:
-        config = alembic_config()
-        config.attributes["connection"] = conn
-        command.upgrade(config, "0001")
-        conn.execute(text("INSERT INTO categories (id, name) VALUES (1, 'Land')"))
-        conn.execute(text("INSERT INTO causes (id, category_id, name) VALUES (1, 1, 'Soil')"))
-        conn.execute(
-            text(
-                "INSERT INTO deals (id, client_name, contract_value_cents, fell_through_on,"
-                " cause_id, created_at, updated_at) VALUES (1, 'Old Client', 31415926,"
-                " '2024-05-20', 1, '2024-05-21 10:00:00', '2024-05-21 10:00:00')"
-            )
-        )
-    engine.dispose()
-
-
 def test_an_old_database_is_copied_then_upgraded_with_its_data(db_path: Path) -> None:
-    _database_at_first_revision(db_path)
+    database_at_first_revision(sqlite_url(db_path))
     db = open_database(sqlite_url(db_path))
     try:
         assert db.upgraded_from == "0001"

@@ -6,7 +6,6 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from alembic import command
 from sqlalchemy import create_engine, inspect, text
 from sqlalchemy.engine import URL
 
@@ -16,12 +15,11 @@ from dft.store.database import (
     DatabaseError,
     NotADftDatabaseError,
     SchemaTooNewError,
-    alembic_config,
     head_revision,
     open_database,
 )
-from dft.store.engine import create_database_engine
 from dft.store.location import display_url, without_password
+from tests.factories import database_at_first_revision
 from tests.postgres_server import PASSWORD, ROLE, PostgresServer
 
 
@@ -64,22 +62,7 @@ def test_a_new_team_database_is_created_seeded_and_stamped(url: URL) -> None:
 
 
 def test_a_team_database_of_the_first_version_upgrades_with_its_data(url: URL) -> None:
-    engine = create_database_engine(url)
-    with engine.begin() as connection:
-        config = alembic_config()
-        config.attributes["connection"] = connection
-        command.upgrade(config, "0001")
-        connection.execute(text("INSERT INTO categories (name) VALUES ('Land')"))
-        connection.execute(text("INSERT INTO causes (category_id, name) VALUES (1, 'Soil')"))
-        connection.execute(
-            text(
-                "INSERT INTO deals (client_name, contract_value_cents, fell_through_on,"
-                " cause_id, created_at, updated_at) VALUES ('Old Client', 31415926,"
-                " '2024-05-20', 1, '2024-05-21 10:00:00', '2024-05-21 10:00:00')"
-            )
-        )
-    engine.dispose()
-
+    database_at_first_revision(url)
     database = open_database(url)
     try:
         assert database.upgraded_from == "0001"
@@ -94,11 +77,17 @@ def test_a_team_database_of_the_first_version_upgrades_with_its_data(url: URL) -
         database.close()
 
 
-def test_someone_elses_database_on_the_server_is_refused_untouched(url: URL) -> None:
+def execute(url: URL, statement: str) -> None:
     engine = create_engine(url)
-    with engine.begin() as connection:
-        connection.execute(text("CREATE TABLE recipes (name TEXT)"))
-    engine.dispose()
+    try:
+        with engine.begin() as connection:
+            connection.execute(text(statement))
+    finally:
+        engine.dispose()
+
+
+def test_someone_elses_database_on_the_server_is_refused_untouched(url: URL) -> None:
+    execute(url, "CREATE TABLE recipes (name TEXT)")
     with pytest.raises(NotADftDatabaseError, match="not a DFT Tracker one"):
         open_database(url)
     assert tables(url) == {"recipes"}
@@ -106,10 +95,7 @@ def test_someone_elses_database_on_the_server_is_refused_untouched(url: URL) -> 
 
 def test_a_team_database_from_a_newer_version_is_refused_untouched(url: URL) -> None:
     open_database(url).close()
-    engine = create_engine(url)
-    with engine.begin() as connection:
-        connection.execute(text("UPDATE alembic_version SET version_num = '9999_future'"))
-    engine.dispose()
+    execute(url, "UPDATE alembic_version SET version_num = '9999_future'")
     with pytest.raises(SchemaTooNewError, match="newer version"):
         open_database(url)
 
