@@ -6,10 +6,13 @@ and return plain values, never live ORM objects for a view to hold.
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field, fields, replace
 from datetime import date, datetime, timedelta
 
 from sqlalchemy import func, select
+from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 from sqlalchemy.orm.exc import StaleDataError
 
@@ -169,6 +172,25 @@ def _check_contract_number_free(
         )
 
 
+@contextmanager
+def _claiming_contract_number(number: str | None) -> Iterator[None]:
+    """Turn the unique index's refusal of a contract number into the check's message.
+
+    The check above can race another desk saving the same number (on a server
+    no lock serializes writers); the database's unique index is the referee.
+    """
+    try:
+        yield
+    except IntegrityError as exc:
+        if number and "contract_number" in str(exc.orig):
+            raise ValidationError(
+                "contract_number",
+                f"Contract number {number} was just saved on another deal (by someone "
+                "else, a moment ago).",
+            ) from exc
+        raise
+
+
 def _check_causes(session: Session, data: DealInput, allowed_retired: set[int]) -> None:
     ids = {i for i in (data.cause_id, *data.contributing_cause_ids) if i is not None}
     if not ids:
@@ -224,14 +246,15 @@ def log_deal(
     _check_contract_number_free(session, contract_number)
     _check_causes(session, data, allowed_retired=set())
     deal = Deal()
-    _apply(session, deal, data, create_names)
-    deal.created_by = deal.updated_by = user or current_user()
-    history.record(session, deal, deal.created_by, "Deal", None, "logged")
-    session.add(deal)
-    if schedule_follow_up:
-        days = settings.get_int(session, settings.FOLLOW_UP_DAYS)
-        deal.follow_ups.append(FollowUp(due_on=data.fell_through_on + timedelta(days=days)))
-    session.flush()
+    with _claiming_contract_number(contract_number):
+        _apply(session, deal, data, create_names)
+        deal.created_by = deal.updated_by = user or current_user()
+        history.record(session, deal, deal.created_by, "Deal", None, "logged")
+        session.add(deal)
+        if schedule_follow_up:
+            days = settings.get_int(session, settings.FOLLOW_UP_DAYS)
+            deal.follow_ups.append(FollowUp(due_on=data.fell_through_on + timedelta(days=days)))
+        session.flush()
     return deal.id
 
 
@@ -269,14 +292,15 @@ def update_deal(
     keep = {deal.cause_id, *(c.id for c in deal.contributing_causes)} - {None}
     _check_causes(session, data, allowed_retired={int(k) for k in keep if k is not None})
     before = history.readable(session, deal_input_of(deal))
-    _apply(session, deal, data, create_names)
     try:
-        session.flush()
-        after = history.readable(session, deal_input_of(deal))
-        who = user or current_user()
-        if history.record_differences(session, deal, who, before, after):
-            deal.updated_by = who
-        session.flush()
+        with _claiming_contract_number(_blank_to_none(data.contract_number)):
+            _apply(session, deal, data, create_names)
+            session.flush()
+            after = history.readable(session, deal_input_of(deal))
+            who = user or current_user()
+            if history.record_differences(session, deal, who, before, after):
+                deal.updated_by = who
+            session.flush()
     except StaleDataError as exc:
         raise ConflictError(f"Deal #{deal_id} was changed by someone else meanwhile.") from exc
     return deal.version
@@ -295,9 +319,10 @@ def restore_deal(session: Session, deal_id: int) -> None:
     if deal is None or deal.deleted_at is None:
         raise NotFoundError(f"No deal #{deal_id} in the trash.")
     _check_contract_number_free(session, deal.contract_number, deal.id)
-    deal.deleted_at = None
-    history.record(session, deal, current_user(), "Deal", "in the trash", "restored")
-    session.flush()
+    with _claiming_contract_number(deal.contract_number):
+        deal.deleted_at = None
+        history.record(session, deal, current_user(), "Deal", "in the trash", "restored")
+        session.flush()
 
 
 def purge_deal(session: Session, deal_id: int) -> None:

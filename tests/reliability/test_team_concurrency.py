@@ -1,0 +1,74 @@
+"""A team on one PostgreSQL database: several processes writing at once lose nothing."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+import pytest
+from sqlalchemy import func, select
+from sqlalchemy.engine import URL
+
+from dft.core.models import Deal
+from dft.store.database import open_database
+from tests.postgres_server import PostgresServer
+from tests.reliability.conftest import python
+
+# Each salesperson logs deals in a loop; some contract numbers are everyone's
+# (the same paperwork typed at two desks), so exactly one of them may win.
+SALESPERSON = """
+import sys
+from datetime import date
+from sqlalchemy.engine import make_url
+from dft.core.deals import DealInput, log_deal
+from dft.core.errors import ValidationError
+from dft.store.database import open_database
+db = open_database(make_url(sys.argv[1]), daily_backup=False)
+name, refused = sys.argv[2], 0
+for i in range(300):
+    number = f"SHARED-{i}" if i % 3 == 0 else f"{name}-{i}"
+    try:
+        with db.sessions.begin() as session:
+            log_deal(session, DealInput(client_name=f"{name} {i}", contract_value_cents=i,
+                                        fell_through_on=date(2026, 1, 1), contract_number=number),
+                     user=name)
+    except ValidationError as exc:
+        assert exc.field == "contract_number", exc
+        refused += 1
+print(refused)
+"""
+
+
+@pytest.fixture
+def team(postgres_server: PostgresServer) -> Iterator[URL]:
+    name = postgres_server.create_database()
+    url = postgres_server.url(name)
+    open_database(url).close()
+    yield url
+    postgres_server.drop_database(name)
+
+
+@pytest.mark.slow
+def test_three_salespeople_at_once_every_deal_lands_and_shared_numbers_once(team: URL) -> None:
+    processes = [
+        python("-c", SALESPERSON, team.render_as_string(hide_password=False), name)
+        for name in ("ann", "bob", "cy")
+    ]
+    refused = 0
+    for process in processes:
+        out, err = process.communicate(timeout=300)
+        assert process.returncode == 0, err
+        refused += int(out.strip())
+    database = open_database(team)
+    try:
+        with database.sessions.begin() as session:
+            total = session.scalar(select(func.count()).select_from(Deal))
+            shared = session.scalar(
+                select(func.count()).where(Deal.contract_number.like("SHARED-%"))
+            )
+            authors = set(session.scalars(select(Deal.created_by).distinct()))
+    finally:
+        database.close()
+    assert shared == 100  # each shared number exactly once
+    assert refused == 2 * 100  # the other two desks were told, not crashed
+    assert total == 3 * 200 + 100
+    assert authors == {"ann", "bob", "cy"}
