@@ -726,7 +726,7 @@ def cmd_restore(args: argparse.Namespace) -> int:
     report, saved = restore_database(_url(args), Path(args.backup).expanduser().resolve())
     if saved is not None:
         print(f"The database as it was is saved in {saved}")
-    print(f"Restored {report.deals} deals from {report.path}")
+    print(f"Restored {report.deals} deals from {report.location}")
     return EXIT_OK
 
 
@@ -737,7 +737,7 @@ def cmd_check(args: argparse.Namespace) -> int:
     report = check_database(_url(args))
     integrity = "ok" if report.integrity == ["ok"] else "; ".join(report.integrity[:10])
     broken = report.foreign_key_problems
-    print(f"Database:       {report.path}")
+    print(f"Database:       {report.location}")
     print(f"Integrity:      {integrity}")
     print(f"Foreign keys:   {'ok' if not broken else f'{broken} broken references'}")
     current = "up to date" if report.schema_current else f"expected {head_revision()}"

@@ -80,3 +80,15 @@ def test_connection_problems_are_one_line_without_the_password(
     result = run_dft("summary", "--month", "2026-10", "--db", full(gone))
     assert_one_line_error(result, 1, "cannot reach the database server at 127.0.0.1:1")
     assert PASSWORD not in result.stderr
+
+
+def test_check_reports_a_team_databases_schema_and_deals(team: URL) -> None:
+    run_dft("demo", "--db", full(team), "--deals", "30")
+    result = run_dft("check", "--db", full(team))
+    assert result.returncode == 0, result.stderr
+    assert "Schema version" in result.stdout
+    assert "up to date" in result.stdout
+    assert "Deals:          30" in result.stdout
+    assert "Result:         OK" in result.stdout
+    assert PASSWORD not in result.stdout
+    assert "***" in result.stdout

@@ -122,7 +122,7 @@ def backup_if_due(
 class CheckReport:
     """What `dft check` found. ``ok`` is false when anything needs attention."""
 
-    path: Path
+    location: str
     integrity: list[str]
     foreign_key_problems: int
     schema_revision: str | None
@@ -154,10 +154,10 @@ def check_sqlite_file(path: Path, head_revision: str) -> CheckReport:
             else None
         )
     except sqlite3.DatabaseError as exc:
-        return CheckReport(path, [f"unreadable: {exc}"], 0, None, False, None)
+        return CheckReport(str(path), [f"unreadable: {exc}"], 0, None, False, None)
     finally:
         connection.close()
-    return CheckReport(path, integrity, foreign, revision, revision == head_revision, deals)
+    return CheckReport(str(path), integrity, foreign, revision, revision == head_revision, deals)
 
 
 def restore_sqlite_file(backup: Path, database_path: Path) -> None:

@@ -1,9 +1,14 @@
-"""Back up, restore and check a SQLite database (`dft backup`, `dft restore`, `dft check`)."""
+"""Back up, restore and check a database (`dft backup`, `dft restore`, `dft check`).
+
+Backups and restores are of SQLite files; a server database is checked, and
+backed up with the server's own tools or `dft copy`.
+"""
 
 from __future__ import annotations
 
 from pathlib import Path
 
+from sqlalchemy import text
 from sqlalchemy.engine import URL
 
 from dft.store.backup import (
@@ -24,6 +29,7 @@ from dft.store.database import (
     open_database,
     read_schema_state,
 )
+from dft.store.engine import create_database_engine
 from dft.store.location import display_url, sqlite_path, sqlite_url
 
 
@@ -52,7 +58,42 @@ def backup_database(url: URL, destination: Path | None = None, keep: int | None 
     return made
 
 
+def check_server_database(url: URL) -> CheckReport:
+    """A server keeps its own storage intact; what can still be wrong is the schema
+    version and constraints someone added NOT VALID (rows that break them)."""
+    state = read_schema_state(url)  # clear messages for unreachable, foreign, empty
+    if state.empty or state.revision is None:
+        raise NotADftDatabaseError(display_url(url), "no DFT Tracker database here to check")
+    engine = create_database_engine(url)
+    try:
+        with engine.connect() as connection:
+            unvalidated = [
+                (str(row.conname), str(row.contype))
+                for row in connection.execute(
+                    text(
+                        "SELECT conname, contype FROM pg_constraint c"
+                        " JOIN pg_namespace n ON n.oid = c.connamespace"
+                        " WHERE n.nspname = current_schema() AND NOT c.convalidated"
+                    )
+                )
+            ]
+            deals = int(connection.scalar(text("SELECT count(*) FROM deals")) or 0)
+    finally:
+        engine.dispose()
+    integrity = [f"constraint {name} not validated" for name, kind in unvalidated if kind != "f"]
+    return CheckReport(
+        display_url(url),
+        integrity or ["ok"],
+        sum(1 for _name, kind in unvalidated if kind == "f"),
+        state.revision,
+        state.revision == head_revision(),
+        deals,
+    )
+
+
 def check_database(url: URL) -> CheckReport:
+    if sqlite_path(url) is None and url.get_backend_name() != "sqlite":
+        return check_server_database(url)
     path = _file_of(url)
     if not path.exists():
         raise DatabaseError(str(path), "no database here to check")

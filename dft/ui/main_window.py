@@ -449,6 +449,14 @@ class MainWindow(QMainWindow):
         self.database_label.setToolTip(f"Database: {self.context.database.location}")
         self.setWindowTitle(f"{APP_NAME} — {self.context.database.short_name}")
         self._remember_recent(self.context.database.reopen_location)
+        on_file = self.context.database.path is not None
+        for action in (self.backup_action, self.restore_action):
+            action.setEnabled(on_file)
+        self.backup_action.setStatusTip(
+            "Copy the database to the backup folder now"
+            if on_file
+            else "A team database is backed up on its server (pg_dump), or with dft copy"
+        )
         self._update_status()
 
     def _model_reset(self) -> None:

@@ -99,6 +99,10 @@ def test_the_window_names_the_server_database_but_never_its_password(
 ) -> None:
     title = team_window.windowTitle()
     assert title.endswith(f"{team_url.database} on 127.0.0.1")
+    # Backups of a server database are the server's business (or dft copy's).
+    assert not team_window.backup_action.isEnabled()
+    assert not team_window.restore_action.isEnabled()
+    assert team_window.check_action.isEnabled()
     label = team_window.database_label
     assert "***" in label.text()
     remembered = json.loads(str(settings.value("recentDatabases")))
