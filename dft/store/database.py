@@ -111,7 +111,9 @@ def explain_connection_error(url: URL, error: DBAPIError) -> DatabaseError | Non
         )
     if "does not exist" in detail and "database" in detail:
         return DatabaseError(
-            location, f"there is no database '{url.database}' on {_server_name(url)}."
+            location,
+            f"there is no database '{url.database}' on {_server_name(url)}; check the name, "
+            "or ask whoever runs the server to create it.",
         )
     if error.connection_invalidated or any(m in detail for m in _CONNECTION_TROUBLE):
         return ConnectionLostError(

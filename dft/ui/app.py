@@ -15,10 +15,16 @@ from PySide6.QtCore import QSettings, Qt
 from PySide6.QtGui import QGuiApplication
 from PySide6.QtWidgets import QApplication, QFileDialog, QMessageBox, QWidget
 from sqlalchemy.engine import URL
+from sqlalchemy.exc import DBAPIError
 
 from dft import APP_NAME, __version__
 from dft.core.errors import DftError
-from dft.store.database import Database, DatabaseError, open_database
+from dft.store.database import (
+    Database,
+    DatabaseError,
+    explain_connection_error,
+    open_database,
+)
 from dft.store.location import (
     APP_DIR_NAME,
     redact,
@@ -84,14 +90,18 @@ def install_error_handler(parent: Callable[[], QWidget | None]) -> None:
 
     def handle(kind: type[BaseException], error: BaseException, tb: TracebackType | None) -> None:
         log.error("Unexpected error:\n%s", "".join(traceback.format_exception(kind, error, tb)))
+        window = parent()
+        if isinstance(error, DBAPIError) and isinstance(window, MainWindow):
+            # A screen reading on its own (scrolling, refreshing) when the server went away.
+            error = explain_connection_error(window.context.database.url, error) or error
         if isinstance(error, DftError):  # already said for a user (a lost connection, ...)
-            QMessageBox.warning(parent(), "Cannot do that", str(error))
+            QMessageBox.warning(window, "Cannot do that", str(error))
             return
         said = redact(str(error))
         for url in _formatter.urls:
             said = redact(said, url)
         QMessageBox.critical(
-            parent(),
+            window,
             "Something went wrong",
             f"{APP_NAME} hit an unexpected problem: {said}\n\n"
             f"Nothing you saved before is lost. Details are in {log_path()}.",

@@ -17,7 +17,9 @@ from urllib.parse import quote
 import pytest
 from PySide6.QtCore import QSettings, Qt
 from PySide6.QtWidgets import QDialogButtonBox, QLineEdit, QMessageBox
+from sqlalchemy import select
 from sqlalchemy.engine import URL
+from sqlalchemy.exc import OperationalError
 
 from dft.core.deals import get_deal, update_deal, with_changes
 from dft.core.demo import generate_demo_data
@@ -270,3 +272,25 @@ def test_file_open_team_database_connects_with_a_typed_password_it_never_keeps(
     window.context.database.close()
     for text in (*switched, *recent, window.windowTitle(), log_file.read_text(encoding="utf-8")):
         assert not leaks(text), text
+
+
+def test_a_screen_reading_while_the_server_is_gone_says_so_plainly(
+    team_window: MainWindow,
+    private_postgres_server: PostgresServer,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    private_postgres_server.pause()
+    # What a table scrolling on its own would hit.
+    with pytest.raises(OperationalError) as caught, team_window.context.read_sessions() as session:
+        session.execute(select(1))
+    private_postgres_server.resume()
+    monkeypatch.setattr(sys, "excepthook", sys.excepthook)
+    app_module.install_error_handler(lambda: team_window)
+    warned: list[str] = []
+    monkeypatch.setattr(
+        app_module.QMessageBox, "warning", staticmethod(lambda _p, _t, text: warned.append(text))
+    )
+    sys.excepthook(OperationalError, caught.value, caught.value.__traceback__)
+    assert len(warned) == 1
+    assert "cannot reach the database server at 127.0.0.1" in warned[0]
+    assert not leaks(warned[0])
