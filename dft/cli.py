@@ -709,7 +709,14 @@ def cmd_copy(args: argparse.Namespace) -> int:
     current = _url(args)
     source = resolve_database_url(args.copy_from) if args.copy_from else current
     target = resolve_database_url(args.copy_to) if args.copy_to else current
-    report = copy_database(source, target, force=args.force)
+
+    def progress(table: str, rows: int) -> None:
+        if sys.stderr.isatty():
+            print(f"\r  copying {table}: {rows:,} rows", end="", file=sys.stderr, flush=True)
+
+    report = copy_database(source, target, force=args.force, progress=progress)
+    if sys.stderr.isatty():
+        print("\r\033[K", end="", file=sys.stderr)
     print(f"Copied {report.source} to {report.target}" + (" (replaced)" if report.replaced else ""))
     width = max(len(check.table) for check in report.tables)
     for check in report.tables:

@@ -57,7 +57,10 @@ class RedactingFormatter(logging.Formatter):
         self.urls: list[URL] = []
 
     def format(self, record: logging.LogRecord) -> str:
-        text = redact(super().format(record))  # PGPASSWORD, always
+        return self.scrub(super().format(record))
+
+    def scrub(self, text: str) -> str:
+        text = redact(text)  # PGPASSWORD, always
         for url in self.urls:
             text = redact(text, url)
         return text
@@ -97,9 +100,7 @@ def install_error_handler(parent: Callable[[], QWidget | None]) -> None:
         if isinstance(error, DftError):  # already said for a user (a lost connection, ...)
             QMessageBox.warning(window, "Cannot do that", str(error))
             return
-        said = redact(str(error))
-        for url in _formatter.urls:
-            said = redact(said, url)
+        said = _formatter.scrub(str(error))
         QMessageBox.critical(
             window,
             "Something went wrong",

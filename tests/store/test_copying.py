@@ -91,7 +91,9 @@ def rows(url: URL, table: str) -> list[Any]:
 def test_sqlite_to_postgresql_and_back_is_identical(
     source: URL, server_url: URL, tmp_path: Path
 ) -> None:
-    there = copy_database(source, server_url)
+    seen: dict[str, int] = {}
+    there = copy_database(source, server_url, progress=seen.__setitem__)
+    assert seen == {check.table: check.rows for check in there.tables}
     back_url = sqlite_url(tmp_path / "back.sqlite3")
     back = copy_database(server_url, back_url)
 
