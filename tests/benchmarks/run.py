@@ -314,6 +314,64 @@ def bench_report(path: Path, deals: int, runs: int, folder: Path) -> Row:
                "< 3 s", mine < 3)  # fmt: skip
 
 
+def bench_copy(path: Path, deals: int, runs: int) -> Row:
+    """`dft copy` to PostgreSQL (verified) against bare executemany of the same rows there."""
+    from sqlalchemy import Boolean
+
+    from dft.core.models import Base
+    from dft.store.copying import copy_database
+    from dft.store.database import open_database
+    from dft.store.location import sqlite_url
+    from tests.postgres_server import ServerUnavailable, start_server
+
+    name = f"dft copy of {deals:,} deals, SQLite -> PostgreSQL, verified"
+    try:
+        server = start_server()
+    except ServerUnavailable as exc:
+        return Row(name, f"skipped ({exc})", "", None, "report the ratio", None)
+
+    def ours() -> None:
+        database = server.create_database()
+        copy_database(sqlite_url(path), server.url(database))
+        server.drop_database(database)
+
+    def baseline() -> None:
+        import psycopg
+
+        database = server.create_database()
+        open_database(server.url(database)).close()  # the same schema, made the same way
+        url = server.url(database)
+        source = sqlite3.connect(path)
+        with psycopg.connect(
+            host=url.host, port=url.port, user=url.username, password=url.password,
+            dbname=database,
+        ) as target, target.cursor() as cursor:  # fmt: skip
+            for table in reversed(Base.metadata.sorted_tables):
+                cursor.execute(f"DELETE FROM {table.name}")
+            for table in Base.metadata.sorted_tables:
+                columns = [c.name for c in table.columns]
+                flags = [isinstance(c.type, Boolean) for c in table.columns]
+                rows = [
+                    tuple(bool(v) if flag and v is not None else v
+                          for v, flag in zip(row, flags, strict=True))
+                    for row in source.execute(f"SELECT {', '.join(columns)} FROM {table.name}")
+                ]  # fmt: skip
+                if rows:
+                    cursor.executemany(
+                        f"INSERT INTO {table.name} ({', '.join(columns)})"
+                        f" VALUES ({', '.join(['%s'] * len(columns))})",
+                        rows,
+                    )
+        source.close()
+        server.drop_database(database)
+
+    try:
+        mine, base = median_seconds(ours, runs), median_seconds(baseline, runs)
+    finally:
+        server.stop()
+    return Row(name, fmt(mine), fmt(base), mine / base, "report the ratio", None)
+
+
 def bench_processes(path: Path, runs: int) -> list[Row]:
     def timed(*args: str) -> float:
         def once() -> None:
@@ -361,10 +419,19 @@ def machine() -> str:
             f"Python {platform.python_version()}, SQLite {sqlite3.sqlite_version}")  # fmt: skip
 
 
+STEPS = ("import", "analytics", "window", "filter", "report", "processes", "copy")
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m tests.benchmarks")
     parser.add_argument("--quick", action="store_true", help="small sizes, one or two runs")
     parser.add_argument("--keep", metavar="DIR", help="build/reuse the databases in DIR")
+    parser.add_argument(
+        "--only",
+        action="append",
+        choices=STEPS,
+        help="run only these measurements (repeatable)",
+    )
     args = parser.parse_args(argv)
     small, large = (2_000, 10_000) if args.quick else (100_000, 1_000_000)
     runs = 2 if args.quick else 5
@@ -374,15 +441,18 @@ def main(argv: list[str] | None = None) -> int:
     print(f"Building databases of {small:,} and {large:,} demo deals in {folder} ...", flush=True)
     small_db, large_db = demo_database(folder, small), demo_database(folder, large)
     rows: list[Row] = []
-    steps: list[Callable[[], Row | list[Row]]] = [
-        lambda: bench_import(folder, small, max(1, runs // 2)),
-        lambda: bench_analytics(large_db, large, runs),
-        lambda: bench_window(small_db, small, max(2, runs // 2 + 1), folder),
-        lambda: bench_filter(small_db, small, runs * 3),
-        lambda: bench_report(large_db, large, max(1, runs // 2), folder),
-        lambda: bench_processes(small_db, runs),
-    ]
-    for step in steps:
+    steps: dict[str, Callable[[], Row | list[Row]]] = {
+        "import": lambda: bench_import(folder, small, max(1, runs // 2)),
+        "analytics": lambda: bench_analytics(large_db, large, runs),
+        "window": lambda: bench_window(small_db, small, max(2, runs // 2 + 1), folder),
+        "filter": lambda: bench_filter(small_db, small, runs * 3),
+        "report": lambda: bench_report(large_db, large, max(1, runs // 2), folder),
+        "processes": lambda: bench_processes(small_db, runs),
+        "copy": lambda: bench_copy(small_db, small, max(1, runs // 2)),
+    }
+    for step_name, step in steps.items():
+        if args.only and step_name not in args.only:
+            continue
         result = step()
         for row in result if isinstance(result, list) else [result]:
             rows.append(row)
