@@ -14,6 +14,7 @@ import pytest
 from sqlalchemy.engine import URL
 from sqlalchemy.orm import Session
 
+from dft.core import identity
 from dft.store.database import Database, open_database
 from dft.store.location import sqlite_url
 from tests.postgres_server import REQUIRE_VARIABLE, PostgresServer, ServerUnavailable, start_server
@@ -53,6 +54,7 @@ def isolated_user_folders(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Pa
     monkeypatch.delenv("DFT_DATABASE", raising=False)
     for name in ("PGPASSWORD", "PGPASSFILE", "PGSERVICE", "PGSERVICEFILE", "DFT_USER"):
         monkeypatch.delenv(name, raising=False)
+    monkeypatch.setattr(identity, "_chosen_name", None)
     return home
 
 

@@ -17,6 +17,7 @@ from PySide6.QtWidgets import (
     QDialogButtonBox,
     QFileDialog,
     QHeaderView,
+    QInputDialog,
     QLabel,
     QMainWindow,
     QMenu,
@@ -38,6 +39,7 @@ from dft.core.deals import DealInput, count_deals, empty_trash, get_deal, purge_
 from dft.core.demo import generate_demo_data
 from dft.core.errors import ConflictError, DftError
 from dft.core.followups import count_overdue
+from dft.core.identity import current_user, use_name
 from dft.core.models import FollowUp
 from dft.exchange.exporter import export_deals
 from dft.store.backup import default_backup_dir
@@ -76,6 +78,7 @@ from dft.ui.worker import BackgroundTask, Cancelled, Progress
 
 SAMPLE_DEALS = 300
 MAX_RECENT = 8
+USER_NAME_SETTING = "userName"
 DEALS_TAB, DASHBOARD_TAB, FOLLOW_UPS_TAB, TRASH_TAB = 0, 1, 2, 3
 
 DatabaseOpener = Callable[[QWidget, str], Database | None]
@@ -267,6 +270,12 @@ class MainWindow(QMainWindow):
             "Add, rename, retire or merge causes",
             "causes",
         )
+        self.your_name_action = A(
+            "Your na&me…",
+            self.ask_your_name,
+            None,
+            "The name recorded on the deals and calls you log or change",
+        )
         self.lists_action = A(
             "Manage &names…",
             self.manage_lists,
@@ -346,6 +355,8 @@ class MainWindow(QMainWindow):
         edit_menu.addAction(self.find_action)
         edit_menu.addAction(self.causes_action)
         edit_menu.addAction(self.lists_action)
+        edit_menu.addSeparator()
+        edit_menu.addAction(self.your_name_action)
         view_menu = menu.addMenu("&View")
         for action in (
             self.deals_tab_action,
@@ -775,6 +786,18 @@ class MainWindow(QMainWindow):
 
     # -- Taxonomy, reports, help -----------------------------------------------------------
 
+    def ask_your_name(self) -> None:
+        name, ok = QInputDialog.getText(
+            self,
+            "Your name",
+            "The name recorded on the deals and calls you log or change\n(empty: your login name):",
+            text=current_user(),
+        )
+        if ok:
+            self.context.settings.setValue(USER_NAME_SETTING, name.strip())
+            use_name(name)
+            self.statusBar().showMessage(f"Changes are now recorded as {current_user()}.", 5000)
+
     def manage_lists(self) -> None:
         run_modal(ListsDialog(self.context, self))
         self.context.dataChanged.emit()
@@ -1053,6 +1076,8 @@ class MainWindow(QMainWindow):
 
     def _restore_settings(self) -> None:
         settings = self.context.settings
+        if settings.value(USER_NAME_SETTING):
+            use_name(str(settings.value(USER_NAME_SETTING)))
         geometry = settings.value("window/geometry")
         if isinstance(geometry, QByteArray):
             self.restoreGeometry(geometry)

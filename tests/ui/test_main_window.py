@@ -349,3 +349,27 @@ def test_the_detail_pane_shows_who_changed_what(
     assert "priya Notes:" in text
     assert "Changed by Priya." in text
     assert window.detail.deal_id == deal_id
+
+
+def test_your_name_is_recorded_on_what_you_log_and_remembered(
+    qtbot: Any, window: MainWindow, context: AppContext
+) -> None:
+    from PySide6.QtWidgets import QInputDialog
+
+    from dft.core import identity
+    from tests.factories import add_deal
+
+    def answer(dialog: QInputDialog) -> None:
+        assert dialog.textValue() == identity.current_user()  # the name in use, to edit
+        dialog.setTextValue("  Dana   Whitfield ")
+        dialog.accept()
+
+    on_next_dialog(QInputDialog, answer)
+    window.your_name_action.trigger()
+    deal_id = window.context.write(lambda s: add_deal(s, contract_number="NAME-1"))
+    assert window.context.read(lambda s: s.get(Deal, deal_id).created_by) == "Dana Whitfield"
+
+    identity.use_name(None)  # a new start of the app, same settings
+    again = MainWindow(context, open_database=lambda *_a: None)
+    qtbot.addWidget(again)
+    assert identity.current_user() == "Dana Whitfield"
