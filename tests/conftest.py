@@ -17,7 +17,13 @@ from sqlalchemy.orm import Session
 from dft.core import identity
 from dft.store.database import Database, open_database
 from dft.store.location import sqlite_url
-from tests.postgres_server import REQUIRE_VARIABLE, PostgresServer, ServerUnavailable, start_server
+from tests.postgres_server import (
+    REQUIRE_VARIABLE,
+    TEMPLATE,
+    PostgresServer,
+    ServerUnavailable,
+    start_server,
+)
 
 BACKENDS = ("sqlite", "postgresql")
 # Store, services, analytics, import/export and reports run on both databases; the
@@ -127,11 +133,33 @@ def database_url(backend: str, db_path: Path, new_database_url: Callable[[], URL
     return sqlite_url(db_path) if backend == "sqlite" else new_database_url()
 
 
+@pytest.fixture(scope="session")
+def postgres_template(postgres_server: PostgresServer) -> str:
+    """A new, seeded database to clone: a clone opens without creating the schema again.
+
+    The path that creates the schema on PostgreSQL has its own tests
+    (tests/store/test_postgresql.py and every test using ``database_url``).
+    """
+    open_database(postgres_server.url(postgres_server.create_database(name=TEMPLATE))).close()
+    return TEMPLATE
+
+
 @pytest.fixture
-def database(database_url: URL) -> Iterator[Database]:
-    db = open_database(database_url)
+def database(backend: str, db_path: Path, request: pytest.FixtureRequest) -> Iterator[Database]:
+    """An open, new database (seeded with the default causes) on the test's backend."""
+    server: PostgresServer | None = None
+    if backend == "sqlite":
+        url = sqlite_url(db_path)
+    else:
+        server = request.getfixturevalue("postgres_server")
+        url = server.url(
+            server.create_database(template=request.getfixturevalue("postgres_template"))
+        )
+    db = open_database(url)
     yield db
     db.close()
+    if server is not None:
+        server.drop_database(str(url.database))
 
 
 @pytest.fixture

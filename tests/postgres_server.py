@@ -162,8 +162,8 @@ class PostgresServer:
         finally:
             engine.dispose()
 
-    def create_database(self, template: str | None = None) -> str:
-        name = f"dft_test_{next(self._names)}"
+    def create_database(self, template: str | None = None, name: str | None = None) -> str:
+        name = name or f"dft_test_{next(self._names)}"
         clause = f" TEMPLATE {template}" if template else ""
         self._admin(f"CREATE DATABASE {name}{clause}")
         return name
