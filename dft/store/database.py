@@ -69,6 +69,10 @@ class ConnectionLostError(DatabaseError):
     """The database server cannot be reached (now); the same action may work on retry."""
 
 
+class PasswordRefusedError(DatabaseError):
+    """The server wants a (different) password for this user."""
+
+
 # How libpq/psycopg word a server that is gone, restarting or unreachable.
 _CONNECTION_TROUBLE = (
     "connection failed",
@@ -104,7 +108,7 @@ def explain_connection_error(url: URL, error: DBAPIError) -> DatabaseError | Non
     detail = str(error.orig).lower()
     location = display_url(url)
     if "password authentication failed" in detail or "no password supplied" in detail:
-        return DatabaseError(
+        return PasswordRefusedError(
             location,
             f"the server at {_server_name(url)} refused the password for user "
             f"'{url.username}'. Check the password (in the URL, PGPASSWORD or ~/.pgpass).",

@@ -13,7 +13,14 @@ from types import TracebackType
 import platformdirs
 from PySide6.QtCore import QSettings, Qt
 from PySide6.QtGui import QGuiApplication
-from PySide6.QtWidgets import QApplication, QFileDialog, QMessageBox, QWidget
+from PySide6.QtWidgets import (
+    QApplication,
+    QFileDialog,
+    QInputDialog,
+    QLineEdit,
+    QMessageBox,
+    QWidget,
+)
 from sqlalchemy.engine import URL
 from sqlalchemy.exc import DBAPIError
 
@@ -22,6 +29,7 @@ from dft.core.errors import DftError
 from dft.store.database import (
     Database,
     DatabaseError,
+    PasswordRefusedError,
     explain_connection_error,
     open_database,
 )
@@ -33,6 +41,7 @@ from dft.store.location import (
     user_log_dir,
 )
 from dft.ui.context import AppContext
+from dft.ui.dialogs import run_modal
 from dft.ui.dialogs.open_error import OpenChoice, ask_after_open_error
 from dft.ui.icons import icon
 from dft.ui.main_window import MainWindow
@@ -117,6 +126,13 @@ def open_with_dialogs(parent: QWidget | None, url: URL) -> Database | None:
         keep_out_of_logs(url)
         try:
             return open_database(url)
+        except PasswordRefusedError as error:
+            log.warning("Cannot open %s: %s", error.location, error.message)
+            password = ask_password(parent, url, retrying=bool(url.password))
+            if password is not None:
+                url = url.set(password=password)
+                continue
+            choice = ask_after_open_error(parent, error)
         except DatabaseError as error:
             log.warning("Cannot open %s: %s", error.location, error.message)
             choice = ask_after_open_error(parent, error)
@@ -135,6 +151,20 @@ def open_with_dialogs(parent: QWidget | None, url: URL) -> Database | None:
         if not path:
             return None
         url = sqlite_url(Path(path))
+
+
+def ask_password(parent: QWidget | None, url: URL, *, retrying: bool) -> str | None:
+    """The server's password for this session (never stored); None when the user cancels."""
+    dialog = QInputDialog(parent)
+    dialog.setWindowTitle("Password")
+    dialog.setLabelText(
+        ("That password was refused. " if retrying else "")
+        + f"Password for {url.username} on {url.host}:"
+    )
+    dialog.setTextEchoMode(QLineEdit.EchoMode.Password)
+    if not run_modal(dialog) or not dialog.textValue():
+        return None
+    return dialog.textValue()
 
 
 def create_application() -> QApplication:

@@ -16,7 +16,7 @@ from urllib.parse import quote
 
 import pytest
 from PySide6.QtCore import QSettings, Qt
-from PySide6.QtWidgets import QDialogButtonBox, QLineEdit, QMessageBox
+from PySide6.QtWidgets import QDialogButtonBox, QInputDialog, QLineEdit, QMessageBox
 from sqlalchemy import select
 from sqlalchemy.engine import URL
 from sqlalchemy.exc import OperationalError
@@ -294,3 +294,30 @@ def test_a_screen_reading_while_the_server_is_gone_says_so_plainly(
     assert len(warned) == 1
     assert "cannot reach the database server at 127.0.0.1" in warned[0]
     assert not leaks(warned[0])
+
+
+def test_a_missing_or_refused_password_is_asked_for_and_never_kept(
+    qtbot: Any, qapp: Any, team_url: URL, log_file: Path
+) -> None:
+    open_database(team_url).close()
+    answers = ["not-" + PASSWORD, PASSWORD]
+    prompts: list[str] = []
+
+    def answer(dialog: QInputDialog) -> None:
+        prompts.append(dialog.labelText())
+        assert dialog.textEchoMode() == QLineEdit.EchoMode.Password
+        dialog.setTextValue(answers[len(prompts) - 1])
+        if len(prompts) < len(answers):
+            on_next_dialog(QInputDialog, answer)
+        dialog.accept()
+
+    on_next_dialog(QInputDialog, answer)
+    database = app_module.open_with_dialogs(None, without_password(team_url))
+    assert database is not None
+    database.close()
+    assert prompts == [
+        "Password for dft_test on 127.0.0.1:",
+        "That password was refused. Password for dft_test on 127.0.0.1:",
+    ]
+    for text in (database.reopen_location, database.location, log_file.read_text("utf-8")):
+        assert not leaks(text), text
