@@ -123,8 +123,8 @@ def explain_connection_error(url: URL, error: DBAPIError) -> DatabaseError | Non
         return ConnectionLostError(
             location,
             f"cannot reach the database server at {_server_name(url)} (the connection "
-            "was lost or refused). Nothing of this change was saved; check the network "
-            "or ask whoever runs the server, then try again.",
+            "was lost or refused); check the network or ask whoever runs the server, "
+            "then try again.",
         )
     return None
 

@@ -235,7 +235,7 @@ def test_an_unreachable_server_at_start_offers_try_again(
     database = app_module.open_with_dialogs(None, team_url)
     assert database is not None
     database.close()
-    assert "cannot reach the database server" in seen[0]
+    assert "Cannot reach the database server" in seen[0]
     assert "Nothing was changed" in seen[0]
     assert not leaks(seen[0])
 

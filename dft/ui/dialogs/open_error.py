@@ -23,7 +23,7 @@ def ask_after_open_error(parent: QWidget | None, error: DatabaseError) -> OpenCh
     box = QMessageBox(parent)
     box.setIcon(QMessageBox.Icon.Critical)
     box.setWindowTitle("Cannot open the database")
-    box.setText(f"<b>{escape(error.message)}</b>")
+    box.setText(f"<b>{escape(error.message[:1].upper() + error.message[1:])}</b>")
     on_server = "://" in error.location
     box.setInformativeText(
         f"{'Database' if on_server else 'File'}: {error.location}\n\n"

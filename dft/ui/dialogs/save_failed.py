@@ -26,7 +26,7 @@ def ask_retry_save(parent: QWidget, error: DatabaseError) -> bool:
     message = error.message[:1].upper() + error.message[1:]
     box.setText(message)
     box.setInformativeText(
-        "What you typed is still in the form. "
+        "Nothing was saved; what you typed is still in the form. "
         + ("Try again once the server is back." if lost else "Fix the cause and save again.")
     )
     retry = box.addButton("Try again", QMessageBox.ButtonRole.AcceptRole) if lost else None
