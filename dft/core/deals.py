@@ -172,22 +172,40 @@ def _check_contract_number_free(
         )
 
 
-@contextmanager
-def _claiming_contract_number(number: str | None) -> Iterator[None]:
-    """Turn the unique index's refusal of a contract number into the check's message.
+# The list a name was added to, by the table named in the database's refusal.
+_LIST_FIELDS = {
+    "salespeople": ("salesperson", "salesperson"),
+    "lead_sources": ("lead_source", "lead source"),
+    "communities": ("community", "community"),
+}
 
-    The check above can race another desk saving the same number (on a server
-    no lock serializes writers); the database's unique index is the referee.
+
+@contextmanager
+def _unique_races_said_plainly(contract_number: str | None) -> Iterator[None]:
+    """Turn the unique indexes' refusals into the messages the checks give.
+
+    The checks above can race another desk saving the same contract number or
+    adding the same new name (on a server no lock serializes writers); the
+    database's unique indexes are the referee.
     """
     try:
         yield
     except IntegrityError as exc:
-        if number and "contract_number" in str(exc.orig):
+        detail = str(exc.orig)
+        if "unique" not in detail.lower():
+            raise
+        if contract_number and "contract_number" in detail:
             raise ValidationError(
                 "contract_number",
-                f"Contract number {number} was just saved on another deal (by someone "
-                "else, a moment ago).",
+                f"Contract number {contract_number} was just saved on another deal (by "
+                "someone else, a moment ago).",
             ) from exc
+        for table, (field_name, label) in _LIST_FIELDS.items():
+            if table in detail:
+                raise ValidationError(
+                    field_name,
+                    f"Someone else added this {label} a moment ago; save again to use it.",
+                ) from exc
         raise
 
 
@@ -246,7 +264,7 @@ def log_deal(
     _check_contract_number_free(session, contract_number)
     _check_causes(session, data, allowed_retired=set())
     deal = Deal()
-    with _claiming_contract_number(contract_number):
+    with _unique_races_said_plainly(contract_number):
         _apply(session, deal, data, create_names)
         deal.created_by = deal.updated_by = user or current_user()
         history.record(session, deal, deal.created_by, "Deal", None, "logged")
@@ -293,7 +311,7 @@ def update_deal(
     _check_causes(session, data, allowed_retired={int(k) for k in keep if k is not None})
     before = history.readable(session, deal_input_of(deal))
     try:
-        with _claiming_contract_number(_blank_to_none(data.contract_number)):
+        with _unique_races_said_plainly(_blank_to_none(data.contract_number)):
             _apply(session, deal, data, create_names)
             session.flush()
             after = history.readable(session, deal_input_of(deal))
@@ -319,7 +337,7 @@ def restore_deal(session: Session, deal_id: int) -> None:
     if deal is None or deal.deleted_at is None:
         raise NotFoundError(f"No deal #{deal_id} in the trash.")
     _check_contract_number_free(session, deal.contract_number, deal.id)
-    with _claiming_contract_number(deal.contract_number):
+    with _unique_races_said_plainly(deal.contract_number):
         deal.deleted_at = None
         history.record(session, deal, current_user(), "Deal", "in the trash", "restored")
         session.flush()

@@ -181,3 +181,21 @@ def test_restore_is_refused_when_the_contract_number_was_reused(session: Session
     with pytest.raises(ValidationError, match="C-9"):
         restore_deal(session, old)
     assert count_deals(session, in_trash=True) == 1
+
+
+def test_a_name_added_by_someone_else_a_moment_ago_is_said_plainly(
+    database: Database, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from dft.core import lists
+
+    with database.sessions.begin() as session:
+        add_deal(session, salesperson="Dana Whitfield")
+    # Another desk added the name after this one looked it up: the lookup saw nothing.
+    monkeypatch.setattr(lists, "find_entry", lambda *_a: None)
+    with pytest.raises(ValidationError) as caught, database.sessions.begin() as session:
+        add_deal(session, salesperson="Dana Whitfield", contract_number="RACE-1")
+    assert caught.value.field == "salesperson"
+    assert "Someone else added this salesperson a moment ago" in caught.value.message
+    monkeypatch.undo()
+    with database.sessions.begin() as session:
+        add_deal(session, salesperson="Dana Whitfield", contract_number="RACE-1")  # saved again
