@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date
 
-from sqlalchemy import ColumnElement, and_, func, select
+from sqlalchemy import ColumnElement, and_, case, func, select
 from sqlalchemy.orm import Session, aliased
 
 from dft.analytics.sql import days_between
@@ -39,17 +39,23 @@ def follow_up_metrics(session: Session, deal_filter: DealFilter, today: date) ->
     total = int(session.scalar(deal_filter.apply(select(func.count(Deal.id)))) or 0)
     deals = deal_filter.apply(select(Deal.id)).subquery()
 
-    def deals_with(*conditions: ColumnElement[bool]) -> int:
-        query = select(func.count(func.distinct(FollowUp.deal_id))).where(
-            FollowUp.deal_id.in_(select(deals.c.id)), *conditions
-        )
-        return int(session.scalar(query) or 0)
+    def deals_with(condition: ColumnElement[bool]) -> ColumnElement[int]:
+        return func.count(func.distinct(case((condition, FollowUp.deal_id))))
 
-    called = deals_with(FollowUp.done_at.is_not(None))
-    completed = deals_with(FollowUp.outcome.in_(CONCLUSIVE))
-    reached = deals_with(FollowUp.outcome == "reached")
-    cause_settled = deals_with(FollowUp.cause_result.is_not(None))
-    changed = deals_with(FollowUp.cause_result == "changed")
+    # One pass over the deals' calls for every count (not one query per count).
+    called, completed, reached, cause_settled, changed, overdue = (
+        int(n or 0)
+        for n in session.execute(
+            select(
+                deals_with(FollowUp.done_at.is_not(None)),
+                deals_with(FollowUp.outcome.in_(CONCLUSIVE)),
+                deals_with(FollowUp.outcome == "reached"),
+                deals_with(FollowUp.cause_result.is_not(None)),
+                deals_with(FollowUp.cause_result == "changed"),
+                func.count(case((and_(FollowUp.done_at.is_(None), FollowUp.due_on < today), 1))),
+            ).where(FollowUp.deal_id.in_(select(deals.c.id)))
+        ).one()
+    )
 
     first_call = (
         select(
@@ -100,16 +106,6 @@ def follow_up_metrics(session: Session, deal_filter: DealFilter, today: date) ->
             select(per_deal.c.attempts, func.count()).group_by(per_deal.c.attempts)
         )
     }
-    overdue = int(
-        session.scalar(
-            select(func.count(FollowUp.id)).where(
-                FollowUp.deal_id.in_(select(deals.c.id)),
-                FollowUp.done_at.is_(None),
-                FollowUp.due_on < today,
-            )
-        )
-        or 0
-    )
     return FollowUpMetrics(
         deals=total,
         completed=Share(completed, total),
