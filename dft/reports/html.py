@@ -11,7 +11,7 @@ from matplotlib.figure import Figure
 
 from dft.analytics import charts
 from dft.reports.monthly import MonthlyReport
-from dft.reports.tables import Kind, Table, format_cell, headline_rows, report_tables
+from dft.reports.tables import Kind, Table, capped, format_cell, headline_rows, report_tables
 
 STYLE = """
 body { font-family: -apple-system, "Segoe UI", Helvetica, Arial, sans-serif; color: #222;
@@ -59,9 +59,12 @@ def inline_svg(_key: str, figure: Figure) -> str:
     return f"<figure>{_svg(figure)}</figure>"
 
 
-def report_html(report: MonthlyReport, chart: ChartTag = inline_svg) -> str:
+def report_html(
+    report: MonthlyReport, chart: ChartTag = inline_svg, *, max_deals: int | None = None
+) -> str:
     """The page; ``chart`` turns each figure into markup (inline SVG by default; the
-    app's preview, which cannot show SVG, passes one that uses images)."""
+    app's preview, which cannot show SVG, passes one that uses images). ``max_deals``
+    caps the list of the month's deals, as the app's preview does."""
     tables = report_tables(report)
     headline = "".join(
         f"<tr><td>{escape(label)}</td><td class=num>{escape(format_cell(value, kind))}</td></tr>"
@@ -88,7 +91,8 @@ def report_html(report: MonthlyReport, chart: ChartTag = inline_svg) -> str:
     parts.append("<h2>The last twelve months</h2>")
     parts.append(chart("trend", charts.trend_chart(report.trend)))
     if report.deal_count:
-        parts.append(_table(tables[7]))
+        deals = tables[7]
+        parts.append(_table(deals if max_deals is None else capped(deals, max_deals, "deals")))
     parts.append("</body></html>")
     return "\n".join(parts)
 

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import io
-from dataclasses import replace
 from pathlib import Path
 from typing import Any
 from xml.sax.saxutils import escape
@@ -28,10 +27,17 @@ from reportlab.platypus import (
 from dft.analytics import charts
 from dft.core.money import format_cents
 from dft.reports.monthly import MonthlyReport
-from dft.reports.tables import Kind, Table, format_cell, headline_rows, report_tables
+from dft.reports.tables import (
+    MAX_LISTED_DEALS,
+    Kind,
+    Table,
+    capped,
+    format_cell,
+    headline_rows,
+    report_tables,
+)
 
 MARGIN = 0.6 * inch
-MAX_LISTED_DEALS = 500
 MAX_LISTED_CALLS = 100
 INK = colors.HexColor("#222222")
 MUTED = colors.HexColor("#666666")
@@ -177,18 +183,6 @@ def _headline(report: MonthlyReport, width: float) -> Any:
     return grid
 
 
-def _capped(table: Table, limit: int, what: str) -> Table:
-    """Tens of thousands of rows would make a book, not a report to forward."""
-    if len(table.rows) <= limit:
-        return table
-    return replace(
-        table,
-        rows=table.rows[:limit],
-        note=f"There are {len(table.rows):,} {what}; the first {limit:,} are listed. "
-        "The Excel and CSV versions of this report list them all.",
-    )
-
-
 def write_pdf(report: MonthlyReport, path: Path) -> None:
     width = LETTER[0] - 2 * MARGIN
     document = SimpleDocTemplate(
@@ -249,7 +243,7 @@ def write_pdf(report: MonthlyReport, path: Path) -> None:
             Paragraph("Follow-up calls, timing and deposits", HEADING),
             *_table(tables["follow_ups"], width * 0.8),
             Paragraph("Overdue follow-up calls", HEADING),
-            *_table(_capped(tables["overdue"], MAX_LISTED_CALLS, "overdue calls"), width * 0.8),
+            *_table(capped(tables["overdue"], MAX_LISTED_CALLS, "overdue calls"), width * 0.8),
         ]  # fmt: skip
     story.append(
         KeepTogether(
@@ -260,7 +254,7 @@ def write_pdf(report: MonthlyReport, path: Path) -> None:
         )
     )
     if report.deal_count:
-        deals = _capped(tables["deals"], MAX_LISTED_DEALS, "deals")
+        deals = capped(tables["deals"], MAX_LISTED_DEALS, "deals")
         story += [Paragraph("The month's deals", HEADING), *_table(deals, width)]
     footer = f"{report.title} · {report.scope.describe()}"
     document.build(story, canvasmaker=lambda *a, **k: NumberedCanvas(*a, footer=footer, **k))

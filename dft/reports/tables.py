@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date
 from enum import Enum
 
@@ -189,3 +189,19 @@ def report_tables(report: MonthlyReport) -> list[Table]:
         ),
     )  # fmt: skip
     return [categories, causes, roles, sources, follow_ups, overdue, trend_table, deals]
+
+
+# What a report to read lists of the month's deals; spreadsheets list them all.
+MAX_LISTED_DEALS = 500
+
+
+def capped(table: Table, limit: int, what: str) -> Table:
+    """Tens of thousands of rows would make a book, not a report to forward."""
+    if len(table.rows) <= limit:
+        return table
+    return replace(
+        table,
+        rows=table.rows[:limit],
+        note=f"There are {len(table.rows):,} {what}; the first {limit:,} are listed. "
+        "The Excel and CSV versions of this report list them all.",
+    )

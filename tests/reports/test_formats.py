@@ -137,6 +137,18 @@ def test_html(october_report: MonthlyReport, out: Path) -> None:
         assert client not in html
 
 
+def test_the_apps_preview_lists_the_months_deals_as_far_as_the_pdf(
+    october_report: MonthlyReport,
+) -> None:
+    from dft.reports.html import report_html
+
+    preview = report_html(october_report, max_deals=3)
+    deals_table = preview.rsplit("<h2>", 1)[1]  # the last table: the month's deals
+    listed = [client for client in OCTOBER_CLIENTS if client in deals_table]
+    assert len(listed) == 3
+    assert f"There are {october_report.deal_count} deals; the first 3 are listed." in deals_table
+
+
 @pytest.mark.parametrize("suffix", [".pdf", ".xlsx", ".csv", ".html"])
 def test_an_empty_month_is_a_valid_report_that_says_so(
     database: Database, out: Path, suffix: str

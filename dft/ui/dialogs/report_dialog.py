@@ -111,6 +111,7 @@ class MonthlyReportDialog(QDialog):
 
     def _show(self, report: MonthlyReport) -> None:
         from dft.reports.html import report_html
+        from dft.reports.tables import MAX_LISTED_DEALS
 
         document = self.preview.document()
 
@@ -122,7 +123,8 @@ class MonthlyReportDialog(QDialog):
             document.addResource(QTextDocument.ResourceType.ImageResource, url, image)
             return f'<p><img src="{url.toString()}" width="{min(image.width(), 760)}"></p>'
 
-        self.preview.setHtml(report_html(report, chart))
+        # A preview: the month's deals as far as the PDF lists them.
+        self.preview.setHtml(report_html(report, chart, max_deals=MAX_LISTED_DEALS))
         self.status.setText(f"{report.deal_count} deal(s) in {report.month:%B %Y}")
 
     @classmethod
