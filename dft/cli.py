@@ -586,7 +586,7 @@ def cmd_report(args: argparse.Namespace) -> int:
 
     from dft.core.dates import parse_month
     from dft.reports.monthly import ReportScope, build_monthly_report
-    from dft.reports.render import WRITERS, write_report
+    from dft.reports.render import WRITERS, deal_limit_for, write_report
 
     month = parse_month(args.month, "--month")
     out = Path(args.out).expanduser().resolve()
@@ -599,7 +599,7 @@ def cmd_report(args: argparse.Namespace) -> int:
     scope = ReportScope(salesperson=args.salesperson, community=args.community)
 
     def work(session: Session) -> int:
-        report = build_monthly_report(session, month, scope)
+        report = build_monthly_report(session, month, scope, deal_limit=deal_limit_for(out))
         write_report(report, out)
         print(f"Wrote the {report.month:%B %Y} report ({report.deal_count} deals) to {out}")
         return EXIT_OK

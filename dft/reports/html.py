@@ -92,7 +92,9 @@ def report_html(
     parts.append(chart("trend", charts.trend_chart(report.trend)))
     if report.deal_count:
         deals = tables[7]
-        parts.append(_table(deals if max_deals is None else capped(deals, max_deals, "deals")))
+        if max_deals is not None:
+            deals = capped(deals, max_deals, "deals", total=report.deal_count)
+        parts.append(_table(deals))
     parts.append("</body></html>")
     return "\n".join(parts)
 

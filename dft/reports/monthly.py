@@ -106,6 +106,11 @@ class MonthlyReport:
         return self.comparison.current.deals
 
     @property
+    def lists_every_deal(self) -> bool:
+        """False when built with a ``deal_limit`` smaller than the month."""
+        return len(self.deals) >= self.deal_count
+
+    @property
     def lost_value_cents(self) -> int:
         return self.comparison.current.lost_value_cents
 
@@ -144,7 +149,10 @@ def build_monthly_report(
     *,
     today: date | None = None,
     generated_at: datetime | None = None,
+    deal_limit: int | None = None,
 ) -> MonthlyReport:
+    """The month's report. ``deal_limit`` lists only the first deals of the month
+    (the PDF shows 500), sparing the query for the rest on a large database."""
     scope = scope or ReportScope()
     today = today or date.today()
     first = month_start(month)
@@ -165,7 +173,7 @@ def build_monthly_report(
         changed_first_guess=changed,
         overdue_calls=tuple(_overdue_calls(session, in_month, today)),
         trend=monthly_trend(session, base, first, TREND_MONTHS),
-        deals=tuple(_deals(session, in_month)),
+        deals=tuple(_deals(session, in_month, deal_limit)),
         timing=signing_to_fall_through(session, in_month),
         deposits=tuple(deposits(session, in_month)),
         recovery=recovery(session, in_month),
@@ -189,7 +197,7 @@ def _overdue_calls(session: Session, deal_filter: DealFilter, today: date) -> li
     ]
 
 
-def _deals(session: Session, deal_filter: DealFilter) -> list[ReportDeal]:
+def _deals(session: Session, deal_filter: DealFilter, limit: int | None) -> list[ReportDeal]:
     """The month's deals with the latest call's note: one query, however many calls."""
     latest = (
         select(FollowUp.deal_id, func.max(FollowUp.done_at).label("done_at"))
@@ -227,6 +235,7 @@ def _deals(session: Session, deal_filter: DealFilter) -> list[ReportDeal]:
                 and_(FollowUp.deal_id == Deal.id, FollowUp.done_at == latest.c.done_at),
             )
             .order_by(Deal.fell_through_on, Deal.client_name, Deal.id)
+            .limit(limit)
         )
     )
     deals: dict[int, ReportDeal] = {}

@@ -254,7 +254,7 @@ def write_pdf(report: MonthlyReport, path: Path) -> None:
         )
     )
     if report.deal_count:
-        deals = capped(tables["deals"], MAX_LISTED_DEALS, "deals")
+        deals = capped(tables["deals"], MAX_LISTED_DEALS, "deals", total=report.deal_count)
         story += [Paragraph("The month's deals", HEADING), *_table(deals, width)]
     footer = f"{report.title} · {report.scope.describe()}"
     document.build(story, canvasmaker=lambda *a, **k: NumberedCanvas(*a, footer=footer, **k))

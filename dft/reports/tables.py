@@ -195,13 +195,17 @@ def report_tables(report: MonthlyReport) -> list[Table]:
 MAX_LISTED_DEALS = 500
 
 
-def capped(table: Table, limit: int, what: str) -> Table:
-    """Tens of thousands of rows would make a book, not a report to forward."""
-    if len(table.rows) <= limit:
+def capped(table: Table, limit: int, what: str, total: int | None = None) -> Table:
+    """Tens of thousands of rows would make a book, not a report to forward.
+
+    ``total``: how many there are when ``table`` already holds only the first ones.
+    """
+    total = max(total or 0, len(table.rows))
+    if total <= limit:
         return table
     return replace(
         table,
         rows=table.rows[:limit],
-        note=f"There are {len(table.rows):,} {what}; the first {limit:,} are listed. "
+        note=f"There are {total:,} {what}; the first {limit:,} are listed. "
         "The Excel and CSV versions of this report list them all.",
     )

@@ -280,16 +280,20 @@ def bench_filter(path: Path, deals: int, runs: int) -> Row:
 
 def bench_report(path: Path, deals: int, runs: int, folder: Path) -> Row:
     from dft.reports.monthly import build_monthly_report
-    from dft.reports.render import write_report
+    from dft.reports.render import deal_limit_for, write_report
     from dft.store.database import open_database
     from dft.store.location import sqlite_url
 
     database = open_database(sqlite_url(path), daily_backup=False)
 
-    def ours() -> None:
+    target = folder / "bench-report.pdf"
+
+    def ours() -> None:  # as `dft report --out FILE.pdf` does it
         with database.read_sessions.begin() as session:
-            report = build_monthly_report(session, MONTH, today=TODAY)
-        write_report(report, folder / "bench-report.pdf")
+            report = build_monthly_report(
+                session, MONTH, today=TODAY, deal_limit=deal_limit_for(target)
+            )
+        write_report(report, target)
 
     connection = sqlite3.connect(path)
     month = "d.fell_through_on BETWEEN '2026-10-01' AND '2026-10-31' AND d.deleted_at IS NULL"

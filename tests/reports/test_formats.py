@@ -137,6 +137,28 @@ def test_html(october_report: MonthlyReport, out: Path) -> None:
         assert client not in html
 
 
+def test_a_report_built_for_the_pdf_reads_only_the_deals_it_lists(
+    october_db: Database, out: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from dft.reports import pdf, render
+
+    monkeypatch.setattr(pdf, "MAX_LISTED_DEALS", 3)
+    monkeypatch.setattr(render, "MAX_LISTED_DEALS", 3)
+    path = out / "october.pdf"
+    with october_db.sessions.begin() as session:
+        report = build_monthly_report(
+            session, OCTOBER, today=TODAY, deal_limit=render.deal_limit_for(path)
+        )
+    assert len(report.deals) == 3
+    assert report.deal_count == 24
+    write_report(report, path)
+    flat = re.sub(r"\s+", " ", "\n".join(pdf_pages(path)))
+    assert "There are 24 deals; the first 3 are listed." in flat
+    with pytest.raises(ValueError, match="lists every deal"):
+        write_report(report, out / "october.xlsx")  # a spreadsheet must never be short
+    assert not (out / "october.xlsx").exists()
+
+
 def test_the_apps_preview_lists_the_months_deals_as_far_as_the_pdf(
     october_report: MonthlyReport,
 ) -> None:

@@ -144,11 +144,13 @@ class MonthlyReportDialog(QDialog):
         sessions = self._context.read_sessions
 
         def work(progress: Progress) -> Path:
-            from dft.reports.render import write_report
+            from dft.reports.render import deal_limit_for, write_report
 
             progress(0, 2)
             with sessions.begin() as session:
-                report = build_monthly_report(session, month, scope, today=today)
+                report = build_monthly_report(
+                    session, month, scope, today=today, deal_limit=deal_limit_for(target)
+                )
             progress(1, 2)
             write_report(report, target)
             progress(2, 2)
