@@ -19,7 +19,7 @@ from datetime import date, timedelta
 from pathlib import Path
 from typing import Any, cast
 
-from sqlalchemy import Table, func, insert, select
+from sqlalchemy import Table, insert, select
 from sqlalchemy.orm import Session
 
 from dft.core import settings
@@ -27,6 +27,7 @@ from dft.core.clock import utc_now
 from dft.core.deals import DealInput, validate_deal_input
 from dft.core.errors import DftError, ValidationError
 from dft.core.identity import current_user
+from dft.core.ids import reserve_ids
 from dft.core.lists import find_entry, normalize_name
 from dft.core.models import (
     CancelledBy,
@@ -374,20 +375,13 @@ def _present(session: Session, rows: list[dict[str, Any]]) -> set[tuple[Any, ...
 
 def _write(session: Session, rows: list[dict[str, Any]], today: date, follow_up_days: int) -> None:
     links = [r.pop("_contributing") for r in rows]
-    if session.get_bind().dialect.name == "sqlite":
-        # The import holds SQLite's write lock (BEGIN IMMEDIATE), so the next ids
-        # are ours to hand out; RETURNING in parameter order would make SQLite
-        # insert row by row.
-        first = int(session.scalar(select(func.coalesce(func.max(Deal.id), 0))) or 0) + 1
-        ids = list(range(first, first + len(rows)))
-        for deal_id, row in zip(ids, rows, strict=True):
-            row["id"] = deal_id
-        # The table, not the mapped class: plain rows need no ORM bookkeeping.
-        session.execute(insert(cast(Table, Deal.__table__)), rows)
-    else:
-        ids = list(
-            session.scalars(insert(Deal).returning(Deal.id, sort_by_parameter_order=True), rows)
-        )
+    # Ids handed out up front link the contributing causes and calls without
+    # RETURNING in parameter order, which would make SQLite insert row by row.
+    ids = reserve_ids(session, Deal, len(rows))
+    for deal_id, row in zip(ids, rows, strict=True):
+        row["id"] = deal_id
+    # The table, not the mapped class: plain rows need no ORM bookkeeping.
+    session.execute(insert(cast(Table, Deal.__table__)), rows)
     contributing = [
         {"deal_id": deal_id, "cause_id": cause_id}
         for deal_id, causes in zip(ids, links, strict=True)
