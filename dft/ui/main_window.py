@@ -3,13 +3,14 @@
 from __future__ import annotations
 
 import json
+import time
 from collections.abc import Callable
 from datetime import date, timedelta
 from html import escape
 from pathlib import Path
 from typing import Any
 
-from PySide6.QtCore import QByteArray, QItemSelectionModel, QPoint, Qt, Signal
+from PySide6.QtCore import QByteArray, QEvent, QItemSelectionModel, QPoint, Qt, Signal
 from PySide6.QtGui import QAction, QCloseEvent, QKeySequence
 from PySide6.QtWidgets import (
     QAbstractItemView,
@@ -78,6 +79,8 @@ from dft.ui.worker import BackgroundTask, Cancelled, Progress
 
 SAMPLE_DEALS = 300
 MAX_RECENT = 8
+# Back in the window after this long, it reads the database again (team mode).
+REFRESH_AFTER_AWAY_SECONDS = 20
 USER_NAME_SETTING = "userName"
 DEALS_TAB, DASHBOARD_TAB, FOLLOW_UPS_TAB, TRASH_TAB = 0, 1, 2, 3
 
@@ -96,6 +99,7 @@ class MainWindow(QMainWindow):
         super().__init__(parent)
         self.context = context
         self._open_database = open_database
+        self._left_at: float | None = None  # when the window was last left (see refresh)
         self._background: BackgroundTask | None = None
         self.setWindowIcon(icon("dft-tracker"))
         self.setMinimumSize(900, 560)
@@ -304,6 +308,12 @@ class MainWindow(QMainWindow):
         self.clear_filters_action = A(
             "&Clear filters", self.filter_bar.clear, "Ctrl+Shift+F", "Show every deal"
         )
+        self.refresh_action = A(
+            "&Refresh",
+            self.refresh,
+            QKeySequence.StandardKey.Refresh,
+            "Show what others changed meanwhile (also done when you come back to the window)",
+        )
         self.summary_action = A(
             "&Monthly report…",
             self.monthly_report,
@@ -368,6 +378,8 @@ class MainWindow(QMainWindow):
         view_menu.addSeparator()
         view_menu.addAction(self.detail_action)
         view_menu.addAction(self.clear_filters_action)
+        view_menu.addSeparator()
+        view_menu.addAction(self.refresh_action)
         reports_menu = menu.addMenu("&Reports")
         reports_menu.addAction(self.summary_action)
         reports_menu.addAction(self.dashboard_tab_action)
@@ -1112,6 +1124,25 @@ class MainWindow(QMainWindow):
         settings.setValue("deals/detailVisible", self.detail_action.isChecked())
         settings.setValue("lastDatabase", self.context.database.reopen_location)
         settings.sync()
+
+    def refresh(self) -> None:
+        """Read everything again: others (another desk, another copy of the app) may
+        have changed the database meanwhile."""
+        self.context.dataChanged.emit()
+        self.statusBar().showMessage("Up to date.", 3000)
+
+    def changeEvent(self, event: QEvent) -> None:
+        if event.type() == QEvent.Type.ActivationChange:
+            self.window_activated(self.isActiveWindow(), time.monotonic())
+        super().changeEvent(event)
+
+    def window_activated(self, active: bool, now: float) -> None:
+        """Coming back after a while shows what others changed; a dialog closing does not."""
+        if not active:
+            self._left_at = now
+        elif self._left_at is not None and now - self._left_at >= REFRESH_AFTER_AWAY_SECONDS:
+            self._left_at = None
+            self.refresh()
 
     def closeEvent(self, event: QCloseEvent) -> None:
         self.save_settings()

@@ -321,3 +321,29 @@ def test_a_missing_or_refused_password_is_asked_for_and_never_kept(
     ]
     for text in (database.reopen_location, database.location, log_file.read_text("utf-8")):
         assert not leaks(text), text
+
+
+def test_a_colleagues_new_deal_shows_on_refresh_and_on_coming_back(
+    team_window: MainWindow, team_url: URL
+) -> None:
+    from tests.factories import add_deal
+
+    def colleague_logs(number: str) -> None:
+        marcus = open_database(team_url)
+        with marcus.sessions.begin() as session:
+            add_deal(session, contract_number=number)
+        marcus.close()
+
+    shown = team_window.deals_model.rowCount()
+    colleague_logs("MARCUS-1")
+    assert team_window.deals_model.rowCount() == shown  # nothing polls behind your back
+    team_window.refresh_action.trigger()  # F5
+    assert team_window.deals_model.rowCount() == shown + 1
+
+    colleague_logs("MARCUS-2")
+    team_window.window_activated(False, 100.0)  # a dialog opened...
+    team_window.window_activated(True, 103.0)  # ...and closed: no reload
+    assert team_window.deals_model.rowCount() == shown + 1
+    team_window.window_activated(False, 200.0)  # away for a while
+    team_window.window_activated(True, 260.0)
+    assert team_window.deals_model.rowCount() == shown + 2
