@@ -27,6 +27,7 @@ from dft.core.dates import add_months, month_start
 from dft.core.lists import list_entries
 from dft.core.models import Community, Salesperson
 from dft.reports.monthly import MonthlyReport, ReportScope, build_monthly_report
+from dft.reports.tables import MAX_LISTED_DEALS
 from dft.ui.context import AppContext
 from dft.ui.dialogs import run_modal
 from dft.ui.worker import BackgroundTask, Progress
@@ -104,14 +105,17 @@ class MonthlyReportDialog(QDialog):
 
     def refresh(self) -> None:
         month, scope, today = self.selected_month(), self.scope(), self._context.today()
+        # The preview lists the month's deals as far as the PDF does; reading no
+        # more keeps it quick on a large team database.
         self.report = self._context.read(
-            lambda s: build_monthly_report(s, month, scope, today=today)
+            lambda s: build_monthly_report(
+                s, month, scope, today=today, deal_limit=MAX_LISTED_DEALS
+            )
         )
         self._show(self.report)
 
     def _show(self, report: MonthlyReport) -> None:
         from dft.reports.html import report_html
-        from dft.reports.tables import MAX_LISTED_DEALS
 
         document = self.preview.document()
 
