@@ -6,16 +6,20 @@ or changes it (the first-recorded cause is kept on the deal).
 
 from __future__ import annotations
 
+import functools
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from enum import StrEnum
+from typing import ParamSpec, TypeVar
 
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
+from sqlalchemy.orm.exc import StaleDataError
 
 from dft.core import history, settings
 from dft.core.clock import utc_now
-from dft.core.errors import NotFoundError, ValidationError
+from dft.core.errors import ConflictError, NotFoundError, ValidationError
 from dft.core.identity import current_user
 from dft.core.models import (
     CallOutcome,
@@ -27,6 +31,9 @@ from dft.core.models import (
     FollowUp,
     Salesperson,
 )
+
+P = ParamSpec("P")
+R = TypeVar("R")
 
 
 def _live_deal(session: Session, deal_id: int) -> Deal:
@@ -63,6 +70,24 @@ class RecordedCall:
     previous_cause_status: str
 
 
+def _stale_is_a_conflict(func: Callable[P, R]) -> Callable[P, R]:
+    """On a team server another desk can change the deal at the same moment; its
+    version column catches that, and the user is told instead of a crash."""
+
+    @functools.wraps(func)
+    def wrapper(*args: P.args, **kwargs: P.kwargs) -> R:
+        try:
+            return func(*args, **kwargs)
+        except StaleDataError as exc:
+            raise ConflictError(
+                "Someone else changed this deal while you were recording the call; nothing "
+                "of yours was saved. Look at the deal again, then record the call."
+            ) from exc
+
+    return wrapper
+
+
+@_stale_is_a_conflict
 def record_follow_up(
     session: Session,
     deal_id: int,

@@ -72,3 +72,31 @@ def test_three_salespeople_at_once_every_deal_lands_and_shared_numbers_once(team
     assert refused == 2 * 100  # the other two desks were told, not crashed
     assert total == 3 * 200 + 100
     assert authors == {"ann", "bob", "cy"}
+
+
+def test_two_desks_recording_a_call_on_one_deal_at_once_the_second_is_told(team: URL) -> None:
+    from dft.core.errors import ConflictError
+    from dft.core.followups import record_follow_up
+    from dft.core.taxonomy import find_cause
+    from tests.factories import add_deal
+
+    database = open_database(team)
+    try:
+        with database.sessions.begin() as session:
+            deal_id = add_deal(session)
+        with database.sessions.begin() as second_desk:
+            opened = second_desk.get(Deal, deal_id)  # the second desk has the deal open
+            assert opened is not None
+            with database.sessions.begin() as first_desk:
+                record_follow_up(first_desk, deal_id, outcome="reached", cause_result="confirmed")
+            other_cause = find_cause(second_desk, "Rude or dismissive remark").id
+            with pytest.raises(ConflictError, match="Someone else changed this deal"):
+                record_follow_up(second_desk, deal_id, outcome="reached", cause_result="changed",
+                                 changed_to_cause_id=other_cause)  # fmt: skip
+        with database.sessions.begin() as session:
+            deal = session.get(Deal, deal_id)
+            assert deal is not None
+            assert [f.outcome for f in deal.follow_ups] == ["reached"]  # the first call stands
+            assert (deal.cause.name, deal.cause_status) == ("Lot not buildable", "confirmed")
+    finally:
+        database.close()

@@ -373,3 +373,33 @@ def test_your_name_is_recorded_on_what_you_log_and_remembered(
     again = MainWindow(context, open_database=lambda *_a: None)
     qtbot.addWidget(again)
     assert identity.current_user() == "Dana Whitfield"
+
+
+def test_a_call_that_meets_a_colleagues_change_keeps_the_form_and_says_so(
+    qtbot: Any, window: MainWindow
+) -> None:
+    from PySide6.QtWidgets import QMessageBox
+
+    from dft.core.errors import ConflictError
+
+    deal_id = select_first(window)
+    told: list[str] = []
+
+    def refuse(_call: dict[str, Any]) -> None:
+        raise ConflictError("Someone else changed this deal while you were recording the call.")
+
+    dialog = CallDialog(window.context, deal_id, refuse, parent=window)
+    qtbot.addWidget(dialog)
+    dialog.show()
+    qtbot.keyClicks(dialog.client_words, "The lender pulled out.")
+    dialog.outcome_buttons["reached"].click()
+
+    def close(box: QMessageBox) -> None:
+        told.append(box.text())
+        box.accept()
+
+    on_next_dialog(QMessageBox, close)
+    qtbot.mouseClick(dialog.save_button, Qt.MouseButton.LeftButton)
+    assert told == ["Someone else changed this deal while you were recording the call."]
+    assert dialog.isVisible()
+    assert dialog.client_words.toPlainText() == "The lender pulled out."

@@ -17,6 +17,7 @@ from PySide6.QtWidgets import (
     QGroupBox,
     QHBoxLayout,
     QLabel,
+    QMessageBox,
     QPlainTextEdit,
     QRadioButton,
     QVBoxLayout,
@@ -25,7 +26,7 @@ from PySide6.QtWidgets import (
 from sqlalchemy.orm import Session
 
 from dft.core.deals import get_deal
-from dft.core.errors import ValidationError
+from dft.core.errors import ConflictError, ValidationError
 from dft.core.lists import list_entries
 from dft.core.models import Salesperson
 from dft.core.taxonomy import list_taxonomy
@@ -212,6 +213,9 @@ class CallDialog(QDialog):
             except DatabaseError as exc:
                 if ask_retry_save(self, exc):
                     continue
+                return
+            except ConflictError as exc:  # another desk changed the deal meanwhile
+                QMessageBox.warning(self, "Changed by someone else", str(exc))
                 return
             break
         self.accept()
