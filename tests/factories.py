@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+from contextlib import contextmanager
 from datetime import date
 from typing import Any
 
+from sqlalchemy import Connection, text
 from sqlalchemy.engine import URL
 from sqlalchemy.orm import Session
 
@@ -36,10 +39,10 @@ def add_deal(session: Session, cause: str | None = "Land/Lot not buildable", **f
     )
 
 
-def database_at_first_revision(url: URL) -> None:
-    """A database as version 0001 of the app left it, with one deal (id 1) in it."""
+@contextmanager
+def connection_at_revision(url: URL, revision: str) -> Iterator[Connection]:
+    """A connection to ``url`` migrated to ``revision``, in a transaction committed after."""
     from alembic import command
-    from sqlalchemy import text
 
     from dft.store.database import alembic_config
     from dft.store.engine import create_database_engine
@@ -49,15 +52,21 @@ def database_at_first_revision(url: URL) -> None:
         with engine.begin() as connection:
             config = alembic_config()
             config.attributes["connection"] = connection
-            command.upgrade(config, "0001")
-            connection.execute(text("INSERT INTO categories (name) VALUES ('Land')"))
-            connection.execute(text("INSERT INTO causes (category_id, name) VALUES (1, 'Soil')"))
-            connection.execute(
-                text(
-                    "INSERT INTO deals (client_name, contract_value_cents, fell_through_on,"
-                    " cause_id, created_at, updated_at) VALUES ('Old Client', 31415926,"
-                    " '2024-05-20', 1, '2024-05-21 10:00:00', '2024-05-21 10:00:00')"
-                )
-            )
+            command.upgrade(config, revision)
+            yield connection
     finally:
         engine.dispose()
+
+
+def database_at_first_revision(url: URL) -> None:
+    """A database as version 0001 of the app left it, with one deal (id 1) in it."""
+    with connection_at_revision(url, "0001") as connection:
+        connection.execute(text("INSERT INTO categories (name) VALUES ('Land')"))
+        connection.execute(text("INSERT INTO causes (category_id, name) VALUES (1, 'Soil')"))
+        connection.execute(
+            text(
+                "INSERT INTO deals (client_name, contract_value_cents, fell_through_on,"
+                " cause_id, created_at, updated_at) VALUES ('Old Client', 31415926,"
+                " '2024-05-20', 1, '2024-05-21 10:00:00', '2024-05-21 10:00:00')"
+            )
+        )

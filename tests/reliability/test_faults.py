@@ -14,16 +14,14 @@ from datetime import date
 from pathlib import Path
 
 import pytest
-from alembic import command
 from sqlalchemy import event, func, select, text
 
 from dft import cli
 from dft.core.models import Deal
 from dft.store import engine as engine_module
-from dft.store.database import alembic_config, open_database
-from dft.store.engine import create_database_engine
+from dft.store.database import open_database
 from dft.store.location import sqlite_url
-from tests.factories import add_deal
+from tests.factories import add_deal, connection_at_revision
 from tests.reliability.conftest import python, write_csv
 
 pytestmark = pytest.mark.slow
@@ -231,11 +229,7 @@ def test_a_database_from_a_newer_version_is_refused_and_unchanged(db_file: Path)
 
 def test_a_database_from_the_first_migration_upgrades_with_every_row(tmp_path: Path) -> None:
     path = tmp_path / "old.sqlite3"
-    engine = create_database_engine(sqlite_url(path))
-    with engine.begin() as connection:
-        config = alembic_config()
-        config.attributes["connection"] = connection
-        command.upgrade(config, "0001")
+    with connection_at_revision(sqlite_url(path), "0001") as connection:
         connection.execute(text("INSERT INTO categories (id, name) VALUES (1, 'Land')"))
         connection.execute(text("INSERT INTO causes (id, category_id, name) VALUES (1, 1, 'Soil')"))
         connection.execute(text("INSERT INTO salespeople (id, name) VALUES (1, 'Dana')"))
@@ -256,7 +250,6 @@ def test_a_database_from_the_first_migration_upgrades_with_every_row(tmp_path: P
             text("SELECT client_name, contract_number, contract_value_cents, fell_through_on,"
                  " notes FROM deals ORDER BY id")
         ).all()  # fmt: skip
-    engine.dispose()
     database = open_database(sqlite_url(path))
     try:
         assert database.upgraded_from == "0001"
