@@ -15,10 +15,8 @@ from PySide6.QtWidgets import (
     QDialog,
     QDialogButtonBox,
     QHBoxLayout,
-    QInputDialog,
     QListWidget,
     QListWidgetItem,
-    QMessageBox,
     QPushButton,
     QTabWidget,
     QVBoxLayout,
@@ -28,9 +26,9 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from dft.core import lists
-from dft.core.errors import DftError
 from dft.core.models import Community, LeadSource, Salesperson
 from dft.ui.context import AppContext
+from dft.ui.dialogs.editing import EditsLists
 
 KINDS: tuple[tuple[type, str], ...] = (
     (Salesperson, "Salespeople"),
@@ -39,7 +37,7 @@ KINDS: tuple[tuple[type, str], ...] = (
 )
 
 
-class ListPage(QWidget):
+class ListPage(EditsLists, QWidget):
     def __init__(self, context: AppContext, model: type, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self._context = context
@@ -106,23 +104,10 @@ class ListPage(QWidget):
             self.referral.setChecked(chosen[3])
 
     def _act(self, work: Callable[[Session], Any], select_id: int | None) -> Any:
-        try:
-            result = self._context.write(work)
-        except DftError as exc:
-            QMessageBox.warning(self, "Cannot do that", str(getattr(exc, "message", exc)))
-            return None
-        self.reload(select_id)
+        saved, result = self.write_or_warn(work)
+        if saved:
+            self.reload(select_id)
         return result
-
-    @classmethod
-    def ask_text(cls, parent: QWidget, title: str, label: str, text: str = "") -> str | None:
-        value, ok = QInputDialog.getText(parent, title, label, text=text)
-        return value if ok and value.strip() else None
-
-    @classmethod
-    def ask_choice(cls, parent: QWidget, title: str, label: str, items: list[str]) -> str | None:
-        value, ok = QInputDialog.getItem(parent, title, label, items, 0, False)
-        return value if ok else None
 
     def add(self) -> None:
         name = type(self).ask_text(self, f"Add {self.label}", "Name:")

@@ -16,9 +16,7 @@ from PySide6.QtWidgets import (
     QDialogButtonBox,
     QGridLayout,
     QHBoxLayout,
-    QInputDialog,
     QLabel,
-    QMessageBox,
     QPushButton,
     QTreeWidget,
     QTreeWidgetItem,
@@ -29,8 +27,8 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from dft.core import taxonomy as tx
-from dft.core.errors import DftError
 from dft.core.models import Deal
+from dft.ui.dialogs.editing import EditsLists
 
 KIND = Qt.ItemDataRole.UserRole
 ID = Qt.ItemDataRole.UserRole + 1
@@ -45,7 +43,7 @@ def _deal_counts(session: Session) -> dict[int, int]:
     return {int(cause_id): int(count) for cause_id, count in rows if cause_id is not None}
 
 
-class TaxonomyDialog(QDialog):
+class TaxonomyDialog(EditsLists, QDialog):
     def __init__(self, context: Any, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self._context = context
@@ -170,23 +168,10 @@ class TaxonomyDialog(QDialog):
     # -- Acting ----------------------------------------------------------------------
 
     def _act(self, work: Callable[[Session], Any], kind: str | None, item_id: int | None) -> Any:
-        try:
-            result = self._context.write(work)
-        except DftError as exc:
-            QMessageBox.warning(self, "Cannot do that", str(getattr(exc, "message", exc)))
-            return None
-        self.reload(kind, item_id)
+        saved, result = self.write_or_warn(work)
+        if saved:
+            self.reload(kind, item_id)
         return result
-
-    @classmethod
-    def ask_text(cls, parent: QWidget, title: str, label: str, text: str = "") -> str | None:
-        value, ok = QInputDialog.getText(parent, title, label, text=text)
-        return value if ok and value.strip() else None
-
-    @classmethod
-    def ask_choice(cls, parent: QWidget, title: str, label: str, items: list[str]) -> str | None:
-        value, ok = QInputDialog.getItem(parent, title, label, items, 0, False)
-        return value if ok else None
 
     def add_category(self) -> None:
         name = type(self).ask_text(self, "Add category", "Name of the new category:")
