@@ -30,9 +30,8 @@ from dft.core.errors import ConflictError, ValidationError
 from dft.core.lists import list_entries
 from dft.core.models import Salesperson
 from dft.core.taxonomy import list_taxonomy
-from dft.store.database import DatabaseError
 from dft.ui.context import AppContext
-from dft.ui.dialogs.save_failed import ask_retry_save
+from dft.ui.dialogs.save_failed import save_with_retry
 from dft.ui.formatting import date_format
 from dft.ui.widgets import FieldWithError, NameCombo
 
@@ -201,21 +200,16 @@ class CallDialog(QDialog):
         }
 
     def _save(self) -> None:
-        while True:
-            try:
-                self._on_save(self.call())
-            except ValidationError as exc:
-                if exc.field == "done_at":
-                    self.when_field.set_error(exc.message)
-                else:
-                    self.cause_error.setText(exc.message)
-                return
-            except DatabaseError as exc:
-                if ask_retry_save(self, exc):
-                    continue
-                return
-            except ConflictError as exc:  # another desk changed the deal meanwhile
-                QMessageBox.warning(self, "Changed by someone else", str(exc))
-                return
-            break
-        self.accept()
+        try:
+            saved, _ = save_with_retry(self, lambda: self._on_save(self.call()))
+        except ValidationError as exc:
+            if exc.field == "done_at":
+                self.when_field.set_error(exc.message)
+            else:
+                self.cause_error.setText(exc.message)
+            return
+        except ConflictError as exc:  # another desk changed the deal meanwhile
+            QMessageBox.warning(self, "Changed by someone else", str(exc))
+            return
+        if saved:
+            self.accept()

@@ -41,7 +41,7 @@ from dft.core.models import Community, Deal, LeadSource, Salesperson
 from dft.core.taxonomy import CategoryInfo, list_taxonomy
 from dft.store.database import DatabaseError
 from dft.ui.context import AppContext
-from dft.ui.dialogs.save_failed import ask_retry_save
+from dft.ui.dialogs.save_failed import save_with_retry
 from dft.ui.widgets import DateEdit, FieldWithError, MoneyEdit, NameCombo, OptionalDateEdit
 
 # Which widget shows a validation message for which DealInput field.
@@ -536,21 +536,16 @@ class DealEditorDialog(QDialog):
         names = self.new_names(data)
         if names and not type(self).confirm_new_names(self, names):
             return
-        while True:
-            try:
-                may_close = self._on_save(data, bool(names))
-            except ValidationError as exc:
-                widget_name = FIELD_WIDGET.get(exc.field, exc.field)
-                if widget_name in self.fields:
-                    self.fields[widget_name].set_error(exc.message)
-                    self.fields[widget_name].setFocus()
-                self.status_label.setText(exc.message)
-                return
-            except DatabaseError as exc:
-                if ask_retry_save(self, exc):
-                    continue
-                self.status_label.setText("Not saved yet.")
-                return
-            break
-        if may_close:
+        try:
+            saved, may_close = save_with_retry(self, lambda: self._on_save(data, bool(names)))
+        except ValidationError as exc:
+            widget_name = FIELD_WIDGET.get(exc.field, exc.field)
+            if widget_name in self.fields:
+                self.fields[widget_name].set_error(exc.message)
+                self.fields[widget_name].setFocus()
+            self.status_label.setText(exc.message)
+            return
+        if not saved:
+            self.status_label.setText("Not saved yet.")
+        elif may_close:
             self.accept()

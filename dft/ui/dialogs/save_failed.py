@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import logging
+from collections.abc import Callable
+from typing import TypeVar
 
 from PySide6.QtWidgets import QMessageBox, QWidget
 
@@ -10,6 +12,19 @@ from dft.store.database import ConnectionLostError, DatabaseError
 from dft.ui.dialogs import run_modal
 
 log = logging.getLogger("dft")
+T = TypeVar("T")
+
+
+def save_with_retry(parent: QWidget, save: Callable[[], T]) -> tuple[bool, T | None]:
+    """Run ``save``; when the database refuses or cannot be reached, say so and offer
+    to try again. (True, result) once saved; (False, None) when the user keeps editing.
+    Other errors (a field's ValidationError, ...) are the caller's to show."""
+    while True:
+        try:
+            return True, save()
+        except DatabaseError as error:
+            if not ask_retry_save(parent, error):
+                return False, None
 
 
 def ask_retry_save(parent: QWidget, error: DatabaseError) -> bool:
