@@ -104,10 +104,15 @@ def _batches(connection: Connection, table: Table) -> Iterable[Sequence[Any]]:
     yield from result.partitions()
 
 
-def table_checksums(connection: Connection) -> tuple[TableCheck, ...]:
-    """Row count and checksum of every table of the schema, as ``connection`` sees them."""
+def table_checksums(
+    connection: Connection, only: frozenset[str] | None = None
+) -> tuple[TableCheck, ...]:
+    """Row count and checksum of every table of the schema (or those named in ``only``),
+    as ``connection`` sees them."""
     checks = []
     for table in _tables():
+        if only is not None and table.name not in only:
+            continue
         checksum = _Checksum()
         for batch in _batches(connection, table):
             checksum.add(batch)
@@ -120,11 +125,7 @@ def _fresh_seed_checksums() -> dict[str, str]:
     fresh = open_database(URL.create("sqlite+pysqlite", database=":memory:"), daily_backup=False)
     try:
         with fresh.engine.connect() as connection:
-            return {
-                check.table: check.checksum
-                for check in table_checksums(connection)
-                if check.table in SEEDED_TABLES
-            }
+            return {c.table: c.checksum for c in table_checksums(connection, SEEDED_TABLES)}
     finally:
         fresh.close()
 
@@ -138,7 +139,7 @@ def _what_it_holds(connection: Connection) -> list[str]:
         rows = int(connection.scalar(select(func.count()).select_from(table)) or 0)
         if rows:
             held.append(f"{rows:,} rows in {table.name}")
-    seeded = {c.table: c.checksum for c in table_checksums(connection) if c.table in SEEDED_TABLES}
+    seeded = {c.table: c.checksum for c in table_checksums(connection, SEEDED_TABLES)}
     changed = [name for name, value in _fresh_seed_checksums().items() if seeded[name] != value]
     if changed:
         held.append(f"its own {', '.join(sorted(changed))}")
