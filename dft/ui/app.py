@@ -126,15 +126,13 @@ def open_with_dialogs(parent: QWidget | None, url: URL) -> Database | None:
         keep_out_of_logs(url)
         try:
             return open_database(url)
-        except PasswordRefusedError as error:
-            log.warning("Cannot open %s: %s", error.location, error.message)
-            password = ask_password(parent, url, retrying=bool(url.password))
-            if password is not None:
-                url = url.set(password=password)
-                continue
-            choice = ask_after_open_error(parent, error)
         except DatabaseError as error:
             log.warning("Cannot open %s: %s", error.location, error.message)
+            if isinstance(error, PasswordRefusedError):
+                password = ask_password(parent, url, retrying=bool(url.password))
+                if password is not None:
+                    url = url.set(password=password)
+                    continue
             choice = ask_after_open_error(parent, error)
         if choice == OpenChoice.RETRY:
             continue
