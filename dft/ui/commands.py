@@ -12,7 +12,7 @@ from typing import Any
 from PySide6.QtGui import QUndoCommand
 
 from dft.core.deals import DealInput, log_deal, purge_deal, restore_deal, trash_deal, update_deal
-from dft.core.followups import (
+from dft.core.follow_ups import (
     RecordedCall,
     cancel_follow_up,
     record_follow_up,

@@ -39,7 +39,7 @@ from dft.core import history, settings
 from dft.core.deals import DealInput, count_deals, empty_trash, get_deal, purge_deal
 from dft.core.demo import generate_demo_data
 from dft.core.errors import ConflictError, DftError
-from dft.core.followups import count_overdue
+from dft.core.follow_ups import count_overdue
 from dft.core.identity import current_user, use_name
 from dft.core.models import FollowUp
 from dft.exchange.exporter import export_deals

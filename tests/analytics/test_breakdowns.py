@@ -44,7 +44,7 @@ from dft.analytics.follow_ups import follow_up_metrics
 from dft.analytics.stats import Share, median_from_histogram, wilson_interval
 from dft.analytics.timing import signing_to_fall_through
 from dft.core.deals import trash_deal
-from dft.core.followups import record_follow_up
+from dft.core.follow_ups import record_follow_up
 from dft.core.lists import resolve_entry
 from dft.core.models import Salesperson
 from dft.core.queries import DealFilter

@@ -6,7 +6,7 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from dft.core.demo import generate_demo_data
-from dft.core.followups import Due, open_follow_ups
+from dft.core.follow_ups import Due, open_follow_ups
 from dft.core.models import Category, Cause, Deal, FollowUp
 from dft.core.queries import DealFilter, fetch_deal_rows
 from dft.store.database import Database

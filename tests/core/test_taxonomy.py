@@ -6,7 +6,7 @@ from sqlalchemy.orm import Session
 
 from dft.core.deals import get_deal, trash_deal
 from dft.core.errors import ValidationError
-from dft.core.followups import record_follow_up
+from dft.core.follow_ups import record_follow_up
 from dft.core.models import Cause, DealContributingCause
 from dft.core.taxonomy import (
     DEFAULT_TAXONOMY,

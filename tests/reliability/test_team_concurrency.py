@@ -76,7 +76,7 @@ def test_three_salespeople_at_once_every_deal_lands_and_shared_numbers_once(team
 
 def test_two_desks_recording_a_call_on_one_deal_at_once_the_second_is_told(team: URL) -> None:
     from dft.core.errors import ConflictError
-    from dft.core.followups import record_follow_up
+    from dft.core.follow_ups import record_follow_up
     from dft.core.taxonomy import find_cause
     from tests.factories import add_deal
 

@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 
 from dft.core.deals import trash_deal
-from dft.core.followups import record_follow_up
+from dft.core.follow_ups import record_follow_up
 from dft.reports.monthly import MonthlyReport, build_monthly_report
 from dft.store.database import Database
 from tests.factories import add_deal

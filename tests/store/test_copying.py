@@ -15,7 +15,7 @@ from dft.cli import main
 from dft.core import settings
 from dft.core.deals import get_deal, trash_deal, update_deal, with_changes
 from dft.core.demo import generate_demo_data
-from dft.core.followups import record_follow_up
+from dft.core.follow_ups import record_follow_up
 from dft.core.models import Base, Deal
 from dft.core.signed_contracts import set_signed_contracts
 from dft.core.taxonomy import find_cause

@@ -7,7 +7,7 @@ from typing import Any
 from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt
 from PySide6.QtGui import QBrush, QColor, QFont
 
-from dft.core.followups import Due, DueFollowUp, open_follow_ups
+from dft.core.follow_ups import Due, DueFollowUp, open_follow_ups
 from dft.ui.context import AppContext
 from dft.ui.formatting import format_date
 

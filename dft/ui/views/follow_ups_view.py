@@ -15,7 +15,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from dft.core.followups import Due
+from dft.core.follow_ups import Due
 from dft.ui.context import AppContext
 from dft.ui.icons import icon
 from dft.ui.models.follow_ups_table import MAX_ROWS, FollowUpsTableModel

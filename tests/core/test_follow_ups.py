@@ -8,7 +8,7 @@ from sqlalchemy.orm import Session
 
 from dft.core.deals import get_deal, trash_deal
 from dft.core.errors import ValidationError
-from dft.core.followups import (
+from dft.core.follow_ups import (
     Due,
     cancel_follow_up,
     open_follow_ups,
