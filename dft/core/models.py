@@ -63,6 +63,13 @@ class CallOutcome(StrEnum):
     DECLINED = "declined"
 
 
+class CallPurpose(StrEnum):
+    """Why a call is made: to learn the cause, or to win the buyer back later."""
+
+    CAUSE = "cause"
+    WIN_BACK = "win_back"
+
+
 class CauseResult(StrEnum):
     """What a follow-up call did to the deal's cause."""
 
@@ -87,9 +94,14 @@ class Category(Base):
 
     id: Mapped[int] = mapped_column(primary_key=True)
     name: Mapped[str] = mapped_column(String(80), unique=True)
-    controllable: Mapped[bool] = mapped_column(server_default=false())
+    # True: the team can fix it (service); False: it cannot (land); None: nobody
+    # has said yet, so the land-vs-service and controllable splits leave it out.
+    controllable: Mapped[bool | None] = mapped_column()
     position: Mapped[int] = mapped_column(Integer, server_default=text("0"))
     retired: Mapped[bool] = mapped_column(server_default=false())
+    # Built-in categories the analytics must find whatever the user renames them
+    # to ("land", "customer_service", "not_yet_known"); NULL for the user's own.
+    key: Mapped[str | None] = mapped_column(String(40), unique=True)
 
     causes: Mapped[list[Cause]] = relationship(
         back_populates="category", order_by="Cause.position, Cause.id"
@@ -109,12 +121,24 @@ class Cause(Base):
     description: Mapped[str] = mapped_column(Text, server_default="")
     position: Mapped[int] = mapped_column(Integer, server_default=text("0"))
     retired: Mapped[bool] = mapped_column(server_default=false())
+    # The category's catch-all ("Customer service > Unspecified"): where a reason
+    # that names only the category goes, so it stays on its side of the split.
+    general: Mapped[bool] = mapped_column(server_default=false())
+    # Built-in causes found by key whatever their name ("pending_call").
+    key: Mapped[str | None] = mapped_column(String(40), unique=True)
 
     category: Mapped[Category] = relationship(back_populates="causes")
 
     __table_args__ = (
         UniqueConstraint("category_id", "name", name="uq_causes_category_id_name"),
         CheckConstraint("length(trim(name)) > 0", name="name_not_blank"),
+        Index(
+            "uq_causes_general_per_category",
+            "category_id",
+            unique=True,
+            sqlite_where=text("general"),
+            postgresql_where=text("general"),
+        ),
     )
 
 
@@ -181,6 +205,13 @@ class Deal(Base):
         ForeignKey("causes.id", ondelete="RESTRICT"), index=True
     )
     recovered_on: Mapped[date | None] = mapped_column(Date)
+    # What the fall-through cost: when the home or lot was sold again, and for how much.
+    resold_on: Mapped[date | None] = mapped_column(Date)
+    resale_price_cents: Mapped[int | None] = mapped_column(BigInteger)
+    # How to reach the client for the follow-up call, and the deal in the team's CRM.
+    client_phone: Mapped[str | None] = mapped_column(String(40))
+    client_email: Mapped[str | None] = mapped_column(String(254))
+    crm_link: Mapped[str | None] = mapped_column(String(1000))
     notes: Mapped[str] = mapped_column(Text, server_default="")
     created_at: Mapped[datetime] = mapped_column(DateTime, default=utc_now)
     updated_at: Mapped[datetime] = mapped_column(DateTime, default=utc_now, onupdate=utc_now)
@@ -222,6 +253,14 @@ class Deal(Base):
             name="recovered_not_before_fell_through",
         ),
         CheckConstraint("deposit_cents IS NULL OR deposit_cents >= 0", name="deposit_not_negative"),
+        CheckConstraint(
+            "resold_on IS NULL OR resold_on >= fell_through_on",
+            name="resold_not_before_fell_through",
+        ),
+        CheckConstraint(
+            "resale_price_cents IS NULL OR resale_price_cents >= 0",
+            name="resale_price_not_negative",
+        ),
         CheckConstraint(_in("cancelled_by", CancelledBy), name="cancelled_by_valid"),
         CheckConstraint(_in("deposit_outcome", DepositOutcome), name="deposit_outcome_valid"),
         CheckConstraint(
@@ -292,6 +331,7 @@ class FollowUp(Base):
     id: Mapped[int] = mapped_column(primary_key=True)
     deal_id: Mapped[int] = mapped_column(ForeignKey("deals.id", ondelete="CASCADE"), index=True)
     due_on: Mapped[date] = mapped_column(Date)
+    purpose: Mapped[str] = mapped_column(String(16), server_default=CallPurpose.CAUSE.value)
     done_at: Mapped[datetime | None] = mapped_column(DateTime)
     caller: Mapped[str | None] = mapped_column(String(120))
     outcome: Mapped[str | None] = mapped_column(String(16))
@@ -322,6 +362,7 @@ class FollowUp(Base):
             postgresql_where=text("done_at IS NULL"),
         ),
         CheckConstraint(_in("outcome", CallOutcome), name="outcome_valid"),
+        CheckConstraint(_in("purpose", CallPurpose, nullable=False), name="purpose_valid"),
         CheckConstraint(_in("cause_result", CauseResult), name="cause_result_valid"),
         CheckConstraint(
             "(done_at IS NULL AND outcome IS NULL)"

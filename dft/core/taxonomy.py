@@ -19,13 +19,29 @@ from dft.core.queries import execute_update
 LAND = "Land"
 CUSTOMER_SERVICE = "Customer service"
 OTHER = "Other"
+NOT_YET_KNOWN = "Not yet known"
+UNSPECIFIED = "Unspecified"
+PENDING_CALL = "Unknown — pending call"
+
+# Keys of the built-in categories and causes: the analytics find them by key,
+# so a team may rename "Land" to "Lot & land" without breaking the split.
+LAND_KEY = "land"
+CUSTOMER_SERVICE_KEY = "customer_service"
+NOT_YET_KNOWN_KEY = "not_yet_known"
+PENDING_CALL_KEY = "pending_call"
+
+UNSPECIFIED_DESCRIPTION = "The cause is in this category; which one is not known."
 
 
 @dataclass(frozen=True)
 class DefaultCategory:
+    """A category of the default taxonomy; its last cause is its general one."""
+
     name: str
-    controllable: bool
+    controllable: bool | None
     causes: tuple[tuple[str, str], ...]  # (name, description)
+    key: str | None = None
+    general_cause_key: str | None = None
 
 
 DEFAULT_TAXONOMY: tuple[DefaultCategory, ...] = (
@@ -42,7 +58,9 @@ DEFAULT_TAXONOMY: tuple[DefaultCategory, ...] = (
             ),
             ("Utilities or access", "Well, septic, power or road access could not be had."),
             ("Lot purchase fell through", "The buyer's purchase of the lot did not close."),
+            (UNSPECIFIED, UNSPECIFIED_DESCRIPTION),
         ),
+        key=LAND_KEY,
     ),
     DefaultCategory(
         CUSTOMER_SERVICE,
@@ -55,7 +73,9 @@ DEFAULT_TAXONOMY: tuple[DefaultCategory, ...] = (
             ("Broken promise or missed deadline", "A date or commitment was not kept."),
             ("Phone tag / voicemail runaround", "The buyer could not reach a person."),
             ("Paperwork or selection errors", "Mistakes in contracts, options or selections."),
+            (UNSPECIFIED, UNSPECIFIED_DESCRIPTION),
         ),
+        key=CUSTOMER_SERVICE_KEY,
     ),
     DefaultCategory(
         "Financing",
@@ -64,6 +84,7 @@ DEFAULT_TAXONOMY: tuple[DefaultCategory, ...] = (
             ("Loan denied", "The construction or permanent loan was refused."),
             ("Low appraisal", "The home appraised below the contract price."),
             ("Rate or payment change", "A rate or payment rise made the home unaffordable."),
+            (UNSPECIFIED, UNSPECIFIED_DESCRIPTION),
         ),
     ),
     DefaultCategory(
@@ -73,9 +94,19 @@ DEFAULT_TAXONOMY: tuple[DefaultCategory, ...] = (
             ("Job change or relocation", "The buyer moved or changed jobs."),
             ("Family change", "Divorce, illness, a death or a new child."),
             ("Bought elsewhere / changed mind", "The buyer chose another home or not to build."),
+            (UNSPECIFIED, UNSPECIFIED_DESCRIPTION),
         ),
     ),
     DefaultCategory(OTHER, False, (("Other", "Explain in the notes."),)),
+    # Not knowing yet is a state: such deals count on neither side of any split
+    # and show as awaiting their call.
+    DefaultCategory(
+        NOT_YET_KNOWN,
+        None,
+        ((PENDING_CALL, "The follow-up call will tell; counted on neither side."),),
+        key=NOT_YET_KNOWN_KEY,
+        general_cause_key=PENDING_CALL_KEY,
+    ),
 )
 
 
@@ -89,9 +120,18 @@ def seed_default_taxonomy(session: Session) -> None:
             controllable=default.controllable,
             position=cat_position,
             retired=False,
+            key=default.key,
         )
+        last = len(default.causes) - 1
         category.causes = [
-            Cause(name=name, description=description, position=position, retired=False)
+            Cause(
+                name=name,
+                description=description,
+                position=position,
+                retired=False,
+                general=position == last,
+                key=default.general_cause_key if position == last else None,
+            )
             for position, (name, description) in enumerate(default.causes)
         ]
         session.add(category)
@@ -108,16 +148,19 @@ class CauseInfo:
     description: str
     retired: bool
     position: int
+    general: bool = False
+    key: str | None = None
 
 
 @dataclass(frozen=True)
 class CategoryInfo:
     id: int
     name: str
-    controllable: bool
+    controllable: bool | None
     retired: bool
     position: int
     causes: tuple[CauseInfo, ...]
+    key: str | None = None
 
 
 def list_taxonomy(session: Session, include_retired: bool = True) -> list[CategoryInfo]:
@@ -128,7 +171,15 @@ def list_taxonomy(session: Session, include_retired: bool = True) -> list[Catego
         if cause.retired and not include_retired:
             continue
         by_category.setdefault(cause.category_id, []).append(
-            CauseInfo(cause.id, cause.name, cause.description, cause.retired, cause.position)
+            CauseInfo(
+                cause.id,
+                cause.name,
+                cause.description,
+                cause.retired,
+                cause.position,
+                cause.general,
+                cause.key,
+            )
         )
     return [
         CategoryInfo(
@@ -138,6 +189,7 @@ def list_taxonomy(session: Session, include_retired: bool = True) -> list[Catego
             c.retired,
             c.position,
             tuple(by_category.get(c.id, ())),
+            c.key,
         )
         for c in categories
         if include_retired or not c.retired
@@ -211,7 +263,8 @@ def _clean_name(name: str, field: str = "name") -> str:
 # -- Editing -----------------------------------------------------------------
 
 
-def add_category(session: Session, name: str, controllable: bool = False) -> int:
+def add_category(session: Session, name: str, controllable: bool | None = None) -> int:
+    """Add a category with its general cause; unless told, it is not classified yet."""
     name = _clean_name(name)
     existing = session.scalar(select(Category).where(func.lower(Category.name) == name.lower()))
     if existing is not None:
@@ -219,6 +272,15 @@ def add_category(session: Session, name: str, controllable: bool = False) -> int
     last = session.scalar(select(func.coalesce(func.max(Category.position), -1)))
     position = int(last if last is not None else -1) + 1
     category = Category(name=name, controllable=controllable, position=position, retired=False)
+    category.causes = [
+        Cause(
+            name=UNSPECIFIED,
+            description=UNSPECIFIED_DESCRIPTION,
+            position=0,
+            retired=False,
+            general=True,
+        )
+    ]
     session.add(category)
     session.flush()
     return category.id
@@ -282,7 +344,10 @@ def rename_cause(
         cause.description = description.strip()
 
 
-def set_category_controllable(session: Session, category_id: int, controllable: bool) -> None:
+def set_category_controllable(
+    session: Session, category_id: int, controllable: bool | None
+) -> None:
+    """Say whether the team can fix a category's causes (None: not classified yet)."""
     _get_category(session, category_id).controllable = controllable
 
 

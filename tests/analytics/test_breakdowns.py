@@ -175,9 +175,10 @@ def test_by_category(month: Session) -> None:
         ("Financing", 1, 5_000_000),
         ("Buyer circumstances", 1, 6_000_006),
         ("Other", 0, 0),
+        ("Not yet known", 0, 0),
         (NO_CAUSE_YET, 1, 40_000_004),
     ]
-    assert [s.share.total for s in slices] == [6] * 6
+    assert [s.share.total for s in slices] == [6] * 7
     assert sum(s.share.value for s in slices) == pytest.approx(1.0)
     assert slices[1].controllable is True
 

@@ -56,6 +56,7 @@ def test_seven_land_and_seventeen_service_deals(october: Session) -> None:
         "Financing",
         "Buyer circumstances",
         "Other",
+        "Not yet known",
     ]
     assert by_name["Land"].deals == 7
     assert round(by_name["Land"].share * 100, 1) == 29.2

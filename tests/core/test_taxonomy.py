@@ -33,12 +33,34 @@ def test_a_new_database_holds_the_default_taxonomy_land_and_service_first(
         "Financing",
         "Buyer circumstances",
         "Other",
+        "Not yet known",
     ]
-    assert [c.controllable for c in taxonomy[:2]] == [False, True]
+    assert [c.controllable for c in taxonomy] == [False, True, False, False, False, None]
+    assert [c.key for c in taxonomy] == [
+        "land",
+        "customer_service",
+        None,
+        None,
+        None,
+        "not_yet_known",
+    ]
     for category, default in zip(taxonomy, DEFAULT_TAXONOMY, strict=True):
         assert [cause.name for cause in category.causes] == [n for n, _ in default.causes]
-    assert len(taxonomy[1].causes) == 7
+        # Every category has exactly one general cause, its last one.
+        assert [cause.general for cause in category.causes][-1] is True
+        assert sum(cause.general for cause in category.causes) == 1
+    assert len(taxonomy[1].causes) == 8
     assert "Phone tag / voicemail runaround" in [c.name for c in taxonomy[1].causes]
+    assert taxonomy[1].causes[-1].name == "Unspecified"
+    pending = taxonomy[-1].causes
+    assert [(c.name, c.key) for c in pending] == [("Unknown — pending call", "pending_call")]
+
+
+def test_a_new_category_is_not_classified_and_has_its_general_cause(session: Session) -> None:
+    category_id = add_category(session, "Weather")
+    weather = next(c for c in list_taxonomy(session) if c.id == category_id)
+    assert weather.controllable is None
+    assert [(c.name, c.general) for c in weather.causes] == [("Unspecified", True)]
 
 
 @pytest.mark.parametrize(

@@ -31,7 +31,7 @@ def test_a_new_database_is_created_seeded_stamped_and_owner_only(db_path: Path) 
     try:
         assert db.created
         with db.sessions.begin() as session:
-            assert session.scalar(select(func.count()).select_from(Category)) == 5
+            assert session.scalar(select(func.count()).select_from(Category)) == 6
             revision = session.execute(text("SELECT version_num FROM alembic_version")).scalar()
             assert revision == head_revision()
         assert db_path.stat().st_mode & 0o777 == 0o600

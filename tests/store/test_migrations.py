@@ -104,3 +104,60 @@ def test_the_app_reads_the_same_revisions_as_alembic() -> None:
     script = ScriptDirectory.from_config(alembic_config())
     assert head_revision() == script.get_current_head()
     assert known_revisions() == {rev.revision for rev in script.walk_revisions()}
+
+
+def test_upgrading_keys_the_split_and_adds_general_causes_and_not_yet_known(
+    database_url: URL,
+) -> None:
+    """A database from before 0007 gets what a new one is seeded with, its own data kept."""
+    from sqlalchemy import text
+
+    from dft.core.taxonomy import list_taxonomy
+    from tests.factories import connection_at_revision
+
+    with connection_at_revision(database_url, "0006") as connection:
+        for position, (name, controllable) in enumerate(
+            [("Land", False), ("Customer service", True), ("Other", False), ("Weather", True)]
+        ):
+            connection.execute(
+                text(
+                    "INSERT INTO categories (name, controllable, position, retired)"
+                    " VALUES (:name, :controllable, :position, false)"
+                ),
+                {"name": name, "controllable": controllable, "position": position},
+            )
+        for category_id, name in [(1, "Soil"), (2, "Rude"), (3, "Other"), (4, "Unspecified")]:
+            connection.execute(
+                text(
+                    "INSERT INTO causes (category_id, name, description, position, retired)"
+                    " VALUES (:category_id, :name, '', 0, false)"
+                ),
+                {"category_id": category_id, "name": name},
+            )
+    database = open_database(database_url)
+    try:
+        with database.sessions.begin() as session:
+            taxonomy = list_taxonomy(session)
+    finally:
+        database.close()
+    summary = [
+        (c.name, c.key, c.controllable, [(x.name, x.general, x.key) for x in c.causes])
+        for c in taxonomy
+    ]
+    assert summary == [
+        ("Land", "land", False, [("Soil", False, None), ("Unspecified", True, None)]),
+        (
+            "Customer service",
+            "customer_service",
+            True,
+            [("Rude", False, None), ("Unspecified", True, None)],
+        ),
+        ("Other", None, False, [("Other", True, None)]),
+        ("Weather", None, True, [("Unspecified", True, None)]),
+        (
+            "Not yet known",
+            "not_yet_known",
+            None,
+            [("Unknown — pending call", True, "pending_call")],
+        ),
+    ]
