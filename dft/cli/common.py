@@ -26,6 +26,10 @@ EXIT_INTERRUPTED = 130
 
 Handler = Callable[[argparse.Namespace], int]
 
+# An unexpected error's text may carry SQL, parameters or other people's rows: the user
+# gets this sentence, the log gets the traceback.
+UNEXPECTED_ERROR = "an unexpected error stopped the command (set DFT_DEBUG=1 to see it)."
+
 
 class UsageError(Exception):
     """A flag value the user must correct; printed as one line, exit code 2."""
@@ -126,13 +130,8 @@ def run_command(handler: Handler, args: argparse.Namespace) -> int:
             return EXIT_FAILURE
         if os.environ.get("DFT_DEBUG"):
             raise
-        from dft.store.location import redact
-
-        print(
-            f"{prefix}: unexpected error: {exc.__class__.__name__}: "
-            f"{redact(str(exc), _database_url_or_none(args))} (set DFT_DEBUG=1 for details)",
-            file=sys.stderr,
-        )
+        _log_traceback(args.command)
+        print(f"{prefix}: {UNEXPECTED_ERROR}", file=sys.stderr)
         return EXIT_FAILURE
 
 
@@ -160,3 +159,13 @@ def _explain_operational_error(args: argparse.Namespace, exc: Any) -> str:
     url = _database_url_or_none(args)
     location = display_url(url) if url is not None else "database"
     return str(explain_operational_error(location, exc, url))
+
+
+def _log_traceback(command: str) -> None:
+    import logging
+
+    log = logging.getLogger("dft.cli")
+    if not log.hasHandlers():
+        # No log is set up: logging's last resort would print the traceback on stderr.
+        log.addHandler(logging.NullHandler())
+    log.exception("dft %s stopped by an unexpected error", command)
