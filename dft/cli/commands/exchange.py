@@ -88,11 +88,11 @@ def _export_filter(args: argparse.Namespace) -> DealFilter:
     from dft.core.dates import next_month, parse_iso_date, parse_month
     from dft.core.queries import DealFilter
 
+    if args.date_to and args.month:
+        raise UsageError("--to goes with --from, not with --month")
     if args.month:
         start = parse_month(args.month, "--month")
         return DealFilter(fell_from=start, fell_to=next_month(start) - timedelta(days=1))
-    if args.date_to and args.month:
-        raise UsageError("--to goes with --from, not with --month")
     return DealFilter(
         fell_from=parse_iso_date(args.date_from, "--from") if args.date_from else None,
         fell_to=parse_iso_date(args.date_to, "--to") if args.date_to else None,

@@ -63,3 +63,10 @@ def test_export_writes_csv_with_follow_ups_and_xlsx(tmp_path: Path, db: str) -> 
     assert_one_line_error(
         run_dft("export", str(tmp_path / "x.txt"), "--db", db), 2, ".csv or .xlsx"
     )
+
+
+def test_export_refuses_to_with_month_and_writes_nothing(tmp_path: Path, db: str) -> None:
+    out = tmp_path / "deals.csv"
+    result = run_dft("export", str(out), "--month", "2026-10", "--to", "2026-10-15", "--db", db)
+    assert_one_line_error(result, 2, "--to goes with --from, not with --month")
+    assert not out.exists()
