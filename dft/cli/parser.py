@@ -136,6 +136,13 @@ def _add_list(commands: Commands) -> None:
     list_ = _command(commands, "list", "deals:cmd_list", help="list deals")
     list_.add_argument("--month", metavar="YYYY-MM", help="deals that fell through that month")
     list_.add_argument("--category", metavar="NAME")
+    list_.add_argument("--salesperson", metavar="NAME", help="only this salesperson's deals")
+    list_.add_argument(
+        "--status", choices=("suspected", "confirmed"), help="only deals whose cause is this"
+    )
+    list_.add_argument(
+        "--overdue", action="store_true", help="only deals with a follow-up call past its due day"
+    )
     list_.add_argument("--json", action="store_true", help="print JSON")
 
 

@@ -98,8 +98,10 @@ def cmd_list(args: argparse.Namespace) -> int:
 
 
 def _deal_filter(session: Session, args: argparse.Namespace, month: date | None) -> DealFilter:
+    """The window's filter, built from the flags (each one narrows)."""
     from datetime import timedelta
 
+    from dft.core.clock import today
     from dft.core.dates import next_month
     from dft.core.queries import DealFilter
     from dft.core.taxonomy import find_category
@@ -107,11 +109,29 @@ def _deal_filter(session: Session, args: argparse.Namespace, month: date | None)
     category_ids: tuple[int, ...] = ()
     if args.category:
         category_ids = (find_category(session, args.category, "--category").id,)
+    salesperson_ids: tuple[int, ...] = ()
+    if args.salesperson:
+        salesperson_ids = (_salesperson_id(session, args.salesperson),)
     return DealFilter(
         fell_from=month,
         fell_to=next_month(month) - timedelta(days=1) if month else None,
         category_ids=category_ids,
+        salesperson_ids=salesperson_ids,
+        cause_status=args.status,
+        follow_up_overdue=args.overdue,
+        today=today(),
     )
+
+
+def _salesperson_id(session: Session, name: str) -> int:
+    from dft.core.errors import ValidationError
+    from dft.core.lists import find_entry
+    from dft.core.models import Salesperson
+
+    salesperson = find_entry(session, Salesperson, name)
+    if salesperson is None:
+        raise ValidationError("--salesperson", f"unknown salesperson {name!r}")
+    return salesperson.id
 
 
 def _deal_json(row: DealRow) -> dict[str, object]:
