@@ -62,6 +62,7 @@ def build_parser() -> argparse.ArgumentParser:
         _add_causes,
         _add_add,
         _add_list,
+        _add_call,
         _add_summary,
         _add_report,
         _add_import,
@@ -144,6 +145,39 @@ def _add_list(commands: Commands) -> None:
         "--overdue", action="store_true", help="only deals with a follow-up call past its due day"
     )
     list_.add_argument("--json", action="store_true", help="print JSON")
+
+
+def _add_call(commands: Commands) -> None:
+    call = _command(
+        commands,
+        "call",
+        "calls:cmd_call",
+        help="log a follow-up call on a deal",
+        description="Log a follow-up call on a deal, as the window's call dialog does: it "
+        "completes the deal's open scheduled call if there is one, and a voicemail or no "
+        "answer schedules the next try. A call that confirms or changes the cause must have "
+        "reached the client.",
+    )
+    deal = call.add_mutually_exclusive_group(required=True)
+    deal.add_argument(
+        "deal",
+        nargs="?",
+        metavar="DEAL",
+        help="the deal's contract number, else its id when no deal has that contract number",
+    )
+    deal.add_argument("--id", type=int, metavar="ID", help="the deal's id, always")
+    call.add_argument("--on", required=True, metavar="YYYY-MM-DD", help="the day of the call")
+    call.add_argument("--caller", required=True, metavar="NAME", help="who made the call")
+    call.add_argument(
+        "--outcome", required=True, choices=("reached", "voicemail", "no-answer", "declined")
+    )
+    cause = call.add_mutually_exclusive_group()
+    cause.add_argument("--confirm", action="store_true", help="the client confirmed the cause")
+    cause.add_argument(
+        "--change-to", metavar='"Category/Cause"', help="the client gave another cause"
+    )
+    call.add_argument("--client-words", default="", metavar="TEXT", help="what the client said")
+    call.add_argument("--notes", default="", metavar="TEXT")
 
 
 def _add_summary(commands: Commands) -> None:

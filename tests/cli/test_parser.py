@@ -51,7 +51,7 @@ def _modules_loaded_by(argv: list[str], watched: tuple[str, ...]) -> list[str]:
 
 @pytest.mark.parametrize(
     "argv",
-    [["--version"], ["--help"], ["summary", "--help"], ["list", "--help"], ["add", "--help"]],
+    [["--version"], ["--help"], ["summary", "--help"], ["list", "--help"], ["call", "--help"]],
 )
 def test_version_and_help_import_no_sqlalchemy(argv: list[str]) -> None:
     assert _modules_loaded_by(argv, ("sqlalchemy", "dft.core.models", "dft.store")) == []
