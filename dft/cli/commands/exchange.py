@@ -9,10 +9,12 @@ from typing import TYPE_CHECKING
 from dft.cli.common import EXIT_OK, EXIT_USAGE, UsageError, in_transaction, open_database
 
 if TYPE_CHECKING:
+    from pathlib import Path
+
     from sqlalchemy.orm import Session
 
     from dft.core.queries import DealFilter
-    from dft.exchange.importer import ImportResult
+    from dft.exchange.importer import ImportOptions, ImportResult
 
 
 def cmd_import(args: argparse.Namespace) -> int:
@@ -20,7 +22,7 @@ def cmd_import(args: argparse.Namespace) -> int:
     from pathlib import Path
 
     from dft.exchange.columns import parse_overrides
-    from dft.exchange.importer import ImportFailed, ImportOptions, RollBack, import_file
+    from dft.exchange.importer import ImportFailed, ImportOptions
     from dft.exchange.values import DateOrder
 
     options = ImportOptions(
@@ -29,24 +31,32 @@ def cmd_import(args: argparse.Namespace) -> int:
         date_order=DateOrder(args.date_format),
     )
     path = Path(args.file).expanduser()
-    database = open_database(args)
     try:
-        try:
-            with database.sessions.begin() as session:
-                result = import_file(session, path, options)
-                if args.dry_run:
-                    raise RollBack(result)
-        except RollBack as done:
-            result = done.result
-        except ImportFailed as failed:
-            for problem in failed.problems:
-                print(f"{path.name}: {problem}", file=sys.stderr)
-            print(f"dft import: {failed}", file=sys.stderr)
-            return EXIT_USAGE
-    finally:
-        database.close()
+        result = _import(args, path, options)
+    except ImportFailed as failed:
+        for problem in failed.problems:
+            print(f"{path.name}: {problem}", file=sys.stderr)
+        print(f"dft import: {failed}", file=sys.stderr)
+        return EXIT_USAGE
     _print_import_summary(path.name, result, dry_run=args.dry_run)
     return EXIT_OK
+
+
+def _import(args: argparse.Namespace, path: Path, options: ImportOptions) -> ImportResult:
+    """The import in one transaction; a dry run rolls it back."""
+    from dft.exchange.importer import RollBack, import_file
+
+    database = open_database(args)
+    try:
+        with database.sessions.begin() as session:
+            result = import_file(session, path, options)
+            if args.dry_run:
+                raise RollBack(result)
+        return result
+    except RollBack as done:
+        return done.result
+    finally:
+        database.close()
 
 
 def _print_import_summary(name: str, result: ImportResult, *, dry_run: bool) -> None:
