@@ -69,9 +69,9 @@ def _find_deal(session: Session, args: argparse.Namespace) -> DealDetail:
     found = live_deal_with_contract_number(session, args.deal)
     if found is not None:
         return get_deal(session, found)
-    if args.deal.strip().isdigit():
-        wanted = f"contract number or id {args.deal.strip()!r}"
-        return _live_deal(session, int(args.deal), "DEAL", wanted)
+    digits = args.deal.strip()
+    if digits.isascii() and digits.isdecimal():
+        return _live_deal(session, int(digits), "DEAL", f"contract number or id {digits!r}")
     raise ValidationError("DEAL", f"no deal has contract number {args.deal!r}")
 
 

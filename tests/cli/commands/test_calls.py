@@ -155,6 +155,7 @@ GOOD = ["--on", "2026-10-07", "--caller", "Ann Lee", "--outcome", "reached"]
     [
         (["C-9", *GOOD], ["DEAL: no deal has contract number 'C-9'"]),
         (["99", *GOOD], ["DEAL: no deal has contract number or id '99'"]),
+        (["²", *GOOD], ["DEAL: no deal has contract number '²'"]),
         (["--id", "99", *GOOD], ["--id: no deal has id 99"]),
         (["--id", str(10**30), *GOOD], ["--id: no deal has id"]),
         (["3", *GOOD], ["DEAL: deal #3 is in the trash; restore it first"]),
