@@ -43,13 +43,27 @@ def _live_deal(session: Session, deal_id: int) -> Deal:
     return deal
 
 
+# The caller column's length: checked here so SQLite and PostgreSQL accept the same names.
+MAX_CALLER_LENGTH = 120
+
+
+def _caller_name(caller: str | None) -> str | None:
+    """The caller as stored: trimmed, ``None`` when blank."""
+    cleaned = (caller or "").strip()
+    if len(cleaned) > MAX_CALLER_LENGTH:
+        raise ValidationError(
+            "caller", f"Caller name is longer than {MAX_CALLER_LENGTH} characters."
+        )
+    return cleaned or None
+
+
 def schedule_follow_up(
     session: Session, deal_id: int, due_on: date, *, caller: str | None = None, notes: str = ""
 ) -> int:
     deal = _live_deal(session, deal_id)
     if due_on < deal.fell_through_on:
         raise ValidationError("due_on", "A follow-up cannot be due before the deal fell through.")
-    follow_up = FollowUp(due_on=due_on, caller=(caller or "").strip() or None, notes=notes.strip())
+    follow_up = FollowUp(due_on=due_on, caller=_caller_name(caller), notes=notes.strip())
     deal.follow_ups.append(follow_up)
     session.flush()
     return follow_up.id
@@ -123,6 +137,7 @@ def record_follow_up(
             "changed_to_cause_id",
             "Pick the new cause when the call changed it (and only then).",
         )
+    caller = _caller_name(caller)
     deal = _live_deal(session, deal_id)
     done_at = done_at or utc_now()
     if done_at.date() < deal.fell_through_on:
@@ -167,7 +182,7 @@ def record_follow_up(
 
     follow_up.done_at = done_at
     follow_up.outcome = outcome
-    follow_up.caller = (caller or "").strip() or follow_up.caller
+    follow_up.caller = caller or follow_up.caller
     follow_up.client_words = client_words.strip()
     follow_up.cause_result = cause_result
     follow_up.changed_to_cause_id = changed_to_cause_id

@@ -10,6 +10,7 @@ from dft.core import settings
 from dft.core.deals import (
     count_deals,
     get_deal,
+    live_deal_with_contract_number,
     log_deal,
     purge_deal,
     restore_deal,
@@ -102,6 +103,18 @@ def test_a_live_contract_number_cannot_be_used_twice(session: Session) -> None:
     first = add_deal(session, contract_number="C-1", client_name="First")
     with pytest.raises(ValidationError, match=f"deal #{first}"):
         add_deal(session, contract_number="C-1")
+
+
+def test_a_live_deal_is_found_by_its_contract_number(session: Session) -> None:
+    trashed = add_deal(session, contract_number="C-7", client_name="Trashed")
+    trash_deal(session, trashed)
+    live = add_deal(session, contract_number="C-7", client_name="Live")
+    add_deal(session, contract_number="C-70", client_name="Longer number")
+    assert live_deal_with_contract_number(session, "C-7") == live
+    assert live_deal_with_contract_number(session, "  C-7 ") == live
+    assert live_deal_with_contract_number(session, "c-7") is None  # as stored, like the check
+    assert live_deal_with_contract_number(session, "C-") is None
+    assert live_deal_with_contract_number(session, " ") is None
 
 
 def test_a_retired_cause_cannot_be_picked_for_a_new_deal(session: Session) -> None:

@@ -9,6 +9,7 @@ from sqlalchemy.orm import Session
 from dft.core.deals import get_deal, trash_deal
 from dft.core.errors import ValidationError
 from dft.core.follow_ups import (
+    MAX_CALLER_LENGTH,
     Due,
     cancel_follow_up,
     open_follow_ups,
@@ -85,6 +86,7 @@ def test_declined_schedules_nothing_more(session: Session) -> None:
         ({"outcome": "reached", "cause_result": "changed"}, "changed_to_cause_id"),
         ({"outcome": "yelled"}, "outcome"),
         ({"outcome": "reached", "done_at": datetime(2026, 1, 1)}, "done_at"),
+        ({"outcome": "reached", "caller": "x" * 121}, "caller"),
     ],
 )
 def test_impossible_call_records_are_refused(
@@ -120,6 +122,17 @@ def test_a_follow_up_cannot_be_scheduled_before_the_deal_fell_through(session: S
     deal_id = add_deal(session)
     with pytest.raises(ValidationError, match="before the deal fell through"):
         schedule_follow_up(session, deal_id, date(2026, 1, 1))
+
+
+def test_a_callers_name_fits_the_column_on_both_databases(session: Session) -> None:
+    deal_id = add_deal(session)
+    longest = "C" * MAX_CALLER_LENGTH
+    record_follow_up(session, deal_id, outcome="voicemail", done_at=CALL, caller=f" {longest} ")
+    assert [c.caller for c in get_deal(session, deal_id).follow_ups] == [longest, longest]
+    with pytest.raises(ValidationError, match="longer than 120 characters") as caught:
+        schedule_follow_up(session, deal_id, date(2026, 12, 1), caller=longest + "C")
+    assert caught.value.field == "caller"
+    assert len(get_deal(session, deal_id).follow_ups) == 2
 
 
 def _state(session: Session, deal_id: int) -> tuple[object, ...]:
