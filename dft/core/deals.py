@@ -6,10 +6,11 @@ and return plain values, never live ORM objects for a view to hold.
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field, fields, replace
 from datetime import date, datetime, timedelta
+from typing import NamedTuple
 
 from sqlalchemy import func, select
 from sqlalchemy.exc import IntegrityError
@@ -154,21 +155,37 @@ def _raise_first(errors: list[ValidationError]) -> None:
         raise errors[0]
 
 
+class ContractNumberUse(NamedTuple):
+    """The live deal that already carries a contract number."""
+
+    deal_id: int
+    client_name: str
+
+
+def contract_number_use(
+    session: Session, number: str, *, other_than: int | None = None
+) -> ContractNumberUse | None:
+    """The live deal using contract ``number`` (leaving out deal ``other_than``); None if free."""
+    query = select(Deal.id, Deal.client_name).where(
+        Deal.contract_number == number, Deal.deleted_at.is_(None)
+    )
+    if other_than is not None:
+        query = query.where(Deal.id != other_than)
+    row = session.execute(query).first()
+    return None if row is None else ContractNumberUse(row.id, row.client_name)
+
+
 def _check_contract_number_free(
     session: Session, number: str | None, exclude_deal_id: int | None = None
 ) -> None:
     if number is None:
         return
-    query = select(Deal.id, Deal.client_name).where(
-        Deal.contract_number == number, Deal.deleted_at.is_(None)
-    )
-    if exclude_deal_id is not None:
-        query = query.where(Deal.id != exclude_deal_id)
-    clash = session.execute(query).first()
+    clash = contract_number_use(session, number, other_than=exclude_deal_id)
     if clash is not None:
         raise ValidationError(
             "contract_number",
-            f"Contract number {number} is already used by deal #{clash.id} ({clash.client_name}).",
+            f"Contract number {number} is already used by deal #{clash.deal_id} "
+            f"({clash.client_name}).",
         )
 
 
@@ -352,11 +369,20 @@ def purge_deal(session: Session, deal_id: int) -> None:
     session.flush()
 
 
-def empty_trash(session: Session) -> int:
-    ids = session.scalars(select(Deal.id).where(Deal.deleted_at.is_not(None))).all()
-    for deal_id in ids:
+def purge_deals(session: Session, deal_ids: Iterable[int]) -> int:
+    """Delete trashed deals for good, with their follow-ups; returns how many."""
+    purged = 0
+    for deal_id in deal_ids:
         purge_deal(session, deal_id)
-    return len(ids)
+        purged += 1
+    return purged
+
+
+def empty_trash(session: Session) -> int:
+    """Delete every deal in the trash for good; returns how many."""
+    return purge_deals(
+        session, session.scalars(select(Deal.id).where(Deal.deleted_at.is_not(None))).all()
+    )
 
 
 def known_values(session: Session, column: str, suggestions: tuple[str, ...]) -> list[str]:

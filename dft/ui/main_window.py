@@ -36,12 +36,11 @@ from sqlalchemy.orm import Session
 
 from dft import APP_NAME, __version__
 from dft.core import history, settings
-from dft.core.deals import DealInput, count_deals, empty_trash, get_deal, purge_deal
+from dft.core.deals import DealInput, count_deals, empty_trash, get_deal, purge_deals
 from dft.core.demo import generate_demo_data
 from dft.core.errors import ConflictError, DftError
-from dft.core.follow_ups import count_overdue
+from dft.core.follow_ups import count_overdue, scheduled_call
 from dft.core.identity import current_user, use_name
-from dft.core.models import FollowUp
 from dft.exchange.exporter import export_deals
 from dft.store.backup import default_backup_dir
 from dft.store.database import Database
@@ -719,12 +718,7 @@ class MainWindow(QMainWindow):
             f"Delete {label} and their calls for good? This cannot be undone.",
         ):
             return
-
-        def purge(session: Session) -> None:
-            for deal_id in ids:
-                purge_deal(session, deal_id)
-
-        self.context.write(purge)
+        self.context.write(lambda s: purge_deals(s, ids))
         # Undo history may name the purged deals; it can no longer be replayed safely.
         self.context.undo_stack.clear()
 
@@ -784,7 +778,7 @@ class MainWindow(QMainWindow):
             self._report(exc)
 
     def cancel_call(self, deal_id: int, follow_up_id: int) -> None:
-        call = self.context.read(lambda s: s.get(FollowUp, follow_up_id))
+        call = self.context.read(lambda s: scheduled_call(s, follow_up_id))
         if call is None:
             return
         try:

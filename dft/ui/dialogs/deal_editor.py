@@ -24,20 +24,20 @@ from PySide6.QtWidgets import (
     QVBoxLayout,
     QWidget,
 )
-from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from dft.core.deals import (
     SUGGESTED_ROLES,
     SUGGESTED_STAGES,
     DealInput,
+    contract_number_use,
     get_deal,
     known_values,
     validate_deal_input,
 )
 from dft.core.errors import ValidationError
 from dft.core.lists import list_entries
-from dft.core.models import Community, Deal, LeadSource, Salesperson
+from dft.core.models import Community, LeadSource, Salesperson
 from dft.core.taxonomy import CategoryInfo, list_taxonomy
 from dft.store.database import DatabaseError
 from dft.ui.context import AppContext
@@ -475,22 +475,16 @@ class DealEditorDialog(QDialog):
         return valid
 
     def _contract_number_clash(self, number: str) -> str | None:
-        def find(session: Session) -> Any:
-            query = select(Deal.id, Deal.client_name).where(
-                Deal.contract_number == number, Deal.deleted_at.is_(None)
-            )
-            if self._deal_id:
-                query = query.where(Deal.id != self._deal_id)
-            return session.execute(query).first()
-
         try:
-            clash = self._context.read(find)
+            clash = self._context.read(
+                lambda s: contract_number_use(s, number, other_than=self._deal_id)
+            )
         except DatabaseError:
             # Offline while typing: the save checks again (and so does the database).
             return None
         if clash is None:
             return None
-        return f"Already used by deal #{clash.id} ({clash.client_name})."
+        return f"Already used by deal #{clash.deal_id} ({clash.client_name})."
 
     def _new_name_hint(self, name: str, value: str | None) -> str | None:
         if not value:

@@ -22,7 +22,6 @@ from PySide6.QtWidgets import (
     QVBoxLayout,
     QWidget,
 )
-from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from dft.core import lists
@@ -74,9 +73,7 @@ class ListPage(EditsLists, QWidget):
             entries = lists.list_entries(session, self.model, include_retired=True)
             referrals = set()
             if self.model is LeadSource:
-                referrals = set(
-                    session.scalars(select(LeadSource.id).where(LeadSource.is_referral.is_(True)))
-                )
+                referrals = lists.referral_lead_source_ids(session)
             return [(e, e.id in referrals) for e in entries]
 
         self.list.clear()

@@ -23,24 +23,13 @@ from PySide6.QtWidgets import (
     QVBoxLayout,
     QWidget,
 )
-from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from dft.core import taxonomy as tx
-from dft.core.models import Deal
 from dft.ui.dialogs.editing import EditsLists
 
 KIND = Qt.ItemDataRole.UserRole
 ID = Qt.ItemDataRole.UserRole + 1
-
-
-def _deal_counts(session: Session) -> dict[int, int]:
-    rows = session.execute(
-        select(Deal.cause_id, func.count(Deal.id))
-        .where(Deal.deleted_at.is_(None), Deal.cause_id.is_not(None))
-        .group_by(Deal.cause_id)
-    )
-    return {int(cause_id): int(count) for cause_id, count in rows if cause_id is not None}
 
 
 class TaxonomyDialog(EditsLists, QDialog):
@@ -98,7 +87,9 @@ class TaxonomyDialog(EditsLists, QDialog):
     # -- Reading ---------------------------------------------------------------------
 
     def reload(self, select_kind: str | None = None, select_id: int | None = None) -> None:
-        taxonomy, counts = self._context.read(lambda s: (tx.list_taxonomy(s), _deal_counts(s)))
+        taxonomy, counts = self._context.read(
+            lambda s: (tx.list_taxonomy(s), tx.live_deals_per_cause(s))
+        )
         self.tree.clear()
         bold = QFont()
         bold.setBold(True)
