@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 import time
 from collections.abc import Callable
-from datetime import date, timedelta
+from datetime import timedelta
 from html import escape
 from pathlib import Path
 from typing import Any
@@ -15,10 +15,7 @@ from PySide6.QtGui import QAction, QCloseEvent, QKeySequence
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QDialog,
-    QDialogButtonBox,
-    QFileDialog,
     QHeaderView,
-    QInputDialog,
     QLabel,
     QMainWindow,
     QMenu,
@@ -45,6 +42,7 @@ from dft.exchange.exporter import export_deals
 from dft.store.backup import default_backup_dir
 from dft.store.database import Database
 from dft.store.maintenance import backup_database, check_database, restore_database
+from dft.ui import ask
 from dft.ui.commands import (
     CancelCallCommand,
     EditDealCommand,
@@ -73,10 +71,12 @@ from dft.ui.views.filter_bar import FilterBar
 from dft.ui.views.follow_ups_view import FollowUpsView
 from dft.ui.views.trash_view import TrashView
 from dft.ui.views.welcome import WelcomePanel
-from dft.ui.widgets import DateEdit
 from dft.ui.worker import BackgroundTask, Cancelled, Progress
 
 SAMPLE_DEALS = 300
+SPREADSHEET_FILES = "Spreadsheets (*.csv *.xlsx);;All files (*)"
+EXPORT_FILES = "Excel workbook (*.xlsx);;CSV (*.csv)"
+BACKUP_FILES = "DFT backups (*.sqlite3);;All files (*)"
 MAX_RECENT = 8
 # Back in the window after this long, it reads the database again (team mode).
 REFRESH_AFTER_AWAY_SECONDS = 20
@@ -568,10 +568,6 @@ class MainWindow(QMainWindow):
 
     # -- Deals ---------------------------------------------------------------------------
 
-    def _report(self, exc: Exception, title: str = "Cannot do that") -> None:
-        message = getattr(exc, "message", None) or str(exc)
-        QMessageBox.warning(self, title, message)
-
     def new_deal(self) -> None:
         created: list[int] = []
 
@@ -603,13 +599,13 @@ class MainWindow(QMainWindow):
                     self.context, deal_id, before.input, data, before.version, create_names
                 ).execute()
             except ConflictError:
-                choice = self.ask_conflict(self, self._conflicting_fields(deal_id, data))
-                if choice == "overwrite":
+                choice = ask.ask_conflict(self, self._conflicting_fields(deal_id, data))
+                if choice == ask.ConflictChoice.OVERWRITE:
                     EditDealCommand(
                         self.context, deal_id, before.input, data, None, create_names
                     ).execute()
                     return True
-                if choice == "discard":
+                if choice == ask.ConflictChoice.DISCARD:
                     self.context.dataChanged.emit()
                     return True
                 return False
@@ -633,39 +629,6 @@ class MainWindow(QMainWindow):
 
         return self.context.read(compare)
 
-    @classmethod
-    def ask_conflict(
-        cls, parent: QWidget, differences: list[tuple[str, str | None, str | None]]
-    ) -> str:
-        """Someone else saved this deal meanwhile: overwrite, discard mine, or keep editing.
-
-        Both versions of every field that differs are shown side by side.
-        """
-        box = QMessageBox(parent)
-        box.setIcon(QMessageBox.Icon.Warning)
-        box.setWindowTitle("Changed by someone else")
-        box.setText("This deal was changed by someone else while you were editing it.")
-        rows = "".join(
-            f"<tr><td><b>{escape(label)}</b></td><td>{escape(mine or '—')}</td>"
-            f"<td>{escape(theirs or '—')}</td></tr>"
-            for label, mine, theirs in differences
-        )
-        box.setInformativeText(
-            "<table cellpadding='3'><tr><th></th><th align='left'>Yours</th>"
-            f"<th align='left'>Theirs (saved)</th></tr>{rows}</table>"
-            "<p>Save yours over theirs, or discard yours and keep theirs?</p>"
-        )
-        overwrite = box.addButton("Save mine", QMessageBox.ButtonRole.DestructiveRole)
-        discard = box.addButton("Discard mine", QMessageBox.ButtonRole.RejectRole)
-        box.addButton("Keep editing", QMessageBox.ButtonRole.ActionRole)
-        run_modal(box)
-        clicked = box.clickedButton()
-        if clicked is overwrite:
-            return "overwrite"
-        if clicked is discard:
-            return "discard"
-        return "keep"
-
     def trash_selected(self) -> None:
         if self.tabs.currentIndex() == TRASH_TAB:
             self.purge_deals(self.trash.selected_ids())
@@ -679,7 +642,7 @@ class MainWindow(QMainWindow):
         try:
             TrashDealsCommand(self.context, ids, label).execute()
         except DftError as exc:
-            self._report(exc)
+            ask.warn(self, exc)
             return
         self.statusBar().showMessage(
             f"Moved {label} to the trash. Undo with {QKeySequence(QKeySequence.StandardKey.Undo).toString()}.",  # noqa: E501
@@ -693,26 +656,15 @@ class MainWindow(QMainWindow):
         try:
             RestoreDealsCommand(self.context, ids, label).execute()
         except DftError as exc:
-            self._report(exc, "Cannot restore")
+            ask.warn(self, exc, "Cannot restore")
             return
         self.statusBar().showMessage(f"Restored {label}.", 5000)
-
-    @classmethod
-    def confirm(cls, parent: QWidget, title: str, text: str) -> bool:
-        answer = QMessageBox.warning(
-            parent,
-            title,
-            text,
-            QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.Cancel,
-            QMessageBox.StandardButton.Cancel,
-        )
-        return answer == QMessageBox.StandardButton.Yes
 
     def purge_deals(self, ids: list[int]) -> None:
         if not ids:
             return
         label = "this deal" if len(ids) == 1 else f"these {len(ids)} deals"
-        if not self.confirm(
+        if not ask.confirm(
             self,
             "Delete forever?",
             f"Delete {label} and their calls for good? This cannot be undone.",
@@ -723,7 +675,7 @@ class MainWindow(QMainWindow):
         self.context.undo_stack.clear()
 
     def empty_trash(self) -> None:
-        if self.confirm(
+        if ask.confirm(
             self,
             "Empty the trash?",
             "Delete every deal in the trash for good? This cannot be undone.",
@@ -749,25 +701,8 @@ class MainWindow(QMainWindow):
         if run_modal(dialog):
             self.statusBar().showMessage("Follow-up call logged.", 5000)
 
-    @classmethod
-    def ask_date(cls, parent: QWidget, title: str, label: str, default: date) -> date | None:
-        dialog = QDialog(parent)
-        dialog.setWindowTitle(title)
-        edit = DateEdit(default)
-        edit.setAccessibleName(label)
-        buttons = QDialogButtonBox(
-            QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel
-        )
-        buttons.accepted.connect(dialog.accept)
-        buttons.rejected.connect(dialog.reject)
-        layout = QVBoxLayout(dialog)
-        layout.addWidget(QLabel(label))
-        layout.addWidget(edit)
-        layout.addWidget(buttons)
-        return edit.value() if run_modal(dialog) else None
-
     def schedule_call(self, deal_id: int) -> None:
-        due = self.ask_date(
+        due = ask.ask_date(
             self, "Schedule a call", "Call the client on:", self.context.today() + timedelta(days=1)
         )
         if due is None:
@@ -775,7 +710,7 @@ class MainWindow(QMainWindow):
         try:
             ScheduleCallCommand(self.context, deal_id, due).execute()
         except DftError as exc:
-            self._report(exc)
+            ask.warn(self, exc)
 
     def cancel_call(self, deal_id: int, follow_up_id: int) -> None:
         call = self.context.read(lambda s: scheduled_call(s, follow_up_id))
@@ -786,20 +721,21 @@ class MainWindow(QMainWindow):
                 self.context, deal_id, follow_up_id, call.due_on, call.caller
             ).execute()
         except DftError as exc:
-            self._report(exc)
+            ask.warn(self, exc)
             return
         self.statusBar().showMessage("Call cancelled. Undo with Ctrl+Z.", 5000)
 
     # -- Taxonomy, reports, help -----------------------------------------------------------
 
     def ask_your_name(self) -> None:
-        name, ok = QInputDialog.getText(
+        name = ask.ask_text(
             self,
             "Your name",
             "The name recorded on the deals and calls you log or change\n(empty: your login name):",
-            text=current_user(),
+            current_user(),
+            allow_empty=True,
         )
-        if ok:
+        if name is not None:
             self.context.settings.setValue(USER_NAME_SETTING, name.strip())
             use_name(name)
             self.statusBar().showMessage(f"Changes are now recorded as {current_user()}.", 5000)
@@ -885,35 +821,21 @@ class MainWindow(QMainWindow):
         if isinstance(error, Cancelled):
             self.statusBar().showMessage("Cancelled; no sample data was added.", 5000)
         elif error is not None:
-            self._report(error if isinstance(error, Exception) else Exception(str(error)))
+            ask.warn(self, error if isinstance(error, Exception) else Exception(str(error)))
         else:
             self.statusBar().showMessage(f"Added {result} sample deals.", 5000)
         self.context.dataChanged.emit()
 
     # -- Import and export -----------------------------------------------------------------
 
-    @classmethod
-    def ask_import_path(cls, parent: QWidget) -> str:
-        path, _ = QFileDialog.getOpenFileName(
-            parent, "Import deals", "", "Spreadsheets (*.csv *.xlsx);;All files (*)"
-        )
-        return path
-
-    @classmethod
-    def ask_export_path(cls, parent: QWidget) -> str:
-        path, _ = QFileDialog.getSaveFileName(
-            parent, "Export deals", "dft-deals.xlsx", "Excel workbook (*.xlsx);;CSV (*.csv)"
-        )
-        return path
-
     def import_deals(self) -> None:
-        path = self.ask_import_path(self)
+        path = ask.ask_open_path(self, "Import deals", "", SPREADSHEET_FILES)
         if not path:
             return
         try:
             dialog = ImportDialog(self.context, Path(path), self)
         except DftError as exc:
-            self._report(exc, "Cannot import")
+            ask.warn(self, exc, "Cannot import")
             return
         if run_modal(dialog) and dialog.import_result is not None:
             result = dialog.import_result
@@ -926,7 +848,7 @@ class MainWindow(QMainWindow):
             )
 
     def export_deals(self) -> None:
-        path = self.ask_export_path(self)
+        path = ask.ask_save_path(self, "Export deals", "dft-deals.xlsx", EXPORT_FILES)
         if not path:
             return
         target = Path(path)
@@ -947,7 +869,7 @@ class MainWindow(QMainWindow):
     def _exported(self, result: Any, error: BaseException | None) -> None:
         self._background = None
         if error is not None:
-            self._report(error if isinstance(error, Exception) else Exception(str(error)))
+            ask.warn(self, error if isinstance(error, Exception) else Exception(str(error)))
             return
         self.statusBar().showMessage(
             f"Exported {count_of(result.deals, 'deal')} and "
@@ -965,24 +887,19 @@ class MainWindow(QMainWindow):
                 keep=self.context.read(lambda s: settings.get_int(s, settings.BACKUPS_KEPT)),
             )
         except DftError as exc:
-            self._report(exc, "Cannot back up")
+            ask.warn(self, exc, "Cannot back up")
             return
         self.statusBar().showMessage(f"Backed up to {made}", 8000)
-
-    @classmethod
-    def ask_backup_path(cls, parent: QWidget, folder: str) -> str:
-        path, _ = QFileDialog.getOpenFileName(
-            parent, "Restore from backup", folder, "DFT backups (*.sqlite3);;All files (*)"
-        )
-        return path
 
     def restore_backup(self) -> None:
         location = self.context.database.path
         if location is None:
-            self._report(Exception("Restore works on SQLite database files."))
+            ask.warn(self, Exception("Restore works on SQLite database files."))
             return
-        path = self.ask_backup_path(self, str(default_backup_dir(location)))
-        if not path or not self.confirm(
+        path = ask.ask_open_path(
+            self, "Restore from backup", str(default_backup_dir(location)), BACKUP_FILES
+        )
+        if not path or not ask.confirm(
             self,
             "Restore this backup?",
             f"Replace the database with {Path(path).name}? The database as it is now is "
@@ -994,7 +911,7 @@ class MainWindow(QMainWindow):
         try:
             report, saved = restore_database(url, Path(path))
         except DftError as exc:
-            self._report(exc, "Cannot restore")
+            ask.warn(self, exc, "Cannot restore")
             reopened = self._open_database(self, str(location))
             if reopened is not None:
                 self.context.switch_database(reopened)
@@ -1011,7 +928,7 @@ class MainWindow(QMainWindow):
         try:
             report = check_database(self.context.database.url)
         except DftError as exc:
-            self._report(exc, "Cannot check")
+            ask.warn(self, exc, "Cannot check")
             return
         lines = [
             f"Integrity: {'ok' if report.integrity == ['ok'] else '; '.join(report.integrity[:5])}",
@@ -1019,30 +936,29 @@ class MainWindow(QMainWindow):
             f"Schema version: {report.schema_revision}",
             f"Deals: {report.deals}",
         ]
-        box = QMessageBox.information if report.ok else QMessageBox.warning
-        box(self, "Database check", ("All good.\n\n" if report.ok else "Problems found.\n\n")
-            + "\n".join(lines))  # fmt: skip
+        if report.ok:
+            ask.inform(self, "All good.\n\n" + "\n".join(lines), "Database check")
+        else:
+            ask.warn(self, "Problems found.\n\n" + "\n".join(lines), "Database check")
 
     def show_database_warnings(self) -> None:
         for warning in self.context.database.warnings:
-            QMessageBox.warning(self, "About this database", warning)
+            ask.warn(self, warning, "About this database")
 
     # -- Databases -----------------------------------------------------------------------
 
     def new_database(self) -> None:
-        path, _ = QFileDialog.getSaveFileName(
-            self, "New database", str(Path.home() / "dft.sqlite3"), "DFT databases (*.sqlite3 *.db)"
+        path = ask.ask_save_path(
+            self, "New database", str(Path.home() / "dft.sqlite3"), ask.NEW_DATABASE_FILES
         )
         if path:
             if Path(path).exists():
-                self._report(Exception(f"{path} already exists; open it instead."))
+                ask.warn(self, Exception(f"{path} already exists; open it instead."))
                 return
             self.switch_to(path)
 
     def choose_database(self) -> None:
-        path, _ = QFileDialog.getOpenFileName(
-            self, "Open database", "", "DFT databases (*.sqlite3 *.db);;All files (*)"
-        )
+        path = ask.ask_open_path(self, "Open database", "", ask.DATABASE_FILES)
         if path:
             self.switch_to(path)
 

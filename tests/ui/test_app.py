@@ -16,8 +16,9 @@ from dft.core.models import Deal
 from dft.store.database import DatabaseError, open_database
 from dft.store.location import sqlite_url
 from dft.ui import app as app_module
+from dft.ui import ask
+from dft.ui.ask import OpenChoice
 from dft.ui.context import AppContext
-from dft.ui.dialogs.open_error import OpenChoice
 from dft.ui.main_window import MainWindow
 from tests.ui.conftest import TODAY, on_next_dialog
 
@@ -59,14 +60,12 @@ def test_after_an_error_the_user_can_pick_another_file(
     good = tmp_path / "good.sqlite3"
     errors: list[DatabaseError] = []
 
-    def ask(_parent: Any, error: DatabaseError) -> OpenChoice:
+    def answer(_parent: Any, error: DatabaseError) -> OpenChoice:
         errors.append(error)
         return OpenChoice.OTHER
 
-    monkeypatch.setattr(app_module, "ask_after_open_error", ask)
-    monkeypatch.setattr(
-        app_module.QFileDialog, "getOpenFileName", staticmethod(lambda *a, **k: (str(good), ""))
-    )
+    monkeypatch.setattr(ask, "ask_after_open_error", answer)
+    monkeypatch.setattr(ask, "ask_open_path", lambda *a, **k: str(good))
     database = app_module.open_with_dialogs(None, sqlite_url(bogus))
     assert database is not None
     try:

@@ -17,7 +17,6 @@ from PySide6.QtWidgets import (
     QGroupBox,
     QHBoxLayout,
     QLabel,
-    QMessageBox,
     QPlainTextEdit,
     QRadioButton,
     QVBoxLayout,
@@ -30,6 +29,7 @@ from dft.core.errors import ConflictError, ValidationError
 from dft.core.lists import list_entries
 from dft.core.models import Salesperson
 from dft.core.taxonomy import list_taxonomy
+from dft.ui import ask
 from dft.ui.context import AppContext
 from dft.ui.dialogs.save_failed import save_with_retry
 from dft.ui.formatting import date_format
@@ -209,7 +209,7 @@ class CallDialog(QDialog):
                 self.cause_error.setText(exc.message)
             return
         except ConflictError as exc:  # another desk changed the deal meanwhile
-            QMessageBox.warning(self, "Changed by someone else", str(exc))
+            ask.warn(self, str(exc), "Changed by someone else")
             return
         if saved:
             self.accept()

@@ -19,7 +19,6 @@ from PySide6.QtWidgets import (
     QLineEdit,
     QListWidget,
     QListWidgetItem,
-    QMessageBox,
     QPlainTextEdit,
     QVBoxLayout,
     QWidget,
@@ -40,6 +39,7 @@ from dft.core.lists import list_entries
 from dft.core.models import Community, LeadSource, Salesperson
 from dft.core.taxonomy import CategoryInfo, list_taxonomy
 from dft.store.database import DatabaseError
+from dft.ui import ask
 from dft.ui.context import AppContext
 from dft.ui.dialogs.save_failed import save_with_retry
 from dft.ui.widgets import DateEdit, FieldWithError, MoneyEdit, NameCombo, OptionalDateEdit
@@ -508,19 +508,6 @@ class DealEditorDialog(QDialog):
                 result.append((name, value))
         return result
 
-    @classmethod
-    def confirm_new_names(cls, parent: QWidget, names: list[tuple[str, str]]) -> bool:
-        """Ask before creating list entries: free typing creates one only on purpose."""
-        lines = "\n".join(f"• {value} (new {field.replace('_', ' ')})" for field, value in names)
-        answer = QMessageBox.question(
-            parent,
-            "Add new names?",
-            f"These names are not in your lists yet:\n\n{lines}\n\nAdd them?",
-            QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.No,
-            QMessageBox.StandardButton.No,
-        )
-        return answer == QMessageBox.StandardButton.Yes
-
     def _save(self) -> None:
         self._touched.update(self.fields)
         if not self.validate():
@@ -528,7 +515,7 @@ class DealEditorDialog(QDialog):
         data, _ = self.current_input()
         assert data is not None
         names = self.new_names(data)
-        if names and not type(self).confirm_new_names(self, names):
+        if names and not ask.confirm_new_names(self, names):
             return
         try:
             saved, may_close = save_with_retry(self, lambda: self._on_save(data, bool(names)))

@@ -26,6 +26,7 @@ from sqlalchemy.orm import Session
 
 from dft.core import lists
 from dft.core.models import Community, LeadSource, Salesperson
+from dft.ui import ask
 from dft.ui.context import AppContext
 from dft.ui.dialogs.editing import EditsLists
 
@@ -107,7 +108,7 @@ class ListPage(EditsLists, QWidget):
         return result
 
     def add(self) -> None:
-        name = type(self).ask_text(self, f"Add {self.label}", "Name:")
+        name = ask.ask_text(self, f"Add {self.label}", "Name:")
         if name:
             new_id = self._act(lambda s: lists.add_entry(s, self.model, name), None)
             if new_id:
@@ -117,7 +118,7 @@ class ListPage(EditsLists, QWidget):
         chosen = self.selected()
         if chosen is None:
             return
-        name = type(self).ask_text(self, f"Rename {self.label}", "New name:", chosen[1])
+        name = ask.ask_text(self, f"Rename {self.label}", "New name:", chosen[1])
         if name:
             self._act(lambda s: lists.rename_entry(s, self.model, chosen[0], name), chosen[0])
 
@@ -146,7 +147,7 @@ class ListPage(EditsLists, QWidget):
             for i in range(self.list.count())
             if self.list.item(i).data(Qt.ItemDataRole.UserRole)[0] != chosen[0]
         }
-        target = type(self).ask_choice(
+        target = ask.ask_choice(
             self, "Merge", f"Move every deal of “{chosen[1]}” to:", sorted(others)
         )
         if target is not None:

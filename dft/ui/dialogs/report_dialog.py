@@ -13,10 +13,8 @@ from PySide6.QtPrintSupport import QPrintDialog, QPrinter
 from PySide6.QtWidgets import (
     QComboBox,
     QDialog,
-    QFileDialog,
     QHBoxLayout,
     QLabel,
-    QMessageBox,
     QPushButton,
     QTextBrowser,
     QVBoxLayout,
@@ -28,6 +26,7 @@ from dft.core.lists import list_entries
 from dft.core.models import Community, Salesperson
 from dft.reports.monthly import MonthlyReport, ReportScope, build_monthly_report
 from dft.reports.tables import MAX_LISTED_DEALS
+from dft.ui import ask
 from dft.ui.context import AppContext
 from dft.ui.dialogs import run_modal
 from dft.ui.worker import BackgroundTask, Progress
@@ -131,14 +130,9 @@ class MonthlyReportDialog(QDialog):
         self.preview.setHtml(report_html(report, chart, max_deals=MAX_LISTED_DEALS))
         self.status.setText(f"{report.deal_count} deal(s) in {report.month:%B %Y}")
 
-    @classmethod
-    def ask_save_path(cls, parent: QWidget, suggested: str) -> str:
-        path, _ = QFileDialog.getSaveFileName(parent, "Save report", suggested, SAVE_FILTERS)
-        return path
-
     def save(self) -> None:
         suggested = f"dft-report-{self.selected_month():%Y-%m}.pdf"
-        path = type(self).ask_save_path(self, suggested)
+        path = ask.ask_save_path(self, "Save report", suggested, SAVE_FILTERS)
         if not path:
             return
         target = Path(path)
@@ -167,7 +161,7 @@ class MonthlyReportDialog(QDialog):
     def _saved(self, result: Any, error: BaseException | None) -> None:
         self._task = None
         if error is not None:
-            QMessageBox.warning(self, "Cannot save the report", str(error))
+            ask.warn(self, str(error), "Cannot save the report")
             return
         self.status.setText(f"Saved {result}")
 

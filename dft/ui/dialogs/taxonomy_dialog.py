@@ -26,6 +26,7 @@ from PySide6.QtWidgets import (
 from sqlalchemy.orm import Session
 
 from dft.core import taxonomy as tx
+from dft.ui import ask
 from dft.ui.dialogs.editing import EditsLists
 
 KIND = Qt.ItemDataRole.UserRole
@@ -165,7 +166,7 @@ class TaxonomyDialog(EditsLists, QDialog):
         return result
 
     def add_category(self) -> None:
-        name = type(self).ask_text(self, "Add category", "Name of the new category:")
+        name = ask.ask_text(self, "Add category", "Name of the new category:")
         if name:
             new_id = self._act(lambda s: tx.add_category(s, name), None, None)
             if new_id:
@@ -179,7 +180,7 @@ class TaxonomyDialog(EditsLists, QDialog):
         category_id = item_id if kind == "category" or parent is None else parent.data(0, ID)
         if category_id is None:
             return
-        name = type(self).ask_text(self, "Add cause", "Name of the new cause:")
+        name = ask.ask_text(self, "Add cause", "Name of the new cause:")
         if name:
             new_id = self._act(lambda s: tx.add_cause(s, category_id, name), None, None)
             if new_id:
@@ -189,7 +190,7 @@ class TaxonomyDialog(EditsLists, QDialog):
         kind, item_id, item = self.selected()
         if item is None or item_id is None:
             return
-        name = type(self).ask_text(self, "Rename", "New name:", item.text(0))
+        name = ask.ask_text(self, "Rename", "New name:", item.text(0))
         if not name:
             return
         if kind == "category":
@@ -246,7 +247,7 @@ class TaxonomyDialog(EditsLists, QDialog):
             for cause in category.causes
             if cause.id != item_id
         }
-        choice = type(self).ask_choice(
+        choice = ask.ask_choice(
             self,
             "Merge cause",
             f"Move every deal of “{item.text(0)}” to:",

@@ -17,7 +17,6 @@ from PySide6.QtCore import Qt, Signal
 from PySide6.QtGui import QGuiApplication, QImage
 from PySide6.QtWidgets import (
     QComboBox,
-    QFileDialog,
     QFrame,
     QGridLayout,
     QHBoxLayout,
@@ -36,6 +35,7 @@ from dft.analytics.comparison import fall_through_rate
 from dft.analytics.follow_ups import follow_up_metrics
 from dft.core.dates import month_start
 from dft.core.queries import DealFilter
+from dft.ui import ask
 from dft.ui.context import AppContext
 from dft.ui.formatting import format_money
 from dft.ui.views.lazy import RefreshWhenShown
@@ -107,13 +107,8 @@ class ChartPanel(QFrame):
     def redraw(self) -> None:
         self.canvas.draw_idle()
 
-    @classmethod
-    def ask_save_path(cls, parent: QWidget, suggested: str) -> str:
-        path, _ = QFileDialog.getSaveFileName(parent, "Save chart", suggested, SAVE_FILTERS)
-        return path
-
     def save(self) -> None:
-        path = type(self).ask_save_path(self, f"{self.key}.png")
+        path = ask.ask_save_path(self, "Save chart", f"{self.key}.png", SAVE_FILTERS)
         if not path:
             return
         if not path.lower().endswith((".png", ".svg", ".pdf")):
