@@ -20,6 +20,7 @@ from dft.ui import ask
 from dft.ui.ask import OpenChoice
 from dft.ui.context import AppContext
 from dft.ui.main_window import MainWindow
+from dft.ui.operations import exchange
 from tests.ui.conftest import TODAY, on_next_dialog
 
 
@@ -105,8 +106,7 @@ def test_an_empty_database_offers_sample_data_which_loads_off_the_gui_thread(
 
 def test_cancelling_the_sample_data_writes_nothing(qtbot: Any, empty_window: MainWindow) -> None:
     window = empty_window
-    window.load_sample_data()
-    task = window._background
+    task = exchange.load_sample_data(window, window.context)
     assert task is not None
     task.cancel()
     with qtbot.waitSignal(task.finished, timeout=30_000):

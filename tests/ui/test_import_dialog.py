@@ -122,8 +122,8 @@ def test_file_export_writes_the_filtered_deals(
     monkeypatch.setattr(ask, "ask_save_path", lambda *_a: str(target))
     window.filter_bar.status.setCurrentIndex(window.filter_bar.status.findData("confirmed"))
     shown = window.deals_model.rowCount()
-    window.export_action.trigger()
-    qtbot.waitUntil(lambda: window._background is None, timeout=30_000)
+    with qtbot.waitSignal(window.context.announced, timeout=30_000):
+        window.export_action.trigger()
     sheet = load_workbook(target)["Deals"]
     header, *rows = list(sheet.iter_rows(values_only=True))
     assert len(rows) == shown

@@ -14,7 +14,7 @@ from dft.core.deals import get_deal, update_deal, with_changes
 from dft.core.models import Deal, FollowUp
 from dft.store.database import Database, open_database
 from dft.store.location import sqlite_url
-from dft.ui import ask
+from dft.ui import ask, help_menu
 from dft.ui.context import AppContext
 from dft.ui.dialogs.call_dialog import CallDialog
 from dft.ui.dialogs.deal_editor import DealEditorDialog
@@ -226,7 +226,7 @@ def test_the_standard_shortcuts_are_bound(window: MainWindow) -> None:
     assert "Ctrl+Z" in keys(window.undo_action)
     assert "Ctrl+Shift+Z" in keys(window.redo_action)
     assert "Ctrl+E" in keys(window.edit_deal_action)
-    shortcuts = window.shortcuts_html()
+    shortcuts = help_menu.shortcuts_html(window)
     assert "New deal" in shortcuts
     assert QKeySequence("Ctrl+L").toString() in shortcuts
 

@@ -28,7 +28,7 @@ from dft.core import lists
 from dft.core.models import Community, LeadSource, Salesperson
 from dft.ui import ask
 from dft.ui.context import AppContext
-from dft.ui.dialogs.editing import EditsLists
+from dft.ui.operations.runner import run
 
 KINDS: tuple[tuple[type, str], ...] = (
     (Salesperson, "Salespeople"),
@@ -37,7 +37,7 @@ KINDS: tuple[tuple[type, str], ...] = (
 )
 
 
-class ListPage(EditsLists, QWidget):
+class ListPage(QWidget):
     def __init__(self, context: AppContext, model: type, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self._context = context
@@ -102,10 +102,11 @@ class ListPage(EditsLists, QWidget):
             self.referral.setChecked(chosen[3])
 
     def _act(self, work: Callable[[Session], Any], select_id: int | None) -> Any:
-        saved, result = self.write_or_warn(work)
-        if saved:
-            self.reload(select_id)
-        return result
+        done = run(self, self._context, lambda: self._context.write(work))
+        if done is None:
+            return None
+        self.reload(select_id)
+        return done.value
 
     def add(self) -> None:
         name = ask.ask_text(self, f"Add {self.label}", "Name:")

@@ -27,14 +27,15 @@ from sqlalchemy.orm import Session
 
 from dft.core import taxonomy as tx
 from dft.ui import ask
-from dft.ui.dialogs.editing import EditsLists
+from dft.ui.context import AppContext
+from dft.ui.operations.runner import run
 
 KIND = Qt.ItemDataRole.UserRole
 ID = Qt.ItemDataRole.UserRole + 1
 
 
-class TaxonomyDialog(EditsLists, QDialog):
-    def __init__(self, context: Any, parent: QWidget | None = None) -> None:
+class TaxonomyDialog(QDialog):
+    def __init__(self, context: AppContext, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self._context = context
         self.setWindowTitle("Manage causes")
@@ -160,10 +161,11 @@ class TaxonomyDialog(EditsLists, QDialog):
     # -- Acting ----------------------------------------------------------------------
 
     def _act(self, work: Callable[[Session], Any], kind: str | None, item_id: int | None) -> Any:
-        saved, result = self.write_or_warn(work)
-        if saved:
-            self.reload(kind, item_id)
-        return result
+        done = run(self, self._context, lambda: self._context.write(work))
+        if done is None:
+            return None
+        self.reload(kind, item_id)
+        return done.value
 
     def add_category(self) -> None:
         name = ask.ask_text(self, "Add category", "Name of the new category:")
