@@ -39,7 +39,7 @@ from dft.core.lists import list_entries
 from dft.core.models import Community, LeadSource, Salesperson
 from dft.core.taxonomy import CategoryInfo, list_taxonomy
 from dft.store.database import DatabaseError
-from dft.ui import ask
+from dft.ui import ask, shortcuts
 from dft.ui.context import AppContext
 from dft.ui.dialogs.save_failed import save_with_retry
 from dft.ui.widgets import DateEdit, FieldWithError, MoneyEdit, NameCombo, OptionalDateEdit
@@ -191,8 +191,8 @@ class DealEditorDialog(QDialog):
             QDialogButtonBox.StandardButton.Save | QDialogButtonBox.StandardButton.Cancel
         )
         self.save_button = self.buttons.button(QDialogButtonBox.StandardButton.Save)
-        self.save_button.setToolTip("Save the deal (Ctrl+S)")
-        self.save_button.setShortcut("Ctrl+S")
+        self.save_button.setToolTip(f"Save the deal ({shortcuts.label(shortcuts.SAVE_DEAL)})")
+        self.save_button.setShortcut(shortcuts.sequences(shortcuts.SAVE_DEAL)[0])
         self.status_label = QLabel()
         self.status_label.setStyleSheet("color: #c0392b;")
         notes_box = QGroupBox("Notes")

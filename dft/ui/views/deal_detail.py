@@ -10,6 +10,7 @@ from PySide6.QtWidgets import QHBoxLayout, QPushButton, QTextBrowser, QVBoxLayou
 
 from dft.core.deals import DealDetail, FollowUpInfo, get_deal
 from dft.core.errors import NotFoundError
+from dft.ui import shortcuts
 from dft.ui.context import AppContext
 from dft.ui.formatting import format_date, format_money
 from dft.ui.icons import icon
@@ -154,13 +155,17 @@ class DealDetailPane(QWidget):
         self.browser.setOpenLinks(False)
         self.browser.setAccessibleName("Deal details")
         self.edit_button = QPushButton(icon("deal-edit"), "Edit…")
-        self.edit_button.setToolTip("Edit this deal (Ctrl+E)")
+        self.edit_button.setToolTip(f"Edit this deal ({shortcuts.label(shortcuts.EDIT_DEAL)})")
         self.call_button = QPushButton(icon("call-log"), "Log call…")
-        self.call_button.setToolTip("Record a follow-up call with the client (Ctrl+L)")
+        self.call_button.setToolTip(
+            f"Record a follow-up call with the client ({shortcuts.label(shortcuts.LOG_CALL)})"
+        )
         self.schedule_button = QPushButton(icon("follow-ups"), "Schedule call…")
         self.schedule_button.setToolTip("Plan another follow-up call with this client")
         self.trash_button = QPushButton(icon("deal-trash"), "Trash")
-        self.trash_button.setToolTip("Move this deal to the trash (Del)")
+        self.trash_button.setToolTip(
+            f"Move this deal to the trash ({shortcuts.label(shortcuts.TRASH)})"
+        )
         buttons = QHBoxLayout()
         buttons.addWidget(self.edit_button)
         buttons.addWidget(self.call_button)

@@ -23,6 +23,7 @@ from dft.core.lists import list_entries
 from dft.core.models import LeadSource, Salesperson
 from dft.core.queries import DealFilter
 from dft.core.taxonomy import CategoryInfo, list_taxonomy
+from dft.ui import shortcuts
 from dft.ui.context import AppContext
 from dft.ui.formatting import from_qdate
 from dft.ui.icons import icon
@@ -73,7 +74,10 @@ class FilterBar(QWidget):
         self._search_timer = QTimer(self, singleShot=True, interval=SEARCH_DELAY_MS)
         self._search_timer.timeout.connect(self._emit)
 
-        self.search = QLineEdit(placeholderText="Search client, contract number or notes  (Ctrl+F)")
+        self.search = QLineEdit(
+            placeholderText="Search client, contract number or notes  "
+            f"({shortcuts.label(shortcuts.FIND)})"
+        )
         self.search.setClearButtonEnabled(True)
         self.search.addAction(icon("find"), QLineEdit.ActionPosition.LeadingPosition)
         self.search.setAccessibleName("Search deals")

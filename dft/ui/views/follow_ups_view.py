@@ -16,6 +16,7 @@ from PySide6.QtWidgets import (
 )
 
 from dft.core.follow_ups import Due
+from dft.ui import shortcuts
 from dft.ui.context import AppContext
 from dft.ui.icons import icon
 from dft.ui.models.follow_ups_table import MAX_ROWS, FollowUpsTableModel
@@ -51,9 +52,13 @@ class FollowUpsView(RefreshWhenShown):
         self.show_combo.setAccessibleName("Which calls")
         self.summary = QLabel()
         self.log_button = QPushButton(icon("call-log"), "Log call…")
-        self.log_button.setToolTip("Record the call for the selected deal (Ctrl+L)")
+        self.log_button.setToolTip(
+            f"Record the call for the selected deal ({shortcuts.label(shortcuts.LOG_CALL)})"
+        )
         self.cancel_button = QPushButton("Cancel call")
-        self.cancel_button.setToolTip("Drop this scheduled call (undo with Ctrl+Z)")
+        self.cancel_button.setToolTip(
+            f"Drop this scheduled call (undo with {shortcuts.label(shortcuts.UNDO)})"
+        )
         self.open_button = QPushButton("Show deal")
         self.open_button.setToolTip("Show the deal in the Deals tab")
         top = QHBoxLayout()
