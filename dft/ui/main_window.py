@@ -9,18 +9,13 @@ from __future__ import annotations
 import time
 from collections.abc import Callable
 
-from PySide6.QtCore import QEvent, QItemSelectionModel, QPoint, Qt, Signal
+from PySide6.QtCore import QEvent, QPoint, Qt, Signal
 from PySide6.QtGui import QAction, QCloseEvent
 from PySide6.QtWidgets import (
-    QAbstractItemView,
     QDialog,
-    QHeaderView,
     QLabel,
     QMainWindow,
     QMenu,
-    QSplitter,
-    QStackedWidget,
-    QTableView,
     QTabWidget,
     QToolBar,
     QVBoxLayout,
@@ -33,7 +28,7 @@ from dft.core.deals import count_deals
 from dft.core.follow_ups import count_overdue
 from dft.core.queries import DealFilter
 from dft.ui import actions, shortcuts
-from dft.ui.actions import create_action, dress
+from dft.ui.actions import add_entries, create_action, dress
 from dft.ui.context import AppContext
 from dft.ui.dialogs import run_modal
 from dft.ui.dialogs.lists_dialog import ListsDialog
@@ -43,25 +38,18 @@ from dft.ui.dialogs.taxonomy_dialog import TaxonomyDialog
 from dft.ui.formatting import count_of
 from dft.ui.help_menu import HelpMenu
 from dft.ui.icons import icon
-from dft.ui.models.deals_table import COLUMN_INDEX, DealsTableModel
 from dft.ui.operations import calls, databases, deals, exchange, identity
 from dft.ui.operations.databases import DatabaseOpener
 from dft.ui.views.dashboard import DashboardView
-from dft.ui.views.deal_detail import DealDetailPane
+from dft.ui.views.deals_tab import DealsTab
 from dft.ui.views.filter_bar import FilterBar
 from dft.ui.views.follow_ups_view import FollowUpsView
 from dft.ui.views.trash_view import TrashView
-from dft.ui.views.welcome import WelcomePanel
 from dft.ui.window_state import WindowState, recent_databases, remember_database
 
 # Back in the window after this long, it reads the database again (team mode).
 REFRESH_AFTER_AWAY_SECONDS = 20
 DEALS_TAB, DASHBOARD_TAB, FOLLOW_UPS_TAB, TRASH_TAB = 0, 1, 2, 3
-# Column widths a first run starts with (the user's own are remembered).
-COLUMN_WIDTHS = {"fell_through_on": 96, "client_name": 150, "contract_number": 92,
-                 "contract_value_cents": 104, "category": 124, "cause": 200,
-                 "cause_status": 84, "salesperson": 120, "lead_source": 96,
-                 "community": 110}  # fmt: skip
 
 
 class MainWindow(QMainWindow):
@@ -83,43 +71,15 @@ class MainWindow(QMainWindow):
         self.setMinimumSize(900, 560)
         identity.use_remembered_name(context.settings)
 
-        # Deals tab
         self.filter_bar = FilterBar(context)
-        self.deals_model = DealsTableModel(context.read_sessions, today=context.today, parent=self)
-        self.table = QTableView()
-        self.table.setModel(self.deals_model)
-        self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
-        self.table.setSelectionMode(QAbstractItemView.SelectionMode.ExtendedSelection)
-        self.table.setAlternatingRowColors(True)
-        self.table.setWordWrap(False)
-        self.table.verticalHeader().hide()
-        self.table.verticalHeader().setDefaultSectionSize(self.fontMetrics().height() + 8)
-        header = self.table.horizontalHeader()
-        header.setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
-        header.setStretchLastSection(True)
-        header.setSortIndicator(COLUMN_INDEX["fell_through_on"], Qt.SortOrder.DescendingOrder)
-        self.table.setSortingEnabled(True)
-        self.table.setContextMenuPolicy(Qt.ContextMenuPolicy.CustomContextMenu)
-        self.table.setAccessibleName("Lost deals")
-        for key, width in COLUMN_WIDTHS.items():
-            self.table.setColumnWidth(COLUMN_INDEX[key], width)
-        self.detail = DealDetailPane(context)
-        self.splitter = QSplitter(Qt.Orientation.Horizontal)
-        self.splitter.addWidget(self.table)
-        self.splitter.addWidget(self.detail)
-        self.splitter.setStretchFactor(0, 3)
-        self.splitter.setStretchFactor(1, 1)
-        self.splitter.setSizes([820, 360])
-        self.splitter.setChildrenCollapsible(False)
-        deals_page = self.deals_page = QWidget()
-        deals_layout = QVBoxLayout(deals_page)
-        deals_layout.setContentsMargins(0, 0, 0, 0)
-        deals_layout.addWidget(self.splitter, 1)
-        self.welcome = WelcomePanel()
-        self.deals_stack = QStackedWidget()
-        self.deals_stack.addWidget(deals_page)
-        self.deals_stack.addWidget(self.welcome)
-
+        self.deals_stack = DealsTab(context)
+        # The parts of the Deals tab the window wires and selects in.
+        self.deals_model = self.deals_stack.model
+        self.table = self.deals_stack.table
+        self.detail = self.deals_stack.detail
+        self.splitter = self.deals_stack.splitter
+        self.deals_page = self.deals_stack.page
+        self.welcome = self.deals_stack.welcome
         self.dashboard = DashboardView(context, self.filter_bar.current_filter)
         self.follow_ups = FollowUpsView(context)
         self.trash = TrashView(context)
@@ -148,7 +108,12 @@ class MainWindow(QMainWindow):
         self._create_toolbar()
         self._wire_actions()
         self.layout_state = WindowState(
-            context.settings, self, self.splitter, header, self.filter_bar, self.detail_action
+            context.settings,
+            self,
+            self.splitter,
+            self.table.horizontalHeader(),
+            self.filter_bar,
+            self.detail_action,
         )
         self.layout_state.restore()
         self._connect_views()
@@ -209,14 +174,7 @@ class MainWindow(QMainWindow):
                           self.signed_action)),
         )  # fmt: skip
         for title, entries in layout:
-            menu = self.menuBar().addMenu(title)
-            for entry in entries:
-                if entry is None:
-                    menu.addSeparator()
-                elif isinstance(entry, QMenu):
-                    menu.addMenu(entry)
-                else:
-                    menu.addAction(entry)
+            add_entries(self.menuBar().addMenu(title), entries)
         self.help_menu = HelpMenu(self, self.context)
 
     def _create_toolbar(self) -> None:
@@ -224,14 +182,10 @@ class MainWindow(QMainWindow):
         toolbar.setObjectName("mainToolbar")
         toolbar.setToolButtonStyle(Qt.ToolButtonStyle.ToolButtonTextBesideIcon)
         toolbar.setMovable(False)
-        for action in (self.new_deal_action, self.edit_deal_action, self.log_call_action,
-                       self.trash_action, None, self.undo_action, self.redo_action, None,
-                       self.dashboard_tab_action, self.follow_ups_tab_action,
-                       self.report_action, self.causes_action):  # fmt: skip
-            if action is None:
-                toolbar.addSeparator()
-            else:
-                toolbar.addAction(action)
+        add_entries(toolbar, (self.new_deal_action, self.edit_deal_action, self.log_call_action,
+                              self.trash_action, None, self.undo_action, self.redo_action, None,
+                              self.dashboard_tab_action, self.follow_ups_tab_action,
+                              self.report_action, self.causes_action))  # fmt: skip
         self.addToolBar(toolbar)
 
     def _wire_actions(self) -> None:
@@ -276,8 +230,7 @@ class MainWindow(QMainWindow):
         # Qt disconnects when the window is destroyed (a lambda would be left dangling).
         c = self.context
         self.filter_bar.filterChanged.connect(self._filter_changed)
-        self.table.selectionModel().selectionChanged.connect(self._selection_changed)
-        self.deals_model.modelReset.connect(self._model_reset)
+        self.deals_stack.selectionChanged.connect(self._update_actions)
         self.table.doubleClicked.connect(lambda _index: self.edit_selected())
         self.table.customContextMenuRequested.connect(self._context_menu)
         self.detail.editRequested.connect(lambda deal_id: deals.edit_deal(self, c, deal_id))
@@ -410,20 +363,6 @@ class MainWindow(QMainWindow):
         )
         self._update_status()
 
-    def _model_reset(self) -> None:
-        deal_id = self.detail.deal_id
-        row = self.deals_model.row_of(deal_id) if deal_id is not None else None
-        if row is not None:
-            self.select_row(row)
-        else:
-            self.detail.show_deal(None)
-        self._update_actions()
-
-    def _selection_changed(self) -> None:
-        ids = self.selected_ids()
-        self.detail.show_deal(ids[0] if len(ids) == 1 else None)
-        self._update_actions()
-
     def _update_status(self) -> None:
         today = self.context.today()
 
@@ -442,9 +381,7 @@ class MainWindow(QMainWindow):
         if overdue:
             parts.append(f"{count_of(overdue, 'follow-up')} overdue")
         self.count_label.setText(" · ".join(parts))
-        self.deals_stack.setCurrentWidget(
-            self.welcome if live == 0 and trashed == 0 else self.deals_page
-        )
+        self.deals_stack.show_welcome(live == 0 and trashed == 0)
         self.tabs.setTabText(FOLLOW_UPS_TAB, f"Follow-ups due ({overdue})" if overdue else
                              "Follow-ups due")  # fmt: skip
 
@@ -465,19 +402,11 @@ class MainWindow(QMainWindow):
 
     def selected_ids(self) -> list[int]:
         """The ids of the deals selected in the Deals table, top to bottom."""
-        rows = sorted({index.row() for index in self.table.selectionModel().selectedRows()})
-        return [self.deals_model.deal_id_at(row) for row in rows]
+        return self.deals_stack.selected_ids()
 
     def select_row(self, row: int) -> None:
         """Select one row of the Deals table and scroll to it."""
-        index = self.deals_model.index(row, 0)
-        self.table.selectionModel().select(
-            index,
-            QItemSelectionModel.SelectionFlag.ClearAndSelect
-            | QItemSelectionModel.SelectionFlag.Rows,
-        )
-        self.table.setCurrentIndex(index)
-        self.table.scrollTo(index)
+        self.deals_stack.select_row(row)
 
     def show_deal(self, deal_id: int) -> None:
         """Bring a deal into view on the Deals tab, clearing filters that hide it."""
@@ -493,8 +422,7 @@ class MainWindow(QMainWindow):
         if not self.table.indexAt(point).isValid():
             return
         menu = QMenu(self)
-        for action in (self.edit_deal_action, self.log_call_action, self.trash_action):
-            menu.addAction(action)
+        add_entries(menu, (self.edit_deal_action, self.log_call_action, self.trash_action))
         menu.exec(self.table.viewport().mapToGlobal(point))
 
     # -- Coming and going -----------------------------------------------------------------

@@ -4,13 +4,10 @@ from __future__ import annotations
 
 from PySide6.QtCore import Signal
 from PySide6.QtWidgets import (
-    QAbstractItemView,
     QComboBox,
     QHBoxLayout,
-    QHeaderView,
     QLabel,
     QPushButton,
-    QTableView,
     QVBoxLayout,
     QWidget,
 )
@@ -21,6 +18,7 @@ from dft.ui.context import AppContext
 from dft.ui.icons import icon
 from dft.ui.models.follow_ups_table import MAX_ROWS, FollowUpsTableModel
 from dft.ui.views.lazy import RefreshWhenShown
+from dft.ui.views.tables import record_table
 
 
 class FollowUpsView(RefreshWhenShown):
@@ -32,15 +30,7 @@ class FollowUpsView(RefreshWhenShown):
         super().__init__(parent)
         self._context = context
         self.model = FollowUpsTableModel(context, self)
-        self.table = QTableView()
-        self.table.setModel(self.model)
-        self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
-        self.table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
-        self.table.setAlternatingRowColors(True)
-        self.table.verticalHeader().hide()
-        self.table.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
-        self.table.horizontalHeader().setStretchLastSection(True)
-        self.table.setAccessibleName("Follow-up calls due")
+        self.table = record_table(self.model, "Follow-up calls due", several=False)
         self.show_combo = QComboBox()
         for label, key in (
             ("All open calls", "all"),

@@ -4,12 +4,9 @@ from __future__ import annotations
 
 from PySide6.QtCore import Signal
 from PySide6.QtWidgets import (
-    QAbstractItemView,
     QHBoxLayout,
-    QHeaderView,
     QLabel,
     QPushButton,
-    QTableView,
     QVBoxLayout,
     QWidget,
 )
@@ -19,6 +16,7 @@ from dft.ui.context import AppContext
 from dft.ui.icons import icon
 from dft.ui.models.deals_table import DealsTableModel
 from dft.ui.views.lazy import RefreshWhenShown
+from dft.ui.views.tables import record_table
 
 
 class TrashView(RefreshWhenShown):
@@ -32,14 +30,7 @@ class TrashView(RefreshWhenShown):
         self.model = DealsTableModel(
             context.read_sessions, DealFilter(in_trash=True), today=context.today, parent=self
         )
-        self.table = QTableView()
-        self.table.setModel(self.model)
-        self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
-        self.table.setSelectionMode(QAbstractItemView.SelectionMode.ExtendedSelection)
-        self.table.setAlternatingRowColors(True)
-        self.table.verticalHeader().hide()
-        self.table.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
-        self.table.setAccessibleName("Deals in the trash")
+        self.table = record_table(self.model, "Deals in the trash", stretch_last=False)
         self.summary = QLabel()
         self.restore_button = QPushButton(icon("restore"), "Restore")
         self.restore_button.setToolTip("Put the selected deals back")
