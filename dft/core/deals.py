@@ -198,7 +198,7 @@ _LIST_FIELDS = {
 
 
 @contextmanager
-def _unique_races_said_plainly(contract_number: str | None) -> Iterator[None]:
+def _unique_clash_as_validation_error(contract_number: str | None) -> Iterator[None]:
     """Turn the unique indexes' refusals into the messages the checks give.
 
     The checks above can race another desk saving the same contract number or
@@ -281,7 +281,7 @@ def log_deal(
     _check_contract_number_free(session, contract_number)
     _check_causes(session, data, allowed_retired=set())
     deal = Deal()
-    with _unique_races_said_plainly(contract_number):
+    with _unique_clash_as_validation_error(contract_number):
         _apply(session, deal, data, create_names)
         deal.created_by = deal.updated_by = user or current_user()
         history.record(session, deal, deal.created_by, "Deal", None, "logged")
@@ -328,7 +328,7 @@ def update_deal(
     _check_causes(session, data, allowed_retired={int(k) for k in keep if k is not None})
     before = history.readable(session, deal_input_of(deal))
     try:
-        with _unique_races_said_plainly(_blank_to_none(data.contract_number)):
+        with _unique_clash_as_validation_error(_blank_to_none(data.contract_number)):
             _apply(session, deal, data, create_names)
             session.flush()
             after = history.readable(session, deal_input_of(deal))
@@ -354,7 +354,7 @@ def restore_deal(session: Session, deal_id: int) -> None:
     if deal is None or deal.deleted_at is None:
         raise NotFoundError(f"No deal #{deal_id} in the trash.")
     _check_contract_number_free(session, deal.contract_number, deal.id)
-    with _unique_races_said_plainly(deal.contract_number):
+    with _unique_clash_as_validation_error(deal.contract_number):
         deal.deleted_at = None
         history.record(session, deal, current_user(), "Deal", "in the trash", "restored")
         session.flush()

@@ -153,7 +153,7 @@ class MainWindow(QMainWindow):
         self.clear_filters_action = make(actions.CLEAR_FILTERS)
         self.refresh_action = make(actions.REFRESH)
         self.report_action = make(actions.MONTHLY_REPORT)
-        self.signed_action = make(actions.CONTRACTS_SIGNED)
+        self.contracts_signed_action = make(actions.CONTRACTS_SIGNED)
 
     def _create_menus(self) -> None:
         self.recent_menu = QMenu("Open &recent", self)
@@ -171,7 +171,7 @@ class MainWindow(QMainWindow):
                        self.detail_action, self.clear_filters_action, None,
                        self.refresh_action)),
             ("&Reports", (self.report_action, self.dashboard_tab_action, None,
-                          self.signed_action)),
+                          self.contracts_signed_action)),
         )  # fmt: skip
         for title, entries in layout:
             add_entries(self.menuBar().addMenu(title), entries)
@@ -219,7 +219,7 @@ class MainWindow(QMainWindow):
             (self.clear_filters_action, self.filter_bar.clear),
             (self.refresh_action, self.refresh),
             (self.report_action, lambda: run_modal(MonthlyReportDialog(c, self))),
-            (self.signed_action, lambda: run_modal(SignedContractsDialog(c, self))),
+            (self.contracts_signed_action, lambda: run_modal(SignedContractsDialog(c, self))),
         )  # fmt: skip
         for action, handler in wiring:
             action.triggered.connect(lambda _checked=False, handler=handler: handler())

@@ -134,7 +134,7 @@ class DealEditorDialog(DealForm):
     def _new_name_hint(self, name: str, value: str | None) -> str | None:
         if not value:
             return None
-        known = self._names[name]
+        known = self._list_names[name]
         if any(value.casefold() == k.casefold() for k in known):
             return None
         close = difflib.get_close_matches(value, known, n=1, cutoff=0.8)
@@ -149,7 +149,7 @@ class DealEditorDialog(DealForm):
         result = []
         for name in ("salesperson", "lead_source", "community"):
             value = getattr(data, name)
-            if value and not any(value.casefold() == k.casefold() for k in self._names[name]):
+            if value and not any(value.casefold() == k.casefold() for k in self._list_names[name]):
                 result.append((name, value))
         return result
 

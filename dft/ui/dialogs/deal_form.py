@@ -87,7 +87,7 @@ class DealForm(QDialog):
 
         (taxonomy, people, sources, places, roles, stages, detail) = context.read(load)
         self._taxonomy: list[CategoryInfo] = taxonomy
-        self._names = {"salesperson": people, "lead_source": sources, "community": places}
+        self._list_names = {"salesperson": people, "lead_source": sources, "community": places}
         self.detail = detail
         today = context.today()
 

@@ -1,4 +1,4 @@
-"""Edit > Manage names: salespeople, lead sources and communities.
+"""Edit > Salespeople, lead sources, communities: the lists names are picked from.
 
 Add, rename, retire (hidden from new deals, kept on old ones) and merge two
 spellings of one name; lead sources can be marked as referrals.
@@ -30,7 +30,7 @@ from dft.ui import ask
 from dft.ui.context import AppContext
 from dft.ui.operations.runner import run
 
-KINDS: tuple[tuple[type, str], ...] = (
+LISTS: tuple[tuple[type, str], ...] = (
     (Salesperson, "Salespeople"),
     (LeadSource, "Lead sources"),
     (Community, "Communities"),
@@ -159,10 +159,10 @@ class ListPage(QWidget):
 class ListsDialog(QDialog):
     def __init__(self, context: AppContext, parent: QWidget | None = None) -> None:
         super().__init__(parent)
-        self.setWindowTitle("Manage names")
+        self.setWindowTitle("Salespeople, lead sources and communities")
         self.tabs = QTabWidget()
         self.pages: dict[type, ListPage] = {}
-        for model, title in KINDS:
+        for model, title in LISTS:
             page = ListPage(context, model)
             self.pages[model] = page
             self.tabs.addTab(page, title)
