@@ -156,6 +156,24 @@ def test_unexpected_errors_are_logged_and_shown_briefly(
     assert "Traceback" in log_file.read_text()
 
 
+def test_an_unexpected_error_says_where_the_log_is(
+    qapp: Any, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import sys
+
+    from dft.store.location import user_log_dir
+
+    shown: list[str] = []
+    monkeypatch.setattr(
+        app_module.QMessageBox, "critical", staticmethod(lambda _p, _t, text: shown.append(text))
+    )
+    monkeypatch.setattr(sys, "excepthook", sys.excepthook)
+    app_module.install_error_handler(lambda: None)
+    sys.excepthook(RuntimeError, RuntimeError("boom"), None)
+    assert len(shown) == 1
+    assert str(user_log_dir()) in shown[0]
+
+
 def test_run_opens_the_window_on_the_database_given(
     qapp: Any, db_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
