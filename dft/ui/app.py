@@ -44,6 +44,7 @@ log = logging.getLogger("dft")
 
 
 def settings_path() -> Path:
+    """Where the window's own settings (size, filters, recent databases) are kept."""
     return Path(platformdirs.user_config_dir(APP_DIR_NAME, appauthor=False)) / "settings.ini"
 
 
@@ -141,6 +142,7 @@ def open_with_dialogs(parent: QWidget | None, url: URL) -> Database | None:
 
 
 def create_application() -> QApplication:
+    """The QApplication, set up once: name, icon, high-DPI rounding, theme."""
     existing = QApplication.instance()
     if isinstance(existing, QApplication):
         return existing
@@ -158,6 +160,7 @@ def create_application() -> QApplication:
 
 
 def build_main_window(database: Database, settings: QSettings) -> MainWindow:
+    """The main window on ``database``, opening other databases with dialogs."""
     context = AppContext(database, settings)
     return MainWindow(
         context,

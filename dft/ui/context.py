@@ -44,6 +44,7 @@ class AppContext(QObject):
 
     @property
     def sessions(self) -> sessionmaker[Session]:
+        """Sessions for user actions that write (one transaction each)."""
         return self.database.sessions
 
     @property
@@ -52,6 +53,7 @@ class AppContext(QObject):
         return self.database.read_sessions
 
     def read(self, work: Callable[[Session], T]) -> T:
+        """Run ``work`` in a read-only transaction; a database failure comes out said plainly."""
         try:
             with self.read_sessions.begin() as session:
                 return work(session)
@@ -81,6 +83,7 @@ class AppContext(QObject):
         self.announced.emit(text, milliseconds)
 
     def switch_database(self, database: Database) -> None:
+        """Go on with ``database``: the old one closed, undo history dropped, every view re-read."""
         old = self.database
         self.database = database
         self.undo_stack.clear()

@@ -46,6 +46,8 @@ CallCallback = Callable[[dict[str, Any]], None]
 
 
 class CallDialog(QDialog):
+    """Log a follow-up call; ``on_save(call)`` records it (raising keeps the dialog open)."""
+
     def __init__(
         self,
         context: AppContext,
@@ -165,6 +167,7 @@ class CallDialog(QDialog):
                     self.new_cause.addItem(cause.name, cause.id)
 
     def outcome(self) -> str:
+        """The outcome chosen: reached, voicemail, no_answer or declined."""
         return next(v for v, b in self.outcome_buttons.items() if b.isChecked())
 
     def _update(self) -> None:
@@ -178,6 +181,7 @@ class CallDialog(QDialog):
         self.new_cause.setEnabled(changing)
 
     def call(self) -> dict[str, Any]:
+        """What the form holds, as the keyword arguments of record_follow_up."""
         reached = self.outcome() == "reached"
         cause_result = None
         changed_to = None

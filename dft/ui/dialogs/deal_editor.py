@@ -72,6 +72,7 @@ class DealEditorDialog(DealForm):
     # -- Validation ---------------------------------------------------------------------
 
     def validate(self) -> bool:
+        """Show every problem beside its field and enable Save only when there is none."""
         data, messages = self.current_input()
         assert data is not None
         for error in validate_deal_input(data, self._context.today()):
@@ -146,6 +147,7 @@ class DealEditorDialog(DealForm):
     # -- Saving -------------------------------------------------------------------------
 
     def new_names(self, data: DealInput) -> list[tuple[str, str]]:
+        """The (field, name) pairs typed that are not in their lists yet."""
         result = []
         for name in ("salesperson", "lead_source", "community"):
             value = getattr(data, name)

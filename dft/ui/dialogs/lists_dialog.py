@@ -38,6 +38,8 @@ LISTS: tuple[tuple[type, str], ...] = (
 
 
 class ListPage(QWidget):
+    """One list (salespeople, lead sources or communities) and the buttons that edit it."""
+
     def __init__(self, context: AppContext, model: type, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self._context = context
@@ -70,6 +72,8 @@ class ListPage(QWidget):
         self.reload()
 
     def reload(self, select_id: int | None = None) -> None:
+        """Read the list again, selecting entry ``select_id`` if given."""
+
         def load(session: Session) -> list[Any]:
             entries = lists.list_entries(session, self.model, include_retired=True)
             referrals = set()
@@ -89,6 +93,7 @@ class ListPage(QWidget):
         self._update()
 
     def selected(self) -> tuple[int, str, bool, bool] | None:
+        """The selected entry as (id, name, retired, referral), or None."""
         item = self.list.currentItem()
         return item.data(Qt.ItemDataRole.UserRole) if item is not None else None
 
@@ -109,6 +114,7 @@ class ListPage(QWidget):
         return done.value
 
     def add(self) -> None:
+        """Add an entry under a name the user types."""
         name = ask.ask_text(self, f"Add {self.label}", "Name:")
         if name:
             new_id = self._act(lambda s: lists.add_entry(s, self.model, name), None)
@@ -116,6 +122,7 @@ class ListPage(QWidget):
                 self.reload(new_id)
 
     def rename(self) -> None:
+        """Rename the selected entry; deals keep pointing at it."""
         chosen = self.selected()
         if chosen is None:
             return
@@ -124,6 +131,7 @@ class ListPage(QWidget):
             self._act(lambda s: lists.rename_entry(s, self.model, chosen[0], name), chosen[0])
 
     def toggle_retired(self) -> None:
+        """Retire the selected entry (hidden from new deals), or bring it back."""
         chosen = self.selected()
         if chosen is not None:
             self._act(
@@ -132,12 +140,14 @@ class ListPage(QWidget):
             )
 
     def toggle_referral(self) -> None:
+        """Mark the selected lead source as a referral source, or not."""
         chosen = self.selected()
         if chosen is not None:
             checked = self.referral.isChecked()
             self._act(lambda s: lists.set_lead_source_referral(s, chosen[0], checked), chosen[0])
 
     def merge(self) -> None:
+        """Move every deal of the selected entry to another one, then drop it."""
         chosen = self.selected()
         if chosen is None:
             return
@@ -157,6 +167,8 @@ class ListPage(QWidget):
 
 
 class ListsDialog(QDialog):
+    """The three lists names are picked from, one tab each."""
+
     def __init__(self, context: AppContext, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.setWindowTitle("Salespeople, lead sources and communities")

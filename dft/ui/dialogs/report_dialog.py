@@ -36,6 +36,8 @@ MONTHS_OFFERED = 36
 
 
 class MonthlyReportDialog(QDialog):
+    """Pick a month and scope, read the preview, save or print the report."""
+
     def __init__(self, context: AppContext, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self._context = context
@@ -95,14 +97,17 @@ class MonthlyReportDialog(QDialog):
         self.refresh()
 
     def selected_month(self) -> date:
+        """The first day of the month chosen."""
         return date.fromisoformat(str(self.month.currentData()))
 
     def scope(self) -> ReportScope:
+        """The salesperson and community chosen (None: all)."""
         return ReportScope(
             salesperson=self.salesperson.currentData(), community=self.community.currentData()
         )
 
     def refresh(self) -> None:
+        """Build the preview for the month and scope chosen."""
         month, scope, today = self.selected_month(), self.scope(), self._context.today()
         # The preview lists the month's deals as far as the PDF does; reading no
         # more keeps it quick on a large team database.
@@ -126,11 +131,11 @@ class MonthlyReportDialog(QDialog):
             document.addResource(QTextDocument.ResourceType.ImageResource, url, image)
             return f'<p><img src="{url.toString()}" width="{min(image.width(), 760)}"></p>'
 
-        # A preview: the month's deals as far as the PDF lists them.
         self.preview.setHtml(report_html(report, chart, max_deals=MAX_LISTED_DEALS))
         self.status.setText(f"{report.deal_count} deal(s) in {report.month:%B %Y}")
 
     def save(self) -> None:
+        """Save the report to a file the user names; the ending picks the format."""
         suggested = f"dft-report-{self.selected_month():%Y-%m}.pdf"
         path = ask.ask_save_path(self, "Save report", suggested, SAVE_FILTERS)
         if not path:
@@ -166,6 +171,7 @@ class MonthlyReportDialog(QDialog):
         self.status.setText(f"Saved {result}")
 
     def print_report(self) -> None:
+        """Print the preview through the system's print dialog."""
         printer = QPrinter(QPrinter.PrinterMode.HighResolution)
         dialog = QPrintDialog(printer, self)
         if run_modal(dialog):

@@ -96,6 +96,7 @@ class SignedContractsDialog(QDialog):
         return result
 
     def save(self) -> None:
+        """Save every cell; bad input is said and nothing is saved."""
         try:
             values = self.values()
 
@@ -110,6 +111,7 @@ class SignedContractsDialog(QDialog):
         self.accept()
 
     def set_cell(self, month: date, column: int, text: str) -> None:
+        """Type ``text`` into the cell of ``month`` and ``column`` (0: the whole team)."""
         self.table.setItem(self.months.index(month), column, QTableWidgetItem(text))
         self.table.item(self.months.index(month), column).setTextAlignment(  # type: ignore[union-attr]
             Qt.AlignmentFlag.AlignRight

@@ -35,6 +35,8 @@ ID = Qt.ItemDataRole.UserRole + 1
 
 
 class TaxonomyDialog(QDialog):
+    """Categories and their causes in a tree, with the buttons that edit them."""
+
     def __init__(self, context: AppContext, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self._context = context
@@ -89,6 +91,7 @@ class TaxonomyDialog(QDialog):
     # -- Reading ---------------------------------------------------------------------
 
     def reload(self, select_kind: str | None = None, select_id: int | None = None) -> None:
+        """Read the causes and their deal counts again, selecting the item given."""
         taxonomy, counts = self._context.read(
             lambda s: (tx.list_taxonomy(s), tx.live_deals_per_cause(s))
         )
@@ -138,6 +141,7 @@ class TaxonomyDialog(QDialog):
         self._update()
 
     def selected(self) -> tuple[str | None, int | None, QTreeWidgetItem | None]:
+        """The selected item as ("category" or "cause", id, tree item), or Nones."""
         item = self.tree.currentItem()
         if item is None:
             return None, None, None
@@ -168,6 +172,7 @@ class TaxonomyDialog(QDialog):
         return done.value
 
     def add_category(self) -> None:
+        """Add a category under a name the user types."""
         name = ask.ask_text(self, "Add category", "Name of the new category:")
         if name:
             new_id = self._act(lambda s: tx.add_category(s, name), None, None)
@@ -175,6 +180,7 @@ class TaxonomyDialog(QDialog):
                 self.reload("category", new_id)
 
     def add_cause(self) -> None:
+        """Add a cause to the selected category (or the selected cause's)."""
         kind, item_id, item = self.selected()
         if item is None:
             return
@@ -189,6 +195,7 @@ class TaxonomyDialog(QDialog):
                 self.reload("cause", new_id)
 
     def rename(self) -> None:
+        """Rename the selected category or cause; deals keep pointing at it."""
         kind, item_id, item = self.selected()
         if item is None or item_id is None:
             return
@@ -201,6 +208,7 @@ class TaxonomyDialog(QDialog):
             self._act(lambda s: tx.rename_cause(s, item_id, name), kind, item_id)
 
     def toggle_retired(self) -> None:
+        """Retire the selected category or cause (hidden from new deals), or bring it back."""
         kind, item_id, item = self.selected()
         if item is None or item_id is None:
             return
@@ -211,6 +219,7 @@ class TaxonomyDialog(QDialog):
             self._act(lambda s: tx.set_cause_retired(s, item_id, retire), kind, item_id)
 
     def toggle_controllable(self) -> None:
+        """Mark the selected category controllable, or not."""
         kind, item_id, item = self.selected()
         if kind != "category" or item is None or item_id is None:
             return
@@ -218,6 +227,7 @@ class TaxonomyDialog(QDialog):
         self._act(lambda s: tx.set_category_controllable(s, item_id, value), kind, item_id)
 
     def move_selected(self, step: int) -> None:
+        """Move the selected item ``step`` places up (-1) or down (1) among its siblings."""
         kind, item_id, item = self.selected()
         if item is None:
             return
@@ -239,6 +249,7 @@ class TaxonomyDialog(QDialog):
             self._act(lambda s: tx.reorder_causes(s, ids), kind, item_id)
 
     def merge(self) -> None:
+        """Move every deal of the selected cause to another, and retire it."""
         kind, item_id, item = self.selected()
         if kind != "cause" or item is None or item_id is None:
             return
@@ -263,6 +274,7 @@ class TaxonomyDialog(QDialog):
             self.description.setText(f"Merged: {moved} deal(s) moved to {choice}.")
 
     def delete(self) -> None:
+        """Delete the selected cause, which no deal uses."""
         kind, item_id, item = self.selected()
         if kind != "cause" or item is None or item_id is None:
             return

@@ -31,7 +31,7 @@ class LogDealCommand(UndoableCommand):
             lambda s: deal_service.log_deal(
                 s,
                 self.data,
-                # Redo recreates names the first run added with the user's yes.
+                # Redo must not stop at a name the user already agreed to add.
                 create_names=self.create_names or not self.first_run,
                 today=self.context.today(),
             )

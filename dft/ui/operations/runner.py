@@ -49,6 +49,7 @@ class UndoableCommand(QUndoCommand):
         self.do()
 
     def do(self) -> None:
+        """Do the action (again, when Redo replays it)."""
         raise NotImplementedError
 
     def execute(self) -> UndoableCommand:

@@ -46,6 +46,7 @@ def _authors(call: FollowUpInfo) -> str:
 
 
 def deal_html(detail: DealDetail, today: date) -> str:
+    """A deal as HTML: the cause story, the facts, the calls, the history."""
     data = detail.input
     status = "Confirmed" if data.cause_status == "confirmed" else "Suspected"
     cause = (
@@ -142,6 +143,8 @@ def deal_html(detail: DealDetail, today: date) -> str:
 
 
 class DealDetailPane(QWidget):
+    """The selected deal's details, with Edit, Log call, Schedule call and Trash."""
+
     editRequested = Signal(int)
     logCallRequested = Signal(int)
     trashRequested = Signal(int)
@@ -185,6 +188,7 @@ class DealDetailPane(QWidget):
 
     @property
     def deal_id(self) -> int | None:
+        """The deal shown, or None."""
         return self._deal_id
 
     def _emit(self, signal: SignalInstance) -> None:
@@ -192,10 +196,12 @@ class DealDetailPane(QWidget):
             signal.emit(self._deal_id)
 
     def show_deal(self, deal_id: int | None) -> None:
+        """Show deal ``deal_id`` (None: nothing selected)."""
         self._deal_id = deal_id
         self.refresh()
 
     def refresh(self) -> None:
+        """Read the deal shown again (it may have changed or gone to the trash)."""
         detail = None
         if self._deal_id is not None:
             try:

@@ -22,6 +22,8 @@ from dft.ui.views.tables import record_table
 
 
 class FollowUpsView(RefreshWhenShown):
+    """The Follow-ups due tab: every open call, with Log call, Cancel call and Show deal."""
+
     logCallRequested = Signal(int, int)  # deal id, follow-up id
     cancelCallRequested = Signal(int, int)  # deal id, follow-up id
     openDealRequested = Signal(int)
@@ -75,6 +77,7 @@ class FollowUpsView(RefreshWhenShown):
         self.reload()
 
     def reload(self) -> None:
+        """Read the open calls again and count the overdue and today's."""
         self.model.reload()
         rows = [self.model.row_at(i) for i in range(self.model.rowCount())]
         overdue = sum(1 for r in rows if r is not None and r.due == Due.OVERDUE)
@@ -88,6 +91,7 @@ class FollowUpsView(RefreshWhenShown):
         self._update_buttons()
 
     def selected(self) -> tuple[int, int] | None:
+        """The selected call as (deal id, follow-up id), or None."""
         indexes = self.table.selectionModel().selectedRows()
         if not indexes:
             return None
@@ -101,6 +105,7 @@ class FollowUpsView(RefreshWhenShown):
         self.cancel_button.setEnabled(enabled)
 
     def log_selected(self) -> None:
+        """Ask for the selected call to be logged."""
         selected = self.selected()
         if selected is not None:
             self.logCallRequested.emit(*selected)

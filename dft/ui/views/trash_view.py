@@ -20,6 +20,8 @@ from dft.ui.views.tables import record_table
 
 
 class TrashView(RefreshWhenShown):
+    """The Trash tab: deals in the trash, with Restore, Delete forever and Empty trash."""
+
     restoreRequested = Signal(list)
     purgeRequested = Signal(list)
     emptyRequested = Signal()
@@ -58,6 +60,7 @@ class TrashView(RefreshWhenShown):
         self.model.set_sessions(self._context.read_sessions)
 
     def reload(self) -> None:
+        """Read the trash again."""
         self.model.reload()
         count = self.model.rowCount()
         self.summary.setText(
@@ -68,6 +71,7 @@ class TrashView(RefreshWhenShown):
         self._update_buttons()
 
     def selected_ids(self) -> list[int]:
+        """The ids of the selected deals."""
         return [
             self.model.deal_id_at(index.row())
             for index in self.table.selectionModel().selectedRows()
