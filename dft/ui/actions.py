@@ -8,12 +8,10 @@ makes the QAction, and whoever owns the action connects it to what it does
 
 from __future__ import annotations
 
-from collections.abc import Iterable
 from dataclasses import dataclass
 
 from PySide6.QtCore import QObject
 from PySide6.QtGui import QAction
-from PySide6.QtWidgets import QMenu, QToolBar
 
 from dft import APP_NAME
 from dft.ui import shortcuts
@@ -47,18 +45,6 @@ def dress(action: QAction, spec: ActionSpec) -> QAction:
         action.setStatusTip(spec.tip)
     action.setCheckable(spec.checkable)
     return action
-
-
-def add_entries(target: QMenu | QToolBar, entries: Iterable[QAction | QMenu | None]) -> None:
-    """Fill a menu or toolbar in order: an action, a submenu, or None for a separator."""
-    for entry in entries:
-        if entry is None:
-            target.addSeparator()
-        elif isinstance(entry, QMenu):
-            assert isinstance(target, QMenu), "a toolbar holds no submenus"
-            target.addMenu(entry)
-        else:
-            target.addAction(entry)
 
 
 # -- File ----------------------------------------------------------------------------

@@ -1,13 +1,15 @@
 """The main window: its layout, the wiring of actions to operations, and the selection.
 
 What each action does lives in :mod:`dft.ui.operations`; how each action looks
-in :mod:`dft.ui.actions`; what the window remembers in :mod:`dft.ui.window_state`.
+in :mod:`dft.ui.actions`, where it sits in :mod:`dft.ui.menus`; what the window
+remembers in :mod:`dft.ui.window_state`.
 """
 
 from __future__ import annotations
 
 import time
 from collections.abc import Callable
+from functools import partial
 
 from PySide6.QtCore import QEvent, QPoint, Qt, Signal
 from PySide6.QtGui import QAction, QCloseEvent
@@ -17,7 +19,6 @@ from PySide6.QtWidgets import (
     QMainWindow,
     QMenu,
     QTabWidget,
-    QToolBar,
     QVBoxLayout,
     QWidget,
 )
@@ -27,8 +28,8 @@ from dft import APP_NAME
 from dft.core.deals import count_deals
 from dft.core.follow_ups import count_overdue
 from dft.core.queries import DealFilter
-from dft.ui import actions, shortcuts
-from dft.ui.actions import add_entries, create_action, dress
+from dft.ui import actions, menus, shortcuts
+from dft.ui.actions import create_action, dress
 from dft.ui.context import AppContext
 from dft.ui.dialogs import run_modal
 from dft.ui.dialogs.lists_dialog import ListsDialog
@@ -36,7 +37,6 @@ from dft.ui.dialogs.report_dialog import MonthlyReportDialog
 from dft.ui.dialogs.signed_contracts_dialog import SignedContractsDialog
 from dft.ui.dialogs.taxonomy_dialog import TaxonomyDialog
 from dft.ui.formatting import count_of
-from dft.ui.help_menu import HelpMenu
 from dft.ui.icons import icon
 from dft.ui.operations import calls, databases, deals, exchange, identity
 from dft.ui.operations.databases import DatabaseOpener
@@ -104,8 +104,9 @@ class MainWindow(QMainWindow):
         self.statusBar().addPermanentWidget(self.database_label)
 
         self._create_actions()
-        self._create_menus()
-        self._create_toolbar()
+        self.recent_menu = QMenu("Open &recent", self)
+        self.help_menu = menus.create_menu_bar(self)
+        self.toolbar = menus.create_toolbar(self)
         self._wire_actions()
         self.layout_state = WindowState(
             context.settings,
@@ -122,7 +123,7 @@ class MainWindow(QMainWindow):
     # -- Actions, menus, toolbar -----------------------------------------------------------
 
     def _create_actions(self) -> None:
-        make = lambda spec: create_action(self, spec)  # noqa: E731
+        make = partial(create_action, self)
         self.new_database_action = make(actions.NEW_DATABASE)
         self.open_database_action = make(actions.OPEN_DATABASE)
         self.team_database_action = make(actions.TEAM_DATABASE)
@@ -154,39 +155,6 @@ class MainWindow(QMainWindow):
         self.refresh_action = make(actions.REFRESH)
         self.report_action = make(actions.MONTHLY_REPORT)
         self.contracts_signed_action = make(actions.CONTRACTS_SIGNED)
-
-    def _create_menus(self) -> None:
-        self.recent_menu = QMenu("Open &recent", self)
-        layout: tuple[tuple[str, tuple[QAction | QMenu | None, ...]], ...] = (
-            ("&File", (self.new_database_action, self.open_database_action,
-                       self.team_database_action, self.recent_menu, None, self.import_action,
-                       self.export_action, None, self.backup_action, self.restore_action,
-                       self.check_action, None, self.sample_action, None, self.quit_action)),
-            ("&Edit", (self.undo_action, self.redo_action, None, self.new_deal_action,
-                       self.edit_deal_action, self.log_call_action, self.trash_action, None,
-                       self.find_action, self.causes_action, self.lists_action, None,
-                       self.your_name_action)),
-            ("&View", (self.deals_tab_action, self.dashboard_tab_action,
-                       self.follow_ups_tab_action, self.trash_tab_action, None,
-                       self.detail_action, self.clear_filters_action, None,
-                       self.refresh_action)),
-            ("&Reports", (self.report_action, self.dashboard_tab_action, None,
-                          self.contracts_signed_action)),
-        )  # fmt: skip
-        for title, entries in layout:
-            add_entries(self.menuBar().addMenu(title), entries)
-        self.help_menu = HelpMenu(self, self.context)
-
-    def _create_toolbar(self) -> None:
-        toolbar = self.toolbar = QToolBar("Main toolbar")
-        toolbar.setObjectName("mainToolbar")
-        toolbar.setToolButtonStyle(Qt.ToolButtonStyle.ToolButtonTextBesideIcon)
-        toolbar.setMovable(False)
-        add_entries(toolbar, (self.new_deal_action, self.edit_deal_action, self.log_call_action,
-                              self.trash_action, None, self.undo_action, self.redo_action, None,
-                              self.dashboard_tab_action, self.follow_ups_tab_action,
-                              self.report_action, self.causes_action))  # fmt: skip
-        self.addToolBar(toolbar)
 
     def _wire_actions(self) -> None:
         """Each action to what it does: an operation, a dialog, or a change of view."""
@@ -421,9 +389,7 @@ class MainWindow(QMainWindow):
     def _context_menu(self, point: QPoint) -> None:
         if not self.table.indexAt(point).isValid():
             return
-        menu = QMenu(self)
-        add_entries(menu, (self.edit_deal_action, self.log_call_action, self.trash_action))
-        menu.exec(self.table.viewport().mapToGlobal(point))
+        menus.deal_context_menu(self).exec(self.table.viewport().mapToGlobal(point))
 
     # -- Coming and going -----------------------------------------------------------------
 
