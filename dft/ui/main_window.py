@@ -179,7 +179,7 @@ class MainWindow(QMainWindow):
             (self.find_action, self.focus_search),
             (self.causes_action, lambda: self._manage(TaxonomyDialog(c, self))),
             (self.lists_action, lambda: self._manage(ListsDialog(c, self))),
-            (self.your_name_action, lambda: identity.ask_your_name(self, c)),
+            (self.your_name_action, lambda: identity.change_your_name(self, c)),
             (self.deals_tab_action, lambda: self.tabs.setCurrentIndex(DEALS_TAB)),
             (self.dashboard_tab_action, lambda: self.tabs.setCurrentIndex(DASHBOARD_TAB)),
             (self.follow_ups_tab_action, lambda: self.tabs.setCurrentIndex(FOLLOW_UPS_TAB)),

@@ -108,17 +108,6 @@ def test_a_live_contract_number_cannot_be_used_twice(session: Session) -> None:
         add_deal(session, contract_number="C-1")
 
 
-def test_who_uses_a_contract_number_leaves_out_the_trash_and_the_deal_edited(
-    session: Session,
-) -> None:
-    first = add_deal(session, contract_number="C-7", client_name="First")
-    assert contract_number_use(session, "C-7") == ContractNumberUse(first, "First")
-    assert contract_number_use(session, "C-7", other_than=first) is None
-    assert contract_number_use(session, "C-8") is None
-    trash_deal(session, first)
-    assert contract_number_use(session, "C-7") is None
-
-
 def test_a_retired_cause_cannot_be_picked_for_a_new_deal(session: Session) -> None:
     cause = find_cause(session, "Land/Lot not buildable")
     set_cause_retired(session, cause.id)
@@ -201,6 +190,17 @@ def test_purging_several_deals_and_emptying_the_trash(session: Session) -> None:
     assert empty_trash(session) == 2
     assert count_deals(session, in_trash=True) == 0
     assert count_deals(session) == 1
+
+
+def test_who_uses_a_contract_number_leaves_out_the_trash_and_the_deal_edited(
+    session: Session,
+) -> None:
+    first = add_deal(session, contract_number="C-7", client_name="First")
+    assert contract_number_use(session, "C-7") == ContractNumberUse(first, "First")
+    assert contract_number_use(session, "C-7", other_than=first) is None
+    assert contract_number_use(session, "C-8") is None
+    trash_deal(session, first)
+    assert contract_number_use(session, "C-7") is None
 
 
 def test_restore_is_refused_when_the_contract_number_was_reused(session: Session) -> None:

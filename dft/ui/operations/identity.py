@@ -18,7 +18,7 @@ def use_remembered_name(settings: QSettings) -> None:
         use_name(str(settings.value(USER_NAME_SETTING)))
 
 
-def ask_your_name(parent: QWidget, context: AppContext) -> None:
+def change_your_name(parent: QWidget, context: AppContext) -> None:
     """Edit > Your name: ask for the name to record, use it now and remember it."""
     name = ask.ask_text(
         parent,
