@@ -36,14 +36,14 @@ class WindowState:
         splitter: QSplitter,
         columns: QHeaderView,
         filter_bar: FilterBar,
-        detail_pane: QAction,
+        detail_action: QAction,
     ) -> None:
         self.settings = settings
         self.window = window
         self.splitter = splitter
         self.columns = columns
         self.filter_bar = filter_bar
-        self.detail_pane = detail_pane
+        self.detail_action = detail_action
 
     def restore(self) -> None:
         """Put the window back as it was left (a first run gets the default size)."""
@@ -67,7 +67,7 @@ class WindowState:
             filters = {}
         if isinstance(filters, dict):
             self.filter_bar.restore_state(filters)
-        self.detail_pane.setChecked(str(settings.value(DETAIL_VISIBLE, "true")).lower() == "true")
+        self.detail_action.setChecked(str(settings.value(DETAIL_VISIBLE, "true")).lower() == "true")
 
     def save(self, database_location: str) -> None:
         """Remember the layout, and the database to reopen, for the next run."""
@@ -77,7 +77,7 @@ class WindowState:
         settings.setValue(SPLITTER, self.splitter.saveState())
         settings.setValue(COLUMNS, self.columns.saveState())
         settings.setValue(FILTERS, json.dumps(self.filter_bar.state()))
-        settings.setValue(DETAIL_VISIBLE, self.detail_pane.isChecked())
+        settings.setValue(DETAIL_VISIBLE, self.detail_action.isChecked())
         settings.setValue(LAST_DATABASE, database_location)
         settings.sync()
 
