@@ -6,10 +6,11 @@ and return plain values, never live ORM objects for a view to hold.
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field, fields, replace
 from datetime import date, datetime, timedelta
+from typing import NamedTuple
 
 from sqlalchemy import func, select
 from sqlalchemy.exc import IntegrityError
@@ -154,21 +155,37 @@ def _raise_first(errors: list[ValidationError]) -> None:
         raise errors[0]
 
 
+class ContractNumberUse(NamedTuple):
+    """The live deal that already carries a contract number."""
+
+    deal_id: int
+    client_name: str
+
+
+def contract_number_use(
+    session: Session, number: str, *, other_than: int | None = None
+) -> ContractNumberUse | None:
+    """The live deal using contract ``number`` (leaving out deal ``other_than``); None if free."""
+    query = select(Deal.id, Deal.client_name).where(
+        Deal.contract_number == number, Deal.deleted_at.is_(None)
+    )
+    if other_than is not None:
+        query = query.where(Deal.id != other_than)
+    row = session.execute(query).first()
+    return None if row is None else ContractNumberUse(row.id, row.client_name)
+
+
 def _check_contract_number_free(
     session: Session, number: str | None, exclude_deal_id: int | None = None
 ) -> None:
     if number is None:
         return
-    query = select(Deal.id, Deal.client_name).where(
-        Deal.contract_number == number, Deal.deleted_at.is_(None)
-    )
-    if exclude_deal_id is not None:
-        query = query.where(Deal.id != exclude_deal_id)
-    clash = session.execute(query).first()
+    clash = contract_number_use(session, number, other_than=exclude_deal_id)
     if clash is not None:
         raise ValidationError(
             "contract_number",
-            f"Contract number {number} is already used by deal #{clash.id} ({clash.client_name}).",
+            f"Contract number {number} is already used by deal #{clash.deal_id} "
+            f"({clash.client_name}).",
         )
 
 
@@ -181,7 +198,7 @@ _LIST_FIELDS = {
 
 
 @contextmanager
-def _unique_races_said_plainly(contract_number: str | None) -> Iterator[None]:
+def _unique_clash_as_validation_error(contract_number: str | None) -> Iterator[None]:
     """Turn the unique indexes' refusals into the messages the checks give.
 
     The checks above can race another desk saving the same contract number or
@@ -264,7 +281,7 @@ def log_deal(
     _check_contract_number_free(session, contract_number)
     _check_causes(session, data, allowed_retired=set())
     deal = Deal()
-    with _unique_races_said_plainly(contract_number):
+    with _unique_clash_as_validation_error(contract_number):
         _apply(session, deal, data, create_names)
         deal.created_by = deal.updated_by = user or current_user()
         history.record(session, deal, deal.created_by, "Deal", None, "logged")
@@ -311,7 +328,7 @@ def update_deal(
     _check_causes(session, data, allowed_retired={int(k) for k in keep if k is not None})
     before = history.readable(session, deal_input_of(deal))
     try:
-        with _unique_races_said_plainly(_blank_to_none(data.contract_number)):
+        with _unique_clash_as_validation_error(_blank_to_none(data.contract_number)):
             _apply(session, deal, data, create_names)
             session.flush()
             after = history.readable(session, deal_input_of(deal))
@@ -337,7 +354,7 @@ def restore_deal(session: Session, deal_id: int) -> None:
     if deal is None or deal.deleted_at is None:
         raise NotFoundError(f"No deal #{deal_id} in the trash.")
     _check_contract_number_free(session, deal.contract_number, deal.id)
-    with _unique_races_said_plainly(deal.contract_number):
+    with _unique_clash_as_validation_error(deal.contract_number):
         deal.deleted_at = None
         history.record(session, deal, current_user(), "Deal", "in the trash", "restored")
         session.flush()
@@ -352,11 +369,20 @@ def purge_deal(session: Session, deal_id: int) -> None:
     session.flush()
 
 
-def empty_trash(session: Session) -> int:
-    ids = session.scalars(select(Deal.id).where(Deal.deleted_at.is_not(None))).all()
-    for deal_id in ids:
+def purge_deals(session: Session, deal_ids: Iterable[int]) -> int:
+    """Delete trashed deals for good, with their follow-ups; returns how many."""
+    purged = 0
+    for deal_id in deal_ids:
         purge_deal(session, deal_id)
-    return len(ids)
+        purged += 1
+    return purged
+
+
+def empty_trash(session: Session) -> int:
+    """Delete every deal in the trash for good; returns how many."""
+    return purge_deals(
+        session, session.scalars(select(Deal.id).where(Deal.deleted_at.is_not(None))).all()
+    )
 
 
 def known_values(session: Session, column: str, suggestions: tuple[str, ...]) -> list[str]:

@@ -287,6 +287,24 @@ def unrecord_follow_up(session: Session, recorded: RecordedCall) -> None:
     session.flush()
 
 
+@dataclass(frozen=True)
+class ScheduledCall:
+    """When a call is (or was) due and who was to make it: what cancelling it must keep."""
+
+    follow_up_id: int
+    deal_id: int
+    due_on: date
+    caller: str | None
+
+
+def scheduled_call(session: Session, follow_up_id: int) -> ScheduledCall | None:
+    """The schedule of follow-up ``follow_up_id``; None when there is no such call."""
+    follow_up = session.get(FollowUp, follow_up_id)
+    if follow_up is None:
+        return None
+    return ScheduledCall(follow_up.id, follow_up.deal_id, follow_up.due_on, follow_up.caller)
+
+
 def cancel_follow_up(session: Session, follow_up_id: int) -> None:
     """Drop a scheduled call that has not happened (a recorded attempt stays: it is history)."""
     follow_up = session.get(FollowUp, follow_up_id)

@@ -65,6 +65,11 @@ def list_entries(
     return [ListEntry(e.id, e.name, e.retired) for e in session.scalars(query)]
 
 
+def referral_lead_source_ids(session: Session) -> set[int]:
+    """The ids of the lead sources marked as referrals."""
+    return set(session.scalars(select(LeadSource.id).where(LeadSource.is_referral.is_(True))))
+
+
 def find_entry(session: Session, model: type[ListModel], name: str) -> ListModel | None:
     wanted = normalize_name(name).lower()
     return session.scalar(select(model).where(func.lower(model.name) == wanted))

@@ -394,6 +394,16 @@ def cause_usage(session: Session, cause_id: int) -> int:
     return int(deals or 0) + int(contributing or 0) + int(follow_ups or 0)
 
 
+def live_deals_per_cause(session: Session) -> dict[int, int]:
+    """How many live deals have each cause as their primary cause (unused causes left out)."""
+    rows = session.execute(
+        select(Deal.cause_id, func.count(Deal.id))
+        .where(Deal.deleted_at.is_(None), Deal.cause_id.is_not(None))
+        .group_by(Deal.cause_id)
+    )
+    return {int(cause_id): int(count) for cause_id, count in rows if cause_id is not None}
+
+
 def delete_cause(session: Session, cause_id: int) -> None:
     """Delete a cause nobody has used yet (a typo just added). In use: retire it instead."""
     cause = _get_cause(session, cause_id)

@@ -13,14 +13,7 @@ from types import TracebackType
 import platformdirs
 from PySide6.QtCore import QSettings, Qt
 from PySide6.QtGui import QGuiApplication
-from PySide6.QtWidgets import (
-    QApplication,
-    QFileDialog,
-    QInputDialog,
-    QLineEdit,
-    QMessageBox,
-    QWidget,
-)
+from PySide6.QtWidgets import QApplication, QMessageBox, QWidget
 from sqlalchemy.engine import URL
 from sqlalchemy.exc import DBAPIError
 
@@ -40,9 +33,9 @@ from dft.store.location import (
     sqlite_url,
     user_log_dir,
 )
+from dft.ui import ask
+from dft.ui.ask import OpenChoice
 from dft.ui.context import AppContext
-from dft.ui.dialogs import run_modal
-from dft.ui.dialogs.open_error import OpenChoice, ask_after_open_error
 from dft.ui.icons import icon
 from dft.ui.main_window import MainWindow
 from dft.ui.theme import follow_system_theme
@@ -51,6 +44,7 @@ log = logging.getLogger("dft")
 
 
 def settings_path() -> Path:
+    """Where the window's own settings (size, filters, recent databases) are kept."""
     return Path(platformdirs.user_config_dir(APP_DIR_NAME, appauthor=False)) / "settings.ini"
 
 
@@ -129,21 +123,17 @@ def open_with_dialogs(parent: QWidget | None, url: URL) -> Database | None:
         except DatabaseError as error:
             log.warning("Cannot open %s: %s", error.location, error.message)
             if isinstance(error, PasswordRefusedError):
-                password = ask_password(parent, url, retrying=bool(url.password))
+                password = ask.ask_password(parent, url, retrying=bool(url.password))
                 if password is not None:
                     url = url.set(password=password)
                     continue
-            choice = ask_after_open_error(parent, error)
+            choice = ask.ask_after_open_error(parent, error)
         if choice == OpenChoice.RETRY:
             continue
         if choice == OpenChoice.OTHER:
-            path, _ = QFileDialog.getOpenFileName(
-                parent, "Open database", "", "DFT databases (*.sqlite3 *.db);;All files (*)"
-            )
+            path = ask.ask_open_path(parent, "Open database", "", ask.DATABASE_FILES)
         elif choice == OpenChoice.NEW:
-            path, _ = QFileDialog.getSaveFileName(
-                parent, "New database", "dft.sqlite3", "DFT databases (*.sqlite3 *.db)"
-            )
+            path = ask.ask_save_path(parent, "New database", "dft.sqlite3", ask.NEW_DATABASE_FILES)
         else:
             return None
         if not path:
@@ -151,21 +141,8 @@ def open_with_dialogs(parent: QWidget | None, url: URL) -> Database | None:
         url = sqlite_url(Path(path))
 
 
-def ask_password(parent: QWidget | None, url: URL, *, retrying: bool) -> str | None:
-    """The server's password for this session (never stored); None when the user cancels."""
-    dialog = QInputDialog(parent)
-    dialog.setWindowTitle("Password")
-    dialog.setLabelText(
-        ("That password was refused. " if retrying else "")
-        + f"Password for {url.username} on {url.host}:"
-    )
-    dialog.setTextEchoMode(QLineEdit.EchoMode.Password)
-    if not run_modal(dialog) or not dialog.textValue():
-        return None
-    return dialog.textValue()
-
-
 def create_application() -> QApplication:
+    """The QApplication, set up once: name, icon, high-DPI rounding, theme."""
     existing = QApplication.instance()
     if isinstance(existing, QApplication):
         return existing
@@ -183,6 +160,7 @@ def create_application() -> QApplication:
 
 
 def build_main_window(database: Database, settings: QSettings) -> MainWindow:
+    """The main window on ``database``, opening other databases with dialogs."""
     context = AppContext(database, settings)
     return MainWindow(
         context,

@@ -8,11 +8,15 @@ from sqlalchemy.orm import Session
 
 from dft.core import settings
 from dft.core.deals import (
+    ContractNumberUse,
+    contract_number_use,
     count_deals,
+    empty_trash,
     get_deal,
     live_deal_with_contract_number,
     log_deal,
     purge_deal,
+    purge_deals,
     restore_deal,
     trash_deal,
     update_deal,
@@ -185,6 +189,31 @@ def test_trash_restore_purge(session: Session) -> None:
     purge_deal(session, deal_id)
     assert session.scalar(select(func.count()).select_from(Deal)) == 0
     assert session.scalar(select(func.count()).select_from(FollowUp)) == 0
+
+
+def test_purging_several_deals_and_emptying_the_trash(session: Session) -> None:
+    ids = [add_deal(session, contract_number=f"P-{n}") for n in range(4)]
+    kept = add_deal(session, contract_number="P-kept")
+    for deal_id in ids:
+        trash_deal(session, deal_id)
+    assert purge_deals(session, ids[:2]) == 2
+    assert count_deals(session, in_trash=True) == 2
+    with pytest.raises(ValidationError, match="trash"):
+        purge_deals(session, [kept])
+    assert empty_trash(session) == 2
+    assert count_deals(session, in_trash=True) == 0
+    assert count_deals(session) == 1
+
+
+def test_who_uses_a_contract_number_leaves_out_the_trash_and_the_deal_edited(
+    session: Session,
+) -> None:
+    first = add_deal(session, contract_number="C-7", client_name="First")
+    assert contract_number_use(session, "C-7") == ContractNumberUse(first, "First")
+    assert contract_number_use(session, "C-7", other_than=first) is None
+    assert contract_number_use(session, "C-8") is None
+    trash_deal(session, first)
+    assert contract_number_use(session, "C-7") is None
 
 
 def test_restore_is_refused_when_the_contract_number_was_reused(session: Session) -> None:

@@ -11,10 +11,12 @@ from dft.core.errors import ValidationError
 from dft.core.follow_ups import (
     MAX_CALLER_LENGTH,
     Due,
+    ScheduledCall,
     cancel_follow_up,
     open_follow_ups,
     record_follow_up,
     schedule_follow_up,
+    scheduled_call,
     unrecord_follow_up,
 )
 from dft.core.models import FollowUp
@@ -180,6 +182,16 @@ def test_unrecording_a_cause_change_and_an_extra_call(session: Session) -> None:
     assert not recorded.filled_scheduled
     unrecord_follow_up(session, recorded)
     assert _state(session, deal_id) == before
+
+
+def test_a_scheduled_call_reads_as_its_date_and_caller(session: Session) -> None:
+    deal_id = add_deal(session)
+    follow_up_id = schedule_follow_up(session, deal_id, date(2026, 12, 1), caller="Dana")
+    assert scheduled_call(session, follow_up_id) == ScheduledCall(
+        follow_up_id, deal_id, date(2026, 12, 1), "Dana"
+    )
+    cancel_follow_up(session, follow_up_id)
+    assert scheduled_call(session, follow_up_id) is None
 
 
 def test_a_scheduled_call_can_be_cancelled_but_a_made_one_cannot(session: Session) -> None:

@@ -50,6 +50,8 @@ PROBLEM_COLOR = QColor("#f8d7d3")
 
 
 class ImportDialog(QDialog):
+    """Import one file: map its columns, check a preview, then import it all or nothing."""
+
     def __init__(self, context: AppContext, path: Path, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self._context = context
@@ -153,6 +155,7 @@ class ImportDialog(QDialog):
         }
 
     def options(self) -> ImportOptions:
+        """The import options the dialog is set to: column choices, date order, new causes."""
         return ImportOptions(
             overrides=self.overrides(),
             create_causes=self.create_causes.isChecked(),
@@ -160,6 +163,7 @@ class ImportDialog(QDialog):
         )
 
     def set_field(self, header: str, field: str) -> None:
+        """Import the file's column ``header`` as ``field`` (as choosing it in its combo does)."""
         combo = self.combos[self.headers.index(header)]
         combo.setCurrentIndex(combo.findData(field))
 
@@ -192,6 +196,7 @@ class ImportDialog(QDialog):
         )  # fmt: skip
 
     def show_problems(self, problems: list[ImportProblem]) -> None:
+        """List ``problems`` and mark the preview cells they are about."""
         self.problems.clear()
         for problem in problems:
             self.problems.addItem(str(problem))
@@ -222,6 +227,7 @@ class ImportDialog(QDialog):
     # -- Importing -----------------------------------------------------------------------
 
     def start_import(self) -> None:
+        """Import the whole file in the background, with progress and Cancel."""
         options, path, today = self.options(), self.path, self._context.today()
         sessions = self._context.sessions
 
