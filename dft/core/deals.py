@@ -471,11 +471,8 @@ def deal_input_of(deal: Deal) -> DealInput:
 def live_deal_with_contract_number(session: Session, contract_number: str) -> int | None:
     """The id of the live deal with this contract number (unique among live deals), if any."""
     number = _blank_to_none(contract_number)
-    if number is None:
-        return None
-    return session.scalar(
-        select(Deal.id).where(Deal.contract_number == number, Deal.deleted_at.is_(None))
-    )
+    use = None if number is None else contract_number_use(session, number)
+    return None if use is None else use.deal_id
 
 
 def get_deal(session: Session, deal_id: int) -> DealDetail:
