@@ -21,6 +21,9 @@ from dft.core.models import Category, Cause, CauseResult, Deal, FollowUp, Salesp
 from dft.core.queries import DealFilter
 from dft.core.taxonomy import NOT_YET_KNOWN_KEY
 
+# How a deal with no salesperson recorded is labelled.
+NOT_RECORDED_PERSON = "No salesperson recorded"
+
 SETTLING = and_(FollowUp.cause_result.is_not(None), FollowUp.outcome == "reached")
 
 
