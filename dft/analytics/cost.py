@@ -19,11 +19,12 @@ from typing import Any
 from sqlalchemy import case, func, select
 from sqlalchemy.orm import Session
 
+from dft.analytics.breakdowns import cause_labels
 from dft.analytics.sql import days_between, month_of
 from dft.analytics.stats import median_from_histogram
 from dft.core import settings
 from dft.core.dates import add_months, month_label, month_start
-from dft.core.models import Category, Cause, Deal, DepositOutcome
+from dft.core.models import Deal, DepositOutcome
 from dft.core.queries import DealFilter
 
 
@@ -127,14 +128,7 @@ def total_cost(session: Session, deal_filter: DealFilter, label: str = "All deal
 def cost_by_cause(session: Session, deal_filter: DealFilter) -> list[Cost]:
     """Per cause with deals, largest lost value first (deals with no cause as "No cause yet")."""
     totals, histograms = _figures(session, deal_filter, (Deal.cause_id,))
-    names = {
-        cause_id: (name, category)
-        for cause_id, name, category in session.execute(
-            select(Cause.id, Cause.name, Category.name).join(
-                Category, Cause.category_id == Category.id
-            )
-        )
-    }
+    names = cause_labels(session)
     daily = _daily(session)
     rows = []
     for (cause_id,), values in totals.items():

@@ -7,10 +7,10 @@ from dataclasses import dataclass
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from dft.analytics.breakdowns import NO_CAUSE_YET
+from dft.analytics.breakdowns import NO_CAUSE_YET, cause_labels
 from dft.analytics.stats import Share
 from dft.core.callers import person_key
-from dft.core.models import CallPurpose, Category, Cause, Deal, FollowUp
+from dft.core.models import CallPurpose, Deal, FollowUp
 from dft.core.queries import DealFilter
 
 NO_WIN_BACK_CALL = "No win-back call made"
@@ -78,14 +78,7 @@ def win_backs(session: Session, deal_filter: DealFilter) -> WinBacks:
             .group_by(Deal.cause_id, latest.c.caller)
         )
     ).all()
-    names: dict[int | None, tuple[str, str | None]] = {
-        cause_id: (name, category)
-        for cause_id, name, category in session.execute(
-            select(Cause.id, Cause.name, Category.name).join(
-                Category, Cause.category_id == Category.id
-            )
-        )
-    }
+    names = cause_labels(session)
     by_cause: dict[int | None, tuple[int, int, int]] = {}
     by_caller: dict[str, tuple[int, int, int]] = {}
     spelled: dict[str, str] = {}
