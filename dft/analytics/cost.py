@@ -127,6 +127,24 @@ def total_cost(session: Session, deal_filter: DealFilter, label: str = "All deal
 
 def cost_by_cause(session: Session, deal_filter: DealFilter) -> list[Cost]:
     """Per cause with deals, largest lost value first (deals with no cause as "No cause yet")."""
+    return _by_cause(session, deal_filter)[0]
+
+
+def month_costs(
+    session: Session, deal_filter: DealFilter, label: str = "All causes"
+) -> tuple[Cost, list[Cost]]:
+    """The total and the per-cause figures from one pair of queries (what the report needs)."""
+    by_cause, histogram = _by_cause(session, deal_filter)
+    values = tuple(
+        sum(getattr(c, name) for c in by_cause)
+        for name in ("deals", "lost_value_cents", "deposits_refunded_cents",
+                     "deposits_kept_cents", "deposits_partly_refunded_cents", "resold",
+                     "days_to_resell", "resale_gap_cents", "priced_resales")
+    )  # fmt: skip
+    return _cost(label, values, histogram, _daily(session)), by_cause
+
+
+def _by_cause(session: Session, deal_filter: DealFilter) -> tuple[list[Cost], dict[int, int]]:
     totals, histograms = _figures(session, deal_filter, (Deal.cause_id,))
     names = cause_labels(session)
     daily = _daily(session)
@@ -143,7 +161,11 @@ def cost_by_cause(session: Session, deal_filter: DealFilter) -> list[Cost]:
                 category=category,
             )
         )
-    return sorted(rows, key=lambda c: (-c.lost_value_cents, -c.deals, c.label))
+    merged: dict[int, int] = {}
+    for histogram in histograms.values():
+        for days, count in histogram.items():
+            merged[days] = merged.get(days, 0) + count
+    return sorted(rows, key=lambda c: (-c.lost_value_cents, -c.deals, c.label)), merged
 
 
 def cost_by_month(

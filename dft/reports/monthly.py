@@ -40,7 +40,7 @@ from dft.analytics.control import (
     control_from_trend,
     controllable_by_category,
 )
-from dft.analytics.cost import Cost, cost_by_cause, total_cost
+from dft.analytics.cost import Cost, month_costs
 from dft.analytics.follow_ups import FollowUpMetrics, follow_up_metrics
 from dft.analytics.stats import Share
 from dft.analytics.timing import SigningToFallThrough, signing_to_fall_through
@@ -187,6 +187,7 @@ def build_monthly_report(
     # One query for the 24 months the control chart needs; the trend is its tail.
     long_trend = monthly_trend(session, base, first, CONTROL_MONTHS)
     trend = long_trend.last(TREND_MONTHS)
+    costs = month_costs(session, in_month)
     return MonthlyReport(
         month=first,
         scope=scope,
@@ -207,8 +208,8 @@ def build_monthly_report(
         calibration=tuple(calibration(session, in_month)),
         callers=callers(session, in_month),
         control=control_from_trend(long_trend, controllable_by_category(session)),
-        cost=total_cost(session, in_month, label="All causes"),
-        cost_by_cause=tuple(cost_by_cause(session, in_month)),
+        cost=costs[0],
+        cost_by_cause=tuple(costs[1]),
         cancellation=cancellation_from(
             {m: trend.month_total(m) for m in trend.months},
             contracts_signed_by_month(

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
 from datetime import date, datetime
 
 import pytest
@@ -331,3 +332,12 @@ def test_won_back_by_cause_and_by_who_called(session: Session) -> None:
         (NO_WIN_BACK_CALL, 2, 0, 1),
     ]
     assert (result.won_back.count, result.won_back.total) == (2, 4)
+
+
+def test_the_months_total_and_per_cause_cost_from_one_pair_of_queries(cost_db: Session) -> None:
+    from dft.analytics.cost import month_costs
+
+    settings.set_int(cost_db, settings.CARRYING_COST_CENTS_PER_DAY, 5_000)
+    total, by_cause = month_costs(cost_db, IN_OCTOBER)
+    assert total == replace(total_cost(cost_db, IN_OCTOBER), label="All causes")
+    assert by_cause == cost_by_cause(cost_db, IN_OCTOBER)
