@@ -55,6 +55,21 @@ def _totals(session: Session, deal_filter: DealFilter) -> tuple[int, int]:
     return int(row[0]), int(row[1])
 
 
+def cause_labels(session: Session) -> dict[int | None, tuple[str, str | None]]:
+    """Cause id -> (label, category name); a name used in several categories, such as
+    "Unspecified", is labelled with its category: "Unspecified (Land)"."""
+    rows = session.execute(
+        select(Cause.id, Cause.name, Category.name).join(Category, Cause.category_id == Category.id)
+    ).all()
+    seen: dict[str, int] = {}
+    for _id, name, _category in rows:
+        seen[name.casefold()] = seen.get(name.casefold(), 0) + 1
+    return {
+        cause_id: (f"{name} ({category})" if seen[name.casefold()] > 1 else name, category)
+        for cause_id, name, category in rows
+    }
+
+
 def _category_of_cause(session: Session) -> dict[int, int]:
     return dict(session.execute(select(Cause.id, Cause.category_id)).all())
 
@@ -249,6 +264,19 @@ class MonthlyTrend:
 
     def month_total(self, month: date) -> int:
         return sum(self.deals.get((month, c), 0) for c in self.categories)
+
+    def last(self, months: int) -> MonthlyTrend:
+        """The same figures for only the last ``months`` months (no second query)."""
+        kept = self.months[-months:]
+        inside = set(kept)
+        deals = {k: v for k, v in self.deals.items() if k[0] in inside}
+        seen = {c for (_m, c), n in deals.items() if n}
+        return MonthlyTrend(
+            kept,
+            tuple(c for c in self.categories if c in seen),
+            deals,
+            {k: v for k, v in self.lost_value_cents.items() if k[0] in inside},
+        )
 
 
 def monthly_trend(

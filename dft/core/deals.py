@@ -23,6 +23,7 @@ from dft.core.errors import ConflictError, NotFoundError, ValidationError
 from dft.core.identity import current_user
 from dft.core.lists import resolve_entry
 from dft.core.models import (
+    CallPurpose,
     CancelledBy,
     Cause,
     CauseStatus,
@@ -34,6 +35,7 @@ from dft.core.models import (
     Salesperson,
 )
 from dft.core.money import MAX_CENTS
+from dft.core.win_back import win_back_due_on
 
 # Earliest plausible date; catches a two-digit year typed as 0024.
 EARLIEST_DATE = date(1950, 1, 1)
@@ -84,6 +86,9 @@ class DealInput:
     cause_status: str = CauseStatus.SUSPECTED.value
     recovered_on: date | None = None
     notes: str = ""
+    # What the fall-through cost: when the home or lot was sold again, and for how much.
+    resold_on: date | None = None
+    resale_price_cents: int | None = None
 
 
 def _blank_to_none(value: str | None) -> str | None:
@@ -131,6 +136,18 @@ def validate_deal_input(data: DealInput, today: date | None = None) -> list[Vali
         and data.recovered_on < data.fell_through_on
     ):
         problem("recovered_on", "The buyer cannot re-sign before the deal fell through.")
+    if data.resold_on is not None:
+        if data.fell_through_on is not None and data.resold_on < data.fell_through_on:
+            problem("resold_on", "The home cannot be re-sold before the deal fell through.")
+        elif data.resold_on > today + timedelta(days=1):
+            problem("resold_on", "The re-sale date cannot be in the future.")
+    if data.resale_price_cents is not None:
+        if data.resale_price_cents < 0:
+            problem("resale_price_cents", "Re-sale price must not be negative.")
+        elif data.resale_price_cents > MAX_CENTS:
+            problem("resale_price_cents", "Re-sale price is implausibly large.")
+        elif data.resold_on is None:
+            problem("resold_on", "Enter the date the home was re-sold with its re-sale price.")
     if data.contract_number is not None and len(data.contract_number.strip()) > 60:
         problem("contract_number", "Contract number is longer than 60 characters.")
     if data.cancelled_by is not None and data.cancelled_by not in set(CancelledBy):
@@ -259,6 +276,8 @@ def _apply(session: Session, deal: Deal, data: DealInput, create_names: bool) ->
     deal.cause = session.get(Cause, data.cause_id) if data.cause_id is not None else None
     deal.cause_status = data.cause_status
     deal.recovered_on = data.recovered_on
+    deal.resold_on = data.resold_on
+    deal.resale_price_cents = data.resale_price_cents
     deal.notes = (data.notes or "").strip()
     if deal.first_cause_id is None and deal.first_cause is None:
         deal.first_cause = deal.cause
@@ -289,6 +308,11 @@ def log_deal(
         if schedule_follow_up:
             days = settings.get_int(session, settings.FOLLOW_UP_DAYS)
             deal.follow_ups.append(FollowUp(due_on=data.fell_through_on + timedelta(days=days)))
+            win_back_on = win_back_due_on(session, data.cause_id, data.fell_through_on)
+            if win_back_on is not None:
+                deal.follow_ups.append(
+                    FollowUp(due_on=win_back_on, purpose=CallPurpose.WIN_BACK.value)
+                )
         session.flush()
     return deal.id
 
@@ -416,6 +440,7 @@ class FollowUpInfo:
     version: int
     created_by: str | None = None
     updated_by: str | None = None
+    purpose: str = CallPurpose.CAUSE.value
 
 
 @dataclass(frozen=True)
@@ -465,6 +490,8 @@ def deal_input_of(deal: Deal) -> DealInput:
         cause_status=deal.cause_status,
         recovered_on=deal.recovered_on,
         notes=deal.notes,
+        resold_on=deal.resold_on,
+        resale_price_cents=deal.resale_price_cents,
     )
 
 
@@ -505,6 +532,7 @@ def get_deal(session: Session, deal_id: int) -> DealDetail:
                 version=f.version,
                 created_by=f.created_by,
                 updated_by=f.updated_by,
+                purpose=f.purpose,
             )
             for f in deal.follow_ups
         ),

@@ -23,6 +23,7 @@ from dft.core.errors import ConflictError, NotFoundError, ValidationError
 from dft.core.identity import current_user
 from dft.core.models import (
     CallOutcome,
+    CallPurpose,
     Category,
     Cause,
     CauseResult,
@@ -31,6 +32,7 @@ from dft.core.models import (
     FollowUp,
     Salesperson,
 )
+from dft.core.win_back import win_back_due_on
 
 P = ParamSpec("P")
 R = TypeVar("R")
@@ -82,6 +84,9 @@ class RecordedCall:
     previous_cause_id: int | None
     previous_first_cause_id: int | None
     previous_cause_status: str
+    win_back_follow_up_id: int | None = (
+        None  # scheduled because the call settled a controllable cause
+    )
 
 
 def _stale_is_a_conflict(func: Callable[P, R]) -> Callable[P, R]:
@@ -115,13 +120,18 @@ def record_follow_up(
     notes: str = "",
     follow_up_id: int | None = None,
     retry_on: date | None = None,
+    purpose: str = CallPurpose.CAUSE.value,
 ) -> RecordedCall:
     """Record one call attempt on a deal.
 
-    The attempt fills the given scheduled follow-up, else the earliest one
-    still open, else it is a new row. A call that did not reach the client
-    (voicemail, no answer) schedules the next try unless one is already open.
+    The attempt fills the given scheduled follow-up, else the earliest one of
+    its ``purpose`` still open, else it is a new row. A call that did not reach
+    the client (voicemail, no answer) schedules the next try unless one is
+    already open. A call that settles the cause as a controllable one schedules
+    the win-back call when those are on and the deal has none yet.
     """
+    if purpose not in set(CallPurpose):
+        raise ValidationError("purpose", "Purpose must be 'cause' or 'win_back'.")
     if outcome not in set(CallOutcome):
         raise ValidationError(
             "outcome", "Outcome must be reached, voicemail, no answer or declined."
@@ -152,15 +162,20 @@ def record_follow_up(
             raise NotFoundError(f"No follow-up #{follow_up_id} on deal #{deal_id}.")
         if follow_up.done_at is not None:
             raise ValidationError("follow_up", "This follow-up was already recorded.")
+        purpose = follow_up.purpose
     else:
         follow_up = session.scalar(
             select(FollowUp)
-            .where(FollowUp.deal_id == deal.id, FollowUp.done_at.is_(None))
+            .where(
+                FollowUp.deal_id == deal.id,
+                FollowUp.done_at.is_(None),
+                FollowUp.purpose == purpose,
+            )
             .order_by(FollowUp.due_on, FollowUp.id)
             .limit(1)
         )
         if follow_up is None:
-            follow_up = FollowUp(due_on=done_at.date())
+            follow_up = FollowUp(due_on=done_at.date(), purpose=purpose)
             deal.follow_ups.append(follow_up)
     filled_scheduled = follow_up.id is not None
     scheduled_caller, scheduled_notes = follow_up.caller, follow_up.notes or ""
@@ -204,14 +219,26 @@ def record_follow_up(
                 FollowUp.deal_id == deal.id,
                 FollowUp.done_at.is_(None),
                 FollowUp.id != follow_up.id,
+                FollowUp.purpose == purpose,
             )
         )
         if still_open is None:
             days = settings.get_int(session, settings.FOLLOW_UP_RETRY_DAYS)
             retry = FollowUp(
-                due_on=retry_on or (done_at.date() + timedelta(days=days)), caller=caller
+                due_on=retry_on or (done_at.date() + timedelta(days=days)),
+                caller=caller,
+                purpose=purpose,
             )
             deal.follow_ups.append(retry)
+    win_back: FollowUp | None = None
+    if cause_result is not None and not any(
+        f.purpose == CallPurpose.WIN_BACK for f in deal.follow_ups
+    ):
+        cause_id = deal.cause.id if deal.cause is not None else None
+        due = win_back_due_on(session, cause_id, deal.fell_through_on)
+        if due is not None:
+            win_back = FollowUp(due_on=due, purpose=CallPurpose.WIN_BACK.value)
+            deal.follow_ups.append(win_back)
     session.flush()
     return RecordedCall(
         follow_up_id=follow_up.id,
@@ -223,6 +250,7 @@ def record_follow_up(
         previous_cause_id=previous[0],
         previous_first_cause_id=previous[1],
         previous_cause_status=previous[2],
+        win_back_follow_up_id=win_back.id if win_back is not None else None,
     )
 
 
@@ -257,16 +285,20 @@ def unrecord_follow_up(session: Session, recorded: RecordedCall) -> None:
     follow_up = session.get(FollowUp, recorded.follow_up_id)
     if follow_up is None:
         raise NotFoundError(f"No follow-up #{recorded.follow_up_id}.")
-    if recorded.retry_follow_up_id is not None:
-        retry = session.get(FollowUp, recorded.retry_follow_up_id)
-        if retry is not None and retry.done_at is None:
-            deal.follow_ups.remove(retry)  # delete-orphan removes the row
+    for added in (recorded.retry_follow_up_id, recorded.win_back_follow_up_id):
+        if added is None:
+            continue
+        scheduled = session.get(FollowUp, added)
+        if scheduled is not None and scheduled.done_at is None:
+            deal.follow_ups.remove(scheduled)  # delete-orphan removes the row
     if recorded.filled_scheduled:
         follow_up.done_at = None
         follow_up.outcome = None
         follow_up.client_words = ""
         follow_up.cause_result = None
-        follow_up.changed_to_cause = None
+        # The id, not the relationship: the call set the id, so the relationship may
+        # never have been loaded, and clearing an unloaded one writes nothing.
+        follow_up.changed_to_cause_id = None
         follow_up.caller = recorded.scheduled_caller
         follow_up.notes = recorded.scheduled_notes
     else:
@@ -335,6 +367,7 @@ class DueFollowUp:
     fell_through_on: date
     due_on: date
     due: Due
+    purpose: str = CallPurpose.CAUSE.value
 
     def days_overdue(self, today: date) -> int:
         return max(0, (today - self.due_on).days)
@@ -374,6 +407,7 @@ def open_follow_ups(
             Deal.cause_status,
             Deal.fell_through_on,
             FollowUp.due_on,
+            FollowUp.purpose,
         )
         .join(Deal, FollowUp.deal_id == Deal.id)
         .outerjoin(Salesperson, Deal.salesperson_id == Salesperson.id)
@@ -399,6 +433,7 @@ def open_follow_ups(
             fell_through_on=row[8],
             due_on=row[9],
             due=due_state(row[9], today),
+            purpose=row[10],
         )
         for row in session.execute(query)
     ]

@@ -35,6 +35,8 @@ LABELS = {
     "contributing_cause_ids": "Contributing causes",
     "cause_status": "Cause status",
     "recovered_on": "Re-signed on",
+    "resold_on": "Re-sold on",
+    "resale_price_cents": "Re-sale price",
     "notes": "Notes",
 }
 
@@ -66,7 +68,7 @@ def readable(session: Session, data: Any) -> dict[str, str | None]:
         value = getattr(data, field.name)
         if value is None or value == "" or value == ():
             result[field.name] = None
-        elif field.name in ("contract_value_cents", "deposit_cents"):
+        elif field.name in ("contract_value_cents", "deposit_cents", "resale_price_cents"):
             result[field.name] = format_cents(int(value))
         elif field.name == "cause_id":
             result[field.name] = names.get(value, str(value))

@@ -79,3 +79,22 @@ def contracts_signed_in(
     if not values:
         return None
     return sum(values)
+
+
+def contracts_signed_by_month(
+    session: Session, first_month: date, last_month: date, salesperson_ids: tuple[int, ...] = ()
+) -> dict[date, int]:
+    """Contracts signed per month entered in the range (team figure, or the named
+    salespeople's sum); months without an entry are absent, not zero."""
+    query = select(SignedContracts.month, SignedContracts.contracts).where(
+        SignedContracts.month >= month_start(first_month),
+        SignedContracts.month <= month_start(last_month),
+    )
+    if salesperson_ids:
+        query = query.where(SignedContracts.salesperson_id.in_(salesperson_ids))
+    else:
+        query = query.where(SignedContracts.salesperson_id.is_(None))
+    signed: dict[date, int] = {}
+    for month, contracts in session.execute(query):
+        signed[month] = signed.get(month, 0) + int(contracts)
+    return signed

@@ -30,6 +30,7 @@ from dft.core.identity import current_user
 from dft.core.ids import reserve_ids
 from dft.core.lists import find_entry, normalize_name
 from dft.core.models import (
+    CallPurpose,
     CancelledBy,
     Category,
     Cause,
@@ -43,6 +44,7 @@ from dft.core.models import (
     Salesperson,
 )
 from dft.core.taxonomy import OTHER, add_cause
+from dft.core.win_back import controllable_cause_ids, win_back_delay
 from dft.exchange.columns import ColumnMap, match_columns
 from dft.exchange.reading import read_table
 from dft.exchange.values import CellError, DateOrder, is_blank, read_date, read_money, text
@@ -395,6 +397,7 @@ def _write(session: Session, rows: list[dict[str, Any]], today: date, follow_up_
         {
             "deal_id": deal_id,
             "due_on": row["fell_through_on"] + timedelta(days=follow_up_days),
+            "purpose": CallPurpose.CAUSE.value,
             "client_words": "",
             "notes": "",
             "created_at": now,
@@ -406,6 +409,16 @@ def _write(session: Session, rows: list[dict[str, Any]], today: date, follow_up_
         for deal_id, row in zip(ids, rows, strict=True)
         if row["fell_through_on"] >= horizon
     ]
+    recent = [row for row in rows if row["fell_through_on"] >= horizon]
+    delay = win_back_delay(session)
+    if delay is not None:
+        controllable = controllable_cause_ids(session)
+        win_back = CallPurpose.WIN_BACK.value
+        calls += [
+            {**call, "due_on": row["fell_through_on"] + delay, "purpose": win_back}
+            for call, row in zip(calls, recent, strict=True)
+            if row["cause_id"] in controllable
+        ]
     if calls:
         session.execute(insert(FollowUp), calls)
 

@@ -23,6 +23,8 @@ def _plain(value: Cell, kind: Kind) -> str:
         return f"{float(value):.4f}"  # type: ignore[arg-type]
     if kind in (Kind.DATE, Kind.INT, Kind.CHANGE):
         return str(value)
+    if kind is Kind.NUMBER:
+        return f"{float(value):g}"  # type: ignore[arg-type]
     return neutralize_formula(str(value))
 
 

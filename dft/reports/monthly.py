@@ -26,15 +26,31 @@ from dft.analytics.breakdowns import (
     monthly_trend,
     recovery,
 )
+from dft.analytics.calibration import Calibration, Callers, calibration, callers
+from dft.analytics.cancellation import (
+    CancellationRate,
+    benchmark_rate,
+    cancellation_from,
+    comparable_with_contracts,
+)
 from dft.analytics.comparison import MonthComparison, compare_month
+from dft.analytics.control import (
+    CONTROL_MONTHS,
+    ControlChart,
+    control_from_trend,
+    controllable_by_category,
+)
+from dft.analytics.cost import Cost, month_costs
 from dft.analytics.follow_ups import FollowUpMetrics, follow_up_metrics
 from dft.analytics.stats import Share
 from dft.analytics.timing import SigningToFallThrough, signing_to_fall_through
+from dft.analytics.win_back import WinBacks, win_backs
 from dft.core.dates import add_months, month_start
 from dft.core.errors import ValidationError
 from dft.core.lists import find_entry
 from dft.core.models import Category, Cause, Community, Deal, FollowUp, Salesperson
 from dft.core.queries import DealFilter
+from dft.core.signed_contracts import contracts_signed_by_month
 
 TREND_MONTHS = 12
 
@@ -96,6 +112,14 @@ class MonthlyReport:
     timing: SigningToFallThrough
     deposits: tuple[DepositLine, ...]
     recovery: Recovery
+    # The manager's insights for the month (control and cancellation over months).
+    calibration: tuple[Calibration, ...]
+    callers: Callers
+    control: ControlChart  # the last 24 months; the report's month is the last
+    cost: Cost
+    cost_by_cause: tuple[Cost, ...]
+    cancellation: CancellationRate  # the trend's months
+    win_backs: WinBacks
 
     @property
     def title(self) -> str:
@@ -160,6 +184,10 @@ def build_monthly_report(
     base = replace(resolve_scope(session, scope), today=today)
     in_month = replace(base, fell_from=first, fell_to=last)
     changed, _people = changed_causes(session, in_month)
+    # One query for the 24 months the control chart needs; the trend is its tail.
+    long_trend = monthly_trend(session, base, first, CONTROL_MONTHS)
+    trend = long_trend.last(TREND_MONTHS)
+    costs = month_costs(session, in_month)
     return MonthlyReport(
         month=first,
         scope=scope,
@@ -172,11 +200,26 @@ def build_monthly_report(
         follow_ups=follow_up_metrics(session, in_month, today),
         changed_first_guess=changed,
         overdue_calls=tuple(_overdue_calls(session, in_month, today)),
-        trend=monthly_trend(session, base, first, TREND_MONTHS),
+        trend=trend,
         deals=tuple(_deals(session, in_month, deal_limit)),
         timing=signing_to_fall_through(session, in_month),
         deposits=tuple(deposits(session, in_month)),
         recovery=recovery(session, in_month),
+        calibration=tuple(calibration(session, in_month)),
+        callers=callers(session, in_month),
+        control=control_from_trend(long_trend, controllable_by_category(session)),
+        cost=costs[0],
+        cost_by_cause=tuple(costs[1]),
+        cancellation=cancellation_from(
+            {m: trend.month_total(m) for m in trend.months},
+            contracts_signed_by_month(
+                session, trend.months[0], trend.months[-1], base.salesperson_ids
+            ),
+            list(trend.months),
+            benchmark_rate(session),
+            comparable_with_contracts(base),
+        ),
+        win_backs=win_backs(session, in_month),
     )
 
 

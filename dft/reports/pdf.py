@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import io
+from dataclasses import replace
 from pathlib import Path
 from typing import Any
 from xml.sax.saxutils import escape
@@ -24,10 +25,11 @@ from reportlab.platypus import (
     TableStyle,
 )
 
-from dft.analytics import charts
+from dft.analytics import charts, insight_charts
 from dft.core.money import format_cents
 from dft.reports.monthly import MonthlyReport
 from dft.reports.tables import (
+    CONTROL_NOTE,
     MAX_LISTED_DEALS,
     Kind,
     Table,
@@ -183,6 +185,44 @@ def _headline(report: MonthlyReport, width: float) -> Any:
     return grid
 
 
+def _control_headline(report: MonthlyReport) -> list[Any]:
+    latest = report.control.latest
+    if latest is None or latest.share is None:
+        return []
+    return [Paragraph(f"<b>Is the change real?</b> {escape(latest.headline())}.", BODY)]
+
+
+def _trend_insights(report: MonthlyReport, tables: dict[str, Table], width: float) -> list[Any]:
+    """The control chart and the cancellation rate, then win-backs when there are deals."""
+    story: list[Any] = [
+        KeepTogether([
+            Paragraph("Is the change real?", HEADING),
+            _figure_image(insight_charts.control_chart_figure(report.control), width),
+            Paragraph(escape(CONTROL_NOTE), NOTE),
+        ]),
+        KeepTogether([
+            Paragraph("Cancellation rate", HEADING),
+            _figure_image(insight_charts.cancellation_chart(report.cancellation), width * 0.9),
+            *_table(tables["cancellation"], width * 0.7),
+        ]),
+    ]  # fmt: skip
+    if report.deal_count:
+        story += [
+            Paragraph("Buyers won back", HEADING),
+            *_table(_with_win_backs(tables["win_back_causes"]), width * 0.85),
+            Spacer(1, 6),
+            *_table(tables["win_back_callers"], width * 0.7),
+        ]
+    return story
+
+
+def _with_win_backs(table: Table) -> Table:
+    """On paper, only the causes with a win-back call or a buyer won back."""
+    kept = tuple(row for row in table.rows if row[2] or row[3])
+    note = f"{table.note} Causes with neither a win-back call nor a buyer won back are left out."
+    return replace(table, rows=kept, note=note)
+
+
 def write_pdf(report: MonthlyReport, path: Path) -> None:
     width = LETTER[0] - 2 * MARGIN
     document = SimpleDocTemplate(
@@ -227,6 +267,7 @@ def write_pdf(report: MonthlyReport, path: Path) -> None:
         story += [
             Paragraph("Why deals fell through", HEADING),
             Paragraph(escape(f"{report.deal_count} deals fell through.{split_text}"), BODY),
+            *_control_headline(report),
             KeepTogether([
                 _figure_image(charts.headline_chart(report.categories), width * 0.7),
                 *_table(tables["categories"], width),
@@ -244,6 +285,12 @@ def write_pdf(report: MonthlyReport, path: Path) -> None:
             *_table(tables["follow_ups"], width * 0.8),
             Paragraph("Overdue follow-up calls", HEADING),
             *_table(capped(tables["overdue"], MAX_LISTED_CALLS, "overdue calls"), width * 0.8),
+            Paragraph("First guesses against the calls", HEADING),
+            *_table(tables["calibration"], width),
+            KeepTogether([Paragraph("Who made the call", HEADING),
+                          *_table(tables["callers"], width * 0.8)]),
+            Paragraph("What the fall-throughs cost", HEADING),
+            *_table(tables["cost"], width),
         ]  # fmt: skip
     story.append(
         KeepTogether(
@@ -253,6 +300,7 @@ def write_pdf(report: MonthlyReport, path: Path) -> None:
             ]
         )
     )
+    story += _trend_insights(report, tables, width)
     if report.deal_count:
         deals = capped(tables["deals"], MAX_LISTED_DEALS, "deals", total=report.deal_count)
         story += [Paragraph("The month's deals", HEADING), *_table(deals, width)]

@@ -318,6 +318,56 @@ def bench_report(path: Path, deals: int, runs: int, folder: Path) -> Row:
                "< 3 s", mine < 3)  # fmt: skip
 
 
+def bench_insights(path: Path, deals: int, runs: int) -> list[Row]:
+    """The insights of a month (what `dft insights --json` prints) against plain GROUP BYs,
+    and a cause suggestion from a model trained on the latest 10,000 calls."""
+    from dft.analytics.insights import build_insights, insights_json
+    from dft.analytics.suggest import CauseModel, training_examples
+    from dft.store.database import open_database
+    from dft.store.location import sqlite_url
+
+    database = open_database(sqlite_url(path), daily_backup=False)
+
+    def ours() -> None:
+        with database.read_sessions.begin() as session:
+            insights_json(build_insights(session, MONTH, MONTH))
+
+    connection = sqlite3.connect(path)
+    month = "d.fell_through_on BETWEEN '2026-10-01' AND '2026-10-31' AND d.deleted_at IS NULL"
+
+    def baseline() -> None:
+        connection.execute(
+            "SELECT d.salesperson_id, f.caller, count(*) FROM follow_ups f JOIN deals d"
+            f" ON d.id = f.deal_id WHERE f.cause_result IS NOT NULL AND {month}"
+            " GROUP BY 1, 2"
+        ).fetchall()
+        connection.execute(
+            "SELECT d.cause_id, count(*), sum(d.contract_value_cents), sum(d.deposit_cents)"
+            f" FROM deals d WHERE {month} GROUP BY 1"
+        ).fetchall()
+
+    with database.read_sessions.begin() as session:
+        examples = training_examples(session, limit=10_000)
+    texts = iter([text for text, _cause in examples] * 100)
+    model = CauseModel(examples)
+
+    try:
+        mine, base = median_seconds(ours, runs), median_seconds(baseline, runs)
+        train = median_seconds(lambda: CauseModel(examples), runs)
+        read = median_seconds(lambda: [t.split() for t, _c in examples], runs)
+        suggest = median_seconds(lambda: model.probabilities(next(texts)), runs * 20)
+    finally:
+        connection.close()
+        database.close()
+    return [
+        Row(f"insights of a month, {deals:,} deals", fmt(mine), fmt(base), mine / base,
+            "report the ratio", None),
+        Row(f"cause model trained on {len(examples):,} calls", fmt(train),
+            fmt(read), train / read, "report the ratio", None),
+        Row("one cause suggestion", fmt(suggest), "", None, "median < 50 ms", suggest < 0.05),
+    ]  # fmt: skip
+
+
 def bench_copy(path: Path, deals: int, runs: int) -> Row:
     """`dft copy` to PostgreSQL (verified) against bare executemany of the same rows there."""
     from sqlalchemy import Boolean
@@ -423,7 +473,7 @@ def machine() -> str:
             f"Python {platform.python_version()}, SQLite {sqlite3.sqlite_version}")  # fmt: skip
 
 
-STEPS = ("import", "analytics", "window", "filter", "report", "processes", "copy")
+STEPS = ("import", "analytics", "window", "filter", "report", "insights", "processes", "copy")
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -451,6 +501,7 @@ def main(argv: list[str] | None = None) -> int:
         "window": lambda: bench_window(small_db, small, max(2, runs // 2 + 1), folder),
         "filter": lambda: bench_filter(small_db, small, runs * 3),
         "report": lambda: bench_report(large_db, large, max(1, runs // 2), folder),
+        "insights": lambda: bench_insights(large_db, large, max(1, runs // 2)),
         "processes": lambda: bench_processes(small_db, runs),
         "copy": lambda: bench_copy(small_db, small, max(1, runs // 2)),
     }

@@ -241,3 +241,62 @@ def test_a_name_added_by_someone_else_a_moment_ago_is_said_plainly(
     monkeypatch.undo()
     with database.sessions.begin() as session:
         add_deal(session, salesperson="Dana Whitfield", contract_number="RACE-1")  # saved again
+
+
+def test_resale_date_and_price_are_stored_checked_and_in_the_history(session: Session) -> None:
+    deal_id = add_deal(session)
+    detail = get_deal(session, deal_id)
+    resold = with_changes(detail.input, resold_on=date(2026, 11, 20), resale_price_cents=24_000_000)
+    update_deal(session, deal_id, resold, today=TODAY)
+    detail = get_deal(session, deal_id)
+    assert (detail.input.resold_on, detail.input.resale_price_cents) == (
+        date(2026, 11, 20),
+        24_000_000,
+    )
+    fields = {change.field: change.new_value for change in detail.history}
+    assert fields["Re-sold on"] == "2026-11-20"
+    assert fields["Re-sale price"] == "$240,000.00"
+
+
+@pytest.mark.parametrize(
+    ("changes", "field", "message"),
+    [
+        ({"resold_on": date(2026, 10, 1)}, "resold_on", "before the deal fell through"),
+        ({"resold_on": date(2026, 12, 1)}, "resold_on", "future"),
+        ({"resold_on": date(2026, 11, 1), "resale_price_cents": -1}, "resale_price_cents", "neg"),
+        ({"resale_price_cents": 100}, "resold_on", "date the home was re-sold"),
+        (
+            {"resold_on": date(2026, 11, 1), "resale_price_cents": 10**15 + 1},
+            "resale_price_cents",
+            "implausibly",
+        ),
+    ],
+)
+def test_bad_resale_values_are_refused_naming_the_field(
+    session: Session, changes: dict[str, object], field: str, message: str
+) -> None:
+    data = with_changes(deal_input(session), **changes)
+    errors = validate_deal_input(data, TODAY)
+    assert [e.field for e in errors] == [field]
+    assert message in errors[0].message
+    with pytest.raises(ValidationError):
+        log_deal(session, data, today=TODAY)
+
+
+def test_a_controllable_fall_through_gets_a_win_back_call_only_when_they_are_on(
+    session: Session,
+) -> None:
+    service = "Customer service/Rude or dismissive remark"
+    off = add_deal(session, service)
+    assert [f.purpose for f in get_deal(session, off).follow_ups] == ["cause"]
+    settings.set_bool(session, settings.WIN_BACK_CALLS, True)
+    on = add_deal(session, service, client_name="Second Client")
+    land = add_deal(session, client_name="Land Client")
+    pending = add_deal(session, "Not yet known/Unknown — pending call", client_name="Pending")
+    calls = get_deal(session, on).follow_ups
+    assert [(f.purpose, f.due_on) for f in calls] == [
+        ("cause", date(2026, 10, 18)),
+        ("win_back", date(2027, 1, 13)),  # 90 days after 2026-10-15
+    ]
+    assert [f.purpose for f in get_deal(session, land).follow_ups] == ["cause"]
+    assert [f.purpose for f in get_deal(session, pending).follow_ups] == ["cause"]

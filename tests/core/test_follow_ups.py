@@ -202,3 +202,62 @@ def test_a_scheduled_call_can_be_cancelled_but_a_made_one_cannot(session: Sessio
     made = record_follow_up(session, deal_id, outcome="declined", done_at=CALL)
     with pytest.raises(ValidationError, match="cannot be cancelled"):
         cancel_follow_up(session, made.follow_up_id)
+
+
+def test_a_call_settling_a_controllable_cause_schedules_the_win_back_and_undo_removes_it(
+    session: Session,
+) -> None:
+    from dft.core import settings
+
+    settings.set_bool(session, settings.WIN_BACK_CALLS, True)
+    deal_id = add_deal(session)  # land: no win-back call when logged
+    assert [f.purpose for f in get_deal(session, deal_id).follow_ups] == ["cause"]
+    service = find_cause(session, "Slow response / long waits")
+    recorded = record_follow_up(
+        session,
+        deal_id,
+        outcome="reached",
+        done_at=CALL,
+        cause_result="changed",
+        changed_to_cause_id=service.id,
+    )
+    calls = get_deal(session, deal_id).follow_ups
+    assert [(f.purpose, f.done_at is None) for f in calls] == [
+        ("cause", False),
+        ("win_back", True),
+    ]
+    assert calls[1].due_on == date(2027, 1, 13)
+    # A second settling call does not add another win-back call.
+    record_follow_up(session, deal_id, outcome="reached", done_at=CALL, cause_result="confirmed")
+    assert sum(f.purpose == "win_back" for f in get_deal(session, deal_id).follow_ups) == 1
+    unrecord_follow_up(
+        session,
+        record_follow_up(session, deal_id, outcome="declined", done_at=CALL, purpose="win_back"),
+    )
+    unrecord_follow_up(session, recorded)
+    # Undoing the settling call takes its win-back call with it (the later call stays).
+    purposes = [f.purpose for f in get_deal(session, deal_id).follow_ups]
+    assert purposes == ["cause", "cause"]
+
+
+def test_a_cause_call_never_fills_the_win_back_call_and_a_win_back_retry_stays_win_back(
+    session: Session,
+) -> None:
+    from dft.core import settings
+
+    settings.set_bool(session, settings.WIN_BACK_CALLS, True)
+    deal_id = add_deal(session, "Customer service/Rude or dismissive remark")
+    record_follow_up(session, deal_id, outcome="reached", done_at=CALL, cause_result="confirmed")
+    second = record_follow_up(session, deal_id, outcome="reached", done_at=CALL)
+    assert not second.filled_scheduled  # the open win-back call was left alone
+    win_back = record_follow_up(
+        session, deal_id, outcome="voicemail", done_at=datetime(2027, 1, 13, 10), purpose="win_back"
+    )
+    assert win_back.filled_scheduled
+    retry = session.get(FollowUp, win_back.retry_follow_up_id)
+    assert retry is not None
+    assert (retry.purpose, retry.due_on) == ("win_back", date(2027, 1, 14))
+    open_calls = open_follow_ups(session, date(2027, 1, 20))
+    assert [c.purpose for c in open_calls] == ["win_back"]
+    with pytest.raises(ValidationError, match="Purpose"):
+        record_follow_up(session, deal_id, outcome="reached", done_at=CALL, purpose="sales")

@@ -378,5 +378,8 @@ class DealForm(QDialog):
             cause_status=self.cause_status.currentData(),
             recovered_on=self.recovered_on.value(),
             notes=self.notes.toPlainText(),
+            # No fields for these yet: an edit keeps what the deal has.
+            resold_on=self.detail.input.resold_on if self.detail else None,
+            resale_price_cents=self.detail.input.resale_price_cents if self.detail else None,
         )
         return data, unreadable
