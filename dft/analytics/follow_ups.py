@@ -8,8 +8,8 @@ from datetime import date
 from sqlalchemy import ColumnElement, and_, case, func, select
 from sqlalchemy.orm import Session, aliased
 
-from dft.analytics.sql import days_between
 from dft.analytics.stats import Share, median_from_histogram
+from dft.core.dialects import days_between
 from dft.core.models import Deal, FollowUp
 from dft.core.queries import DealFilter
 

@@ -7,8 +7,8 @@ from dataclasses import dataclass
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from dft.analytics.sql import days_between
 from dft.analytics.stats import median_from_histogram
+from dft.core.dialects import days_between
 from dft.core.models import Deal
 from dft.core.queries import DealFilter
 

@@ -22,7 +22,7 @@ from sqlalchemy import insert, select
 from sqlalchemy.orm import Session
 
 from dft.core import settings
-from dft.core.ids import reserve_ids
+from dft.core.dialects import reserve_ids
 from dft.core.lists import resolve_entry
 from dft.core.models import Category, Community, Deal, FollowUp, LeadSource, Salesperson
 from dft.core.taxonomy import CUSTOMER_SERVICE, LAND

@@ -15,7 +15,6 @@ from sqlalchemy import (
     Date,
     DateTime,
     ForeignKey,
-    Index,
     Integer,
     MetaData,
     String,
@@ -28,6 +27,7 @@ from sqlalchemy import (
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, object_session, relationship
 
 from dft.core.clock import utc_now
+from dft.core.dialects import partial_index
 from dft.core.identity import current_user
 
 # Named constraints are what let Alembic's batch mode rebuild SQLite tables.
@@ -233,36 +233,32 @@ class Deal(Base):
         ),
         # Live deals in date order straight from the index: the table's default
         # order and every month's query. Partial, so trashed deals cost nothing.
-        Index(
+        partial_index(
             "ix_deals_live_fell_through_on",
             "fell_through_on",
-            sqlite_where=text("deleted_at IS NULL"),
-            postgresql_where=text("deleted_at IS NULL"),
+            where="deleted_at IS NULL",
         ),
         # Month totals (by cause, hence category) read from this index alone, never
         # the table: the dashboard and the report over a million deals.
-        Index(
+        partial_index(
             "ix_deals_live_month_totals",
             "fell_through_on",
             "cause_id",
             "contract_value_cents",
-            sqlite_where=text("deleted_at IS NULL"),
-            postgresql_where=text("deleted_at IS NULL"),
+            where="deleted_at IS NULL",
         ),
-        Index(
+        partial_index(
             "ix_deals_trashed",
             "deleted_at",
-            sqlite_where=text("deleted_at IS NOT NULL"),
-            postgresql_where=text("deleted_at IS NOT NULL"),
+            where="deleted_at IS NOT NULL",
         ),
         # A contract number identifies one live deal; a trashed deal keeps its
         # number without blocking a corrected re-entry.
-        Index(
+        partial_index(
             "uq_deals_live_contract_number",
             "contract_number",
+            where="deleted_at IS NULL",
             unique=True,
-            sqlite_where=text("deleted_at IS NULL"),
-            postgresql_where=text("deleted_at IS NULL"),
         ),
     )
 
@@ -315,11 +311,10 @@ class FollowUp(Base):
 
     __table_args__ = (
         # The calls still to make: a small index however long the history grows.
-        Index(
+        partial_index(
             "ix_follow_ups_open_due_on",
             "due_on",
-            sqlite_where=text("done_at IS NULL"),
-            postgresql_where=text("done_at IS NULL"),
+            where="done_at IS NULL",
         ),
         CheckConstraint(_in("outcome", CallOutcome), name="outcome_valid"),
         CheckConstraint(_in("cause_result", CauseResult), name="cause_result_valid"),
@@ -387,12 +382,11 @@ class SignedContracts(Base):
         CheckConstraint("contracts >= 0", name="contracts_not_negative"),
         UniqueConstraint("month", "salesperson_id", name="uq_signed_contracts_month_salesperson"),
         # NULLs are distinct in a unique constraint; the team-wide figure needs its own index.
-        Index(
+        partial_index(
             "uq_signed_contracts_team_month",
             "month",
+            where="salesperson_id IS NULL",
             unique=True,
-            sqlite_where=text("salesperson_id IS NULL"),
-            postgresql_where=text("salesperson_id IS NULL"),
         ),
     )
 

@@ -10,38 +10,15 @@ from dataclasses import dataclass, field
 from datetime import date
 from typing import Any, TypeVar, cast
 
-from sqlalchemy import Boolean, ColumnElement, Select, Update, and_, exists, func, or_, select
+from sqlalchemy import ColumnElement, Select, Update, and_, exists, func, or_, select
 from sqlalchemy.engine import CursorResult
-from sqlalchemy.ext.compiler import compiles
 from sqlalchemy.orm import Session
-from sqlalchemy.sql.expression import FunctionElement
 
+from dft.core.dialects import contains_text
 from dft.core.models import Category, Cause, Community, Deal, FollowUp, LeadSource, Salesperson
 
 AnySelect = Select[*tuple[Any, ...]]
 SelectT = TypeVar("SelectT", bound=AnySelect)
-
-
-class contains_text(FunctionElement[bool]):
-    """``column`` contains ``pattern`` (a LIKE pattern with ``\\`` as escape), ignoring case."""
-
-    type = Boolean()
-    inherit_cache = True
-    name = "contains_text"
-
-
-@compiles(contains_text, "sqlite")
-def _contains_sqlite(element: contains_text, compiler: Any, **kw: Any) -> str:
-    # SQLite's LIKE already ignores (ASCII) case; lower() on both sides would
-    # only double the work.
-    column, pattern = list(element.clauses)
-    return f"{compiler.process(column, **kw)} LIKE {compiler.process(pattern, **kw)} ESCAPE '\\'"
-
-
-@compiles(contains_text)
-def _contains_default(element: contains_text, compiler: Any, **kw: Any) -> str:
-    column, pattern = list(element.clauses)
-    return f"{compiler.process(column, **kw)} ILIKE {compiler.process(pattern, **kw)} ESCAPE '\\'"
 
 
 @dataclass(frozen=True)

@@ -25,9 +25,9 @@ from sqlalchemy.orm import Session
 from dft.core import settings
 from dft.core.clock import utc_now
 from dft.core.deals import DealInput, validate_deal_input
+from dft.core.dialects import reserve_ids
 from dft.core.errors import DftError, ValidationError
 from dft.core.identity import current_user
-from dft.core.ids import reserve_ids
 from dft.core.lists import find_entry, normalize_name
 from dft.core.models import (
     CancelledBy,

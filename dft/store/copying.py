@@ -15,9 +15,10 @@ from datetime import date, datetime
 from decimal import Decimal
 from typing import Any
 
-from sqlalchemy import Connection, Table, delete, func, insert, select, text
+from sqlalchemy import Connection, Table, delete, func, insert, select
 from sqlalchemy.engine import URL
 
+from dft.core.dialects import continue_id_sequences, snapshot_options
 from dft.core.models import Base
 from dft.store.database import (
     Database,
@@ -146,22 +147,6 @@ def _what_it_holds(connection: Connection) -> list[str]:
     return held
 
 
-def _reset_id_sequences(connection: Connection) -> None:
-    """After rows with explicit ids, PostgreSQL's id sequences must continue past them."""
-    if connection.dialect.name != "postgresql":
-        return
-    for table in _tables():
-        if table.autoincrement_column is None:
-            continue
-        column = table.autoincrement_column.name
-        connection.execute(
-            text(
-                f"SELECT setval(pg_get_serial_sequence('{table.name}', '{column}'), "
-                f"COALESCE((SELECT MAX({column}) FROM {table.name}), 0) + 1, false)"
-            )
-        )
-
-
 def _same_database(first: URL, second: URL) -> bool:
     first_path, second_path = sqlite_path(first), sqlite_path(second)
     if first_path is not None or second_path is not None:
@@ -182,14 +167,9 @@ def _open_source(url: URL) -> Database:
 
 
 def _snapshot_connection(database: Database) -> Connection:
-    """A connection whose transaction sees one moment of the database throughout.
-
-    SQLite's WAL read transactions do that by themselves (and must not take the
-    write lock); PostgreSQL's default, READ COMMITTED, would not.
-    """
-    options: dict[str, Any] = {READ_ONLY: True}
-    if database.engine.dialect.name == "postgresql":
-        options["isolation_level"] = "REPEATABLE READ"
+    """A connection whose transaction sees one moment of the database throughout
+    (and, on SQLite, never takes the write lock)."""
+    options = {READ_ONLY: True, **snapshot_options(database.engine.dialect.name)}
     return database.engine.connect().execution_options(**options)
 
 
@@ -238,7 +218,7 @@ def copy_database(
                     if progress is not None:
                         progress(table.name, checksum.rows)
                 copied.append(TableCheck(table.name, checksum.rows, checksum.hexdigest))
-            _reset_id_sequences(writing)
+            continue_id_sequences(writing, _tables())
             landed = table_checksums(writing)
             differing = [
                 f"{mine.table} ({mine.rows} rows copied, {theirs.rows} read back)"

@@ -21,6 +21,7 @@ from sqlalchemy.exc import DBAPIError, OperationalError, SQLAlchemyError
 from sqlalchemy.orm import Session, sessionmaker
 
 from dft.core import settings
+from dft.core.dialects import broken_references
 from dft.core.errors import DftError
 from dft.core.lists import seed_default_lead_sources
 from dft.core.models import Base
@@ -490,12 +491,11 @@ def _upgrade_schema(url: URL) -> None:
             config = alembic_config()
             config.attributes["connection"] = connection
             command.upgrade(config, "head")
-            if connection.dialect.name == "sqlite":
-                broken = connection.exec_driver_sql("PRAGMA foreign_key_check").fetchall()
-                if broken:
-                    raise DatabaseError(
-                        display_url(url),
-                        f"upgrading would break {len(broken)} references; nothing was changed.",
-                    )
+            broken = broken_references(connection)
+            if broken:
+                raise DatabaseError(
+                    display_url(url),
+                    f"upgrading would break {broken} references; nothing was changed.",
+                )
     finally:
         engine.dispose()

@@ -11,6 +11,7 @@ from pathlib import Path
 from sqlalchemy import text
 from sqlalchemy.engine import URL
 
+from dft.core.dialects import unvalidated_constraints
 from dft.store.backup import (
     BackupError,
     CheckReport,
@@ -67,16 +68,7 @@ def check_server_database(url: URL) -> CheckReport:
     engine = create_database_engine(url)
     try:
         with engine.connect() as connection:
-            unvalidated = [
-                (str(row.conname), str(row.contype))
-                for row in connection.execute(
-                    text(
-                        "SELECT conname, contype FROM pg_constraint c"
-                        " JOIN pg_namespace n ON n.oid = c.connamespace"
-                        " WHERE n.nspname = current_schema() AND NOT c.convalidated"
-                    )
-                )
-            ]
+            unvalidated = unvalidated_constraints(connection)
             deals = int(connection.scalar(text("SELECT count(*) FROM deals")) or 0)
     finally:
         engine.dispose()
