@@ -46,13 +46,31 @@ class Slice:
     flag: bool = False  # lead sources: a referral
 
 
+# What every breakdown counts: deals, and the contract value they lost.
+_DEALS_AND_LOST_VALUE = (func.count(Deal.id), func.coalesce(func.sum(Deal.contract_value_cents), 0))
+
+
 def _totals(session: Session, deal_filter: DealFilter) -> tuple[int, int]:
-    row = session.execute(
-        deal_filter.apply(
-            select(func.count(Deal.id), func.coalesce(func.sum(Deal.contract_value_cents), 0))
-        )
-    ).one()
+    row = session.execute(deal_filter.apply(select(*_DEALS_AND_LOST_VALUE))).one()
     return int(row[0]), int(row[1])
+
+
+def _per_cause(session: Session, deal_filter: DealFilter, *, contributing: bool) -> list[Any]:
+    """(cause id, cause, category, controllable, deals, lost value) for every cause with
+    deals: each deal's primary cause, or with ``contributing`` each contributing one."""
+    query = select(
+        Cause.id, Cause.name, Category.name, Category.controllable, *_DEALS_AND_LOST_VALUE
+    ).select_from(Deal)
+    if contributing:
+        query = query.join(DealContributingCause, DealContributingCause.deal_id == Deal.id).join(
+            Cause, DealContributingCause.cause_id == Cause.id
+        )
+    else:
+        query = query.join(Cause, Deal.cause_id == Cause.id)
+    query = query.join(Category, Cause.category_id == Category.id).group_by(
+        Cause.id, Cause.name, Category.name, Category.controllable
+    )
+    return list(session.execute(deal_filter.apply(query)).all())
 
 
 def _category_of_cause(session: Session) -> dict[int, int]:
@@ -64,13 +82,7 @@ def by_category(session: Session, deal_filter: DealFilter) -> list[Slice]:
     # Grouped by cause, with no join: the few cause rows are mapped to their
     # categories here, instead of joining every deal to its cause in SQL.
     rows = session.execute(
-        deal_filter.apply(
-            select(
-                Deal.cause_id,
-                func.count(Deal.id),
-                func.coalesce(func.sum(Deal.contract_value_cents), 0),
-            ).group_by(Deal.cause_id)
-        )
+        deal_filter.apply(select(Deal.cause_id, *_DEALS_AND_LOST_VALUE).group_by(Deal.cause_id))
     ).all()
     category_of = _category_of_cause(session)
     counts: dict[int | None, tuple[int, int]] = {}
@@ -103,22 +115,7 @@ def by_category(session: Session, deal_filter: DealFilter) -> list[Slice]:
 
 def by_cause(session: Session, deal_filter: DealFilter) -> list[Slice]:
     """Causes with deals, largest first, with the cumulative share (a Pareto table)."""
-    rows = session.execute(
-        deal_filter.apply(
-            select(
-                Cause.id,
-                Cause.name,
-                Category.name,
-                Category.controllable,
-                func.count(Deal.id),
-                func.coalesce(func.sum(Deal.contract_value_cents), 0),
-            )
-            .select_from(Deal)
-            .join(Cause, Deal.cause_id == Cause.id)
-            .join(Category, Cause.category_id == Category.id)
-            .group_by(Cause.id, Cause.name, Category.name, Category.controllable)
-        )
-    ).all()
+    rows = _per_cause(session, deal_filter, contributing=False)
     total, _value = _totals(session, deal_filter)
     ordered = sorted(rows, key=lambda r: (-int(r[4]), -int(r[5]), r[2], r[1]))
     slices, running = [], 0
@@ -147,12 +144,7 @@ def _by_column(
     join: tuple[Any, Any] | None = None,
     flag: Any = None,
 ) -> list[Slice]:
-    columns = [
-        key,
-        label,
-        func.count(Deal.id),
-        func.coalesce(func.sum(Deal.contract_value_cents), 0),
-    ]
+    columns = [key, label, *_DEALS_AND_LOST_VALUE]
     if flag is not None:
         columns.append(flag)
     query = select(*columns).select_from(Deal)
@@ -214,27 +206,12 @@ def by_cause_status(session: Session, deal_filter: DealFilter) -> list[Slice]:
 
 def contributing_causes(session: Session, deal_filter: DealFilter) -> list[Slice]:
     """How many deals name each contributing cause (a deal may name several)."""
-    rows = session.execute(
-        deal_filter.apply(
-            select(
-                Cause.id,
-                Cause.name,
-                Category.name,
-                func.count(Deal.id),
-                func.coalesce(func.sum(Deal.contract_value_cents), 0),
-            )
-            .select_from(Deal)
-            .join(DealContributingCause, DealContributingCause.deal_id == Deal.id)
-            .join(Cause, DealContributingCause.cause_id == Cause.id)
-            .join(Category, Cause.category_id == Category.id)
-            .group_by(Cause.id, Cause.name, Category.name)
-        )
-    ).all()
+    rows = _per_cause(session, deal_filter, contributing=True)
     total, _value = _totals(session, deal_filter)
     return sorted(
         (
             Slice(name, int(n), int(v), Share(int(n), total), ref_id=cid, category=category)
-            for cid, name, category, n, v in rows
+            for cid, name, category, _controllable, n, v in rows
         ),
         key=lambda s: (-s.deals, s.label),
     )
@@ -262,12 +239,9 @@ def monthly_trend(
     # a few thousand rows instead of a date function on every deal.
     grouped = session.execute(
         window.apply(
-            select(
-                Deal.fell_through_on,
-                Deal.cause_id,
-                func.count(Deal.id),
-                func.coalesce(func.sum(Deal.contract_value_cents), 0),
-            ).group_by(Deal.fell_through_on, Deal.cause_id)
+            select(Deal.fell_through_on, Deal.cause_id, *_DEALS_AND_LOST_VALUE).group_by(
+                Deal.fell_through_on, Deal.cause_id
+            )
         )
     ).all()
     category_of = _category_of_cause(session)

@@ -276,7 +276,8 @@ def log_deal(
     return deal.id
 
 
-def _live_deal(session: Session, deal_id: int) -> Deal:
+def live_deal(session: Session, deal_id: int) -> Deal:
+    """The deal with ``deal_id``; NotFoundError when there is none or it is in the trash."""
     deal = session.get(Deal, deal_id)
     if deal is None or deal.deleted_at is not None:
         raise NotFoundError(f"No deal #{deal_id} (it may be in the trash).")
@@ -299,7 +300,7 @@ def update_deal(
     else saved in between, :class:`ConflictError` is raised and nothing is written.
     """
     _raise_first(validate_deal_input(data, today))
-    deal = _live_deal(session, deal_id)
+    deal = live_deal(session, deal_id)
     if expected_version is not None and deal.version != expected_version:
         raise ConflictError(
             f"Deal #{deal_id} was changed by someone else since you opened it "
@@ -326,7 +327,7 @@ def update_deal(
 
 def trash_deal(session: Session, deal_id: int, user: str | None = None) -> None:
     """Move a deal to the trash: it vanishes from lists and reports until restored."""
-    deal = _live_deal(session, deal_id)
+    deal = live_deal(session, deal_id)
     deal.deleted_at = utc_now()
     history.record(session, deal, user or current_user(), "Deal", "live", "in the trash")
     session.flush()

@@ -142,13 +142,39 @@ SORT_COLUMNS: dict[str, Any] = {
 }
 
 
+# How a deal reaches each name it shows, in join order (a category through its cause).
+_NAME_JOINS: dict[str, tuple[Any, ColumnElement[bool]]] = {
+    "cause": (Cause, Deal.cause_id == Cause.id),
+    "category": (Category, Cause.category_id == Category.id),
+    "salesperson": (Salesperson, Deal.salesperson_id == Salesperson.id),
+    "lead_source": (LeadSource, Deal.lead_source_id == LeadSource.id),
+    "community": (Community, Deal.community_id == Community.id),
+}
+
+
+def join_deal_names(query: SelectT, *names: str) -> SelectT:
+    """``query`` outer-joined to each deal's ``names`` (cause, category, salesperson,
+    lead_source, community), so deals without one stay in."""
+    wanted = {*names, "cause"} if "category" in names else set(names)
+    for name, (model, condition) in _NAME_JOINS.items():
+        if name in wanted:
+            query = query.outerjoin(model, condition)
+    return query
+
+
+def _order_by(sort_key: str, descending: bool) -> tuple[Any, Any]:
+    """The sort column (blanks last) and the id as tiebreak, for a stable order."""
+    sort_column = SORT_COLUMNS[sort_key]
+    if descending:
+        return sort_column.desc().nulls_last(), Deal.id.desc()
+    return sort_column.asc().nulls_last(), Deal.id.asc()
+
+
 def deal_rows_query(
     deal_filter: DealFilter | None, sort_key: str = "fell_through_on", descending: bool = True
 ) -> AnySelect:
-    sort_column = SORT_COLUMNS[sort_key]
-    order = sort_column.desc() if descending else sort_column.asc()
-    tiebreak = Deal.id.desc() if descending else Deal.id.asc()
-    query = (
+    """The :class:`DealRow` columns of the deals ``deal_filter`` matches, sorted."""
+    query = join_deal_names(
         select(
             Deal.id,
             Deal.client_name,
@@ -163,14 +189,9 @@ def deal_rows_query(
             LeadSource.name.label("lead_source"),
             Community.name.label("community"),
             NEXT_FOLLOW_UP,
-        )
-        .outerjoin(Cause, Deal.cause_id == Cause.id)
-        .outerjoin(Category, Cause.category_id == Category.id)
-        .outerjoin(Salesperson, Deal.salesperson_id == Salesperson.id)
-        .outerjoin(LeadSource, Deal.lead_source_id == LeadSource.id)
-        .outerjoin(Community, Deal.community_id == Community.id)
-        .order_by(order.nulls_last(), tiebreak)
-    )
+        ),
+        *_NAME_JOINS,
+    ).order_by(*_order_by(sort_key, descending))
     return deal_filter.apply(query) if deal_filter is not None else query
 
 
@@ -200,21 +221,8 @@ def fetch_deal_ids(
 
     Only the join the sort needs is made, so the common sorts read one table.
     """
-    sort_column = SORT_COLUMNS[sort_key]
-    order = sort_column.desc() if descending else sort_column.asc()
-    tiebreak = Deal.id.desc() if descending else Deal.id.asc()
-    query = select(Deal.id)
-    if sort_key in ("category", "cause"):
-        query = query.outerjoin(Cause, Deal.cause_id == Cause.id)
-    if sort_key == "category":
-        query = query.outerjoin(Category, Cause.category_id == Category.id)
-    joined = {"salesperson": (Salesperson, Deal.salesperson_id == Salesperson.id),
-              "lead_source": (LeadSource, Deal.lead_source_id == LeadSource.id),
-              "community": (Community, Deal.community_id == Community.id)}  # fmt: skip
-    if sort_key in joined:
-        query = query.outerjoin(*joined[sort_key])
-    query = deal_filter.apply(query.order_by(order.nulls_last(), tiebreak))
-    return list(session.scalars(query))
+    query = join_deal_names(select(Deal.id), sort_key).order_by(*_order_by(sort_key, descending))
+    return list(session.scalars(deal_filter.apply(query)))
 
 
 def fetch_deal_rows_by_id(session: Session, ids: list[int]) -> dict[int, DealRow]:

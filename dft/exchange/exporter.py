@@ -28,7 +28,7 @@ from dft.core.models import (
     LeadSource,
     Salesperson,
 )
-from dft.core.queries import DealFilter
+from dft.core.queries import DealFilter, join_deal_names
 from dft.core.text import neutralize_formula
 from dft.exchange.columns import FIELDS
 
@@ -64,39 +64,38 @@ def _money(cents: int | None) -> str:
 
 
 def _deal_rows(session: Session, deal_filter: DealFilter) -> Iterator[dict[str, Any]]:
-    cause, category = aliased(Cause), aliased(Category)
     first, first_category = aliased(Cause), aliased(Category)
     query = deal_filter.apply(
-        select(
-            Deal.id,
-            Deal.client_name,
-            Deal.contract_number,
-            Deal.contract_value_cents,
-            Deal.signed_on,
-            Deal.fell_through_on,
-            Salesperson.name,
-            LeadSource.name,
-            Community.name,
-            Deal.lot,
-            Deal.stage,
-            Deal.responsible_role,
-            category.name,
-            cause.name,
-            Deal.cause_status,
-            Deal.notes,
-            Deal.cancelled_by,
-            Deal.deposit_cents,
-            Deal.deposit_outcome,
-            Deal.recovered_on,
-            first_category.name,
-            first.name,
+        join_deal_names(
+            select(
+                Deal.id,
+                Deal.client_name,
+                Deal.contract_number,
+                Deal.contract_value_cents,
+                Deal.signed_on,
+                Deal.fell_through_on,
+                Salesperson.name,
+                LeadSource.name,
+                Community.name,
+                Deal.lot,
+                Deal.stage,
+                Deal.responsible_role,
+                Category.name,
+                Cause.name,
+                Deal.cause_status,
+                Deal.notes,
+                Deal.cancelled_by,
+                Deal.deposit_cents,
+                Deal.deposit_outcome,
+                Deal.recovered_on,
+                first_category.name,
+                first.name,
+            ).select_from(Deal),
+            "salesperson",
+            "lead_source",
+            "community",
+            "category",
         )
-        .select_from(Deal)
-        .outerjoin(Salesperson, Deal.salesperson_id == Salesperson.id)
-        .outerjoin(LeadSource, Deal.lead_source_id == LeadSource.id)
-        .outerjoin(Community, Deal.community_id == Community.id)
-        .outerjoin(cause, Deal.cause_id == cause.id)
-        .outerjoin(category, cause.category_id == category.id)
         .outerjoin(first, Deal.first_cause_id == first.id)
         .outerjoin(first_category, first.category_id == first_category.id)
         .order_by(Deal.fell_through_on, Deal.id)
@@ -195,25 +194,28 @@ def follow_ups_path(path: Path) -> Path:
     return path.with_name(f"{path.stem}-follow-ups{path.suffix}")
 
 
-def export_csv(session: Session, path: Path, deal_filter: DealFilter) -> ExportResult:
-    deals = calls = 0
+def _write_csv(path: Path, names: tuple[str, ...], rows: Iterator[dict[str, Any]]) -> int:
+    """A header of ``names``, then ``rows``; returns how many rows were written."""
+    written = 0
     with path.open("w", newline="", encoding="utf-8") as handle:
         writer = csv.writer(handle)
-        writer.writerow(FIELDS)
-        for row in _deal_rows(session, deal_filter):
-            writer.writerow([_csv_value(name, row[name]) for name in FIELDS])
-            deals += 1
+        writer.writerow(names)
+        for row in rows:
+            writer.writerow([_csv_value(name, row[name]) for name in names])
+            written += 1
+    return written
+
+
+def export_csv(session: Session, path: Path, deal_filter: DealFilter) -> ExportResult:
+    """The deals to ``path`` and their calls beside it (see :func:`follow_ups_path`)."""
+    deals = _write_csv(path, FIELDS, _deal_rows(session, deal_filter))
     second = follow_ups_path(path)
-    with second.open("w", newline="", encoding="utf-8") as handle:
-        writer = csv.writer(handle)
-        writer.writerow(FOLLOW_UP_FIELDS)
-        for row in _follow_up_rows(session, deal_filter):
-            writer.writerow([_csv_value(name, row[name]) for name in FOLLOW_UP_FIELDS])
-            calls += 1
+    calls = _write_csv(second, FOLLOW_UP_FIELDS, _follow_up_rows(session, deal_filter))
     return ExportResult(deals, calls, (path, second))
 
 
 def export_xlsx(session: Session, path: Path, deal_filter: DealFilter) -> ExportResult:
+    """The deals and their calls to ``path``, one sheet each."""
     from openpyxl import Workbook
     from openpyxl.cell import WriteOnlyCell
     from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
@@ -239,26 +241,22 @@ def export_xlsx(session: Session, path: Path, deal_filter: DealFilter) -> Export
             result.data_type = "s"  # a string cell, never a formula
         return result
 
-    def header(sheet: Any, names: tuple[str, ...]) -> list[Any]:
-        cells = []
+    def write_sheet(title: str, names: tuple[str, ...], rows: Iterator[dict[str, Any]]) -> int:
+        sheet = workbook.create_sheet(title)
+        header = []
         for name in names:
-            c = WriteOnlyCell(sheet, value=name)
-            c.font = bold
-            cells.append(c)
-        return cells
+            header_cell = WriteOnlyCell(sheet, value=name)
+            header_cell.font = bold
+            header.append(header_cell)
+        sheet.append(header)
+        written = 0
+        for row in rows:
+            sheet.append([cell(sheet, name, row[name]) for name in names])
+            written += 1
+        return written
 
-    deals_sheet = workbook.create_sheet("Deals")
-    deals_sheet.append(header(deals_sheet, FIELDS))
-    deals = 0
-    for row in _deal_rows(session, deal_filter):
-        deals_sheet.append([cell(deals_sheet, name, row[name]) for name in FIELDS])
-        deals += 1
-    calls_sheet = workbook.create_sheet("Follow-ups")
-    calls_sheet.append(header(calls_sheet, FOLLOW_UP_FIELDS))
-    calls = 0
-    for row in _follow_up_rows(session, deal_filter):
-        calls_sheet.append([cell(calls_sheet, name, row[name]) for name in FOLLOW_UP_FIELDS])
-        calls += 1
+    deals = write_sheet("Deals", FIELDS, _deal_rows(session, deal_filter))
+    calls = write_sheet("Follow-ups", FOLLOW_UP_FIELDS, _follow_up_rows(session, deal_filter))
     workbook.save(path)
     return ExportResult(deals, calls, (path,))
 

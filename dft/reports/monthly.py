@@ -34,7 +34,7 @@ from dft.core.dates import add_months, month_start
 from dft.core.errors import ValidationError
 from dft.core.lists import find_entry
 from dft.core.models import Category, Cause, Community, Deal, FollowUp, Salesperson
-from dft.core.queries import DealFilter
+from dft.core.queries import DealFilter, join_deal_names
 
 TREND_MONTHS = 12
 
@@ -183,10 +183,12 @@ def build_monthly_report(
 def _overdue_calls(session: Session, deal_filter: DealFilter, today: date) -> list[OverdueCall]:
     rows = session.execute(
         deal_filter.apply(
-            select(Deal.id, Deal.client_name, Salesperson.name, FollowUp.due_on)
-            .select_from(FollowUp)
-            .join(Deal, FollowUp.deal_id == Deal.id)
-            .outerjoin(Salesperson, Deal.salesperson_id == Salesperson.id)
+            join_deal_names(
+                select(Deal.id, Deal.client_name, Salesperson.name, FollowUp.due_on)
+                .select_from(FollowUp)
+                .join(Deal, FollowUp.deal_id == Deal.id),
+                "salesperson",
+            )
             .where(FollowUp.done_at.is_(None), FollowUp.due_on < today)
             .order_by(FollowUp.due_on, Deal.client_name)
         )
@@ -211,24 +213,24 @@ def _deals(session: Session, deal_filter: DealFilter, limit: int | None) -> list
     )
     rows = session.execute(
         deal_filter.apply(
-            select(
-                Deal.id,
-                Deal.client_name,
-                Deal.contract_number,
-                Deal.contract_value_cents,
-                Deal.fell_through_on,
-                Salesperson.name,
-                Category.name,
-                Cause.name,
-                Deal.cause_status,
-                FollowUp.client_words,
-                FollowUp.notes,
-                FollowUp.outcome,
+            join_deal_names(
+                select(
+                    Deal.id,
+                    Deal.client_name,
+                    Deal.contract_number,
+                    Deal.contract_value_cents,
+                    Deal.fell_through_on,
+                    Salesperson.name,
+                    Category.name,
+                    Cause.name,
+                    Deal.cause_status,
+                    FollowUp.client_words,
+                    FollowUp.notes,
+                    FollowUp.outcome,
+                ).select_from(Deal),
+                "salesperson",
+                "category",
             )
-            .select_from(Deal)
-            .outerjoin(Salesperson, Deal.salesperson_id == Salesperson.id)
-            .outerjoin(Cause, Deal.cause_id == Cause.id)
-            .outerjoin(Category, Cause.category_id == Category.id)
             .outerjoin(latest, latest.c.deal_id == Deal.id)
             .outerjoin(
                 FollowUp,
