@@ -13,6 +13,7 @@ deal already has; without a contract number, a live deal with the same client
 from __future__ import annotations
 
 import difflib
+import logging
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date, timedelta
@@ -46,6 +47,8 @@ from dft.core.taxonomy import OTHER, add_cause
 from dft.exchange.columns import ColumnMap, match_columns
 from dft.exchange.reading import read_table
 from dft.exchange.values import CellError, DateOrder, is_blank, read_date, read_money, text
+
+log = logging.getLogger(__name__)
 
 BATCH_SIZE = 2000
 MAX_PROBLEMS = 500  # listed; the count goes on
@@ -486,6 +489,8 @@ def import_file(
             ):
                 raise ImportCancelled("Import cancelled; nothing was imported.")
         if total_problems:
+            if limit is None:
+                log.info("Import of %s refused: %d problems in its rows", path, total_problems)
             raise ImportFailed(path, problems, total_problems)
         if batch:
             flush()
@@ -493,6 +498,17 @@ def import_file(
             progress(table.size_hint, table.size_hint)
         result.causes_created = lookups.created_causes
         result.names_created = lookups.created_names
+        if limit is None:
+            log.info(
+                "Import of %s: %d rows read, %d deals added, %d already present, "
+                "%d causes and %d names created (committed with the caller's transaction)",
+                path,
+                result.rows_read,
+                result.added,
+                result.already_present,
+                len(result.causes_created),
+                len(result.names_created),
+            )
         return result
     finally:
         table.close()

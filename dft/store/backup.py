@@ -6,6 +6,7 @@ writes, which a plain file copy of a WAL database does not.
 
 from __future__ import annotations
 
+import logging
 import os
 import sqlite3
 from dataclasses import dataclass
@@ -14,6 +15,8 @@ from pathlib import Path
 from urllib.parse import quote
 
 from dft.core.errors import DftError
+
+log = logging.getLogger(__name__)
 
 BACKUP_SUFFIX = ".sqlite3"
 DEFAULT_KEEP = 10
@@ -69,6 +72,8 @@ def backup_sqlite_file(
         raise BackupError(f"could not back up {database_path} to {destination}: {exc}") from exc
     finally:
         partial.unlink(missing_ok=True)
+    size = destination.stat().st_size
+    log.info("Backed up %s to %s (%d bytes)", database_path, destination, size)
     return destination
 
 
@@ -97,6 +102,8 @@ def prune_backups(folder: Path, keep: int = DEFAULT_KEEP) -> list[Path]:
     for old in list_backups(folder)[max(keep, 1) :]:
         old.path.unlink(missing_ok=True)
         removed.append(old.path)
+    if removed:
+        log.info("Deleted %d old backups from %s (keeping %d)", len(removed), folder, keep)
     return removed
 
 

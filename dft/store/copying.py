@@ -9,6 +9,7 @@ rolls the whole copy back, so the target is either an exact copy or unchanged.
 from __future__ import annotations
 
 import hashlib
+import logging
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime
@@ -29,6 +30,8 @@ from dft.store.database import (
 )
 from dft.store.engine import READ_ONLY
 from dft.store.location import display_url, sqlite_path
+
+log = logging.getLogger(__name__)
 
 BATCH_ROWS = 5_000
 # A new database is seeded with the default causes and lead sources; a target
@@ -231,6 +234,14 @@ def copy_database(
                     "the copy did not read back identical, so nothing was kept: "
                     + ", ".join(differing),
                 )
+        log.info(
+            "Copied %s to %s: %d rows in %d tables, verified by count and checksum%s",
+            source.location,
+            target.location,
+            sum(check.rows for check in copied),
+            len(copied),
+            " (the target's own data replaced)" if held else "",
+        )
         return CopyReport(source.location, target.location, tuple(copied), replaced=bool(held))
     finally:
         source.close()

@@ -7,6 +7,7 @@ Nothing is written to a file until it is known to be a DFT Tracker database
 from __future__ import annotations
 
 import functools
+import logging
 import os
 import re
 import sqlite3
@@ -39,6 +40,8 @@ from dft.store.location import (
 
 if TYPE_CHECKING:
     from alembic.config import Config
+
+log = logging.getLogger(__name__)
 
 MIGRATIONS_DIR = Path(__file__).resolve().parent / "migrations"
 SQLITE_MAGIC = b"SQLite format 3\x00"
@@ -410,6 +413,7 @@ def open_database(
             engine = create_database_engine(url)
             _create_schema(engine)
             database_created = True
+            log.info("Created a new database at %s (schema %s)", location, head)
         elif state.revision != head:
             if path is not None:
                 pre_upgrade_backup = backup_sqlite_file(
@@ -417,6 +421,13 @@ def open_database(
                 )
             _upgrade_schema(url)
             upgraded_from = state.revision
+            log.info(
+                "Upgraded %s from schema %s to %s (backup first: %s)",
+                location,
+                state.revision,
+                head,
+                pre_upgrade_backup or "none, not a file",
+            )
             engine = create_database_engine(url)
         else:
             engine = create_database_engine(url)

@@ -6,6 +6,7 @@ backed up with the server's own tools or `dft copy`.
 
 from __future__ import annotations
 
+import logging
 from pathlib import Path
 
 from sqlalchemy import text
@@ -32,6 +33,8 @@ from dft.store.database import (
 )
 from dft.store.engine import create_database_engine
 from dft.store.location import display_url, sqlite_path, sqlite_url
+
+log = logging.getLogger(__name__)
 
 
 def _file_of(url: URL) -> Path:
@@ -125,4 +128,11 @@ def restore_database(url: URL, backup: Path) -> tuple[CheckReport, Path | None]:
     restore_sqlite_file(backup, path)
     # Open once so an older backup's schema is upgraded now, not at some later surprise.
     open_database(url, daily_backup=False).close()
+    log.info(
+        "Restored %s (%s deals) into %s; the database as it was is saved in %s",
+        backup,
+        report.deals,
+        path,
+        saved or "nothing (there was none)",
+    )
     return report, saved
