@@ -12,12 +12,13 @@ from dataclasses import dataclass, replace
 from datetime import date, timedelta
 from typing import Any
 
-from sqlalchemy import and_, case, func, select
+from sqlalchemy import ColumnElement, Row, SQLColumnExpression, and_, case, func, select
 from sqlalchemy.orm import Session
 
 from dft.analytics.stats import Share
 from dft.core.dates import add_months, month_label, month_start
 from dft.core.models import (
+    Base,
     Category,
     Cause,
     Deal,
@@ -55,7 +56,9 @@ def _totals(session: Session, deal_filter: DealFilter) -> tuple[int, int]:
     return int(row[0]), int(row[1])
 
 
-def _per_cause(session: Session, deal_filter: DealFilter, *, contributing: bool) -> list[Any]:
+def _per_cause(
+    session: Session, deal_filter: DealFilter, *, contributing: bool
+) -> list[Row[int, str, str, bool, int, int]]:
     """(cause id, cause, category, controllable, deals, lost value) for every cause with
     deals: each deal's primary cause, or with ``contributing`` each contributing one."""
     query = select(
@@ -139,10 +142,10 @@ def by_cause(session: Session, deal_filter: DealFilter) -> list[Slice]:
 def _by_column(
     session: Session,
     deal_filter: DealFilter,
-    key: Any,
-    label: Any,
-    join: tuple[Any, Any] | None = None,
-    flag: Any = None,
+    key: SQLColumnExpression[Any],
+    label: SQLColumnExpression[Any],
+    join: tuple[type[Base], ColumnElement[bool]] | None = None,
+    flag: SQLColumnExpression[bool] | None = None,
 ) -> list[Slice]:
     columns = [key, label, *_DEALS_AND_LOST_VALUE]
     if flag is not None:

@@ -8,13 +8,16 @@ from __future__ import annotations
 
 from dataclasses import dataclass, fields
 from datetime import date, datetime
-from typing import Any
+from typing import TYPE_CHECKING
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from dft.core.models import Category, Cause, Deal, DealChange
 from dft.core.money import format_cents
+
+if TYPE_CHECKING:
+    from dft.core.deals import DealInput
 
 LABELS = {
     "client_name": "Client",
@@ -57,7 +60,7 @@ def _cause_names(session: Session, ids: list[int]) -> dict[int, str]:
     return {cause_id: f"{category} › {name}" for cause_id, category, name in rows}
 
 
-def readable(session: Session, data: Any) -> dict[str, str | None]:
+def readable(session: Session, data: DealInput) -> dict[str, str | None]:
     """A DealInput as the words the history shows, field by field."""
     ids = [i for i in (data.cause_id, *data.contributing_cause_ids) if i is not None]
     names = _cause_names(session, ids) if ids else {}

@@ -10,12 +10,33 @@ from dataclasses import dataclass, field
 from datetime import date
 from typing import Any, TypeVar, cast
 
-from sqlalchemy import ColumnElement, Select, Update, and_, exists, func, or_, select
+from sqlalchemy import (
+    ColumnElement,
+    ScalarSelect,
+    Select,
+    SQLColumnExpression,
+    UnaryExpression,
+    Update,
+    and_,
+    exists,
+    func,
+    or_,
+    select,
+)
 from sqlalchemy.engine import CursorResult
 from sqlalchemy.orm import Session
 
 from dft.core.dialects import contains_text
-from dft.core.models import Category, Cause, Community, Deal, FollowUp, LeadSource, Salesperson
+from dft.core.models import (
+    Base,
+    Category,
+    Cause,
+    Community,
+    Deal,
+    FollowUp,
+    LeadSource,
+    Salesperson,
+)
 
 AnySelect = Select[*tuple[Any, ...]]
 SelectT = TypeVar("SelectT", bound=AnySelect)
@@ -113,7 +134,7 @@ class DealRow:
     next_follow_up_on: date | None
 
 
-def _next_follow_up() -> Any:
+def _next_follow_up() -> ScalarSelect[date]:
     return (
         select(func.min(FollowUp.due_on))
         .where(FollowUp.deal_id == Deal.id, FollowUp.done_at.is_(None))
@@ -125,7 +146,7 @@ def _next_follow_up() -> Any:
 NEXT_FOLLOW_UP = _next_follow_up().label("next_follow_up_on")
 
 # Sort keys a table may ask for, by DealRow field name.
-SORT_COLUMNS: dict[str, Any] = {
+SORT_COLUMNS: dict[str, SQLColumnExpression[Any]] = {
     "id": Deal.id,
     "client_name": func.lower(Deal.client_name),
     "contract_number": Deal.contract_number,
@@ -143,7 +164,7 @@ SORT_COLUMNS: dict[str, Any] = {
 
 
 # How a deal reaches each name it shows, in join order (a category through its cause).
-_NAME_JOINS: dict[str, tuple[Any, ColumnElement[bool]]] = {
+_NAME_JOINS: dict[str, tuple[type[Base], ColumnElement[bool]]] = {
     "cause": (Cause, Deal.cause_id == Cause.id),
     "category": (Category, Cause.category_id == Category.id),
     "salesperson": (Salesperson, Deal.salesperson_id == Salesperson.id),
@@ -162,7 +183,7 @@ def join_deal_names(query: SelectT, *names: str) -> SelectT:
     return query
 
 
-def _order_by(sort_key: str, descending: bool) -> tuple[Any, Any]:
+def _order_by(sort_key: str, descending: bool) -> tuple[UnaryExpression[Any], UnaryExpression[int]]:
     """The sort column (blanks last) and the id as tiebreak, for a stable order."""
     sort_column = SORT_COLUMNS[sort_key]
     if descending:

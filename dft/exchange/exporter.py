@@ -12,9 +12,9 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import date, datetime
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from sqlalchemy import select
+from sqlalchemy import Row, select
 from sqlalchemy.orm import Session, aliased
 
 from dft.core.errors import ValidationError
@@ -31,6 +31,10 @@ from dft.core.models import (
 from dft.core.queries import DealFilter, join_deal_names
 from dft.core.text import neutralize_formula
 from dft.exchange.columns import FIELDS
+
+if TYPE_CHECKING:
+    from openpyxl.cell import WriteOnlyCell
+    from openpyxl.worksheet._write_only import WriteOnlyWorksheet
 
 FOLLOW_UP_FIELDS = (
     "contract_number",
@@ -63,7 +67,7 @@ def _money(cents: int | None) -> str:
     return f"{cents // 100}.{cents % 100:02d}"
 
 
-def _deal_rows(session: Session, deal_filter: DealFilter) -> Iterator[dict[str, Any]]:
+def _deal_rows(session: Session, deal_filter: DealFilter) -> Iterator[dict[str, object]]:
     first, first_category = aliased(Cause), aliased(Category)
     query = deal_filter.apply(
         join_deal_names(
@@ -100,9 +104,9 @@ def _deal_rows(session: Session, deal_filter: DealFilter) -> Iterator[dict[str, 
         .outerjoin(first_category, first.category_id == first_category.id)
         .order_by(Deal.fell_through_on, Deal.id)
     ).execution_options(yield_per=STREAM_BATCH)
-    pending: list[Any] = []
+    pending: list[Row[*tuple[Any, ...]]] = []
 
-    def emit(rows: list[Any]) -> Iterator[dict[str, Any]]:
+    def emit(rows: list[Row[*tuple[Any, ...]]]) -> Iterator[dict[str, object]]:
         links: dict[int, list[str]] = {}
         for deal_id, cat_name, cause_name in session.execute(
             select(DealContributingCause.deal_id, Category.name, Cause.name)
@@ -149,7 +153,7 @@ def _deal_rows(session: Session, deal_filter: DealFilter) -> Iterator[dict[str, 
         yield from emit(pending)
 
 
-def _follow_up_rows(session: Session, deal_filter: DealFilter) -> Iterator[dict[str, Any]]:
+def _follow_up_rows(session: Session, deal_filter: DealFilter) -> Iterator[dict[str, object]]:
     changed, changed_category = aliased(Cause), aliased(Category)
     deal_ids = deal_filter.apply(select(Deal.id))
     query = (
@@ -177,11 +181,11 @@ def _follow_up_rows(session: Session, deal_filter: DealFilter) -> Iterator[dict[
         yield dict(zip(FOLLOW_UP_FIELDS, row, strict=True))
 
 
-def _csv_value(name: str, value: Any) -> str:
+def _csv_value(name: str, value: object) -> str:
     if value is None:
         return ""
-    if name in MONEY_FIELDS:
-        return _money(int(value))
+    if name in MONEY_FIELDS and isinstance(value, int):
+        return _money(value)
     if isinstance(value, datetime):
         return value.isoformat(sep=" ")
     if isinstance(value, date):
@@ -194,7 +198,7 @@ def follow_ups_path(path: Path) -> Path:
     return path.with_name(f"{path.stem}-follow-ups{path.suffix}")
 
 
-def _write_csv(path: Path, names: tuple[str, ...], rows: Iterator[dict[str, Any]]) -> int:
+def _write_csv(path: Path, names: tuple[str, ...], rows: Iterator[dict[str, object]]) -> int:
     """A header of ``names``, then ``rows``; returns how many rows were written."""
     written = 0
     with path.open("w", newline="", encoding="utf-8") as handle:
@@ -224,12 +228,12 @@ def export_xlsx(session: Session, path: Path, deal_filter: DealFilter) -> Export
     workbook = Workbook(write_only=True)
     bold = Font(bold=True)
 
-    def cell(sheet: Any, name: str, value: Any) -> Any:
+    def cell(sheet: WriteOnlyWorksheet, name: str, value: object) -> WriteOnlyCell:
         result = WriteOnlyCell(sheet)
         if value is None:
             return result
-        if name in MONEY_FIELDS:
-            result.value = int(value) / 100
+        if name in MONEY_FIELDS and isinstance(value, int):
+            result.value = value / 100
             result.number_format = '"$"#,##0.00'
         elif isinstance(value, date):
             result.value = value
@@ -241,7 +245,7 @@ def export_xlsx(session: Session, path: Path, deal_filter: DealFilter) -> Export
             result.data_type = "s"  # a string cell, never a formula
         return result
 
-    def write_sheet(title: str, names: tuple[str, ...], rows: Iterator[dict[str, Any]]) -> int:
+    def write_sheet(title: str, names: tuple[str, ...], rows: Iterator[dict[str, object]]) -> int:
         sheet = workbook.create_sheet(title)
         header = []
         for name in names:

@@ -14,7 +14,7 @@ from __future__ import annotations
 
 import difflib
 import logging
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 from pathlib import Path
@@ -203,7 +203,7 @@ class _Lookups:
         return self.normalized_names[key]
 
 
-def _enum(value: Any, allowed: frozenset[str], label: str) -> str | None:
+def _enum(value: object, allowed: frozenset[str], label: str) -> str | None:
     raw = text(value).casefold().replace(" ", "_")
     if not raw:
         return None
@@ -222,17 +222,19 @@ class _RowReader:
         self.user = current_user()
 
     def __call__(
-        self, number: int, values: list[Any]
+        self, number: int, values: Sequence[object]
     ) -> tuple[dict[str, Any] | None, list[ImportProblem]]:
         problems: list[ImportProblem] = []
         positions = self.columns.positions
         width = len(values)
 
-        def cell(name: str) -> Any:
+        def cell(name: str) -> object:
             index = positions.get(name)
             return values[index] if index is not None and index < width else None
 
-        def read(name: str, reader: Callable[[Any], Any], optional: bool = True) -> Any:
+        # Any: each reader returns its own type, None once a problem is noted (the row
+        # is then dropped before these values are used).
+        def read(name: str, reader: Callable[[object], Any], optional: bool = True) -> Any:
             index = positions.get(name)
             if index is None and optional:  # no such column: nothing to parse
                 return None
@@ -337,7 +339,7 @@ class _RowReader:
         return row, []
 
 
-def _key(row: dict[str, Any]) -> tuple[Any, ...]:
+def _key(row: dict[str, Any]) -> tuple[object, ...]:
     if row["contract_number"]:
         return ("number", row["contract_number"])
     return (
@@ -348,10 +350,10 @@ def _key(row: dict[str, Any]) -> tuple[Any, ...]:
     )
 
 
-def _present(session: Session, rows: list[dict[str, Any]]) -> set[tuple[Any, ...]]:
+def _present(session: Session, rows: list[dict[str, Any]]) -> set[tuple[object, ...]]:
     """Keys of the batch that live deals already have."""
     numbers = [r["contract_number"] for r in rows if r["contract_number"]]
-    present: set[tuple[Any, ...]] = set()
+    present: set[tuple[object, ...]] = set()
     if numbers:
         present |= {
             ("number", n)
@@ -443,7 +445,7 @@ def import_file(
         problems: list[ImportProblem] = []
         total_problems = 0
         numbers_seen: dict[str, int] = {}
-        keys_seen: set[tuple[Any, ...]] = set()
+        keys_seen: set[tuple[object, ...]] = set()
         batch: list[dict[str, Any]] = []
 
         def flush() -> None:

@@ -9,10 +9,9 @@ from __future__ import annotations
 
 import csv
 import io
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
 
 from dft.core.errors import ValidationError
 
@@ -24,9 +23,9 @@ class Table:
     """A header row and the data rows, numbered as a spreadsheet shows them (header = 1)."""
 
     headers: list[str]
-    rows: Iterator[tuple[int, list[Any]]]
+    rows: Iterator[tuple[int, list[object]]]
     size_hint: int  # for progress: bytes (CSV) or rows (XLSX)
-    position: Any  # callable returning how far reading got, in the same unit
+    position: Callable[[], int]  # how far reading got, in the unit of size_hint
 
     def close(self) -> None:
         closer = getattr(self, "_close", None)
@@ -69,7 +68,7 @@ def read_csv(path: Path) -> Table:
     header = next(csv.reader([first_line], delimiter=delimiter))
     reader = csv.reader(text, delimiter=delimiter)
 
-    def rows() -> Iterator[tuple[int, list[Any]]]:
+    def rows() -> Iterator[tuple[int, list[object]]]:
         # Rows are numbered as a spreadsheet shows them (a quoted line break
         # stays inside its row), header = 1.
         number = 1
@@ -78,7 +77,7 @@ def read_csv(path: Path) -> Table:
                 number += 1
                 if not any(v.strip() for v in values):
                     continue
-                yield number, values
+                yield number, list(values)
         except csv.Error as exc:
             raise ValidationError(
                 str(path), f"row {number + 1}: the CSV is malformed ({exc})"
@@ -108,7 +107,7 @@ def read_xlsx(path: Path) -> Table:
     headers = ["" if v is None else str(v) for v in header_values]
     state = {"row": 1}
 
-    def rows() -> Iterator[tuple[int, list[Any]]]:
+    def rows() -> Iterator[tuple[int, list[object]]]:
         try:
             for number, values in enumerate(iterator, start=2):
                 state["row"] = number

@@ -15,6 +15,7 @@ from reportlab.lib.styles import ParagraphStyle, getSampleStyleSheet
 from reportlab.lib.units import inch
 from reportlab.pdfgen.canvas import Canvas
 from reportlab.platypus import (
+    Flowable,
     Image,
     KeepTogether,
     LongTable,
@@ -29,6 +30,7 @@ from dft.core.money import format_cents
 from dft.reports.monthly import MonthlyReport
 from dft.reports.tables import (
     MAX_LISTED_DEALS,
+    Cell,
     Kind,
     Table,
     capped,
@@ -99,7 +101,7 @@ def _figure_image(figure: Figure, width: float) -> Image:
     return Image(buffer, width=width, height=width * fig_height / fig_width)
 
 
-def _cell(value: Any, kind: Kind) -> Paragraph | str:
+def _cell(value: Cell, kind: Kind) -> Paragraph | str:
     # Only text wraps; numbers and dates are plain strings, which reportlab lays
     # out many times faster than paragraphs (it matters for long tables).
     if kind is Kind.TEXT:
@@ -107,7 +109,7 @@ def _cell(value: Any, kind: Kind) -> Paragraph | str:
     return format_cell(value, kind)
 
 
-def _table(table: Table, width: float) -> list[Any]:
+def _table(table: Table, width: float) -> list[Flowable]:
     total = sum(c.width for c in table.columns)
     widths = [width * c.width / total for c in table.columns]
     header = [Paragraph(escape(c.title), HEAD_CELL) for c in table.columns]
@@ -131,13 +133,13 @@ def _table(table: Table, width: float) -> list[Any]:
     ]
     style += [("BACKGROUND", (0, i), (-1, i), STRIPE) for i in range(2, len(body) + 1, 2)]
     grid.setStyle(TableStyle(style))
-    parts: list[Any] = [grid]
+    parts: list[Flowable] = [grid]
     if table.note:
         parts.insert(0, Paragraph(escape(table.note), NOTE))
     return parts
 
 
-def _headline(report: MonthlyReport, width: float) -> Any:
+def _headline(report: MonthlyReport, width: float) -> Flowable:
     rows = {label: (value, kind) for label, value, kind in headline_rows(report)}
     now = report.comparison.current
     before = report.comparison.previous
@@ -197,7 +199,7 @@ def write_pdf(report: MonthlyReport, path: Path) -> None:
         subject=f"Lost contracts, {report.month.strftime('%B %Y')}",
     )
     tables = {t.key: t for t in report_tables(report)}
-    story: list[Any] = [
+    story: list[Flowable] = [
         Paragraph(escape(report.title), TITLE),
         Paragraph(
             escape(f"Scope: {report.scope.describe()} · generated "

@@ -10,17 +10,18 @@ from __future__ import annotations
 
 import hashlib
 import logging
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime
 from decimal import Decimal
 from typing import Any
 
-from sqlalchemy import Connection, Table, delete, func, insert, select
+from sqlalchemy import Connection, Row, Table, delete, func, insert, select
 from sqlalchemy.engine import URL
 
 from dft.core.dialects import continue_id_sequences, snapshot_options
 from dft.core.models import Base
+from dft.core.queries import AnySelect
 from dft.store.database import (
     Database,
     DatabaseError,
@@ -66,7 +67,7 @@ def _tables() -> list[Table]:
     return list(Base.metadata.sorted_tables)
 
 
-def _canonical(value: Any) -> str:
+def _canonical(value: object) -> str:
     """One spelling per value whichever database it came from."""
     if value is None:
         return "\x00"
@@ -88,7 +89,7 @@ class _Checksum:
         self._hash = hashlib.sha256()
         self.rows = 0
 
-    def add(self, rows: Iterable[Sequence[Any]]) -> None:
+    def add(self, rows: Iterable[Sequence[object]]) -> None:
         for row in rows:
             self._hash.update("\x1f".join(_canonical(v) for v in row).encode("utf-8"))
             self._hash.update(b"\x1e")
@@ -99,11 +100,11 @@ class _Checksum:
         return self._hash.hexdigest()
 
 
-def _ordered(table: Table) -> Any:
+def _ordered(table: Table) -> AnySelect:
     return select(table).order_by(*table.primary_key.columns)
 
 
-def _batches(connection: Connection, table: Table) -> Iterable[Sequence[Any]]:
+def _batches(connection: Connection, table: Table) -> Iterator[Sequence[Row[*tuple[Any, ...]]]]:
     result = connection.execute(_ordered(table), execution_options={"yield_per": BATCH_ROWS})
     yield from result.partitions()
 

@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
-from typing import Any
+import sqlite3
 
-from sqlalchemy import Engine, create_engine, event
+from sqlalchemy import Connection, Engine, create_engine, event
 from sqlalchemy.engine import URL
+from sqlalchemy.pool import ConnectionPoolEntry
 
 # How long a writer waits for another instance's transaction before giving up.
 BUSY_TIMEOUT_SECONDS = 15
@@ -25,7 +26,7 @@ def create_database_engine(url: URL, *, foreign_keys: bool = True) -> Engine:
     engine = create_engine(url, connect_args={"timeout": BUSY_TIMEOUT_SECONDS})
 
     @event.listens_for(engine, "connect")
-    def _configure(dbapi_connection: Any, _record: Any) -> None:
+    def _configure(dbapi_connection: sqlite3.Connection, _record: ConnectionPoolEntry) -> None:
         # pysqlite's own transaction handling defers BEGIN and commits before
         # DDL; switch it off and let SQLAlchemy's begin event below decide.
         dbapi_connection.isolation_level = None
@@ -39,7 +40,7 @@ def create_database_engine(url: URL, *, foreign_keys: bool = True) -> Engine:
         cursor.close()
 
     @event.listens_for(engine, "begin")
-    def _begin(connection: Any) -> None:
+    def _begin(connection: Connection) -> None:
         # A writer takes the write lock up front (IMMEDIATE), so two instances
         # queue on the busy timeout instead of one failing with "database is
         # locked" when it upgrades a stale read. Readers (see READ_ONLY) never wait.
