@@ -34,7 +34,7 @@ def test_ruff_format_is_clean() -> None:
 
 
 def test_import_contracts_hold() -> None:
-    """The layering of ARCHITECTURE.md and 'Qt only in dft.ui' (pyproject.toml)."""
+    """The layering and 'Qt only in dft.ui': the contracts in pyproject.toml."""
     result = _run(
         "-c",
         "import sys; from importlinter.cli import lint_imports;"

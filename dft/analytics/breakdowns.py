@@ -171,6 +171,7 @@ def _by_column(
 
 
 def by_salesperson(session: Session, deal_filter: DealFilter) -> list[Slice]:
+    """Deals and lost value per salesperson, largest first."""
     return _by_column(
         session,
         deal_filter,
@@ -181,6 +182,7 @@ def by_salesperson(session: Session, deal_filter: DealFilter) -> list[Slice]:
 
 
 def by_responsible_role(session: Session, deal_filter: DealFilter) -> list[Slice]:
+    """Deals and lost value per responsible role, largest first."""
     return _by_column(session, deal_filter, Deal.responsible_role, Deal.responsible_role)
 
 
@@ -197,6 +199,7 @@ def by_lead_source(session: Session, deal_filter: DealFilter) -> list[Slice]:
 
 
 def by_cause_status(session: Session, deal_filter: DealFilter) -> list[Slice]:
+    """Deals whose cause is suspected, then confirmed."""
     slices = {
         s.label: s for s in _by_column(session, deal_filter, Deal.cause_status, Deal.cause_status)
     }
@@ -222,12 +225,15 @@ def contributing_causes(session: Session, deal_filter: DealFilter) -> list[Slice
 
 @dataclass(frozen=True)
 class MonthlyTrend:
+    """Deals and lost value per month and category, over consecutive months."""
+
     months: tuple[date, ...]
     categories: tuple[str, ...]
     deals: dict[tuple[date, str], int]
     lost_value_cents: dict[tuple[date, str], int]
 
     def month_total(self, month: date) -> int:
+        """All deals of ``month``, every category together."""
         return sum(self.deals.get((month, c), 0) for c in self.categories)
 
 
@@ -278,11 +284,14 @@ def monthly_trend(
 
 @dataclass(frozen=True)
 class Recovery:
+    """Buyers who signed again after falling through, and the value won back."""
+
     recovered: Share
     recovered_value_cents: int
 
 
 def recovery(session: Session, deal_filter: DealFilter) -> Recovery:
+    """How many matching deals were won back, and their value."""
     row = session.execute(
         deal_filter.apply(
             select(
@@ -302,12 +311,15 @@ def recovery(session: Session, deal_filter: DealFilter) -> Recovery:
 
 @dataclass(frozen=True)
 class DepositLine:
+    """Deals and deposit money with one deposit outcome."""
+
     outcome: str
     deals: int
     deposit_cents: int
 
 
 def deposits(session: Session, deal_filter: DealFilter) -> list[DepositLine]:
+    """Deposits by outcome: forfeited, partly refunded, refunded, not recorded."""
     outcome = func.coalesce(Deal.deposit_outcome, NOT_RECORDED)
     rows = session.execute(
         deal_filter.apply(

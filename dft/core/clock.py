@@ -1,11 +1,8 @@
 """Time in one place: timestamps are stored as naive UTC so SQLite and PostgreSQL agree."""
 
-from datetime import UTC, date, datetime
+from datetime import UTC, datetime
 
 
 def utc_now() -> datetime:
+    """Now, as naive UTC to the second: how every timestamp is stored."""
     return datetime.now(UTC).replace(tzinfo=None, microsecond=0)
-
-
-def today() -> date:
-    return date.today()

@@ -334,6 +334,7 @@ def trash_deal(session: Session, deal_id: int, user: str | None = None) -> None:
 
 
 def restore_deal(session: Session, deal_id: int) -> None:
+    """Bring a deal back from the trash, unless a live deal took its contract number."""
     deal = session.get(Deal, deal_id)
     if deal is None or deal.deleted_at is None:
         raise NotFoundError(f"No deal #{deal_id} in the trash.")
@@ -354,6 +355,7 @@ def purge_deal(session: Session, deal_id: int) -> None:
 
 
 def empty_trash(session: Session) -> int:
+    """Delete every trashed deal for good; returns how many."""
     ids = session.scalars(select(Deal.id).where(Deal.deleted_at.is_not(None))).all()
     for deal_id in ids:
         purge_deal(session, deal_id)
@@ -370,6 +372,7 @@ def known_values(session: Session, column: str, suggestions: tuple[str, ...]) ->
 
 
 def count_deals(session: Session, *, in_trash: bool = False) -> int:
+    """How many live deals there are (or, with ``in_trash``, trashed ones)."""
     condition = Deal.deleted_at.is_not(None) if in_trash else Deal.deleted_at.is_(None)
     return int(session.scalar(select(func.count()).select_from(Deal).where(condition)) or 0)
 
@@ -379,6 +382,8 @@ def count_deals(session: Session, *, in_trash: bool = False) -> int:
 
 @dataclass(frozen=True)
 class FollowUpInfo:
+    """One follow-up call of a deal, as the detail pane shows it."""
+
     id: int
     due_on: date
     done_at: datetime | None
@@ -395,6 +400,8 @@ class FollowUpInfo:
 
 @dataclass(frozen=True)
 class DealDetail:
+    """Everything about one deal for reading: its fields, causes, calls and history."""
+
     id: int
     version: int
     input: DealInput
@@ -413,6 +420,7 @@ class DealDetail:
 
     @property
     def cause_changed(self) -> bool:
+        """True when a call replaced the cause first recorded."""
         return self.first_cause is not None and (self.first_category, self.first_cause) != (
             self.category,
             self.cause,
@@ -420,6 +428,7 @@ class DealDetail:
 
 
 def deal_input_of(deal: Deal) -> DealInput:
+    """The deal's fields as a :class:`DealInput`, ready to edit or compare."""
     return DealInput(
         client_name=deal.client_name,
         contract_value_cents=deal.contract_value_cents,
@@ -444,6 +453,7 @@ def deal_input_of(deal: Deal) -> DealInput:
 
 
 def get_deal(session: Session, deal_id: int) -> DealDetail:
+    """The deal with ``deal_id`` (live or trashed) as plain values."""
     deal = session.get(Deal, deal_id)
     if deal is None:
         raise NotFoundError(f"No deal #{deal_id}.")

@@ -192,6 +192,8 @@ NOTES = (
 
 @dataclass(frozen=True)
 class DemoResult:
+    """How many sample deals and calls were added."""
+
     deals: int
     follow_ups: int
 

@@ -41,6 +41,7 @@ R = TypeVar("R")
 def schedule_follow_up(
     session: Session, deal_id: int, due_on: date, *, caller: str | None = None, notes: str = ""
 ) -> int:
+    """Plan a call on a live deal for ``due_on``; returns the new call's id."""
     deal = live_deal(session, deal_id)
     if due_on < deal.fell_through_on:
         raise ValidationError("due_on", "A follow-up cannot be due before the deal fell through.")
@@ -279,6 +280,8 @@ def cancel_follow_up(session: Session, follow_up_id: int) -> None:
 
 
 class Due(StrEnum):
+    """Where an open call stands against today."""
+
     OVERDUE = "overdue"
     TODAY = "today"
     UPCOMING = "upcoming"
@@ -286,6 +289,8 @@ class Due(StrEnum):
 
 @dataclass(frozen=True)
 class DueFollowUp:
+    """An open call with what the Follow-ups due list shows of its deal."""
+
     follow_up_id: int
     deal_id: int
     client_name: str
@@ -299,10 +304,12 @@ class DueFollowUp:
     due: Due
 
     def days_overdue(self, today: date) -> int:
+        """Days past due on ``today`` (0 when not overdue)."""
         return max(0, (today - self.due_on).days)
 
 
 def due_state(due_on: date, today: date) -> Due:
+    """Whether a call due on ``due_on`` is overdue, due today or upcoming."""
     if due_on < today:
         return Due.OVERDUE
     if due_on == today:

@@ -44,6 +44,8 @@ LABELS = {
 
 @dataclass(frozen=True)
 class ChangeInfo:
+    """One change of a deal as its history lists it."""
+
     changed_at: datetime
     changed_by: str
     field: str
@@ -85,6 +87,7 @@ def readable(session: Session, data: DealInput) -> dict[str, str | None]:
 def record(
     session: Session, deal: Deal, user: str, field: str, old: str | None, new: str | None
 ) -> None:
+    """Add one change of ``field`` (old -> new, by ``user``) to the deal's history."""
     deal.changes.append(DealChange(changed_by=user, field=field, old_value=old, new_value=new))
 
 
@@ -105,6 +108,7 @@ def record_differences(
 
 
 def history(session: Session, deal_id: int) -> list[ChangeInfo]:
+    """The deal's changes, newest first."""
     rows = session.scalars(
         select(DealChange).where(DealChange.deal_id == deal_id).order_by(DealChange.id.desc())
     )

@@ -1,4 +1,4 @@
-"""The SQLAlchemy models of PRODUCT.md. The database enforces the rules too.
+"""The SQLAlchemy models: deals, their causes and calls, the lists, settings and history.
 
 Every rule a form checks is also a constraint here, so data written by an
 older version, an import or a hand-made SQL statement cannot break them.
@@ -41,22 +41,30 @@ NAMING_CONVENTION = {
 
 
 class CauseStatus(StrEnum):
+    """Whether a deal's cause is the salesperson's guess or confirmed with the client."""
+
     SUSPECTED = "suspected"
     CONFIRMED = "confirmed"
 
 
 class CancelledBy(StrEnum):
+    """Who cancelled the contract."""
+
     BUYER = "buyer"
     BUILDER = "builder"
 
 
 class DepositOutcome(StrEnum):
+    """What happened to the buyer's deposit."""
+
     REFUNDED = "refunded"
     PARTLY_REFUNDED = "partly_refunded"
     FORFEITED = "forfeited"
 
 
 class CallOutcome(StrEnum):
+    """How a follow-up call went."""
+
     REACHED = "reached"
     VOICEMAIL = "voicemail"
     NO_ANSWER = "no_answer"
@@ -77,6 +85,8 @@ def _in(column: str, enum: type[StrEnum], nullable: bool = True) -> str:
 
 
 class Base(DeclarativeBase):
+    """The models' base, with constraint names Alembic's batch mode can find."""
+
     metadata = MetaData(naming_convention=NAMING_CONVENTION)
 
 
@@ -99,6 +109,8 @@ class Category(Base):
 
 
 class Cause(Base):
+    """A cause within a category; retired causes stay on the deals that have them."""
+
     __tablename__ = "causes"
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -127,11 +139,15 @@ class _NamedListEntry:
 
 
 class Salesperson(_NamedListEntry, Base):
+    """Who sold the contract."""
+
     __tablename__ = "salespeople"
     __table_args__ = (CheckConstraint("length(trim(name)) > 0", name="name_not_blank"),)
 
 
 class LeadSource(_NamedListEntry, Base):
+    """Where the buyer came from; referrals are flagged."""
+
     __tablename__ = "lead_sources"
     # Referred buyers arrive pre-sold; losing one is called out in reports.
     is_referral: Mapped[bool] = mapped_column(server_default=false())
@@ -139,6 +155,8 @@ class LeadSource(_NamedListEntry, Base):
 
 
 class Community(_NamedListEntry, Base):
+    """The community (subdivision) the home was in."""
+
     __tablename__ = "communities"
     __table_args__ = (CheckConstraint("length(trim(name)) > 0", name="name_not_blank"),)
 
@@ -264,6 +282,7 @@ class Deal(Base):
 
     @property
     def in_trash(self) -> bool:
+        """True once the deal was moved to the trash."""
         return self.deleted_at is not None
 
 

@@ -62,6 +62,7 @@ class DealFilter:
     today: date = field(default_factory=date.today)
 
     def conditions(self) -> list[ColumnElement[bool]]:
+        """The filter as SQL conditions on :class:`Deal`."""
         conditions: list[ColumnElement[bool]] = [
             Deal.deleted_at.is_not(None) if self.in_trash else Deal.deleted_at.is_(None)
         ]
@@ -112,6 +113,7 @@ class DealFilter:
         return conditions
 
     def apply(self, query: SelectT) -> SelectT:
+        """``query`` narrowed to the deals this filter matches."""
         return query.where(*self.conditions())
 
 
@@ -225,6 +227,7 @@ def fetch_deal_rows(
     offset: int = 0,
     limit: int | None = None,
 ) -> list[DealRow]:
+    """A page of matching deals as :class:`DealRow`, sorted by ``sort_key``."""
     query = deal_rows_query(deal_filter, sort_key, descending).offset(offset)
     if limit is not None:
         query = query.limit(limit)
@@ -256,6 +259,7 @@ def fetch_deal_rows_by_id(session: Session, ids: list[int]) -> dict[int, DealRow
 
 
 def count_matching(session: Session, deal_filter: DealFilter) -> int:
+    """How many deals the filter matches."""
     query = deal_filter.apply(select(func.count(Deal.id)))
     return int(session.scalar(query) or 0)
 

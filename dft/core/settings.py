@@ -12,7 +12,7 @@ FOLLOW_UP_RETRY_DAYS = "follow_up_retry_days"
 BACKUPS_KEPT = "backups_kept"
 
 DEFAULTS: dict[str, int] = {
-    # PRODUCT.md: a follow-up call is due within 3 days of a deal falling through.
+    # A follow-up call is due within 3 days of a deal falling through.
     FOLLOW_UP_DAYS: 3,
     # A voicemail or no answer is tried again the next day.
     FOLLOW_UP_RETRY_DAYS: 1,
@@ -22,6 +22,7 @@ DEFAULTS: dict[str, int] = {
 
 
 def get_int(session: Session, key: str) -> int:
+    """The database's value for ``key``, or its default."""
     row = session.get(Setting, key)
     if row is None:
         return DEFAULTS[key]
@@ -32,6 +33,7 @@ def get_int(session: Session, key: str) -> int:
 
 
 def set_int(session: Session, key: str, value: int, minimum: int = 0, maximum: int = 365) -> None:
+    """Store ``value`` for ``key``; a value out of bounds is a ValidationError."""
     if key not in DEFAULTS:
         raise ValidationError(key, "unknown setting")
     if not minimum <= value <= maximum:

@@ -23,6 +23,8 @@ OTHER = "Other"
 
 @dataclass(frozen=True)
 class DefaultCategory:
+    """A category a new database starts with, with its causes."""
+
     name: str
     controllable: bool
     causes: tuple[tuple[str, str], ...]  # (name, description)
@@ -103,6 +105,8 @@ def seed_default_taxonomy(session: Session) -> None:
 
 @dataclass(frozen=True)
 class CauseInfo:
+    """A cause as lists and pickers show it."""
+
     id: int
     name: str
     description: str
@@ -112,6 +116,8 @@ class CauseInfo:
 
 @dataclass(frozen=True)
 class CategoryInfo:
+    """A category with its causes, in order."""
+
     id: int
     name: str
     controllable: bool
@@ -121,6 +127,7 @@ class CategoryInfo:
 
 
 def list_taxonomy(session: Session, include_retired: bool = True) -> list[CategoryInfo]:
+    """Every category with its causes, in the user's order."""
     categories = session.scalars(select(Category).order_by(Category.position, Category.id)).all()
     causes = session.scalars(select(Cause).order_by(Cause.position, Cause.id)).all()
     by_category: dict[int, list[CauseInfo]] = {}
@@ -179,6 +186,7 @@ def find_cause(session: Session, spec: str, field: str = "cause") -> Cause:
 
 
 def find_category(session: Session, name: str, field: str = "category") -> Category:
+    """The category named ``name`` (any case); ValidationError naming ``field`` if none."""
     category = session.scalar(
         select(Category).where(func.lower(Category.name) == name.strip().lower())
     )
@@ -212,6 +220,7 @@ def _clean_name(name: str, field: str = "name") -> str:
 
 
 def add_category(session: Session, name: str, controllable: bool = False) -> int:
+    """Add a category; returns its id."""
     name = _clean_name(name)
     existing = session.scalar(select(Category).where(func.lower(Category.name) == name.lower()))
     if existing is not None:
@@ -225,6 +234,7 @@ def add_category(session: Session, name: str, controllable: bool = False) -> int
 
 
 def add_cause(session: Session, category_id: int, name: str, description: str = "") -> int:
+    """Add a cause to a category; returns its id."""
     category = _get_category(session, category_id)
     name = _clean_name(name)
     clash = session.scalar(
@@ -251,6 +261,7 @@ def add_cause(session: Session, category_id: int, name: str, description: str = 
 
 
 def rename_category(session: Session, category_id: int, new_name: str) -> None:
+    """Rename a category; past deals follow the new name."""
     category = _get_category(session, category_id)
     new_name = _clean_name(new_name)
     clash = session.scalar(
@@ -266,6 +277,7 @@ def rename_category(session: Session, category_id: int, new_name: str) -> None:
 def rename_cause(
     session: Session, cause_id: int, new_name: str, description: str | None = None
 ) -> None:
+    """Rename a cause (and change its description); past deals follow."""
     cause = _get_cause(session, cause_id)
     new_name = _clean_name(new_name)
     clash = session.scalar(
@@ -283,6 +295,7 @@ def rename_cause(
 
 
 def set_category_controllable(session: Session, category_id: int, controllable: bool) -> None:
+    """Mark a category as one the builder controls (or not)."""
     _get_category(session, category_id).controllable = controllable
 
 
@@ -292,14 +305,17 @@ def set_category_retired(session: Session, category_id: int, retired: bool = Tru
 
 
 def set_cause_retired(session: Session, cause_id: int, retired: bool = True) -> None:
+    """Retire a cause (not offered for new deals) or bring it back."""
     _get_cause(session, cause_id).retired = retired
 
 
 def reorder_categories(session: Session, ordered_ids: list[int]) -> None:
+    """Put the categories in the order of ``ordered_ids``."""
     _reorder(session, Category, ordered_ids)
 
 
 def reorder_causes(session: Session, ordered_ids: list[int]) -> None:
+    """Put the causes in the order of ``ordered_ids``."""
     _reorder(session, Cause, ordered_ids)
 
 

@@ -56,6 +56,8 @@ STREAM_BATCH = 2000
 
 @dataclass(frozen=True)
 class ExportResult:
+    """How many deals and calls were exported, to which files."""
+
     deals: int
     follow_ups: int
     files: tuple[Path, ...]

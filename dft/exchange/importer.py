@@ -73,6 +73,8 @@ OUTCOMES = frozenset(o.value for o in DepositOutcome)
 
 @dataclass(frozen=True)
 class ImportProblem:
+    """One problem with the file or one of its cells."""
+
     row: int | None  # as the spreadsheet numbers it (header = 1); None for the file itself
     column: str  # the file's own header
     message: str
@@ -108,6 +110,8 @@ class RollBack(Exception):
 
 @dataclass(frozen=True)
 class ImportOptions:
+    """How to read the file: column overrides, new causes, date order."""
+
     overrides: dict[str, str] = field(default_factory=dict)
     create_causes: bool = False
     date_order: DateOrder = DateOrder.MDY
@@ -115,6 +119,8 @@ class ImportOptions:
 
 @dataclass
 class ImportResult:
+    """What an import read, added, skipped and created."""
+
     rows_read: int = 0
     added: int = 0
     already_present: int = 0

@@ -28,6 +28,7 @@ class Table:
     position: Callable[[], int]  # how far reading got, in the unit of size_hint
 
     def close(self) -> None:
+        """Close the file (reading every row closes it too)."""
         closer = getattr(self, "_close", None)
         if closer:
             closer()
@@ -56,6 +57,7 @@ def _delimiter(header_line: str) -> str:
 
 
 def read_csv(path: Path) -> Table:
+    """A CSV file as a table (encoding and separator found from the file)."""
     encoding = _detect_encoding(path)
     csv.field_size_limit(MAX_FIELD)
     raw = path.open("rb")
@@ -91,6 +93,7 @@ def read_csv(path: Path) -> Table:
 
 
 def read_xlsx(path: Path) -> Table:
+    """The first sheet of an Excel workbook as a table."""
     from openpyxl import load_workbook
 
     try:
@@ -123,6 +126,7 @@ def read_xlsx(path: Path) -> Table:
 
 
 def read_table(path: Path) -> Table:
+    """The file as a table, by its ending (.csv or .xlsx)."""
     if not path.exists():
         raise ValidationError(str(path), "no such file")
     suffix = path.suffix.lower()

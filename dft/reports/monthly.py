@@ -47,6 +47,7 @@ class ReportScope:
     community: str | None = None
 
     def describe(self) -> str:
+        """The scope in words ("salesperson Dana Whitfield", "all salespeople and communities")."""
         parts = []
         if self.salesperson:
             parts.append(f"salesperson {self.salesperson}")
@@ -57,6 +58,8 @@ class ReportScope:
 
 @dataclass(frozen=True)
 class ReportDeal:
+    """A deal as the report lists it, with its latest call's note."""
+
     id: int
     client_name: str
     contract_number: str | None
@@ -71,6 +74,8 @@ class ReportDeal:
 
 @dataclass(frozen=True)
 class OverdueCall:
+    """An open call past its due date on one of the month's deals."""
+
     deal_id: int
     client_name: str
     salesperson: str | None
@@ -80,6 +85,8 @@ class OverdueCall:
 
 @dataclass(frozen=True)
 class MonthlyReport:
+    """Everything the monthly report shows, computed once for every format."""
+
     month: date
     scope: ReportScope
     generated_at: datetime
@@ -99,10 +106,12 @@ class MonthlyReport:
 
     @property
     def title(self) -> str:
+        """The report's title, with its month."""
         return f"Lost contracts report — {self.month.strftime('%B %Y')}"
 
     @property
     def deal_count(self) -> int:
+        """How many deals fell through in the month."""
         return self.comparison.current.deals
 
     @property
@@ -112,14 +121,17 @@ class MonthlyReport:
 
     @property
     def lost_value_cents(self) -> int:
+        """The contract value lost in the month."""
         return self.comparison.current.lost_value_cents
 
     @property
     def referral_deals(self) -> int:
+        """How many of the month's deals came from a referral."""
         return sum(s.deals for s in self.lead_sources if s.flag)
 
     @property
     def land_share_of_land_and_service(self) -> Share | None:
+        """Land's share of land and customer-service deals: the headline split."""
         by_name = {c.label: c.deals for c in self.categories}
         land, service = by_name.get("Land", 0), by_name.get("Customer service", 0)
         return Share(land, land + service) if land + service else None

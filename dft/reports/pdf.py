@@ -72,10 +72,12 @@ class NumberedCanvas(Canvas):
         self._footer = footer
 
     def showPage(self) -> None:
+        """Keep the page until the number of pages is known."""
         self._saved_pages.append(dict(self.__dict__))
         self._startPage()
 
     def save(self) -> None:
+        """Draw every kept page with its footer, then write the file."""
         total = len(self._saved_pages)
         for state in self._saved_pages:
             self.__dict__.update(state)
@@ -186,6 +188,7 @@ def _headline(report: MonthlyReport, width: float) -> Flowable:
 
 
 def write_pdf(report: MonthlyReport, path: Path) -> None:
+    """Write the report to ``path`` as a PDF."""
     width = LETTER[0] - 2 * MARGIN
     document = SimpleDocTemplate(
         str(path),

@@ -23,6 +23,8 @@ DEFAULT_KEEP = 10
 
 
 class BackupError(DftError):
+    """A backup or restore could not be made; the message says why and where."""
+
     pass
 
 
@@ -79,6 +81,8 @@ def backup_sqlite_file(
 
 @dataclass(frozen=True)
 class BackupFile:
+    """A backup in the backup folder, with when it was taken."""
+
     path: Path
     taken_at: datetime
     size: int
@@ -138,6 +142,7 @@ class CheckReport:
 
     @property
     def ok(self) -> bool:
+        """True when the check found nothing to worry about."""
         return self.integrity == ["ok"] and not self.foreign_key_problems and self.schema_current
 
 

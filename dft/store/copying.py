@@ -41,11 +41,15 @@ SEEDED_TABLES = frozenset({"categories", "causes", "lead_sources", "settings"})
 
 
 class CopyError(DatabaseError):
+    """A copy refused or undone; the message says why."""
+
     pass
 
 
 @dataclass(frozen=True)
 class TableCheck:
+    """One table's row count and checksum."""
+
     table: str
     rows: int
     checksum: str
@@ -53,12 +57,15 @@ class TableCheck:
 
 @dataclass(frozen=True)
 class CopyReport:
+    """What a verified copy moved, table by table."""
+
     source: str
     target: str
     tables: tuple[TableCheck, ...]
     replaced: bool
 
     def rows(self, table: str) -> int:
+        """How many rows of ``table`` were copied."""
         return next(check.rows for check in self.tables if check.table == table)
 
 

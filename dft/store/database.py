@@ -58,14 +58,20 @@ class DatabaseError(DftError):
 
 
 class NotADftDatabaseError(DatabaseError):
+    """The file or server database is not a DFT Tracker database."""
+
     pass
 
 
 class SchemaTooNewError(DatabaseError):
+    """The database was written by a newer version of DFT Tracker."""
+
     pass
 
 
 class DamagedDatabaseError(DatabaseError):
+    """The database file is damaged; a backup must be restored."""
+
     pass
 
 
@@ -134,6 +140,7 @@ def explain_connection_error(url: URL, error: DBAPIError) -> DatabaseError | Non
 
 
 def alembic_config() -> Config:
+    """Alembic's configuration for the migrations shipped with the app."""
     from alembic.config import Config
 
     config = Config()
@@ -163,6 +170,7 @@ def _revision_graph() -> dict[str, str | None]:
 
 
 def head_revision() -> str:
+    """The newest schema revision this version knows."""
     graph = _revision_graph()
     parents = {down for down in graph.values() if down}
     heads = [revision for revision in graph if revision not in parents]
@@ -171,16 +179,20 @@ def head_revision() -> str:
 
 
 def known_revisions() -> set[str]:
+    """Every schema revision this version can open."""
     return set(_revision_graph())
 
 
 @dataclass
 class SchemaState:
+    """Which tables a database has and its schema revision, read without changing it."""
+
     tables: frozenset[str]
     revision: str | None
 
     @property
     def empty(self) -> bool:
+        """True for a database with no tables at all (a new one)."""
         return not self.tables
 
 
@@ -203,10 +215,12 @@ class Database:
 
     @property
     def location(self) -> str:
+        """The database as the user should see it: a path, or a URL without password."""
         return display_url(self.url)
 
     @property
     def path(self) -> Path | None:
+        """The SQLite file, or None for a server database."""
         return sqlite_path(self.url)
 
     @property
@@ -216,9 +230,11 @@ class Database:
 
     @property
     def short_name(self) -> str:
+        """A name for a window title."""
         return short_name(self.url)
 
     def close(self) -> None:
+        """Close every connection."""
         self.engine.dispose()
 
 
@@ -312,6 +328,7 @@ def _read_schema_state_server(url: URL) -> SchemaState:
 
 
 def read_schema_state(url: URL) -> SchemaState:
+    """The tables and schema revision of ``url``, read without writing anything."""
     path = sqlite_path(url)
     if path is not None:
         return _read_schema_state_sqlite(path)

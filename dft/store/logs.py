@@ -43,6 +43,7 @@ class RedactingFormatter(logging.Formatter):
         self.urls: list[URL] = []
 
     def format(self, record: logging.LogRecord) -> str:
+        """The formatted record, passwords masked."""
         return self.scrub(super().format(record))
 
     def scrub(self, text: str) -> str:

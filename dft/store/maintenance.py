@@ -87,6 +87,7 @@ def check_server_database(url: URL) -> CheckReport:
 
 
 def check_database(url: URL) -> CheckReport:
+    """Integrity, foreign keys and schema version of the database at ``url``."""
     if sqlite_path(url) is None and url.get_backend_name() != "sqlite":
         return check_server_database(url)
     path = _file_of(url)
