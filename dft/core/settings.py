@@ -16,7 +16,8 @@ DEFAULTS: dict[str, int] = {
     FOLLOW_UP_DAYS: 3,
     # A voicemail or no answer is tried again the next day.
     FOLLOW_UP_RETRY_DAYS: 1,
-    # Automatic backups kept beside the database; older ones are deleted.
+    # Backups kept beside the database; older ones are deleted, except the newest
+    # ones that passed their check (dft/store/backup.py).
     BACKUPS_KEPT: 10,
 }
 

@@ -14,7 +14,6 @@ import sqlite3
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
-from urllib.parse import quote
 
 from sqlalchemy import Engine, inspect, text
 from sqlalchemy.engine import URL
@@ -23,12 +22,32 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from dft.core import settings
 from dft.core.dialects import broken_references
-from dft.core.errors import DftError
 from dft.core.lists import seed_default_lead_sources
 from dft.core.models import Base
 from dft.core.taxonomy import seed_default_taxonomy
-from dft.store.backup import BackupError, backup_if_due, backup_sqlite_file
-from dft.store.engine import READ_ONLY, create_database_engine
+from dft.store.backup import (
+    BackupError,
+    backup_if_due,
+    backup_sqlite_file,
+    clear_damage,
+    damaged_error,
+    default_backup_dir,
+    known_damage,
+    note_damage,
+    remove_interrupted_backups,
+)
+from dft.store.engine import READ_ONLY, DamageGuard, create_database_engine
+from dft.store.errors import (
+    BUSY,
+    ConnectionLostError,
+    DamagedDatabaseError,
+    DatabaseBusyError,
+    DatabaseError,
+    NotADftDatabaseError,
+    PasswordRefusedError,
+    SchemaTooNewError,
+)
+from dft.store.integrity import QUICK_CHECK_ON_OPEN_BYTES, check_file, open_for_reading
 from dft.store.location import (
     display_url,
     network_filesystem,
@@ -46,41 +65,6 @@ log = logging.getLogger(__name__)
 MIGRATIONS_DIR = Path(__file__).resolve().parent / "migrations"
 SQLITE_MAGIC = b"SQLite format 3\x00"
 VERSION_TABLE = "alembic_version"
-
-
-class DatabaseError(DftError):
-    """The database cannot be used; the message says what is wrong and where."""
-
-    def __init__(self, location: str, message: str) -> None:
-        super().__init__(f"{location}: {message}")
-        self.location = location
-        self.message = message
-
-
-class NotADftDatabaseError(DatabaseError):
-    """The file or server database is not a DFT Tracker database."""
-
-    pass
-
-
-class SchemaTooNewError(DatabaseError):
-    """The database was written by a newer version of DFT Tracker."""
-
-    pass
-
-
-class DamagedDatabaseError(DatabaseError):
-    """The database file is damaged; a backup must be restored."""
-
-    pass
-
-
-class ConnectionLostError(DatabaseError):
-    """The database server cannot be reached (now); the same action may work on retry."""
-
-
-class PasswordRefusedError(DatabaseError):
-    """The server wants a (different) password for this user."""
 
 
 # How libpq/psycopg word a server that is gone, restarting or unreachable.
@@ -212,6 +196,12 @@ class Database:
     daily_backup: Path | None = None
     # Things the user should know but that do not stop the app (network drive, ...).
     warnings: tuple[str, ...] = ()
+    guard: DamageGuard | None = None
+
+    @property
+    def damaged(self) -> str | None:
+        """Where the file is damaged, once known; it is then read only (None: not known)."""
+        return self.guard.damage if self.guard is not None else None
 
     @property
     def location(self) -> str:
@@ -236,6 +226,15 @@ class Database:
     def close(self) -> None:
         """Close every connection."""
         self.engine.dispose()
+
+
+def _require_regular_file(path: Path) -> None:
+    """Refuse a device, folder or pipe before SQLite opens it (and writes files beside it)."""
+    if path.exists() and not path.is_file():
+        kind = "a folder" if path.is_dir() else "a device, pipe or socket"
+        raise DatabaseError(
+            str(path), f"this is {kind}, not a database file; give the path of a database file."
+        )
 
 
 def _check_sqlite_file(path: Path) -> None:
@@ -271,12 +270,12 @@ def _check_sqlite_file(path: Path) -> None:
 
 def _read_schema_state_sqlite(path: Path) -> SchemaState:
     location = str(path)
+    _require_regular_file(path)
     if not path.exists() or path.stat().st_size == 0:
         return SchemaState(frozenset(), None)
     _check_sqlite_file(path)
-    uri = f"file:{quote(str(path))}?mode=ro"
     try:
-        connection = sqlite3.connect(uri, uri=True, timeout=15)
+        connection = open_for_reading(path)
     except sqlite3.Error as exc:
         raise DatabaseError(location, f"cannot open the database ({exc}).") from exc
     try:
@@ -293,9 +292,7 @@ def _read_schema_state_sqlite(path: Path) -> SchemaState:
         return SchemaState(tables, revision)
     except sqlite3.OperationalError as exc:
         if "locked" in str(exc):
-            raise DatabaseError(
-                location, "the database is locked by another program; try again in a moment."
-            ) from exc
+            raise DatabaseBusyError(location, BUSY) from exc
         raise DamagedDatabaseError(location, f"the database cannot be read ({exc}).") from exc
     except sqlite3.DatabaseError as exc:
         raise DamagedDatabaseError(
@@ -366,9 +363,7 @@ def explain_operational_error(
     if "disk is full" in text or "database or disk is full" in text:
         return DatabaseError(location, "the disk is full; nothing of this change was saved.")
     if "locked" in text or "busy" in text:
-        return DatabaseError(
-            location, "the database is busy (another program is writing); try again."
-        )
+        return DatabaseBusyError(location, BUSY)
     if "readonly" in text or "read-only" in text:
         return DatabaseError(location, "the database is read-only; nothing was saved.")
     return DatabaseError(location, redact(f"the database refused the change ({error.orig}).", url))
@@ -387,17 +382,44 @@ def _prepare_new_sqlite_file(path: Path) -> None:
         ) from exc
 
 
+def _damage_guard(path: Path, folder: Path, *, new: bool) -> DamageGuard:
+    """The guard of a SQLite file, knowing what the record or a quick check says of it.
+
+    A new file starts intact: damage recorded for the folder was a former file's.
+    """
+    if new:
+        clear_damage(folder)
+    guard = DamageGuard(
+        refusal=lambda where: damaged_error(path, folder, where),
+        found=lambda where: note_damage(path, folder, where),
+        damage=None if new else known_damage(folder),
+    )
+    if not new and guard.damage is None and path.stat().st_size <= QUICK_CHECK_ON_OPEN_BYTES:
+        verdict = check_file(path)
+        if not verdict.ok:
+            guard.damage = verdict.describe()
+            note_damage(path, folder, guard.damage)
+    return guard
+
+
 def open_database(
     url: URL, *, backup_dir: Path | None = None, daily_backup: bool = True
 ) -> Database:
     """Open ``url`` ready for use: a new database is created and seeded, an old one upgraded.
 
     Refuses (raising :class:`DatabaseError`, leaving the file untouched) a file
-    that is not SQLite, a foreign SQLite database, a damaged one, or one whose
-    schema is newer than this version of the app.
+    that is not SQLite, a foreign SQLite database, a truncated one, or one whose
+    schema is newer than this version of the app. A file known to be damaged
+    (see dft/store/integrity.py) is opened to be read only: every write raises
+    :class:`DamagedDatabaseError`, and ``warnings`` says so first.
     """
     location = display_url(url)
     path = sqlite_path(url)
+    folder = None
+    if path is not None:
+        _require_regular_file(path)
+        folder = backup_dir or default_backup_dir(path)
+        remove_interrupted_backups(folder)
     if path is not None and path.exists() and path.stat().st_size:
         # Not SQLite at all says so first; then permissions, before SQLite itself
         # stumbles over them with "unable to open database file".
@@ -419,15 +441,21 @@ def open_database(
                 f"(schema {state.revision}); install the newer version to open it.",
             )
 
-    if path is not None and state.empty:
-        _prepare_new_sqlite_file(path)
+    guard = None
+    if path is not None and folder is not None:
+        if state.empty:
+            _prepare_new_sqlite_file(path)
+        guard = _damage_guard(path, folder, new=state.empty)
+        if guard.damage is not None and state.revision != head:
+            # Upgrading writes; and this version cannot read the old schema as it is.
+            raise guard.refusal(guard.damage)
 
     database_created = False
     upgraded_from = None
     pre_upgrade_backup = None
     try:
         if state.empty:
-            engine = create_database_engine(url)
+            engine = create_database_engine(url, guard=guard)
             _create_schema(engine)
             database_created = True
             log.info("Created a new database at %s (schema %s)", location, head)
@@ -445,11 +473,12 @@ def open_database(
                 head,
                 pre_upgrade_backup or "none, not a file",
             )
-            engine = create_database_engine(url)
+            engine = create_database_engine(url, guard=guard)
         else:
-            engine = create_database_engine(url)
-        # Fail now, with a clear message, rather than at the first user action.
-        with engine.connect() as connection:
+            engine = create_database_engine(url, guard=guard)
+        # Fail now, with a clear message, rather than at the first user action; as a
+        # reader, so another program's long write does not stop the opening.
+        with engine.connect().execution_options(**{READ_ONLY: True}) as connection:
             connection.execute(text("SELECT 1"))
     except DBAPIError as exc:
         explained = explain_connection_error(url, exc)
@@ -463,7 +492,7 @@ def open_database(
 
     warnings: list[str] = []
     daily = None
-    if path is not None:
+    if path is not None and folder is not None and guard is not None:
         network = network_filesystem(path)
         if network:
             warnings.append(
@@ -471,13 +500,19 @@ def open_database(
                 "not reliable there, so two people using it at once can damage it. For a "
                 "team, use a shared PostgreSQL server (team mode) instead."
             )
-        if daily_backup and not database_created:
+        if daily_backup and not database_created and guard.damage is None:
             with Session(engine.execution_options(**{READ_ONLY: True})) as session:
                 keep = settings.get_int(session, settings.BACKUPS_KEPT)
             try:
                 daily = backup_if_due(path, backup_dir=backup_dir, keep=keep)
+            except DamagedDatabaseError:  # the copy failed its check; recorded and logged
+                guard.damage = known_damage(folder)
             except BackupError as exc:
                 warnings.append(f"The daily backup could not be made: {exc}")
+        if guard.damage is not None:
+            refusal = guard.refusal(guard.damage)
+            warnings.insert(0, f"{refusal} Until then it is open to be read only.")
+            log.warning("Opened %s to be read only: damaged (%s)", location, guard.damage)
 
     return Database(
         url=url,
@@ -491,6 +526,7 @@ def open_database(
         pre_upgrade_backup=pre_upgrade_backup,
         daily_backup=daily,
         warnings=tuple(warnings),
+        guard=guard,
     )
 
 

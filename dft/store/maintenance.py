@@ -18,11 +18,16 @@ from dft.store.backup import (
     CheckReport,
     backup_sqlite_file,
     check_sqlite_file,
+    clear_damage,
+    damaged_error,
     default_backup_dir,
+    known_damage,
+    note_damage,
     prune_backups,
     restore_sqlite_file,
 )
 from dft.store.database import (
+    DamagedDatabaseError,
     DatabaseError,
     NotADftDatabaseError,
     SchemaTooNewError,
@@ -53,9 +58,13 @@ def backup_database(url: URL, destination: Path | None = None, keep: int | None 
     path = _file_of(url)
     if not path.exists():
         raise DatabaseError(str(path), "no database here to back up")
-    state = read_schema_state(url)  # refuses foreign, damaged, unreadable files
+    state = read_schema_state(url)  # refuses foreign, truncated, unreadable files
     if state.empty:
         raise DatabaseError(str(path), "the database is empty; nothing to back up")
+    folder = default_backup_dir(path)
+    damage = known_damage(folder)
+    if damage is not None:  # found before: no need to copy it to find it again
+        raise damaged_error(path, folder, damage)
     made = backup_sqlite_file(path, reason="manual", destination=destination)
     if destination is None and keep is not None:
         prune_backups(default_backup_dir(path), keep)
@@ -94,7 +103,20 @@ def check_database(url: URL) -> CheckReport:
     if not path.exists():
         raise DatabaseError(str(path), "no database here to check")
     read_schema_state(url)  # a clear message for a file that is not SQLite at all
-    return check_sqlite_file(path, head_revision())
+    report = check_sqlite_file(path, head_revision())
+    folder = default_backup_dir(path)
+    if report.damage is None:
+        clear_damage(folder)
+    else:
+        note_damage(path, folder, report.damage)
+    log.info(
+        "Checked %s: integrity %s, %d broken references, schema %s",
+        path,
+        "ok" if report.integrity == ["ok"] else report.integrity[0],
+        report.foreign_key_problems,
+        report.schema_revision,
+    )
+    return report
 
 
 def verify_backup(backup: Path) -> CheckReport:
@@ -117,16 +139,25 @@ def verify_backup(backup: Path) -> CheckReport:
 def restore_database(url: URL, backup: Path) -> tuple[CheckReport, Path | None]:
     """Check ``backup``, back up the current database, then put the backup in its place.
 
+    A damaged current database is saved too, as ``...-before-restore-damaged``
+    (it may hold recent deals worth reading out); it never counts as a good backup.
+
     Returns the backup's check and where the current database was saved first.
     An older backup is upgraded the next time the database is opened.
     """
     path = _file_of(url)
     report = verify_backup(backup)
     saved = None
-    if path.exists() and not read_schema_state(url).empty:
-        saved = backup_sqlite_file(path, reason="before-restore")
+    if path.exists() and path.stat().st_size:
+        try:
+            current_is_empty = read_schema_state(url).empty
+        except DamagedDatabaseError:
+            current_is_empty = False  # damaged: still worth keeping apart
+        if not current_is_empty:
+            saved = backup_sqlite_file(path, reason="before-restore", keep_if_damaged=True)
     path.parent.mkdir(parents=True, exist_ok=True)
     restore_sqlite_file(backup, path)
+    clear_damage(default_backup_dir(path))
     # Open once so an older backup's schema is upgraded now, not at some later surprise.
     open_database(url, daily_backup=False).close()
     log.info(
