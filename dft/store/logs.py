@@ -86,6 +86,7 @@ def configure_logging() -> Path:
     """
     path = log_file()
     path.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
+    path.parent.chmod(0o700)  # an older version made it 0755
     for number in range(1, ROTATED_FILES + 1):  # the current file: see _open
         rotated = path.with_name(f"{path.name}.{number}")
         if rotated.exists():
