@@ -12,7 +12,6 @@ deal already has; without a contract number, a live deal with the same client
 
 from __future__ import annotations
 
-import difflib
 import logging
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
@@ -29,11 +28,8 @@ from dft.core.deals import DealInput, validate_deal_input
 from dft.core.dialects import reserve_ids
 from dft.core.errors import DftError, ValidationError
 from dft.core.identity import current_user
-from dft.core.lists import find_entry, normalize_name
 from dft.core.models import (
     CancelledBy,
-    Category,
-    Cause,
     CauseStatus,
     Community,
     Deal,
@@ -43,8 +39,8 @@ from dft.core.models import (
     LeadSource,
     Salesperson,
 )
-from dft.core.taxonomy import OTHER, add_cause
 from dft.exchange.columns import ColumnMap, match_columns
+from dft.exchange.lookups import NameLookups
 from dft.exchange.reading import read_table
 from dft.exchange.values import CellError, DateOrder, is_blank, read_date, read_money, text
 
@@ -129,86 +125,6 @@ class ImportResult:
     unused_columns: tuple[str, ...] = ()
 
 
-class _Lookups:
-    """Causes and list names, resolved once per distinct spelling."""
-
-    def __init__(self, session: Session, create_causes: bool) -> None:
-        self.session = session
-        self.create_causes = create_causes
-        self.categories = {
-            normalize_name(c.name).casefold(): c for c in session.scalars(select(Category))
-        }
-        self.by_path: dict[tuple[str, str], int] = {}
-        self.by_name: dict[str, list[int]] = {}
-        for cause, category in session.execute(select(Cause, Category).join(Category)):
-            key = normalize_name(cause.name).casefold()
-            self.by_path[(normalize_name(category.name).casefold(), key)] = cause.id
-            self.by_name.setdefault(key, []).append(cause.id)
-        self.names: dict[tuple[type, str], int] = {}
-        self.resolved: dict[tuple[str, str | None], int] = {}
-        self.normalized_names: dict[tuple[type, str], int] = {}
-        self.created_causes: list[str] = []
-        self.created_names: list[str] = []
-
-    def cause(self, spec: str, category_name: str | None) -> int:
-        """The cause id for a cell (cached: a file repeats a few causes many times)."""
-        key = (spec, category_name)
-        if key not in self.resolved:
-            self.resolved[key] = self._cause(spec, category_name)
-        return self.resolved[key]
-
-    def _cause(self, spec: str, category_name: str | None) -> int:
-        spec = normalize_name(spec)
-        category_key = normalize_name(category_name or "").casefold()
-        cause_key = spec.casefold()
-        if "/" in spec:
-            head, _, tail = spec.partition("/")
-            path_key = (normalize_name(head).casefold(), normalize_name(tail).casefold())
-            if path_key in self.by_path:
-                return self.by_path[path_key]
-        if category_key and (category_key, cause_key) in self.by_path:
-            return self.by_path[(category_key, cause_key)]
-        matches = self.by_name.get(cause_key, [])
-        if len(matches) == 1 and not category_key:
-            return matches[0]
-        if len(matches) > 1 and not category_key:
-            raise CellError(f"{spec!r} is a cause in several categories; add a category column")
-        if category_key and category_key not in self.categories:
-            raise CellError(f"unknown category {category_name!r}")
-        if not self.create_causes:
-            close = difflib.get_close_matches(cause_key, list(self.by_name), n=1, cutoff=0.75)
-            hint = f" (did you mean {close[0]!r}?)" if close else ""
-            raise CellError(
-                f"unknown cause {spec!r}{hint}; allow new causes (--create-causes) to add it"
-            )
-        category = self.categories.get(category_key) or self.categories.get(OTHER.casefold())
-        if category is None:
-            raise CellError(f"no category to put the new cause {spec!r} in")
-        cause_id = add_cause(self.session, category.id, spec)
-        self.by_path[(normalize_name(category.name).casefold(), cause_key)] = cause_id
-        self.by_name.setdefault(cause_key, []).append(cause_id)
-        self.created_causes.append(f"{category.name}/{spec}")
-        return cause_id
-
-    def name(self, model: type, value: str) -> int:
-        key = (model, value)
-        if key not in self.names:
-            self.names[key] = self._name(model, value)
-        return self.names[key]
-
-    def _name(self, model: type, value: str) -> int:
-        key = (model, normalize_name(value).casefold())
-        if key not in self.normalized_names:
-            entry = find_entry(self.session, model, value)
-            if entry is None:
-                entry = model(name=normalize_name(value), retired=False)
-                self.session.add(entry)
-                self.session.flush()
-                self.created_names.append(f"{model.__name__.lower()} {entry.name!r}")
-            self.normalized_names[key] = entry.id
-        return self.normalized_names[key]
-
-
 def _enum(value: object, allowed: frozenset[str], label: str) -> str | None:
     raw = text(value).casefold().replace(" ", "_")
     if not raw:
@@ -219,7 +135,9 @@ def _enum(value: object, allowed: frozenset[str], label: str) -> str | None:
 
 
 class _RowReader:
-    def __init__(self, columns: ColumnMap, lookups: _Lookups, options: ImportOptions, today: date):
+    def __init__(
+        self, columns: ColumnMap, lookups: NameLookups, options: ImportOptions, today: date
+    ):
         self.columns = columns
         self.lookups = lookups
         self.options = options
@@ -444,7 +362,7 @@ def import_file(
             columns = match_columns(table.headers, options.overrides)
         except ValidationError as exc:
             raise ImportFailed(path, [ImportProblem(None, exc.field, exc.message)], 1) from exc
-        lookups = _Lookups(session, options.create_causes)
+        lookups = NameLookups(session, options.create_causes)
         read_row = _RowReader(columns, lookups, options, today)
         follow_up_days = settings.get_int(session, settings.FOLLOW_UP_DAYS)
         result = ImportResult(unused_columns=columns.unused)

@@ -17,7 +17,7 @@ from typing import TYPE_CHECKING
 
 from sqlalchemy import Engine, inspect, text
 from sqlalchemy.engine import URL
-from sqlalchemy.exc import DBAPIError, OperationalError, SQLAlchemyError
+from sqlalchemy.exc import DBAPIError, SQLAlchemyError
 from sqlalchemy.orm import Session, sessionmaker
 
 from dft.core import settings
@@ -37,16 +37,20 @@ from dft.store.backup import (
     remove_interrupted_backups,
 )
 from dft.store.engine import READ_ONLY, DamageGuard, create_database_engine
+
+# Errors and their explanations live in dft/store/errors.py; imported from here too.
 from dft.store.errors import (
     BUSY,
-    ConnectionLostError,
     DamagedDatabaseError,
     DatabaseBusyError,
     DatabaseError,
     NotADftDatabaseError,
-    PasswordRefusedError,
     SchemaTooNewError,
+    explain_connection_error,
 )
+from dft.store.errors import ConnectionLostError as ConnectionLostError
+from dft.store.errors import PasswordRefusedError as PasswordRefusedError
+from dft.store.errors import explain_operational_error as explain_operational_error
 from dft.store.integrity import QUICK_CHECK_ON_OPEN_BYTES, check_file, open_for_reading
 from dft.store.location import (
     display_url,
@@ -65,62 +69,6 @@ log = logging.getLogger(__name__)
 MIGRATIONS_DIR = Path(__file__).resolve().parent / "migrations"
 SQLITE_MAGIC = b"SQLite format 3\x00"
 VERSION_TABLE = "alembic_version"
-
-
-# How libpq/psycopg word a server that is gone, restarting or unreachable.
-_CONNECTION_TROUBLE = (
-    "connection failed",
-    "could not connect",
-    "connection refused",
-    "server closed the connection",
-    "terminating connection",
-    "connection is closed",
-    "connection is lost",
-    "the connection is closed",
-    "consuming input failed",
-    "no connection to the server",
-    "could not receive data",
-    "could not send data",
-    "timeout expired",
-    "ssl syscall error",
-    "the database system is starting up",
-    "the database system is shutting down",
-)
-
-
-def _server_name(url: URL) -> str:
-    return f"{url.host or 'localhost'}:{url.port or 5432}"
-
-
-def explain_connection_error(url: URL, error: DBAPIError) -> DatabaseError | None:
-    """A server database's connection failure said plainly (``None``: not one).
-
-    Never quotes the URL's password; the messages name the server, not the URL.
-    """
-    if url.get_backend_name() == "sqlite":
-        return None
-    detail = str(error.orig).lower()
-    location = display_url(url)
-    if "password authentication failed" in detail or "no password supplied" in detail:
-        return PasswordRefusedError(
-            location,
-            f"the server at {_server_name(url)} refused the password for user "
-            f"'{url.username}'. Check the password (in the URL, PGPASSWORD or ~/.pgpass).",
-        )
-    if "does not exist" in detail and "database" in detail:
-        return DatabaseError(
-            location,
-            f"there is no database '{url.database}' on {_server_name(url)}; check the name, "
-            "or ask whoever runs the server to create it.",
-        )
-    if error.connection_invalidated or any(m in detail for m in _CONNECTION_TROUBLE):
-        return ConnectionLostError(
-            location,
-            f"cannot reach the database server at {_server_name(url)} (the connection "
-            "was lost or refused); check the network or ask whoever runs the server, "
-            "then try again.",
-        )
-    return None
 
 
 def alembic_config() -> Config:
@@ -348,25 +296,6 @@ def _check_writable(path: Path) -> None:
             f"the folder {path.parent} is read-only, and SQLite needs to create its "
             "journal files beside the database. Move the database to a folder you can write.",
         )
-
-
-def explain_operational_error(
-    location: str, error: OperationalError, url: URL | None = None
-) -> DatabaseError:
-    """Terse database errors, said so a user knows what happened and that nothing was
-    half-saved. With the ``url`` of a server database, a lost connection is recognised."""
-    if url is not None:
-        explained = explain_connection_error(url, error)
-        if explained is not None:
-            return explained
-    text = str(error.orig).lower()
-    if "disk is full" in text or "database or disk is full" in text:
-        return DatabaseError(location, "the disk is full; nothing of this change was saved.")
-    if "locked" in text or "busy" in text:
-        return DatabaseBusyError(location, BUSY)
-    if "readonly" in text or "read-only" in text:
-        return DatabaseError(location, "the database is read-only; nothing was saved.")
-    return DatabaseError(location, redact(f"the database refused the change ({error.orig}).", url))
 
 
 def _prepare_new_sqlite_file(path: Path) -> None:
