@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
-from dataclasses import dataclass, field, fields, replace
+from dataclasses import dataclass, field, replace
 from datetime import date, datetime, timedelta
 from typing import NamedTuple
 
@@ -317,7 +317,8 @@ def log_deal(
     return deal.id
 
 
-def _live_deal(session: Session, deal_id: int) -> Deal:
+def live_deal(session: Session, deal_id: int) -> Deal:
+    """The deal with ``deal_id``; NotFoundError when there is none or it is in the trash."""
     deal = session.get(Deal, deal_id)
     if deal is None or deal.deleted_at is not None:
         raise NotFoundError(f"No deal #{deal_id} (it may be in the trash).")
@@ -340,7 +341,7 @@ def update_deal(
     else saved in between, :class:`ConflictError` is raised and nothing is written.
     """
     _raise_first(validate_deal_input(data, today))
-    deal = _live_deal(session, deal_id)
+    deal = live_deal(session, deal_id)
     if expected_version is not None and deal.version != expected_version:
         raise ConflictError(
             f"Deal #{deal_id} was changed by someone else since you opened it "
@@ -367,13 +368,14 @@ def update_deal(
 
 def trash_deal(session: Session, deal_id: int, user: str | None = None) -> None:
     """Move a deal to the trash: it vanishes from lists and reports until restored."""
-    deal = _live_deal(session, deal_id)
+    deal = live_deal(session, deal_id)
     deal.deleted_at = utc_now()
     history.record(session, deal, user or current_user(), "Deal", "live", "in the trash")
     session.flush()
 
 
 def restore_deal(session: Session, deal_id: int) -> None:
+    """Bring a deal back from the trash, unless a live deal took its contract number."""
     deal = session.get(Deal, deal_id)
     if deal is None or deal.deleted_at is None:
         raise NotFoundError(f"No deal #{deal_id} in the trash.")
@@ -419,6 +421,7 @@ def known_values(session: Session, column: str, suggestions: tuple[str, ...]) ->
 
 
 def count_deals(session: Session, *, in_trash: bool = False) -> int:
+    """How many live deals there are (or, with ``in_trash``, trashed ones)."""
     condition = Deal.deleted_at.is_not(None) if in_trash else Deal.deleted_at.is_(None)
     return int(session.scalar(select(func.count()).select_from(Deal).where(condition)) or 0)
 
@@ -428,6 +431,8 @@ def count_deals(session: Session, *, in_trash: bool = False) -> int:
 
 @dataclass(frozen=True)
 class FollowUpInfo:
+    """One follow-up call of a deal, as the detail pane shows it."""
+
     id: int
     due_on: date
     done_at: datetime | None
@@ -445,6 +450,8 @@ class FollowUpInfo:
 
 @dataclass(frozen=True)
 class DealDetail:
+    """Everything about one deal for reading: its fields, causes, calls and history."""
+
     id: int
     version: int
     input: DealInput
@@ -463,6 +470,7 @@ class DealDetail:
 
     @property
     def cause_changed(self) -> bool:
+        """True when a call replaced the cause first recorded."""
         return self.first_cause is not None and (self.first_category, self.first_cause) != (
             self.category,
             self.cause,
@@ -470,6 +478,7 @@ class DealDetail:
 
 
 def deal_input_of(deal: Deal) -> DealInput:
+    """The deal's fields as a :class:`DealInput`, ready to edit or compare."""
     return DealInput(
         client_name=deal.client_name,
         contract_value_cents=deal.contract_value_cents,
@@ -503,6 +512,7 @@ def live_deal_with_contract_number(session: Session, contract_number: str) -> in
 
 
 def get_deal(session: Session, deal_id: int) -> DealDetail:
+    """The deal with ``deal_id`` (live or trashed) as plain values."""
     deal = session.get(Deal, deal_id)
     if deal is None:
         raise NotFoundError(f"No deal #{deal_id}.")
@@ -543,9 +553,5 @@ def get_deal(session: Session, deal_id: int) -> DealDetail:
 
 
 def with_changes(data: DealInput, **changes: object) -> DealInput:
-    """A copy of ``data`` with some fields replaced (a small convenience for callers)."""
-    known = {f.name for f in fields(DealInput)}
-    unknown = set(changes) - known
-    if unknown:
-        raise TypeError(f"unknown DealInput fields: {sorted(unknown)}")
+    """A copy of ``data`` with some fields replaced; an unknown field is a TypeError."""
     return replace(data, **changes)  # type: ignore[arg-type]

@@ -22,7 +22,7 @@ from sqlalchemy import insert, select
 from sqlalchemy.orm import Session
 
 from dft.core import settings
-from dft.core.ids import reserve_ids
+from dft.core.dialects import reserve_ids
 from dft.core.lists import resolve_entry
 from dft.core.models import (
     Category,
@@ -249,6 +249,8 @@ NOTES = (
 
 @dataclass(frozen=True)
 class DemoResult:
+    """How many sample deals and calls were added."""
+
     deals: int
     follow_ups: int
 

@@ -19,6 +19,7 @@ from sqlalchemy.orm.exc import StaleDataError
 
 from dft.core import history, settings
 from dft.core.clock import utc_now
+from dft.core.deals import live_deal
 from dft.core.errors import ConflictError, NotFoundError, ValidationError
 from dft.core.identity import current_user
 from dft.core.models import (
@@ -32,17 +33,11 @@ from dft.core.models import (
     FollowUp,
     Salesperson,
 )
+from dft.core.queries import join_deal_names
 from dft.core.win_back import win_back_due_on
 
 P = ParamSpec("P")
 R = TypeVar("R")
-
-
-def _live_deal(session: Session, deal_id: int) -> Deal:
-    deal = session.get(Deal, deal_id)
-    if deal is None or deal.deleted_at is not None:
-        raise NotFoundError(f"No deal #{deal_id} (it may be in the trash).")
-    return deal
 
 
 # The caller column's length: checked here so SQLite and PostgreSQL accept the same names.
@@ -62,7 +57,8 @@ def _caller_name(caller: str | None) -> str | None:
 def schedule_follow_up(
     session: Session, deal_id: int, due_on: date, *, caller: str | None = None, notes: str = ""
 ) -> int:
-    deal = _live_deal(session, deal_id)
+    """Plan a call on a live deal for ``due_on``; returns the new call's id."""
+    deal = live_deal(session, deal_id)
     if due_on < deal.fell_through_on:
         raise ValidationError("due_on", "A follow-up cannot be due before the deal fell through.")
     follow_up = FollowUp(due_on=due_on, caller=_caller_name(caller), notes=notes.strip())
@@ -148,7 +144,7 @@ def record_follow_up(
             "Pick the new cause when the call changed it (and only then).",
         )
     caller = _caller_name(caller)
-    deal = _live_deal(session, deal_id)
+    deal = live_deal(session, deal_id)
     done_at = done_at or utc_now()
     if done_at.date() < deal.fell_through_on:
         raise ValidationError(
@@ -281,7 +277,7 @@ def _record_cause_change(
 
 def unrecord_follow_up(session: Session, recorded: RecordedCall) -> None:
     """Take back a recorded call: the deal's cause and the schedule return to before."""
-    deal = _live_deal(session, recorded.deal_id)
+    deal = live_deal(session, recorded.deal_id)
     follow_up = session.get(FollowUp, recorded.follow_up_id)
     if follow_up is None:
         raise NotFoundError(f"No follow-up #{recorded.follow_up_id}.")
@@ -349,6 +345,8 @@ def cancel_follow_up(session: Session, follow_up_id: int) -> None:
 
 
 class Due(StrEnum):
+    """Where an open call stands against today."""
+
     OVERDUE = "overdue"
     TODAY = "today"
     UPCOMING = "upcoming"
@@ -356,6 +354,8 @@ class Due(StrEnum):
 
 @dataclass(frozen=True)
 class DueFollowUp:
+    """An open call with what the Follow-ups due list shows of its deal."""
+
     follow_up_id: int
     deal_id: int
     client_name: str
@@ -370,10 +370,12 @@ class DueFollowUp:
     purpose: str = CallPurpose.CAUSE.value
 
     def days_overdue(self, today: date) -> int:
+        """Days past due on ``today`` (0 when not overdue)."""
         return max(0, (today - self.due_on).days)
 
 
 def due_state(due_on: date, today: date) -> Due:
+    """Whether a call due on ``due_on`` is overdue, due today or upcoming."""
     if due_on < today:
         return Due.OVERDUE
     if due_on == today:
@@ -396,23 +398,23 @@ def open_follow_ups(
 ) -> list[DueFollowUp]:
     """Scheduled calls not yet made on live deals, most overdue first."""
     query = (
-        select(
-            FollowUp.id,
-            FollowUp.deal_id,
-            Deal.client_name,
-            Deal.contract_number,
-            Salesperson.name,
-            Category.name,
-            Cause.name,
-            Deal.cause_status,
-            Deal.fell_through_on,
-            FollowUp.due_on,
-            FollowUp.purpose,
+        join_deal_names(
+            select(
+                FollowUp.id,
+                FollowUp.deal_id,
+                Deal.client_name,
+                Deal.contract_number,
+                Salesperson.name,
+                Category.name,
+                Cause.name,
+                Deal.cause_status,
+                Deal.fell_through_on,
+                FollowUp.due_on,
+                FollowUp.purpose,
+            ).join(Deal, FollowUp.deal_id == Deal.id),
+            "salesperson",
+            "category",
         )
-        .join(Deal, FollowUp.deal_id == Deal.id)
-        .outerjoin(Salesperson, Deal.salesperson_id == Salesperson.id)
-        .outerjoin(Cause, Deal.cause_id == Cause.id)
-        .outerjoin(Category, Cause.category_id == Category.id)
         .where(FollowUp.done_at.is_(None), Deal.deleted_at.is_(None))
         .order_by(FollowUp.due_on, FollowUp.id)
     )

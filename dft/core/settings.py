@@ -25,11 +25,12 @@ CARRYING_COST_CENTS_PER_DAY = "carrying_cost_cents_per_day"
 CANCELLATION_BENCHMARK_BASIS_POINTS = "cancellation_benchmark_basis_points"
 
 DEFAULTS: dict[str, int] = {
-    # PRODUCT.md: a follow-up call is due within 3 days of a deal falling through.
+    # A follow-up call is due within 3 days of a deal falling through.
     FOLLOW_UP_DAYS: 3,
     # A voicemail or no answer is tried again the next day.
     FOLLOW_UP_RETRY_DAYS: 1,
-    # Automatic backups kept beside the database; older ones are deleted.
+    # Backups kept beside the database; older ones are deleted, except the newest
+    # ones that passed their check (dft/store/backup.py).
     BACKUPS_KEPT: 10,
     # 1: every deal names a cause, "Unknown — pending call" when it is not known
     # yet (as CRMs require their loss-reason field); 0: a deal may have none.
@@ -59,6 +60,7 @@ LIMITS: dict[str, tuple[int, int]] = {
 
 
 def get_int(session: Session, key: str) -> int:
+    """The database's value for ``key``, or its default."""
     row = session.get(Setting, key)
     if row is None:
         return DEFAULTS[key]

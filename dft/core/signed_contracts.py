@@ -19,6 +19,8 @@ from dft.core.models import Salesperson, SignedContracts
 
 @dataclass(frozen=True)
 class SignedContractsEntry:
+    """Contracts signed in a month, for the team (no salesperson) or one salesperson."""
+
     month: date
     salesperson: str | None
     contracts: int
@@ -54,6 +56,7 @@ def set_signed_contracts(
 def signed_contracts(
     session: Session, first_month: date, last_month: date
 ) -> list[SignedContractsEntry]:
+    """Every entry from ``first_month`` to ``last_month``, by month and salesperson."""
     rows = session.execute(
         select(SignedContracts.month, Salesperson.name, SignedContracts.contracts)
         .outerjoin(Salesperson, SignedContracts.salesperson_id == Salesperson.id)

@@ -115,6 +115,7 @@ _OWN = {normalize_header(f): f for f in FIELDS}
 
 
 def field_for(header: object) -> str | None:
+    """Our field for a file's column header (own names and known aliases), or None."""
     key = normalize_header(header)
     return _OWN.get(key) or ALIASES.get(key)
 
@@ -127,10 +128,12 @@ class ColumnMap:
     headers: tuple[str, ...]
 
     def header_of(self, field: str) -> str:
+        """The file's header of the column feeding ``field``."""
         return self.headers[self.positions[field]]
 
     @property
     def unused(self) -> tuple[str, ...]:
+        """The file's columns that feed no field."""
         used = set(self.positions.values())
         return tuple(h for i, h in enumerate(self.headers) if i not in used and h.strip())
 

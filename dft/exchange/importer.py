@@ -12,8 +12,8 @@ deal already has; without a contract number, a live deal with the same client
 
 from __future__ import annotations
 
-import difflib
-from collections.abc import Callable
+import logging
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 from pathlib import Path
@@ -25,15 +25,12 @@ from sqlalchemy.orm import Session
 from dft.core import settings
 from dft.core.clock import utc_now
 from dft.core.deals import DealInput, validate_deal_input
+from dft.core.dialects import reserve_ids
 from dft.core.errors import DftError, ValidationError
 from dft.core.identity import current_user
-from dft.core.ids import reserve_ids
-from dft.core.lists import find_entry, normalize_name
 from dft.core.models import (
     CallPurpose,
     CancelledBy,
-    Category,
-    Cause,
     CauseStatus,
     Community,
     Deal,
@@ -43,11 +40,13 @@ from dft.core.models import (
     LeadSource,
     Salesperson,
 )
-from dft.core.taxonomy import OTHER, add_cause
 from dft.core.win_back import controllable_cause_ids, win_back_delay
 from dft.exchange.columns import ColumnMap, match_columns
+from dft.exchange.lookups import NameLookups
 from dft.exchange.reading import read_table
 from dft.exchange.values import CellError, DateOrder, is_blank, read_date, read_money, text
+
+log = logging.getLogger(__name__)
 
 BATCH_SIZE = 2000
 MAX_PROBLEMS = 500  # listed; the count goes on
@@ -72,6 +71,8 @@ OUTCOMES = frozenset(o.value for o in DepositOutcome)
 
 @dataclass(frozen=True)
 class ImportProblem:
+    """One problem with the file or one of its cells."""
+
     row: int | None  # as the spreadsheet numbers it (header = 1); None for the file itself
     column: str  # the file's own header
     message: str
@@ -107,6 +108,8 @@ class RollBack(Exception):
 
 @dataclass(frozen=True)
 class ImportOptions:
+    """How to read the file: column overrides, new causes, date order."""
+
     overrides: dict[str, str] = field(default_factory=dict)
     create_causes: bool = False
     date_order: DateOrder = DateOrder.MDY
@@ -114,6 +117,8 @@ class ImportOptions:
 
 @dataclass
 class ImportResult:
+    """What an import read, added, skipped and created."""
+
     rows_read: int = 0
     added: int = 0
     already_present: int = 0
@@ -122,87 +127,7 @@ class ImportResult:
     unused_columns: tuple[str, ...] = ()
 
 
-class _Lookups:
-    """Causes and list names, resolved once per distinct spelling."""
-
-    def __init__(self, session: Session, create_causes: bool) -> None:
-        self.session = session
-        self.create_causes = create_causes
-        self.categories = {
-            normalize_name(c.name).casefold(): c for c in session.scalars(select(Category))
-        }
-        self.by_path: dict[tuple[str, str], int] = {}
-        self.by_name: dict[str, list[int]] = {}
-        for cause, category in session.execute(select(Cause, Category).join(Category)):
-            key = normalize_name(cause.name).casefold()
-            self.by_path[(normalize_name(category.name).casefold(), key)] = cause.id
-            self.by_name.setdefault(key, []).append(cause.id)
-        self.names: dict[tuple[type, str], int] = {}
-        self.resolved: dict[tuple[str, str | None], int] = {}
-        self.normalized_names: dict[tuple[type, str], int] = {}
-        self.created_causes: list[str] = []
-        self.created_names: list[str] = []
-
-    def cause(self, spec: str, category_name: str | None) -> int:
-        """The cause id for a cell (cached: a file repeats a few causes many times)."""
-        key = (spec, category_name)
-        if key not in self.resolved:
-            self.resolved[key] = self._cause(spec, category_name)
-        return self.resolved[key]
-
-    def _cause(self, spec: str, category_name: str | None) -> int:
-        spec = normalize_name(spec)
-        category_key = normalize_name(category_name or "").casefold()
-        cause_key = spec.casefold()
-        if "/" in spec:
-            head, _, tail = spec.partition("/")
-            path_key = (normalize_name(head).casefold(), normalize_name(tail).casefold())
-            if path_key in self.by_path:
-                return self.by_path[path_key]
-        if category_key and (category_key, cause_key) in self.by_path:
-            return self.by_path[(category_key, cause_key)]
-        matches = self.by_name.get(cause_key, [])
-        if len(matches) == 1 and not category_key:
-            return matches[0]
-        if len(matches) > 1 and not category_key:
-            raise CellError(f"{spec!r} is a cause in several categories; add a category column")
-        if category_key and category_key not in self.categories:
-            raise CellError(f"unknown category {category_name!r}")
-        if not self.create_causes:
-            close = difflib.get_close_matches(cause_key, list(self.by_name), n=1, cutoff=0.75)
-            hint = f" (did you mean {close[0]!r}?)" if close else ""
-            raise CellError(
-                f"unknown cause {spec!r}{hint}; allow new causes (--create-causes) to add it"
-            )
-        category = self.categories.get(category_key) or self.categories.get(OTHER.casefold())
-        if category is None:
-            raise CellError(f"no category to put the new cause {spec!r} in")
-        cause_id = add_cause(self.session, category.id, spec)
-        self.by_path[(normalize_name(category.name).casefold(), cause_key)] = cause_id
-        self.by_name.setdefault(cause_key, []).append(cause_id)
-        self.created_causes.append(f"{category.name}/{spec}")
-        return cause_id
-
-    def name(self, model: type, value: str) -> int:
-        key = (model, value)
-        if key not in self.names:
-            self.names[key] = self._name(model, value)
-        return self.names[key]
-
-    def _name(self, model: type, value: str) -> int:
-        key = (model, normalize_name(value).casefold())
-        if key not in self.normalized_names:
-            entry = find_entry(self.session, model, value)
-            if entry is None:
-                entry = model(name=normalize_name(value), retired=False)
-                self.session.add(entry)
-                self.session.flush()
-                self.created_names.append(f"{model.__name__.lower()} {entry.name!r}")
-            self.normalized_names[key] = entry.id
-        return self.normalized_names[key]
-
-
-def _enum(value: Any, allowed: frozenset[str], label: str) -> str | None:
+def _enum(value: object, allowed: frozenset[str], label: str) -> str | None:
     raw = text(value).casefold().replace(" ", "_")
     if not raw:
         return None
@@ -212,7 +137,9 @@ def _enum(value: Any, allowed: frozenset[str], label: str) -> str | None:
 
 
 class _RowReader:
-    def __init__(self, columns: ColumnMap, lookups: _Lookups, options: ImportOptions, today: date):
+    def __init__(
+        self, columns: ColumnMap, lookups: NameLookups, options: ImportOptions, today: date
+    ):
         self.columns = columns
         self.lookups = lookups
         self.options = options
@@ -221,17 +148,19 @@ class _RowReader:
         self.user = current_user()
 
     def __call__(
-        self, number: int, values: list[Any]
+        self, number: int, values: Sequence[object]
     ) -> tuple[dict[str, Any] | None, list[ImportProblem]]:
         problems: list[ImportProblem] = []
         positions = self.columns.positions
         width = len(values)
 
-        def cell(name: str) -> Any:
+        def cell(name: str) -> object:
             index = positions.get(name)
             return values[index] if index is not None and index < width else None
 
-        def read(name: str, reader: Callable[[Any], Any], optional: bool = True) -> Any:
+        # Any: each reader returns its own type, None once a problem is noted (the row
+        # is then dropped before these values are used).
+        def read(name: str, reader: Callable[[object], Any], optional: bool = True) -> Any:
             index = positions.get(name)
             if index is None and optional:  # no such column: nothing to parse
                 return None
@@ -336,7 +265,7 @@ class _RowReader:
         return row, []
 
 
-def _key(row: dict[str, Any]) -> tuple[Any, ...]:
+def _key(row: dict[str, Any]) -> tuple[object, ...]:
     if row["contract_number"]:
         return ("number", row["contract_number"])
     return (
@@ -347,10 +276,10 @@ def _key(row: dict[str, Any]) -> tuple[Any, ...]:
     )
 
 
-def _present(session: Session, rows: list[dict[str, Any]]) -> set[tuple[Any, ...]]:
+def _present(session: Session, rows: list[dict[str, Any]]) -> set[tuple[object, ...]]:
     """Keys of the batch that live deals already have."""
     numbers = [r["contract_number"] for r in rows if r["contract_number"]]
-    present: set[tuple[Any, ...]] = set()
+    present: set[tuple[object, ...]] = set()
     if numbers:
         present |= {
             ("number", n)
@@ -446,14 +375,14 @@ def import_file(
             columns = match_columns(table.headers, options.overrides)
         except ValidationError as exc:
             raise ImportFailed(path, [ImportProblem(None, exc.field, exc.message)], 1) from exc
-        lookups = _Lookups(session, options.create_causes)
+        lookups = NameLookups(session, options.create_causes)
         read_row = _RowReader(columns, lookups, options, today)
         follow_up_days = settings.get_int(session, settings.FOLLOW_UP_DAYS)
         result = ImportResult(unused_columns=columns.unused)
         problems: list[ImportProblem] = []
         total_problems = 0
         numbers_seen: dict[str, int] = {}
-        keys_seen: set[tuple[Any, ...]] = set()
+        keys_seen: set[tuple[object, ...]] = set()
         batch: list[dict[str, Any]] = []
 
         def flush() -> None:
@@ -499,6 +428,8 @@ def import_file(
             ):
                 raise ImportCancelled("Import cancelled; nothing was imported.")
         if total_problems:
+            if limit is None:
+                log.info("Import of %s refused: %d problems in its rows", path, total_problems)
             raise ImportFailed(path, problems, total_problems)
         if batch:
             flush()
@@ -506,6 +437,17 @@ def import_file(
             progress(table.size_hint, table.size_hint)
         result.causes_created = lookups.created_causes
         result.names_created = lookups.created_names
+        if limit is None:
+            log.info(
+                "Import of %s: %d rows read, %d deals added, %d already present, "
+                "%d causes and %d names created (committed with the caller's transaction)",
+                path,
+                result.rows_read,
+                result.added,
+                result.already_present,
+                len(result.causes_created),
+                len(result.names_created),
+            )
         return result
     finally:
         table.close()

@@ -9,10 +9,9 @@ from __future__ import annotations
 
 import csv
 import io
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
 
 from dft.core.errors import ValidationError
 
@@ -24,11 +23,12 @@ class Table:
     """A header row and the data rows, numbered as a spreadsheet shows them (header = 1)."""
 
     headers: list[str]
-    rows: Iterator[tuple[int, list[Any]]]
+    rows: Iterator[tuple[int, list[object]]]
     size_hint: int  # for progress: bytes (CSV) or rows (XLSX)
-    position: Any  # callable returning how far reading got, in the same unit
+    position: Callable[[], int]  # how far reading got, in the unit of size_hint
 
     def close(self) -> None:
+        """Close the file (reading every row closes it too)."""
         closer = getattr(self, "_close", None)
         if closer:
             closer()
@@ -57,6 +57,7 @@ def _delimiter(header_line: str) -> str:
 
 
 def read_csv(path: Path) -> Table:
+    """A CSV file as a table (encoding and separator found from the file)."""
     encoding = _detect_encoding(path)
     csv.field_size_limit(MAX_FIELD)
     raw = path.open("rb")
@@ -69,7 +70,7 @@ def read_csv(path: Path) -> Table:
     header = next(csv.reader([first_line], delimiter=delimiter))
     reader = csv.reader(text, delimiter=delimiter)
 
-    def rows() -> Iterator[tuple[int, list[Any]]]:
+    def rows() -> Iterator[tuple[int, list[object]]]:
         # Rows are numbered as a spreadsheet shows them (a quoted line break
         # stays inside its row), header = 1.
         number = 1
@@ -78,7 +79,7 @@ def read_csv(path: Path) -> Table:
                 number += 1
                 if not any(v.strip() for v in values):
                     continue
-                yield number, values
+                yield number, list(values)
         except csv.Error as exc:
             raise ValidationError(
                 str(path), f"row {number + 1}: the CSV is malformed ({exc})"
@@ -92,6 +93,7 @@ def read_csv(path: Path) -> Table:
 
 
 def read_xlsx(path: Path) -> Table:
+    """The first sheet of an Excel workbook as a table."""
     from openpyxl import load_workbook
 
     try:
@@ -108,7 +110,7 @@ def read_xlsx(path: Path) -> Table:
     headers = ["" if v is None else str(v) for v in header_values]
     state = {"row": 1}
 
-    def rows() -> Iterator[tuple[int, list[Any]]]:
+    def rows() -> Iterator[tuple[int, list[object]]]:
         try:
             for number, values in enumerate(iterator, start=2):
                 state["row"] = number
@@ -124,6 +126,7 @@ def read_xlsx(path: Path) -> Table:
 
 
 def read_table(path: Path) -> Table:
+    """The file as a table, by its ending (.csv or .xlsx)."""
     if not path.exists():
         raise ValidationError(str(path), "no such file")
     suffix = path.suffix.lower()

@@ -6,7 +6,6 @@ import re
 from datetime import date, datetime
 from decimal import Decimal, InvalidOperation
 from enum import StrEnum
-from typing import Any
 
 from dft.core.money import parse_money
 from dft.core.text import FORMULA_TRIGGERS
@@ -32,11 +31,12 @@ _ISO = re.compile(
 )
 
 
-def is_blank(value: Any) -> bool:
+def is_blank(value: object) -> bool:
+    """An empty cell: nothing, or only spaces."""
     return value is None or (isinstance(value, str) and not value.strip())
 
 
-def text(value: Any) -> str:
+def text(value: object) -> str:
     """A text cell, trimmed; a quote that an export put before a formula trigger is removed."""
     if value is None:
         return ""
@@ -46,7 +46,7 @@ def text(value: Any) -> str:
     return result
 
 
-def read_date(value: Any, order: DateOrder = DateOrder.MDY) -> date:
+def read_date(value: object, order: DateOrder = DateOrder.MDY) -> date:
     """ISO ``2024-05-20``, ``5/20/2024``, ``5/20/2024 7:42`` or a real spreadsheet date.
 
     The day/month order of slashed dates follows ``order``; a date impossible in
@@ -78,7 +78,7 @@ def read_date(value: Any, order: DateOrder = DateOrder.MDY) -> date:
         raise CellError(f"not a real date: {raw!r}{hint}") from exc
 
 
-def read_money(value: Any) -> int:
+def read_money(value: object) -> int:
     """Cents from ``$12,500.00``, ``12500`` or a spreadsheet number."""
     if isinstance(value, bool):
         raise CellError(f"not an amount: {value!r}")

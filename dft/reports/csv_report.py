@@ -29,6 +29,7 @@ def _plain(value: Cell, kind: Kind) -> str:
 
 
 def write_csv(report: MonthlyReport, path: Path) -> None:
+    """Write the report to ``path`` as CSV, one section per table."""
     with path.open("w", newline="", encoding="utf-8") as handle:
         writer = csv.writer(handle)
         writer.writerow(FIELDS)

@@ -56,6 +56,7 @@ ChartTag = Callable[[str, Figure], str]
 
 
 def inline_svg(_key: str, figure: Figure) -> str:
+    """A chart drawn into the page as SVG."""
     return f"<figure>{_svg(figure)}</figure>"
 
 
@@ -111,4 +112,5 @@ def report_html(
 
 
 def write_html(report: MonthlyReport, path: Path) -> None:
+    """Write the report to ``path`` as one self-contained HTML page."""
     path.write_text(report_html(report), encoding="utf-8")

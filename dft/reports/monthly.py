@@ -49,7 +49,7 @@ from dft.core.dates import add_months, month_start
 from dft.core.errors import ValidationError
 from dft.core.lists import find_entry
 from dft.core.models import Category, Cause, Community, Deal, FollowUp, Salesperson
-from dft.core.queries import DealFilter
+from dft.core.queries import DealFilter, join_deal_names
 from dft.core.signed_contracts import contracts_signed_by_month
 
 TREND_MONTHS = 12
@@ -63,6 +63,7 @@ class ReportScope:
     community: str | None = None
 
     def describe(self) -> str:
+        """The scope in words ("salesperson Dana Whitfield", "all salespeople and communities")."""
         parts = []
         if self.salesperson:
             parts.append(f"salesperson {self.salesperson}")
@@ -73,6 +74,8 @@ class ReportScope:
 
 @dataclass(frozen=True)
 class ReportDeal:
+    """A deal as the report lists it, with its latest call's note."""
+
     id: int
     client_name: str
     contract_number: str | None
@@ -87,6 +90,8 @@ class ReportDeal:
 
 @dataclass(frozen=True)
 class OverdueCall:
+    """An open call past its due date on one of the month's deals."""
+
     deal_id: int
     client_name: str
     salesperson: str | None
@@ -96,6 +101,8 @@ class OverdueCall:
 
 @dataclass(frozen=True)
 class MonthlyReport:
+    """Everything the monthly report shows, computed once for every format."""
+
     month: date
     scope: ReportScope
     generated_at: datetime
@@ -123,10 +130,12 @@ class MonthlyReport:
 
     @property
     def title(self) -> str:
+        """The report's title, with its month."""
         return f"Lost contracts report — {self.month.strftime('%B %Y')}"
 
     @property
     def deal_count(self) -> int:
+        """How many deals fell through in the month."""
         return self.comparison.current.deals
 
     @property
@@ -136,14 +145,17 @@ class MonthlyReport:
 
     @property
     def lost_value_cents(self) -> int:
+        """The contract value lost in the month."""
         return self.comparison.current.lost_value_cents
 
     @property
     def referral_deals(self) -> int:
+        """How many of the month's deals came from a referral."""
         return sum(s.deals for s in self.lead_sources if s.flag)
 
     @property
     def land_share_of_land_and_service(self) -> Share | None:
+        """Land's share of land and customer-service deals: the headline split."""
         by_name = {c.label: c.deals for c in self.categories}
         land, service = by_name.get("Land", 0), by_name.get("Customer service", 0)
         return Share(land, land + service) if land + service else None
@@ -226,10 +238,12 @@ def build_monthly_report(
 def _overdue_calls(session: Session, deal_filter: DealFilter, today: date) -> list[OverdueCall]:
     rows = session.execute(
         deal_filter.apply(
-            select(Deal.id, Deal.client_name, Salesperson.name, FollowUp.due_on)
-            .select_from(FollowUp)
-            .join(Deal, FollowUp.deal_id == Deal.id)
-            .outerjoin(Salesperson, Deal.salesperson_id == Salesperson.id)
+            join_deal_names(
+                select(Deal.id, Deal.client_name, Salesperson.name, FollowUp.due_on)
+                .select_from(FollowUp)
+                .join(Deal, FollowUp.deal_id == Deal.id),
+                "salesperson",
+            )
             .where(FollowUp.done_at.is_(None), FollowUp.due_on < today)
             .order_by(FollowUp.due_on, Deal.client_name)
         )
@@ -254,24 +268,24 @@ def _deals(session: Session, deal_filter: DealFilter, limit: int | None) -> list
     )
     rows = session.execute(
         deal_filter.apply(
-            select(
-                Deal.id,
-                Deal.client_name,
-                Deal.contract_number,
-                Deal.contract_value_cents,
-                Deal.fell_through_on,
-                Salesperson.name,
-                Category.name,
-                Cause.name,
-                Deal.cause_status,
-                FollowUp.client_words,
-                FollowUp.notes,
-                FollowUp.outcome,
+            join_deal_names(
+                select(
+                    Deal.id,
+                    Deal.client_name,
+                    Deal.contract_number,
+                    Deal.contract_value_cents,
+                    Deal.fell_through_on,
+                    Salesperson.name,
+                    Category.name,
+                    Cause.name,
+                    Deal.cause_status,
+                    FollowUp.client_words,
+                    FollowUp.notes,
+                    FollowUp.outcome,
+                ).select_from(Deal),
+                "salesperson",
+                "category",
             )
-            .select_from(Deal)
-            .outerjoin(Salesperson, Deal.salesperson_id == Salesperson.id)
-            .outerjoin(Cause, Deal.cause_id == Cause.id)
-            .outerjoin(Category, Cause.category_id == Category.id)
             .outerjoin(latest, latest.c.deal_id == Deal.id)
             .outerjoin(
                 FollowUp,

@@ -16,6 +16,7 @@ from reportlab.lib.styles import ParagraphStyle, getSampleStyleSheet
 from reportlab.lib.units import inch
 from reportlab.pdfgen.canvas import Canvas
 from reportlab.platypus import (
+    Flowable,
     Image,
     KeepTogether,
     LongTable,
@@ -31,6 +32,7 @@ from dft.reports.monthly import MonthlyReport
 from dft.reports.tables import (
     CONTROL_NOTE,
     MAX_LISTED_DEALS,
+    Cell,
     Kind,
     Table,
     capped,
@@ -72,10 +74,12 @@ class NumberedCanvas(Canvas):
         self._footer = footer
 
     def showPage(self) -> None:
+        """Keep the page until the number of pages is known."""
         self._saved_pages.append(dict(self.__dict__))
         self._startPage()
 
     def save(self) -> None:
+        """Draw every kept page with its footer, then write the file."""
         total = len(self._saved_pages)
         for state in self._saved_pages:
             self.__dict__.update(state)
@@ -101,7 +105,7 @@ def _figure_image(figure: Figure, width: float) -> Image:
     return Image(buffer, width=width, height=width * fig_height / fig_width)
 
 
-def _cell(value: Any, kind: Kind) -> Paragraph | str:
+def _cell(value: Cell, kind: Kind) -> Paragraph | str:
     # Only text wraps; numbers and dates are plain strings, which reportlab lays
     # out many times faster than paragraphs (it matters for long tables).
     if kind is Kind.TEXT:
@@ -109,7 +113,7 @@ def _cell(value: Any, kind: Kind) -> Paragraph | str:
     return format_cell(value, kind)
 
 
-def _table(table: Table, width: float) -> list[Any]:
+def _table(table: Table, width: float) -> list[Flowable]:
     total = sum(c.width for c in table.columns)
     widths = [width * c.width / total for c in table.columns]
     header = [Paragraph(escape(c.title), HEAD_CELL) for c in table.columns]
@@ -133,13 +137,13 @@ def _table(table: Table, width: float) -> list[Any]:
     ]
     style += [("BACKGROUND", (0, i), (-1, i), STRIPE) for i in range(2, len(body) + 1, 2)]
     grid.setStyle(TableStyle(style))
-    parts: list[Any] = [grid]
+    parts: list[Flowable] = [grid]
     if table.note:
         parts.insert(0, Paragraph(escape(table.note), NOTE))
     return parts
 
 
-def _headline(report: MonthlyReport, width: float) -> Any:
+def _headline(report: MonthlyReport, width: float) -> Flowable:
     rows = {label: (value, kind) for label, value, kind in headline_rows(report)}
     now = report.comparison.current
     before = report.comparison.previous
@@ -224,6 +228,7 @@ def _with_win_backs(table: Table) -> Table:
 
 
 def write_pdf(report: MonthlyReport, path: Path) -> None:
+    """Write the report to ``path`` as a PDF."""
     width = LETTER[0] - 2 * MARGIN
     document = SimpleDocTemplate(
         str(path),
@@ -237,7 +242,7 @@ def write_pdf(report: MonthlyReport, path: Path) -> None:
         subject=f"Lost contracts, {report.month.strftime('%B %Y')}",
     )
     tables = {t.key: t for t in report_tables(report)}
-    story: list[Any] = [
+    story: list[Flowable] = [
         Paragraph(escape(report.title), TITLE),
         Paragraph(
             escape(f"Scope: {report.scope.describe()} · generated "

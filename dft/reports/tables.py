@@ -15,6 +15,8 @@ from dft.reports.monthly import MonthlyReport
 
 
 class Kind(Enum):
+    """How a column's values are formatted."""
+
     TEXT = "text"
     INT = "int"
     CHANGE = "change"  # a signed whole number: +4, -2
@@ -29,6 +31,8 @@ Cell = str | int | float | date | None
 
 @dataclass(frozen=True)
 class Column:
+    """A column of a report table: its title, kind and relative width."""
+
     title: str
     kind: Kind
     width: float = 1.0  # relative width on paper
@@ -36,6 +40,8 @@ class Column:
 
 @dataclass(frozen=True)
 class Table:
+    """A table of the report, the same in every format."""
+
     key: str  # sheet name / CSV section
     title: str
     columns: tuple[Column, ...]
@@ -61,6 +67,7 @@ def format_cell(value: Cell, kind: Kind) -> str:
 
 
 def share_text(share: Share | None) -> str:
+    """A share in words, or a dash when there is none."""
     return "—" if share is None else share.describe()
 
 
@@ -96,6 +103,7 @@ def headline_rows(report: MonthlyReport) -> tuple[tuple[str, Cell, Kind], ...]:
 
 
 def report_tables(report: MonthlyReport) -> list[Table]:
+    """The report's tables, in the order every format shows them."""
     month_deals = report.deal_count
     categories = Table(
         "categories",

@@ -48,6 +48,7 @@ def _set(cell: XlCell, value: Cell, kind: Kind) -> None:
 
 
 def write_xlsx(report: MonthlyReport, path: Path) -> None:
+    """Write the report to ``path`` as an Excel workbook, one sheet per table."""
     workbook = Workbook()
     summary = workbook.active
     assert summary is not None

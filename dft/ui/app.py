@@ -3,9 +3,7 @@
 from __future__ import annotations
 
 import logging
-import logging.handlers
 import sys
-import traceback
 from collections.abc import Callable
 from pathlib import Path
 from types import TracebackType
@@ -26,12 +24,13 @@ from dft.store.database import (
     explain_connection_error,
     open_database,
 )
-from dft.store.location import (
-    APP_DIR_NAME,
-    redact,
-    resolve_database_url,
-    sqlite_url,
-    user_log_dir,
+from dft.store.location import APP_DIR_NAME, resolve_database_url, sqlite_url
+from dft.store.logs import (
+    configure_logging,
+    keep_out_of_logs,
+    log_file,
+    log_unexpected_error,
+    scrub,
 )
 from dft.ui import ask
 from dft.ui.ask import OpenChoice
@@ -40,7 +39,7 @@ from dft.ui.icons import icon
 from dft.ui.main_window import MainWindow
 from dft.ui.theme import follow_system_theme
 
-log = logging.getLogger("dft")
+log = logging.getLogger(__name__)
 
 
 def settings_path() -> Path:
@@ -48,54 +47,11 @@ def settings_path() -> Path:
     return Path(platformdirs.user_config_dir(APP_DIR_NAME, appauthor=False)) / "settings.ini"
 
 
-def log_path() -> Path:
-    return user_log_dir() / "dft.log"
-
-
-class RedactingFormatter(logging.Formatter):
-    """Log lines and tracebacks with every known database password masked."""
-
-    def __init__(self) -> None:
-        super().__init__("%(asctime)s %(levelname)s %(name)s: %(message)s")
-        self.urls: list[URL] = []
-
-    def format(self, record: logging.LogRecord) -> str:
-        return self.scrub(super().format(record))
-
-    def scrub(self, text: str) -> str:
-        text = redact(text)  # PGPASSWORD, always
-        for url in self.urls:
-            text = redact(text, url)
-        return text
-
-
-_formatter = RedactingFormatter()
-
-
-def keep_out_of_logs(url: URL) -> None:
-    """Whatever is logged from now on never shows ``url``'s password."""
-    if url.password and url not in _formatter.urls:
-        _formatter.urls.append(url)
-
-
-def configure_logging() -> Path:
-    path = log_path()
-    path.parent.mkdir(parents=True, exist_ok=True)
-    handler = logging.handlers.RotatingFileHandler(
-        path, maxBytes=1_000_000, backupCount=3, encoding="utf-8"
-    )
-    handler.setFormatter(_formatter)
-    root = logging.getLogger()
-    root.addHandler(handler)
-    root.setLevel(logging.INFO)
-    return path
-
-
 def install_error_handler(parent: Callable[[], QWidget | None]) -> None:
     """Unexpected errors go to the log file; the user sees a short message, never a traceback."""
 
     def handle(kind: type[BaseException], error: BaseException, tb: TracebackType | None) -> None:
-        log.error("Unexpected error:\n%s", "".join(traceback.format_exception(kind, error, tb)))
+        log_unexpected_error(kind, error, tb)
         window = parent()
         if isinstance(error, DBAPIError) and isinstance(window, MainWindow):
             # A screen reading on its own (scrolling, refreshing) when the server went away.
@@ -103,12 +59,12 @@ def install_error_handler(parent: Callable[[], QWidget | None]) -> None:
         if isinstance(error, DftError):  # already said for a user (a lost connection, ...)
             QMessageBox.warning(window, "Cannot do that", str(error))
             return
-        said = _formatter.scrub(str(error))
+        said = scrub(str(error))
         QMessageBox.critical(
             window,
             "Something went wrong",
             f"{APP_NAME} hit an unexpected problem: {said}\n\n"
-            f"Nothing you saved before is lost. Details are in {log_path()}.",
+            f"Nothing you saved before is lost. Details are in {log_file()}.",
         )
 
     sys.excepthook = handle

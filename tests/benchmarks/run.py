@@ -426,6 +426,44 @@ def bench_copy(path: Path, deals: int, runs: int) -> Row:
     return Row(name, fmt(mine), fmt(base), mine / base, "report the ratio", None)
 
 
+def bench_checks(path: Path, deals: int, runs: int) -> list[Row]:
+    """A backup with its check, and SQLite's checks on their own (dft/store/integrity.py
+    decides when each runs), beside a plain backup-API copy of the same file."""
+    from dft.store.backup import backup_sqlite_file
+    from dft.store.integrity import check_file
+
+    copy = path.with_name(f"check-copy-{path.name}")
+
+    def plain_copy() -> None:
+        fresh(copy)
+        source, target = sqlite3.connect(path), sqlite3.connect(copy)
+        source.backup(target)
+        target.execute("PRAGMA journal_mode=DELETE")
+        target.close()
+        source.close()
+
+    def checked_backup() -> None:
+        fresh(copy)
+        backup_sqlite_file(path, destination=copy, backup_dir=path.parent)
+
+    try:
+        base = median_seconds(plain_copy, runs)
+        backup = median_seconds(checked_backup, runs)
+    finally:
+        fresh(copy)
+    quick = median_seconds(lambda: check_file(path), runs)
+    full = median_seconds(lambda: check_file(path, full=True), max(1, runs // 2))
+    size = f"{deals:,} deals ({path.stat().st_size / 1e6:.0f} MB)"
+    return [
+        Row(f"backup with its quick_check, {size}", fmt(backup), fmt(base), backup / base,
+            "report the ratio", None),
+        Row(f"quick_check alone, {deals:,} deals", fmt(quick), fmt(base), quick / base,
+            "report the ratio", None),
+        Row(f"integrity_check (`dft check`), {deals:,} deals", fmt(full), fmt(base), full / base,
+            "report the ratio", None),
+    ]  # fmt: skip
+
+
 def bench_processes(path: Path, runs: int) -> list[Row]:
     def timed(*args: str) -> float:
         def once() -> None:
@@ -473,7 +511,17 @@ def machine() -> str:
             f"Python {platform.python_version()}, SQLite {sqlite3.sqlite_version}")  # fmt: skip
 
 
-STEPS = ("import", "analytics", "window", "filter", "report", "insights", "processes", "copy")
+STEPS = (
+    "import",
+    "analytics",
+    "window",
+    "filter",
+    "report",
+    "insights",
+    "processes",
+    "copy",
+    "checks",
+)
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -504,6 +552,10 @@ def main(argv: list[str] | None = None) -> int:
         "insights": lambda: bench_insights(large_db, large, max(1, runs // 2)),
         "processes": lambda: bench_processes(small_db, runs),
         "copy": lambda: bench_copy(small_db, small, max(1, runs // 2)),
+        "checks": lambda: [
+            *bench_checks(small_db, small, runs),
+            *bench_checks(large_db, large, max(1, runs // 2)),
+        ],
     }
     for step_name, step in steps.items():
         if args.only and step_name not in args.only:
