@@ -28,7 +28,10 @@ Handler = Callable[[argparse.Namespace], int]
 
 # An unexpected error's text may carry SQL, parameters or other people's rows: the user
 # gets this sentence, the log gets the traceback.
-UNEXPECTED_ERROR = "an unexpected error stopped the command (set DFT_DEBUG=1 to see it)."
+UNEXPECTED_ERROR = (
+    "an unexpected error stopped the command; the details are in {log} "
+    "(set DFT_DEBUG=1 to see them here)."
+)
 
 
 class UsageError(Exception):
@@ -55,11 +58,19 @@ def _database_url_or_none(args: argparse.Namespace) -> URL | None:
 def open_database(args: argparse.Namespace) -> Database:
     """Open (creating or upgrading) the chosen database; its warnings go to stderr."""
     from dft.store.database import open_database as open_store
+    from dft.store.logs import configure_logging
 
+    # What opening does (upgrades, backups, checks) and what the command does is logged.
+    configure_logging()
     database = open_store(database_url(args))
     for warning in database.warnings:
+        _warned.add(warning)
         print(f"dft: warning: {warning}", file=sys.stderr)
     return database
+
+
+# Warnings already printed: a command refused for the same reason does not say it twice.
+_warned: set[str] = set()
 
 
 def in_transaction(args: argparse.Namespace, work: Callable[[Session], int]) -> int:
@@ -67,6 +78,20 @@ def in_transaction(args: argparse.Namespace, work: Callable[[Session], int]) -> 
     database = open_database(args)
     try:
         with database.sessions.begin() as session:
+            return work(session)
+    finally:
+        database.close()
+
+
+def reading(args: argparse.Namespace, work: Callable[[Session], int]) -> int:
+    """Run ``work``, which only reads, on one consistent snapshot of the chosen database.
+
+    A reader never takes the write lock, so it answers at once while another
+    program imports, and works on a damaged database opened read-only.
+    """
+    database = open_database(args)
+    try:
+        with database.read_sessions.begin() as session:
             return work(session)
     finally:
         database.close()
@@ -119,7 +144,8 @@ def run_command(handler: Handler, args: argparse.Namespace) -> int:
         print(f"{prefix}: error: {exc}{_create_names_hint(exc)}", file=sys.stderr)
         return EXIT_USAGE
     except DftError as exc:
-        print(f"{prefix}: {exc}", file=sys.stderr)
+        if not any(str(exc) in warning for warning in _warned):
+            print(f"{prefix}: {exc}", file=sys.stderr)
         return EXIT_FAILURE
     except KeyboardInterrupt:
         print(f"{prefix}: interrupted; nothing was saved.", file=sys.stderr)
@@ -130,8 +156,8 @@ def run_command(handler: Handler, args: argparse.Namespace) -> int:
             return EXIT_FAILURE
         if os.environ.get("DFT_DEBUG"):
             raise
-        _log_traceback(args.command)
-        print(f"{prefix}: {UNEXPECTED_ERROR}", file=sys.stderr)
+        log = _log_traceback(args.command)
+        print(f"{prefix}: {UNEXPECTED_ERROR.format(log=log)}", file=sys.stderr)
         return EXIT_FAILURE
 
 
@@ -161,11 +187,12 @@ def _explain_operational_error(args: argparse.Namespace, exc: Any) -> str:
     return str(explain_operational_error(location, exc, url))
 
 
-def _log_traceback(command: str) -> None:
+def _log_traceback(command: str) -> str:
+    """Write the traceback to the log file (owner-only, passwords masked); returns its path."""
     import logging
 
-    log = logging.getLogger("dft.cli")
-    if not log.hasHandlers():
-        # No log is set up: logging's last resort would print the traceback on stderr.
-        log.addHandler(logging.NullHandler())
-    log.exception("dft %s stopped by an unexpected error", command)
+    from dft.store.logs import configure_logging
+
+    path = configure_logging()
+    logging.getLogger("dft.cli").exception("dft %s stopped by an unexpected error", command)
+    return str(path)

@@ -17,6 +17,7 @@ from sqlalchemy.exc import DBAPIError
 
 from dft import APP_NAME, __version__
 from dft.core.errors import DftError
+from dft.store.backup import default_backup_dir, newest_good_backup
 from dft.store.database import (
     Database,
     DatabaseError,
@@ -32,6 +33,7 @@ from dft.store.logs import (
     log_unexpected_error,
     scrub,
 )
+from dft.store.maintenance import restore_database
 from dft.ui import ask
 from dft.ui.ask import OpenChoice
 from dft.ui.context import AppContext
@@ -75,7 +77,10 @@ def open_with_dialogs(parent: QWidget | None, url: URL) -> Database | None:
     while True:
         keep_out_of_logs(url)
         try:
-            return open_database(url)
+            database = open_database(url)
+            if database.damaged is None or database.path is None:
+                return database
+            choice = _after_damage(parent, database, database.path, database.damaged)
         except DatabaseError as error:
             log.warning("Cannot open %s: %s", error.location, error.message)
             if isinstance(error, PasswordRefusedError):
@@ -84,7 +89,7 @@ def open_with_dialogs(parent: QWidget | None, url: URL) -> Database | None:
                     url = url.set(password=password)
                     continue
             choice = ask.ask_after_open_error(parent, error)
-        if choice == OpenChoice.RETRY:
+        if choice in (OpenChoice.RETRY, OpenChoice.RESTORE):
             continue
         if choice == OpenChoice.OTHER:
             path = ask.ask_open_path(parent, "Open database", "", ask.DATABASE_FILES)
@@ -95,6 +100,21 @@ def open_with_dialogs(parent: QWidget | None, url: URL) -> Database | None:
         if not path:
             return None
         url = sqlite_url(Path(path))
+
+
+def _after_damage(parent: QWidget | None, database: Database, path: Path, where: str) -> OpenChoice:
+    """Ask what to do about a damaged database; restore its newest good backup if asked."""
+    newest = newest_good_backup(default_backup_dir(path))
+    database.close()
+    choice = ask.ask_after_damage(parent, str(path), where, newest)
+    if choice == OpenChoice.RESTORE and newest is not None:
+        try:
+            restore_database(database.url, newest)
+        except DftError as error:
+            ask.warn(parent, str(error), "Cannot restore")
+            return OpenChoice.QUIT
+        log.info("Restored %s from %s after damage was found", path, newest)
+    return choice
 
 
 def create_application() -> QApplication:

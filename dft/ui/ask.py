@@ -7,9 +7,10 @@ Any widget calls these; a test answers them by patching this one module
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, datetime
 from enum import Enum, StrEnum
 from html import escape
+from pathlib import Path
 
 from PySide6.QtWidgets import (
     QDialog,
@@ -143,6 +144,7 @@ class OpenChoice(Enum):
     """The way on after a database could not be opened."""
 
     RETRY = "retry"
+    RESTORE = "restore"
     OTHER = "other"
     NEW = "new"
     QUIT = "quit"
@@ -177,6 +179,42 @@ def ask_after_open_error(parent: QWidget | None, error: DatabaseError) -> OpenCh
     if box.clickedButton() is new:
         return OpenChoice.NEW
     return OpenChoice.QUIT
+
+
+def ask_after_damage(
+    parent: QWidget | None, location: str, where: str, newest_good: Path | None
+) -> OpenChoice:
+    """The database is damaged: offer its newest good backup, another file or a new one."""
+    box = QMessageBox(parent)
+    box.setIcon(QMessageBox.Icon.Critical)
+    box.setWindowTitle("The database is damaged")
+    box.setText("<b>The database is damaged — restore a backup.</b>")
+    if newest_good is not None:
+        made = datetime.fromtimestamp(newest_good.stat().st_mtime).strftime("%Y-%m-%d %H:%M")
+        offer = (
+            f"The newest backup that passed its check is from {made}:\n{newest_good}\n\n"
+            "Restoring it keeps the damaged file beside it, so nothing is thrown away; "
+            "deals entered after that backup must be entered again."
+        )
+    else:
+        offer = "No backup of it passed its check. Open another database, or create a new one?"
+    box.setInformativeText(f"File: {location}\nDamaged: {where}\n\n{offer}")
+    restore = (
+        box.addButton("Restore this backup", QMessageBox.ButtonRole.AcceptRole)
+        if newest_good is not None
+        else None
+    )
+    other = box.addButton("Open another…", QMessageBox.ButtonRole.AcceptRole)
+    new = box.addButton("Create new…", QMessageBox.ButtonRole.ActionRole)
+    box.addButton("Cancel" if parent is not None else "Quit", QMessageBox.ButtonRole.RejectRole)
+    box.setDefaultButton(restore or other)
+    run_modal(box)
+    clicked = box.clickedButton()
+    if restore is not None and clicked is restore:
+        return OpenChoice.RESTORE
+    if clicked is other:
+        return OpenChoice.OTHER
+    return OpenChoice.NEW if clicked is new else OpenChoice.QUIT
 
 
 # -- Values ------------------------------------------------------------------------

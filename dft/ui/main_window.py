@@ -321,11 +321,23 @@ class MainWindow(QMainWindow):
             self.select_row(0)  # the detail pane has something to show from the start
         self.database_label.setText(database.location)
         self.database_label.setToolTip(f"Database: {database.location}")
-        self.setWindowTitle(f"{APP_NAME} — {database.short_name}")
+        damaged = " (damaged — read only)" if database.damaged else ""
+        self.setWindowTitle(f"{APP_NAME} — {database.short_name}{damaged}")
         self._fill_recent_menu(remember_database(self.context.settings, database.reopen_location))
         on_file = database.path is not None
         for action in (self.backup_action, self.restore_action):
             action.setEnabled(on_file)
+        # A damaged database is read only: the writes would be refused anyway.
+        for action in (
+            self.new_deal_action,
+            self.import_action,
+            self.sample_action,
+            self.causes_action,
+            self.lists_action,
+            self.contracts_signed_action,
+        ):
+            action.setEnabled(not database.damaged)  # fmt: skip
+        self._update_actions()
         self.backup_action.setStatusTip(
             actions.BACK_UP.tip if on_file else actions.BACK_UP_ON_SERVER_TIP
         )
@@ -358,12 +370,13 @@ class MainWindow(QMainWindow):
 
     def _update_actions(self) -> None:
         on_deals = self.tabs.currentIndex() == DEALS_TAB
-        ids = self.selected_ids() if on_deals else []
+        ids = self.selected_ids() if on_deals and not self.context.database.damaged else []
         self.edit_deal_action.setEnabled(len(ids) == 1)
         self.trash_action.setEnabled(bool(ids))
         self.log_call_action.setEnabled(
             len(ids) == 1 or (self.tabs.currentIndex() == FOLLOW_UPS_TAB
-                              and self.follow_ups.selected() is not None)
+                              and self.follow_ups.selected() is not None
+                              and not self.context.database.damaged)
         )  # fmt: skip
 
     # -- Selection -------------------------------------------------------------------

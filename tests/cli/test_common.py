@@ -12,6 +12,7 @@ import pytest
 
 from dft.cli import main
 from dft.cli.commands import causes
+from dft.store.logs import log_file
 from tests.cli.running import assert_one_line_error, run_dft
 
 
@@ -60,13 +61,18 @@ def test_an_unexpected_error_is_one_plain_sentence_and_the_traceback_goes_to_the
     _break_causes(monkeypatch)
     with caplog.at_level(logging.ERROR, logger="dft.cli"):
         assert main(["causes", "--db", db]) == 1
+    log = log_file()
     assert capsys.readouterr().err == (
-        "dft causes: an unexpected error stopped the command (set DFT_DEBUG=1 to see it).\n"
+        f"dft causes: an unexpected error stopped the command; the details are in {log}"
+        " (set DFT_DEBUG=1 to see them here).\n"
     )
     [record] = [r for r in caplog.records if r.name == "dft.cli"]
     assert record.getMessage() == "dft causes stopped by an unexpected error"
     assert record.exc_info is not None
     assert str(record.exc_info[1]) == SECRET_SQL
+    # The traceback is in the owner-only log file, and only there.
+    assert SECRET_SQL in log.read_text(encoding="utf-8")
+    assert log.stat().st_mode & 0o777 == 0o600
 
 
 def test_dft_debug_lets_the_unexpected_error_through(

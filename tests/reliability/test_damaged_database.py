@@ -17,12 +17,13 @@ import subprocess
 import sys
 from datetime import date
 from pathlib import Path
+from typing import Any
 
 import pytest
 from sqlalchemy import select
 
 from dft import cli
-from dft.core.deals import DealInput, log_deal
+from dft.core.deals import DealInput, count_deals, log_deal
 from dft.core.models import Deal
 from dft.store.backup import (
     backup_if_due,
@@ -128,6 +129,7 @@ def test_every_write_to_a_damaged_database_is_refused_naming_the_newest_good_bac
         assert cli.main([*args, "--db", str(damaged)]) == 1, args
         error = capsys.readouterr().err
         assert f"{DAMAGED}{good_backup})" in error, error
+        assert error.count(DAMAGED) == 1, "said once, not as a warning and again as the error"
         assert "unexpected error" not in error
         assert "Traceback" not in error
     assert digest(damaged) == before
@@ -273,3 +275,72 @@ def test_damage_found_while_in_use_refuses_every_later_write(
     healthy = open_database(sqlite_url(db_file), daily_backup=False)
     healthy.close()
     assert healthy.damaged is None
+
+
+def test_the_app_offers_the_newest_good_backup_and_restores_it(
+    qapp: Any, damaged: Path, good_backup: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from dft.ui import app, ask
+
+    offered: list[tuple[str, str, Path | None]] = []
+
+    def choose(_parent: object, location: str, where: str, newest: Path | None) -> object:
+        offered.append((location, where, newest))
+        return ask.OpenChoice.RESTORE
+
+    monkeypatch.setattr(ask, "ask_after_damage", choose)
+    database = app.open_with_dialogs(None, sqlite_url(damaged))
+    assert database is not None
+    try:
+        assert offered == [(str(damaged), "table deals", good_backup)]
+        assert database.damaged is None
+        with database.read_sessions.begin() as session:
+            assert count_deals(session) == 300
+    finally:
+        database.close()
+    assert integrity(damaged) == ["ok"]
+    saved = list(damaged.parent.glob("clients-backups/*before-restore-damaged*"))
+    assert len(saved) == 1, "the damaged file is kept apart, never thrown away"
+
+
+def test_declining_to_restore_leaves_the_damaged_file_as_it_was(
+    qapp: Any, damaged: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from dft.ui import app, ask
+
+    before = digest(damaged)
+    monkeypatch.setattr(ask, "ask_after_damage", lambda *_args: ask.OpenChoice.QUIT)
+    assert app.open_with_dialogs(None, sqlite_url(damaged)) is None
+    assert digest(damaged) == before
+
+
+def test_the_window_on_a_database_found_damaged_offers_no_writes(
+    qtbot: Any, db_file: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Damage found while the window is open (SQLite's own error) greys out every write."""
+    from PySide6.QtCore import QSettings
+
+    from dft.store.database import Database
+    from dft.ui.context import AppContext
+    from dft.ui.main_window import MainWindow
+
+    database = open_database(sqlite_url(db_file), daily_backup=False)
+    monkeypatch.setattr(Database, "damaged", property(lambda _self: "table deals"))
+    settings = QSettings(str(tmp_path / "settings.ini"), QSettings.Format.IniFormat)
+    window = MainWindow(AppContext(database, settings), open_database=lambda _p, _l: None)
+    qtbot.addWidget(window)
+    window.show()
+    window.select_row(0)
+    assert window.windowTitle().endswith("(damaged — read only)")
+    for action in (
+        window.new_deal_action,
+        window.import_action,
+        window.sample_action,
+        window.edit_deal_action,
+        window.trash_action,
+        window.log_call_action,
+    ):
+        assert not action.isEnabled(), action.text()  # fmt: skip
+    assert window.export_action.isEnabled()  # reading still works: get the data out
+    window.close()
+    database.close()

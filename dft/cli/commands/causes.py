@@ -5,7 +5,7 @@ from __future__ import annotations
 import argparse
 from typing import TYPE_CHECKING, Any
 
-from dft.cli.common import EXIT_OK, in_transaction, print_json
+from dft.cli.common import EXIT_OK, print_json, reading
 
 if TYPE_CHECKING:
     from sqlalchemy.orm import Session
@@ -25,7 +25,7 @@ def cmd_causes(args: argparse.Namespace) -> int:
             _print_taxonomy(taxonomy)
         return EXIT_OK
 
-    return in_transaction(args, work)
+    return reading(args, work)
 
 
 def _category_json(category: CategoryInfo) -> dict[str, Any]:

@@ -6,7 +6,7 @@ import argparse
 import sys
 from typing import TYPE_CHECKING
 
-from dft.cli.common import EXIT_OK, in_transaction, print_json, table
+from dft.cli.common import EXIT_OK, in_transaction, print_json, reading, table
 
 if TYPE_CHECKING:
     from datetime import date
@@ -94,7 +94,7 @@ def cmd_list(args: argparse.Namespace) -> int:
             _print_deals(rows)
         return EXIT_OK
 
-    return in_transaction(args, work)
+    return reading(args, work)
 
 
 def _deal_filter(session: Session, args: argparse.Namespace, month: date | None) -> DealFilter:

@@ -6,7 +6,7 @@ import argparse
 import sys
 from typing import TYPE_CHECKING
 
-from dft.cli.common import EXIT_OK, EXIT_USAGE, UsageError, in_transaction, open_database
+from dft.cli.common import EXIT_OK, EXIT_USAGE, UsageError, open_database, reading
 
 if TYPE_CHECKING:
     from pathlib import Path
@@ -89,7 +89,7 @@ def cmd_export(args: argparse.Namespace) -> int:
         print(f"Exported {result.deals} deals and {result.follow_ups} follow-up calls to {files}")
         return EXIT_OK
 
-    return in_transaction(args, work)
+    return reading(args, work)
 
 
 def _export_filter(args: argparse.Namespace) -> DealFilter:

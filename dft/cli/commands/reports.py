@@ -5,7 +5,7 @@ from __future__ import annotations
 import argparse
 from typing import TYPE_CHECKING, Any
 
-from dft.cli.common import EXIT_OK, UsageError, in_transaction, print_json, table
+from dft.cli.common import EXIT_OK, UsageError, print_json, reading, table
 
 if TYPE_CHECKING:
     from sqlalchemy.orm import Session
@@ -28,7 +28,7 @@ def cmd_summary(args: argparse.Namespace) -> int:
             _print_summary(summary)
         return EXIT_OK
 
-    return in_transaction(args, work)
+    return reading(args, work)
 
 
 def _summary_json(summary: MonthSummary) -> dict[str, Any]:
@@ -112,4 +112,4 @@ def cmd_report(args: argparse.Namespace) -> int:
         print(f"Wrote the {report.month:%B %Y} report ({report.deal_count} deals) to {out}")
         return EXIT_OK
 
-    return in_transaction(args, work)
+    return reading(args, work)

@@ -11,7 +11,7 @@ from PySide6.QtWidgets import QWidget
 from dft.store.database import DatabaseError
 from dft.ui import ask
 
-log = logging.getLogger("dft")
+log = logging.getLogger(__name__)
 T = TypeVar("T")
 
 
