@@ -1,11 +1,12 @@
 #!/usr/bin/env bash
-# Smoke test of a built DFT Tracker bundle: smoke_test.sh PATH/TO/dft[.exe]
+# Smoke test of a built DFT Tracker bundle: smoke_test.sh PATH/TO/dft[.exe] [OLD.sqlite3]
 #
 # Runs the bundle the way a user's machine would: an empty environment (env -i) with a
 # bare PATH, a throwaway home folder, no Python and no virtual environment, from a folder
 # outside the source checkout. Every step must exit 0 and write nothing to stderr (no
 # traceback, no font or plugin warning). Exits 1 at the first failure and says which.
-# The last line is the window's start time: "start time: N.NNN s".
+# The last line is the window's start time: "start time: N.NNN s". OLD.sqlite3, a
+# database at the first schema (first_schema_database.py writes one), must be upgraded.
 set -euo pipefail
 
 DFT=$(cd "$(dirname "$1")" && pwd)/$(basename "$1")
@@ -99,6 +100,15 @@ run check --db "$DB" check
 grep -q "Result: *OK" "$WORK/logs/check.out" || fail "check: $(cat "$WORK/logs/check.out")"
 run backup --db "$DB" backup --to "$(native "$WORK/out/backup.sqlite3")"
 run check-backup --db "$(native "$WORK/out/backup.sqlite3")" check
+
+# A database from the first version, upgraded through every Alembic migration.
+if [ -n "${2:-}" ]; then
+    cp "$2" "$WORK/out/old.sqlite3"
+    run upgrade --db "$(native "$WORK/out/old.sqlite3")" causes
+    run check-upgraded --db "$(native "$WORK/out/old.sqlite3")" check
+    grep -q "(up to date)" "$WORK/logs/check-upgraded.out" ||
+        fail "the upgrade: $(cat "$WORK/logs/check-upgraded.out")"
+fi
 
 # The window, offscreen, on that database: it opens every tab (the dashboard draws its
 # charts) and stays up 3 seconds (dft/ui/app.py, DFT_QUIT_AFTER_SHOWN).
