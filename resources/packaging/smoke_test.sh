@@ -11,6 +11,7 @@ set -euo pipefail
 
 DFT=$(cd "$(dirname "$1")" && pwd)/$(basename "$1")
 [ -x "$DFT" ] || { echo "smoke test: no executable at $1" >&2; exit 2; }
+OLD_DATABASE=${2:+$(cd "$(dirname "$2")" && pwd)/$(basename "$2")}
 
 WORK=$(mktemp -d)
 trap 'rm -rf "$WORK"' EXIT
@@ -102,8 +103,8 @@ run backup --db "$DB" backup --to "$(native "$WORK/out/backup.sqlite3")"
 run check-backup --db "$(native "$WORK/out/backup.sqlite3")" check
 
 # A database from the first version, upgraded through every Alembic migration.
-if [ -n "${2:-}" ]; then
-    cp "$2" "$WORK/out/old.sqlite3"
+if [ -n "$OLD_DATABASE" ]; then
+    cp "$OLD_DATABASE" "$WORK/out/old.sqlite3"
     run upgrade --db "$(native "$WORK/out/old.sqlite3")" causes
     run check-upgraded --db "$(native "$WORK/out/old.sqlite3")" check
     grep -q "(up to date)" "$WORK/logs/check-upgraded.out" ||
