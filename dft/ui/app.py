@@ -204,7 +204,7 @@ def _quit_after_shown(app: QApplication, window: MainWindow, seconds: float) -> 
     def shown() -> None:
         sys.stderr.write(f"dft: window shown at {time.time():.3f}\n")
         sys.stderr.flush()
-        if app.windowIcon().pixmap(32).isNull():
+        if icon("dft-tracker").pixmap(32).isNull():
             sys.stderr.write("dft: the window icon did not render (no SVG support)\n")
             app.exit(1)
             return
