@@ -188,7 +188,11 @@ def test_run_opens_the_window_on_the_database_given(
 
 
 def test_the_smoke_test_hook_says_when_the_window_is_shown_opens_every_tab_and_quits(
-    qapp: Any, db_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+    qtbot: Any,
+    qapp: Any,
+    db_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+    capsys: pytest.CaptureFixture[str],
 ) -> None:
     built: list[MainWindow] = []
     real_build = app_module.build_main_window
@@ -198,12 +202,16 @@ def test_the_smoke_test_hook_says_when_the_window_is_shown_opens_every_tab_and_q
         built.append(window)
         return window
 
+    quits: list[bool] = []
     monkeypatch.setattr(app_module, "build_main_window", build)
     monkeypatch.setenv(app_module.QUIT_AFTER_SHOWN, "0.1")
+    # The test's own event loop stands in for the app's, which the hook would end for good.
+    monkeypatch.setattr(type(qapp), "quit", lambda *_a: quits.append(True))
+    monkeypatch.setattr(type(qapp), "exec", lambda *_a: qtbot.waitUntil(lambda: bool(quits)) or 0)
     root = logging.getLogger()
     handlers_before = list(root.handlers)
     try:
-        assert app_module.run(str(db_path)) == 0  # the real event loop, ended by the hook
+        assert app_module.run(str(db_path)) == 0
     finally:
         for handler in [h for h in root.handlers if h not in handlers_before]:
             root.removeHandler(handler)
