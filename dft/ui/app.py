@@ -3,15 +3,22 @@
 from __future__ import annotations
 
 import logging
+import os
 import sys
+import time
 from collections.abc import Callable
 from pathlib import Path
 from types import TracebackType
 
 import platformdirs
-from PySide6.QtCore import QSettings, Qt
+from PySide6.QtCore import QSettings, Qt, QTimer
 from PySide6.QtGui import QGuiApplication
-from PySide6.QtWidgets import QApplication, QMessageBox, QWidget
+from PySide6.QtWidgets import (
+    QApplication,
+    QMessageBox,
+    QTabWidget,
+    QWidget,
+)
 from sqlalchemy.engine import URL
 from sqlalchemy.exc import DBAPIError
 
@@ -146,6 +153,27 @@ def build_main_window(database: Database, settings: QSettings) -> MainWindow:
     )
 
 
+# Smoke tests of a build (.ci/bundle): DFT_QUIT_AFTER_SHOWN=SECONDS prints when the
+# window is on screen, opens every tab, and quits SECONDS later.
+QUIT_AFTER_SHOWN = "DFT_QUIT_AFTER_SHOWN"
+
+
+def _quit_after_shown(app: QApplication, window: MainWindow, seconds: float) -> None:
+    def shown() -> None:
+        sys.stderr.write(f"dft: window shown at {time.time():.3f}\n")
+        sys.stderr.flush()
+        if icon("dft-tracker").pixmap(32).isNull():
+            sys.stderr.write("dft: the window icon did not render (no SVG support)\n")
+            app.exit(1)
+            return
+        for tabs in window.findChildren(QTabWidget):
+            for index in range(tabs.count()):
+                tabs.setCurrentIndex(index)
+        QTimer.singleShot(round(seconds * 1000), app.quit)
+
+    QTimer.singleShot(0, shown)
+
+
 def run(database_argument: str | None) -> int:
     """Start the app on ``--db``/``DFT_DATABASE``/the default file; returns the exit code."""
     configure_logging()
@@ -161,6 +189,8 @@ def run(database_argument: str | None) -> int:
     windows.append(window)
     window.show()
     window.show_database_warnings()
+    if os.environ.get(QUIT_AFTER_SHOWN):
+        _quit_after_shown(app, window, float(os.environ[QUIT_AFTER_SHOWN]))
     code = app.exec()
     window.context.database.close()
     return code

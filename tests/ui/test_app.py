@@ -4,12 +4,13 @@ from __future__ import annotations
 
 import hashlib
 import logging
+import re
 from pathlib import Path
 from typing import Any
 
 import pytest
 from PySide6.QtCore import QSettings, Qt
-from PySide6.QtWidgets import QMessageBox, QPushButton
+from PySide6.QtWidgets import QMessageBox, QPushButton, QTabWidget
 from sqlalchemy import func, select
 
 from dft.core.models import Deal
@@ -200,4 +201,41 @@ def test_run_opens_the_window_on_the_database_given(
     assert window.database_label.text() == str(db_path)
     assert db_path.exists()
     assert app_module.settings_path().is_relative_to(Path.home())
+    window.close()
+
+
+def test_the_smoke_test_hook_says_when_the_window_is_shown_opens_every_tab_and_quits(
+    qtbot: Any,
+    qapp: Any,
+    db_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    built: list[MainWindow] = []
+    real_build = app_module.build_main_window
+
+    def build(database: Any, settings: Any) -> MainWindow:
+        window = real_build(database, settings)
+        built.append(window)
+        return window
+
+    quits: list[bool] = []
+    monkeypatch.setattr(app_module, "build_main_window", build)
+    monkeypatch.setenv(app_module.QUIT_AFTER_SHOWN, "0.1")
+    # The test's own event loop stands in for the app's, which the hook would end for good.
+    monkeypatch.setattr(type(qapp), "quit", lambda *_a: quits.append(True))
+    monkeypatch.setattr(type(qapp), "exec", lambda *_a: qtbot.waitUntil(lambda: bool(quits)) or 0)
+    root = logging.getLogger()
+    handlers_before = list(root.handlers)
+    try:
+        assert app_module.run(str(db_path)) == 0
+    finally:
+        for handler in [h for h in root.handlers if h not in handlers_before]:
+            root.removeHandler(handler)
+            handler.close()
+    assert re.search(r"^dft: window shown at \d+\.\d{3}$", capsys.readouterr().err, re.M)
+    [window] = built
+    tabs = window.findChild(QTabWidget)
+    assert tabs is not None
+    assert tabs.currentIndex() == tabs.count() - 1
     window.close()
