@@ -166,7 +166,7 @@ def test_day_first_dates_with_the_option(database: Database, tmp_path: Path) -> 
     path = write(tmp_path / "dmy.csv", HEADER + "Pat,C-1,1000,,20/05/2024,Other,\n")
     with pytest.raises(ImportFailed, match="1 problem") as caught:
         run(database, path)
-    assert "--date-format dmy" in caught.value.problems[0].message
+    assert "day-first" in caught.value.problems[0].message
     run(database, path, date_order=DateOrder.DMY)
     with database.sessions.begin() as session:
         assert session.scalar(select(Deal.fell_through_on)) == date(2024, 5, 20)
