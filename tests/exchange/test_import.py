@@ -178,7 +178,7 @@ def test_column_mapping_overrides(database: Database, tmp_path: Path) -> None:
     )
     with pytest.raises(ImportFailed) as caught:
         run(database, path)
-    assert "no column for client" in str(caught.value.problems[0])
+    assert "no column for Client" in str(caught.value.problems[0])
     overrides = parse_overrides(["Who=client", "How much=contract_value", "When=fell_through_on",
                                  "Why=cause", "Stage="])  # fmt: skip
     result = run(database, path, overrides=overrides)

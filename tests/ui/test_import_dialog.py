@@ -46,7 +46,7 @@ def test_columns_are_matched_and_the_user_adjusts_them(
     assert dialog.problem_cells() == []
     dialog.set_field("Pipeline", "cause")  # two columns for one field
     assert not dialog.import_button.isEnabled()
-    assert "both mean 'cause'" in dialog.problems.item(0).text()
+    assert "both mean 'Cause'" in dialog.problems.item(0).text()
     dialog.set_field("Pipeline", "")
     dialog.set_field("Amount", "notes")  # no amount column left
     assert not dialog.import_button.isEnabled()
