@@ -351,7 +351,7 @@ def test_import_prints_a_summary_and_every_error(tmp_path: Path, db: str) -> Non
                       "--map", "Sum=contract_value", "--map", "Day=fell_through_on",
                       "--map", "Why=cause")  # fmt: skip
     assert created.returncode == 0, created.stderr
-    assert "new cause: Other/Space debris" in created.stdout
+    assert "new cause: Imported causes/Space debris" in created.stdout
 
 
 def test_export_writes_csv_with_follow_ups_and_xlsx(tmp_path: Path, db: str) -> None:

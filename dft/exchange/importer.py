@@ -1,9 +1,16 @@
-"""Importing deals from CSV or XLSX: all or nothing, every problem named by row and column.
+"""Importing deals from CSV or XLSX: all or nothing, every problem named once with its rows.
 
 Rows stream from the file and go to the database in batches of plain dicts
 (bulk INSERT), never as ORM objects, inside the caller's transaction: one bad
 row anywhere means the caller rolls everything back. Validation goes on past
-the first problem so the user sees every one at once.
+the first problem, and problems are grouped: one line per distinct problem
+with its value, how many rows and the first row numbers, never thousands.
+
+Causes: each distinct value of the cause column (with its category cell) is
+decided once (see exchange.mapping): the caller's choices first, then the
+sure matches (remembered, exact name, category name), then, when allowed, a
+new cause; anything else is a problem. ``plan_import`` reads the file's values
+first and suggests a target for each, for a person (or a map file) to confirm.
 
 Already present (the import is idempotent): a row whose contract number a live
 deal already has; without a contract number, a live deal with the same client
@@ -12,10 +19,10 @@ deal already has; without a contract number, a live deal with the same client
 
 from __future__ import annotations
 
-import difflib
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date, timedelta
+from enum import StrEnum
 from pathlib import Path
 from typing import Any, cast
 
@@ -26,6 +33,13 @@ from dft.core import settings
 from dft.core.clock import utc_now
 from dft.core.deals import DealInput, validate_deal_input
 from dft.core.errors import DftError, ValidationError
+from dft.core.fields import (
+    email_problem,
+    max_length,
+    phone_problem,
+    text_problem,
+    web_address_problem,
+)
 from dft.core.identity import current_user
 from dft.core.ids import reserve_ids
 from dft.core.lists import find_entry, normalize_name
@@ -42,15 +56,34 @@ from dft.core.models import (
     LeadSource,
     Salesperson,
 )
-from dft.core.taxonomy import OTHER, add_cause
-from dft.exchange.columns import ColumnMap, match_columns
+from dft.exchange.columns import ColumnMap, header_signature, label, match_columns
+from dft.exchange.mapping import (
+    CauseMap,
+    CauseTarget,
+    CauseValue,
+    MatchReason,
+    Taxonomy,
+    ValueKey,
+    value_key,
+)
+from dft.exchange.reading import Table as FileTable
 from dft.exchange.reading import read_table
-from dft.exchange.values import CellError, DateOrder, is_blank, read_date, read_money, text
+from dft.exchange.remembered import Remembered, find_remembered, remember
+from dft.exchange.values import (
+    CellError,
+    DateOrder,
+    date_order_hint,
+    is_blank,
+    read_date,
+    read_money,
+    text,
+)
 
 BATCH_SIZE = 2000
-MAX_PROBLEMS = 500  # listed; the count goes on
-# Imported history does not flood "Follow-ups due": only recent deals get a call scheduled.
-SCHEDULE_CALLS_WITHIN_DAYS = 30
+MAX_PROBLEMS = 500  # row by row, for marking cells; the groups count everything
+MAX_GROUPS = 200  # distinct problems listed; the rest are counted
+FIRST_ROWS = 3  # row numbers shown with a value or a problem
+DATE_SAMPLES = 8
 
 # DealInput fields -> our column names, so core validation errors name the column.
 INPUT_TO_COLUMN = {
@@ -60,6 +93,32 @@ INPUT_TO_COLUMN = {
     "cause_id": "cause",
     "contributing_cause_ids": "contributing_causes",
 }
+DATE_FIELDS = ("fell_through_on", "signed_on", "recovered_on")
+# Text columns and the model column that bounds them (client and contract number
+# are checked by validate_deal_input; notes are multi-line).
+TEXT_LIMITS: dict[str, int | None] = {
+    "lot": max_length(Deal.lot),
+    "stage": max_length(Deal.stage),
+    "responsible_role": max_length(Deal.responsible_role),
+    "client_phone": max_length(Deal.client_phone),
+    "client_email": max_length(Deal.client_email),
+    "crm_link": max_length(Deal.crm_link),
+    "salesperson": max_length(Salesperson.name),
+    "lead_source": max_length(LeadSource.name),
+    "community": max_length(Community.name),
+    "client": None,
+    "contract_number": None,
+    "category": None,
+    "cause": None,
+    "first_category": None,
+    "first_cause": None,
+    "contributing_causes": None,
+    "cause_status": None,
+    "cancelled_by": None,
+    "deposit_outcome": None,
+}
+CAUSE_NAME_LIMIT = max_length(Cause.name)
+CATEGORY_NAME_LIMIT = max_length(Category.name)
 
 Progress = Callable[[int, int], bool | None]
 
@@ -68,10 +127,15 @@ CANCELLERS = frozenset(c.value for c in CancelledBy)
 OUTCOMES = frozenset(o.value for o in DepositOutcome)
 
 
+# -- Problems ----------------------------------------------------------------------------------
+
+
 @dataclass(frozen=True)
 class ImportProblem:
+    """One problem in one row (kept for marking cells; people read ProblemGroup)."""
+
     row: int | None  # as the spreadsheet numbers it (header = 1); None for the file itself
-    column: str  # the file's own header
+    column: str  # the file's own header (our field name when the file has no such column)
     message: str
 
     def __str__(self) -> str:
@@ -80,15 +144,64 @@ class ImportProblem:
         return f"row {self.row}, column {self.column!r}: {self.message}"
 
 
+class ProblemKind(StrEnum):
+    """What kind of fix a problem needs; the CLI and the dialog add their own hint."""
+
+    FILE = "file"  # the file or its header row
+    EMPTY = "empty"  # a required cell is empty
+    INVALID = "invalid"  # a cell that cannot be read or breaks a rule
+    DUPLICATE = "duplicate"  # a contract number twice in the file
+    CAUSE_NOT_MAPPED = "cause_not_mapped"  # a value with no cause to go to (yet)
+    CATEGORY_UNKNOWN = "category_unknown"  # a category cell naming no category
+    NEW_CAUSE_NOT_ALLOWED = "new_cause_not_allowed"  # chosen target not in the list yet
+
+
+def rows_text(count: int, first: tuple[int, ...]) -> str:
+    """``841 rows (2, 5, 9, …)``."""
+    more = ", …" if count > len(first) else ""
+    return f"{count:,} row{'s' if count != 1 else ''} ({', '.join(map(str, first))}{more})"
+
+
+@dataclass(frozen=True)
+class ProblemGroup:
+    """One distinct problem: its field, value, how many rows and the first ones, in words."""
+
+    kind: ProblemKind
+    field: str  # our field name ("" for the file)
+    column: str  # the field in words with the file's header: 'Fell through on ("Close Date")'
+    message: str  # the whole sentence
+    rows: int = 0
+    first_rows: tuple[int, ...] = ()
+    value: str | None = None  # the cell's text, for values
+    suggestion: CauseTarget | None = None
+
+    def __str__(self) -> str:
+        return self.message
+
+
 class ImportFailed(DftError):
     """The file was rejected as a whole; nothing was written."""
 
-    def __init__(self, path: Path, problems: list[ImportProblem], total: int) -> None:
+    def __init__(
+        self,
+        path: Path,
+        problems: list[ImportProblem],
+        total: int,
+        groups: list[ProblemGroup] | None = None,
+        values: tuple[CauseValue, ...] = (),
+        more_groups: int = 0,
+    ) -> None:
         self.path = path
         self.problems = problems
         self.total = total
-        more = f" ({total - len(problems)} more not listed)" if total > len(problems) else ""
-        super().__init__(f"{path.name}: {total} problem(s){more}; nothing was imported")
+        self.groups = groups or [
+            ProblemGroup(ProblemKind.FILE, "", p.column, str(p), 1 if p.row else 0)
+            for p in problems
+        ]
+        self.more_groups = more_groups
+        self.values = values  # the cause values and where each would go
+        count = len(self.groups) + more_groups
+        super().__init__(f"{path.name}: {count} problem(s); nothing was imported")
 
 
 class ImportCancelled(DftError):
@@ -103,179 +216,543 @@ class RollBack(Exception):
         self.result = result
 
 
+class _Problems:
+    """Row problems grouped by field and message (or by cause value)."""
+
+    def __init__(self, columns: ColumnMap) -> None:
+        self.columns = columns
+        self.rows: list[ImportProblem] = []
+        self.total = 0
+        self.groups: dict[tuple[str, str], list[Any]] = {}  # -> [kind, count, first rows]
+        self.more_groups = 0
+
+    def add(self, number: int, field: str, message: str, kind: ProblemKind) -> None:
+        self.total += 1
+        if len(self.rows) < MAX_PROBLEMS:
+            header = self.columns.header_of(field) if field in self.columns.positions else field
+            self.rows.append(ImportProblem(number, header, message))
+        group = self.groups.get((field, message))
+        if group is None:
+            if len(self.groups) >= MAX_GROUPS:
+                self.more_groups += 1
+                return
+            group = self.groups[(field, message)] = [kind, 0, []]
+        group[1] += 1
+        if len(group[2]) < FIRST_ROWS:
+            group[2].append(number)
+
+    def grouped(self) -> list[ProblemGroup]:
+        result = []
+        for (field_name, message), (kind, count, first) in self.groups.items():
+            column = self.columns.describe(field_name)
+            where = rows_text(count, tuple(first))
+            if kind == ProblemKind.EMPTY:
+                sentence = f"{column} is empty in {where}"
+            else:
+                sentence = f"{column}: {message}, in {where}"
+            result.append(ProblemGroup(kind, field_name, column, sentence, count, tuple(first)))
+        return result
+
+
+# -- Options and results -----------------------------------------------------------------------
+
+
 @dataclass(frozen=True)
 class ImportOptions:
-    overrides: dict[str, str] = field(default_factory=dict)
-    create_causes: bool = False
-    date_order: DateOrder = DateOrder.MDY
+    """How to read a file. Left out, columns and date order come from a remembered mapping."""
+
+    overrides: dict[str, str] = field(default_factory=dict)  # normalized header -> field
+    create_causes: bool = False  # new causes (and categories) for values with nowhere to go
+    date_order: DateOrder | None = None  # None: as remembered for these headers, else month first
+    causes: CauseMap | None = None  # chosen targets; other values take their sure match
+    remember: bool = True  # keep the columns and values for the next file with these headers
 
 
 @dataclass
 class ImportResult:
+    """What came in and where it went: for the summary after an import."""
+
     rows_read: int = 0
     added: int = 0
     already_present: int = 0
-    causes_created: list[str] = field(default_factory=list)
+    causes_created: list[str] = field(default_factory=list)  # "Category/Cause"
+    categories_created: list[str] = field(default_factory=list)  # not classified yet
     names_created: list[str] = field(default_factory=list)
     unused_columns: tuple[str, ...] = ()
+    columns: dict[str, str] = field(default_factory=dict)  # field -> the file's header
+    values: tuple[CauseValue, ...] = ()  # each cause value, its rows and where it went
+    calls_scheduled: int = 0
+    # Deals added that fell through more than history_days ago: no automatic call.
+    without_calls: int = 0
+    history_days: int = 0
+    several_contacts: int = 0  # phone or e-mail cells holding more than one: the first kept
+    encoding: str = ""
+    date_order: DateOrder = DateOrder.MDY
+    remembered_columns: bool = False  # the columns came from the last file with these headers
+    mapping_saved: bool = False  # kept for the next file with these headers
 
 
-class _Lookups:
-    """Causes and list names, resolved once per distinct spelling."""
+@dataclass(frozen=True)
+class ImportPlan:
+    """A file read once before importing: its columns and every cause value with a suggestion."""
 
-    def __init__(self, session: Session, create_causes: bool) -> None:
-        self.session = session
-        self.create_causes = create_causes
-        self.categories = {
-            normalize_name(c.name).casefold(): c for c in session.scalars(select(Category))
-        }
-        self.by_path: dict[tuple[str, str], int] = {}
-        self.by_name: dict[str, list[int]] = {}
-        for cause, category in session.execute(select(Cause, Category).join(Category)):
-            key = normalize_name(cause.name).casefold()
-            self.by_path[(normalize_name(category.name).casefold(), key)] = cause.id
-            self.by_name.setdefault(key, []).append(cause.id)
-        self.names: dict[tuple[type, str], int] = {}
-        self.resolved: dict[tuple[str, str | None], int] = {}
-        self.normalized_names: dict[tuple[type, str], int] = {}
-        self.created_causes: list[str] = []
-        self.created_names: list[str] = []
+    path: Path
+    columns: ColumnMap
+    signature: str
+    remembered_columns: bool
+    date_order: DateOrder
+    date_order_hint: DateOrder | None  # what the file's own dates prove, if anything
+    date_samples: dict[str, tuple[Any, ...]]  # date field -> first distinct cells
+    values: tuple[CauseValue, ...]
+    rows: int
+    encoding: str
+    cause_required: bool
 
-    def cause(self, spec: str, category_name: str | None) -> int:
-        """The cause id for a cell (cached: a file repeats a few causes many times)."""
-        key = (spec, category_name)
-        if key not in self.resolved:
-            self.resolved[key] = self._cause(spec, category_name)
-        return self.resolved[key]
+    @property
+    def unsure(self) -> tuple[CauseValue, ...]:
+        """Values that need a person: a near miss, a blank, or nothing to suggest."""
+        return tuple(v for v in self.values if not v.sure)
 
-    def _cause(self, spec: str, category_name: str | None) -> int:
-        spec = normalize_name(spec)
-        category_key = normalize_name(category_name or "").casefold()
-        cause_key = spec.casefold()
-        if "/" in spec:
-            head, _, tail = spec.partition("/")
-            path_key = (normalize_name(head).casefold(), normalize_name(tail).casefold())
-            if path_key in self.by_path:
-                return self.by_path[path_key]
-        if category_key and (category_key, cause_key) in self.by_path:
-            return self.by_path[(category_key, cause_key)]
-        matches = self.by_name.get(cause_key, [])
-        if len(matches) == 1 and not category_key:
-            return matches[0]
-        if len(matches) > 1 and not category_key:
-            raise CellError(f"{spec!r} is a cause in several categories; add a category column")
-        if category_key and category_key not in self.categories:
-            raise CellError(f"unknown category {category_name!r}")
-        if not self.create_causes:
-            close = difflib.get_close_matches(cause_key, list(self.by_name), n=1, cutoff=0.75)
-            hint = f" (did you mean {close[0]!r}?)" if close else ""
-            raise CellError(
-                f"unknown cause {spec!r}{hint}; allow new causes (--create-causes) to add it"
+    def sure_choices(self) -> CauseMap:
+        """What the command line applies without a person: remembered, exact, category."""
+        return CauseMap.of(self.values, sure_only=True)
+
+    def suggested_choices(self) -> CauseMap:
+        """Every suggestion, for a person to confirm or change (the dialog's start)."""
+        return CauseMap.of(self.values)
+
+
+# -- Causes ------------------------------------------------------------------------------------
+
+
+@dataclass
+class _Decision:
+    cause_id: int | None
+    target: CauseTarget | None
+    reason: MatchReason | None
+    problem: tuple[ProblemKind, str] | None  # (kind, field) when the value has nowhere to go
+    category_text: str
+    cause_text: str
+    rows: int = 0
+    first: list[int] = field(default_factory=list)
+
+
+class _Causes:
+    """Decides each distinct cause value once; rows look the decision up by their raw cells."""
+
+    def __init__(
+        self,
+        taxonomy: Taxonomy,
+        choices: CauseMap | None,
+        remembered: dict[ValueKey, int],
+        *,
+        create: bool,
+        required: bool,
+        planning: bool = False,
+    ) -> None:
+        self.taxonomy = taxonomy
+        self.choices = choices or CauseMap()
+        self.remembered = remembered
+        self.create = create
+        self.required = required
+        self.planning = planning  # a plan suggests; it never creates
+        self.by_key: dict[ValueKey, _Decision] = {}
+        self.by_cells: dict[tuple[str, str], _Decision] = {}
+
+    def decide(self, category_text: str, cause_text: str) -> _Decision:
+        cells = (category_text, cause_text)
+        decision = self.by_cells.get(cells)
+        if decision is None:
+            key = value_key(category_text, cause_text)
+            decision = self.by_key.get(key)
+            if decision is None:
+                decision = self.by_key[key] = self._decide(key, category_text, cause_text)
+            self.by_cells[cells] = decision
+        return decision
+
+    def count(self, decision: _Decision, number: int) -> None:
+        decision.rows += 1
+        if len(decision.first) < FIRST_ROWS:
+            decision.first.append(number)
+
+    def _decide(self, key: ValueKey, category_text: str, cause_text: str) -> _Decision:
+        def decided(
+            target: CauseTarget | None,
+            reason: MatchReason | None,
+            problem: tuple[ProblemKind, str] | None = None,
+        ) -> _Decision:
+            cause_id = None
+            if target is not None and problem is None and not self.planning:
+                cause_id = self.taxonomy.ensure(target)
+            return _Decision(cause_id, target, reason, problem, category_text, cause_text)
+
+        if key == ("", "") and not self.required:
+            return decided(None, None)
+        chosen = self.choices.target_for(key)
+        if chosen is not None:
+            chosen = self.taxonomy.resolve(chosen)
+            if chosen.is_new and not self.create and not self.planning:
+                return decided(
+                    chosen, MatchReason.GIVEN, (ProblemKind.NEW_CAUSE_NOT_ALLOWED, "cause")
+                )
+            return decided(chosen, MatchReason.GIVEN)
+        suggestion = self.taxonomy.suggest(key, self.remembered)
+        if suggestion.target is not None and suggestion.reason in (
+            MatchReason.REMEMBERED,
+            MatchReason.EXACT,
+            MatchReason.CATEGORY,
+        ):
+            return decided(suggestion.target, suggestion.reason)
+        if self.create and key[1] and not self.planning:
+            return decided(self.taxonomy.new_target(category_text, cause_text), MatchReason.NEW)
+        if suggestion.unknown_category:
+            return _Decision(
+                None,
+                suggestion.target,
+                suggestion.reason,
+                (ProblemKind.CATEGORY_UNKNOWN, "category"),
+                category_text,
+                cause_text,
             )
-        category = self.categories.get(category_key) or self.categories.get(OTHER.casefold())
-        if category is None:
-            raise CellError(f"no category to put the new cause {spec!r} in")
-        cause_id = add_cause(self.session, category.id, spec)
-        self.by_path[(normalize_name(category.name).casefold(), cause_key)] = cause_id
-        self.by_name.setdefault(cause_key, []).append(cause_id)
-        self.created_causes.append(f"{category.name}/{spec}")
-        return cause_id
+        return _Decision(
+            None,
+            suggestion.target,
+            suggestion.reason,
+            (ProblemKind.CAUSE_NOT_MAPPED, "cause"),
+            category_text,
+            cause_text,
+        )
 
-    def name(self, model: type, value: str) -> int:
+    def values(self) -> tuple[CauseValue, ...]:
+        counted = [d for d in self.by_key.values() if d.rows]
+        counted.sort(key=lambda d: (-d.rows, d.cause_text.casefold()))
+        return tuple(
+            CauseValue(
+                d.category_text,
+                d.cause_text,
+                d.rows,
+                tuple(d.first),
+                d.target,
+                d.reason,
+            )
+            for d in counted
+            if d.target is not None or d.problem is not None
+        )
+
+    def problems(self, columns: ColumnMap) -> list[ProblemGroup]:
+        groups = []
+        for d in self.by_key.values():
+            if d.problem is None or not d.rows:
+                continue
+            kind, field_name = d.problem
+            column = columns.describe(field_name)
+            where = rows_text(d.rows, tuple(d.first))
+            hint = f"; it looks like {d.target.label}" if d.target is not None else ""
+            if kind == ProblemKind.CATEGORY_UNKNOWN:
+                sentence = f"{column}: {d.category_text!r} in {where} is not a category{hint}"
+                value = d.category_text
+            elif kind == ProblemKind.NEW_CAUSE_NOT_ALLOWED:
+                assert d.target is not None
+                sentence = (
+                    f"{_value_words(d)}: {where} goes to {d.target.label}, "
+                    "which is not in the list of causes yet"
+                )
+                value = d.cause_text
+            elif not d.cause_text:
+                suggested = f"; the suggestion is {d.target.label}" if d.target is not None else ""
+                sentence = f"{columns.describe('cause')} is blank in {where}{suggested}"
+                value = ""
+            else:
+                sentence = f"{_value_words(d)}: {where} is not a cause{hint}"
+                value = d.cause_text
+            groups.append(
+                ProblemGroup(
+                    kind, field_name, column, sentence, d.rows, tuple(d.first), value, d.target
+                )
+            )
+        return groups
+
+
+def _row_message(kind: ProblemKind, decision: _Decision) -> str:
+    if kind == ProblemKind.CATEGORY_UNKNOWN:
+        return f"{decision.category_text!r} is not a category"
+    if kind == ProblemKind.NEW_CAUSE_NOT_ALLOWED:
+        return f"{decision.cause_text!r} goes to a cause that is not in the list yet"
+    if not decision.cause_text:
+        return "the cause is blank"
+    return f"{decision.cause_text!r} is not a cause"
+
+
+def _value_words(decision: _Decision) -> str:
+    if decision.category_text:
+        return f"{decision.category_text + '/' + decision.cause_text!r}"
+    return repr(decision.cause_text)
+
+
+# -- Opening a file ----------------------------------------------------------------------------
+
+
+@dataclass
+class _Opened:
+    table: FileTable
+    columns: ColumnMap
+    signature: str
+    remembered: Remembered | None
+    remembered_columns: bool
+    date_order: DateOrder
+
+
+def _open(session: Session, path: Path, options: ImportOptions) -> _Opened:
+    table = read_table(path)
+    try:
+        signature = header_signature(table.headers)
+        remembered = find_remembered(session, signature)
+        overrides = options.overrides
+        remembered_columns = False
+        if not overrides and remembered is not None:
+            overrides, remembered_columns = remembered.columns, True
+        try:
+            columns = match_columns(table.headers, overrides)
+        except ValidationError as exc:
+            if not remembered_columns:
+                raise ImportFailed(
+                    path,
+                    [ImportProblem(None, exc.field, exc.message)],
+                    1,
+                    [ProblemGroup(ProblemKind.FILE, "", exc.field, exc.message)],
+                ) from exc
+            columns, remembered_columns = match_columns(table.headers), False
+        order = options.date_order or (remembered.date_order if remembered else DateOrder.MDY)
+        return _Opened(table, columns, signature, remembered, remembered_columns, order)
+    except BaseException:
+        table.close()
+        raise
+
+
+def plan_import(
+    session: Session,
+    path: Path,
+    options: ImportOptions | None = None,
+    *,
+    progress: Progress | None = None,
+) -> ImportPlan:
+    """Read ``path`` once: its columns and every cause value with a suggested target.
+
+    Writes nothing. The caller shows the plan (or applies its sure choices),
+    then calls import_file with the targets it settled on.
+    """
+    options = options or ImportOptions()
+    opened = _open(session, path, options)
+    columns, table = opened.columns, opened.table
+    try:
+        required = settings.get_bool(session, settings.CAUSE_REQUIRED)
+        causes = _Causes(
+            Taxonomy(session),
+            options.causes,
+            opened.remembered.values if opened.remembered else {},
+            create=options.create_causes,
+            required=required,
+            planning=True,
+        )
+        positions = columns.positions
+        cause_at, category_at = positions.get("cause"), positions.get("category")
+        date_at = {f: positions[f] for f in DATE_FIELDS if f in positions}
+        samples: dict[str, dict[str, Any]] = {f: {} for f in date_at}
+        rows = 0
+        for number, values in table.rows:
+            rows += 1
+            width = len(values)
+            cause = text(values[cause_at]) if cause_at is not None and cause_at < width else ""
+            category = (
+                text(values[category_at]) if category_at is not None and category_at < width else ""
+            )
+            causes.count(causes.decide(category, cause), number)
+            for name, index in date_at.items():
+                found = samples[name]
+                if len(found) < DATE_SAMPLES and index < width and not is_blank(values[index]):
+                    found.setdefault(str(values[index]), values[index])
+            if (
+                progress is not None
+                and rows % 1000 == 0
+                and progress(int(table.position()), table.size_hint) is False
+            ):
+                raise ImportCancelled("Cancelled; nothing was imported.")
+        date_samples = {name: tuple(found.values()) for name, found in samples.items()}
+        return ImportPlan(
+            path=path,
+            columns=columns,
+            signature=opened.signature,
+            remembered_columns=opened.remembered_columns,
+            date_order=opened.date_order,
+            date_order_hint=date_order_hint(s for found in date_samples.values() for s in found),
+            date_samples=date_samples,
+            values=causes.values(),
+            rows=rows,
+            encoding=table.encoding,
+            cause_required=required,
+        )
+    finally:
+        table.close()
+
+
+# -- Rows --------------------------------------------------------------------------------------
+
+
+class _Names:
+    """Salespeople, lead sources and communities, resolved once per distinct spelling."""
+
+    def __init__(self, session: Session) -> None:
+        self.session = session
+        self.names: dict[tuple[type, str], int] = {}
+        self.normalized: dict[tuple[type, str], int] = {}
+        self.created: list[str] = []
+
+    def id(self, model: type, value: str) -> int:
         key = (model, value)
         if key not in self.names:
-            self.names[key] = self._name(model, value)
+            self.names[key] = self._id(model, value)
         return self.names[key]
 
-    def _name(self, model: type, value: str) -> int:
+    def _id(self, model: type, value: str) -> int:
         key = (model, normalize_name(value).casefold())
-        if key not in self.normalized_names:
+        if key not in self.normalized:
             entry = find_entry(self.session, model, value)
             if entry is None:
                 entry = model(name=normalize_name(value), retired=False)
                 self.session.add(entry)
                 self.session.flush()
-                self.created_names.append(f"{model.__name__.lower()} {entry.name!r}")
-            self.normalized_names[key] = entry.id
-        return self.normalized_names[key]
+                self.created.append(f"{model.__name__.lower()} {entry.name!r}")
+            self.normalized[key] = entry.id
+        return self.normalized[key]
 
 
-def _enum(value: Any, allowed: frozenset[str], label: str) -> str | None:
+def _enum(value: Any, allowed: frozenset[str], what: str) -> str | None:
     raw = text(value).casefold().replace(" ", "_")
     if not raw:
         return None
     if raw not in allowed:
-        raise CellError(f"{label} must be one of {', '.join(sorted(allowed))}: {text(value)!r}")
+        choices = ", ".join(sorted(a.replace("_", " ") for a in allowed))
+        raise CellError(f"{what} must be one of {choices}: {text(value)!r}")
     return raw
 
 
+def _first_contact(value: str) -> tuple[str, bool]:
+    """A CRM may put several numbers or addresses in one cell: keep the first."""
+    for separator in (",", ";"):
+        if separator in value:
+            return value.split(separator, 1)[0].strip(), True
+    return value, False
+
+
 class _RowReader:
-    def __init__(self, columns: ColumnMap, lookups: _Lookups, options: ImportOptions, today: date):
+    def __init__(
+        self,
+        columns: ColumnMap,
+        causes: _Causes,
+        names: _Names,
+        problems: _Problems,
+        order: DateOrder,
+        today: date,
+    ) -> None:
         self.columns = columns
-        self.lookups = lookups
-        self.options = options
+        self.causes = causes
+        self.names = names
+        self.problems = problems
+        self.order = order
         self.today = today
         self.now = utc_now()
         self.user = current_user()
+        self.several_contacts = 0
+        positions = columns.positions
+        self.text_rules = [
+            (name, positions[name], limit)
+            for name, limit in TEXT_LIMITS.items()
+            if name in positions
+        ]
+        self.notes_at = positions.get("notes")
 
-    def __call__(
-        self, number: int, values: list[Any]
-    ) -> tuple[dict[str, Any] | None, list[ImportProblem]]:
-        problems: list[ImportProblem] = []
+    def __call__(self, number: int, values: list[Any]) -> dict[str, Any] | None:
         positions = self.columns.positions
         width = len(values)
+        found = self.problems.total
+
+        def problem(name: str, message: str, kind: ProblemKind = ProblemKind.INVALID) -> None:
+            self.problems.add(number, name, message, kind)
 
         def cell(name: str) -> Any:
             index = positions.get(name)
             return values[index] if index is not None and index < width else None
 
-        def read(name: str, reader: Callable[[Any], Any], optional: bool = True) -> Any:
+        def read(name: str, reader: Callable[[Any], Any], required: bool = False) -> Any:
             index = positions.get(name)
-            if index is None and optional:  # no such column: nothing to parse
-                return None
             value = values[index] if index is not None and index < width else None
-            if optional and is_blank(value):
+            if is_blank(value):
+                if required:
+                    problem(name, f"{label(name)} is empty", ProblemKind.EMPTY)
                 return None
             try:
                 return reader(value)
             except CellError as exc:
-                problems.append(ImportProblem(number, self.columns.header_of(name), str(exc)))
+                problem(name, str(exc))
                 return None
 
-        def header(name: str) -> str:
-            return self.columns.header_of(name) if name in positions else name
+        # Control characters and lengths, before anything reads the text.
+        for name, index, limit in self.text_rules:
+            value = values[index] if index < width else None
+            if isinstance(value, str) and value:
+                why = text_problem(value.strip(), limit)
+                if why is not None:
+                    problem(name, why)
+        if self.notes_at is not None and self.notes_at < width:
+            notes_value = values[self.notes_at]
+            if isinstance(notes_value, str) and notes_value:
+                why = text_problem(notes_value, None, multiline=True)
+                if why is not None:
+                    problem("notes", why)
+        if self.problems.total > found:
+            return None
 
         client = text(cell("client"))
         if not client:
-            problems.append(ImportProblem(number, header("client"), "the client is missing"))
-        value = read("contract_value", read_money, optional=False)
-        order = self.options.date_order
-        fell = read("fell_through_on", lambda v: read_date(v, order), optional=False)
+            problem("client", "Client is empty", ProblemKind.EMPTY)
+        value = read("contract_value", read_money, required=True)
+        order = self.order
+        fell = read("fell_through_on", lambda v: read_date(v, order), required=True)
         signed = read("signed_on", lambda v: read_date(v, order))
         recovered = read("recovered_on", lambda v: read_date(v, order))
         deposit = read("deposit", read_money)
-        status = read("cause_status", lambda v: _enum(v, STATUSES, "cause status"))
+        status = read("cause_status", lambda v: _enum(v, STATUSES, "the cause status"))
         cancelled_by = read("cancelled_by", lambda v: _enum(v, CANCELLERS, "cancelled by"))
-        outcome = read("deposit_outcome", lambda v: _enum(v, OUTCOMES, "deposit outcome"))
-        category = text(cell("category")) or None
-        cause_id = read("cause", lambda v: self.lookups.cause(text(v), category))
-        first_id = read(
-            "first_cause",
-            lambda v: self.lookups.cause(text(v), text(cell("first_category")) or None),
-        )
+        outcome = read("deposit_outcome", lambda v: _enum(v, OUTCOMES, "the deposit outcome"))
+        phone = self._contact("client_phone", text(cell("client_phone")), phone_problem, problem)
+        email = self._contact("client_email", text(cell("client_email")), email_problem, problem)
+        link = text(cell("crm_link")) or None
+        if link is not None and (why := web_address_problem(link)) is not None:
+            problem("crm_link", why)
+
+        causes = self.causes
+        decision = causes.decide(text(cell("category")), text(cell("cause")))
+        causes.count(decision, number)
+        cause_id = decision.cause_id
+        if decision.problem is not None:
+            kind, field_name = decision.problem
+            problem(field_name, _row_message(kind, decision), kind)
+        first_id = None
+        if not is_blank(cell("first_cause")):
+            first = causes.decide(text(cell("first_category")), text(cell("first_cause")))
+            first_id = first.cause_id
+            if first.problem is not None:
+                problem("first_cause", f"{first.cause_text!r} is not a cause")
         contributing: tuple[int, ...] = ()
-        raw_contributing = text(cell("contributing_causes"))
-        for spec in (p.strip() for p in raw_contributing.split(";")):
-            if not spec:
-                continue
-            try:
-                contributing += (self.lookups.cause(spec, None),)
-            except CellError as exc:
-                problems.append(
-                    ImportProblem(number, self.columns.header_of("contributing_causes"), str(exc))
-                )
-        if problems:
-            return None, problems
+        for spec in (p.strip() for p in text(cell("contributing_causes")).split(";")):
+            if spec:
+                link_decision = causes.decide("", spec)
+                if link_decision.cause_id is None:
+                    problem("contributing_causes", f"{spec!r} is not a cause")
+                else:
+                    contributing += (link_decision.cause_id,)
+        if self.problems.total > found:
+            return None
 
         data = DealInput(
             client_name=client,
@@ -293,17 +770,16 @@ class _RowReader:
             notes=text(cell("notes")),
         )
         for error in validate_deal_input(data, self.today):
-            column = INPUT_TO_COLUMN.get(error.field, error.field)
-            problems.append(ImportProblem(number, header(column), error.message))
-        if problems:
-            return None, problems
+            problem(INPUT_TO_COLUMN.get(error.field, error.field), error.message)
+        if self.problems.total > found:
+            return None
 
         def name_id(model: type, column: str) -> int | None:
             raw = text(cell(column))
-            return self.lookups.name(model, raw) if raw else None
+            return self.names.id(model, raw) if raw else None
 
         now = self.now
-        row = {
+        return {
             "client_name": " ".join(client.split()),
             "contract_number": data.contract_number,
             "contract_value_cents": value,
@@ -322,6 +798,9 @@ class _RowReader:
             "cause_status": data.cause_status,
             "first_cause_id": first_id if first_id is not None else cause_id,
             "recovered_on": recovered,
+            "client_phone": phone,
+            "client_email": email,
+            "crm_link": link,
             "notes": data.notes.strip(),
             "created_at": now,
             "updated_at": now,
@@ -331,7 +810,23 @@ class _RowReader:
             "updated_by": self.user,
             "_contributing": data.contributing_cause_ids,
         }
-        return row, []
+
+    def _contact(
+        self,
+        name: str,
+        raw: str,
+        check: Callable[[str], str | None],
+        problem: Callable[[str, str], None],
+    ) -> str | None:
+        if not raw:
+            return None
+        value, several = _first_contact(raw)
+        self.several_contacts += several
+        why = check(value)
+        if why is not None:
+            problem(name, why)
+            return None
+        return value
 
 
 def _key(row: dict[str, Any]) -> tuple[Any, ...]:
@@ -373,7 +868,8 @@ def _present(session: Session, rows: list[dict[str, Any]]) -> set[tuple[Any, ...
     return present
 
 
-def _write(session: Session, rows: list[dict[str, Any]], today: date, follow_up_days: int) -> None:
+def _write(session: Session, rows: list[dict[str, Any]], horizon: date, follow_up_days: int) -> int:
+    """Insert the rows, their contributing causes and the calls of recent ones; returns calls."""
     links = [r.pop("_contributing") for r in rows]
     # Ids handed out up front link the contributing causes and calls without
     # RETURNING in parameter order, which would make SQLite insert row by row.
@@ -389,7 +885,6 @@ def _write(session: Session, rows: list[dict[str, Any]], today: date, follow_up_
     ]
     if contributing:
         session.execute(insert(DealContributingCause), contributing)
-    horizon = today - timedelta(days=SCHEDULE_CALLS_WITHIN_DAYS)
     now = utc_now()
     calls = [
         {
@@ -408,6 +903,10 @@ def _write(session: Session, rows: list[dict[str, Any]], today: date, follow_up_
     ]
     if calls:
         session.execute(insert(FollowUp), calls)
+    return len(calls)
+
+
+# -- Importing ---------------------------------------------------------------------------------
 
 
 def import_file(
@@ -419,26 +918,39 @@ def import_file(
     progress: Progress | None = None,
     limit: int | None = None,
 ) -> ImportResult:
-    """Import ``path`` into the caller's transaction; raises ImportFailed if any row is bad.
+    """Import ``path`` into the caller's transaction; raises ImportFailed if anything is wrong.
 
     On ImportFailed or ImportCancelled the caller must roll back (leaving its
     ``with session.begin():`` block by the exception does). ``limit`` reads only
-    the first rows: a preview, to be rolled back too.
+    the first rows: a preview, to be rolled back too (and not remembered).
     """
     options = options or ImportOptions()
     today = today or date.today()
-    table = read_table(path)
+    opened = _open(session, path, options)
+    columns, table = opened.columns, opened.table
     try:
-        try:
-            columns = match_columns(table.headers, options.overrides)
-        except ValidationError as exc:
-            raise ImportFailed(path, [ImportProblem(None, exc.field, exc.message)], 1) from exc
-        lookups = _Lookups(session, options.create_causes)
-        read_row = _RowReader(columns, lookups, options, today)
+        taxonomy = Taxonomy(session)
+        causes = _Causes(
+            taxonomy,
+            options.causes,
+            opened.remembered.values if opened.remembered else {},
+            create=options.create_causes,
+            required=settings.get_bool(session, settings.CAUSE_REQUIRED),
+        )
+        names = _Names(session)
+        problems = _Problems(columns)
+        read_row = _RowReader(columns, causes, names, problems, opened.date_order, today)
         follow_up_days = settings.get_int(session, settings.FOLLOW_UP_DAYS)
-        result = ImportResult(unused_columns=columns.unused)
-        problems: list[ImportProblem] = []
-        total_problems = 0
+        history_days = settings.get_int(session, settings.HISTORY_WITHOUT_CALLS_AFTER_DAYS)
+        horizon = today - timedelta(days=history_days)
+        result = ImportResult(
+            unused_columns=columns.unused,
+            columns={f: columns.header_of(f) for f in columns.positions},
+            history_days=history_days,
+            encoding=table.encoding,
+            date_order=opened.date_order,
+            remembered_columns=opened.remembered_columns,
+        )
         numbers_seen: dict[str, int] = {}
         keys_seen: set[tuple[Any, ...]] = set()
         batch: list[dict[str, Any]] = []
@@ -448,29 +960,27 @@ def import_file(
             fresh = [r for r in batch if _key(r) not in present]
             result.already_present += len(batch) - len(fresh)
             if fresh:
-                _write(session, fresh, today, follow_up_days)
+                result.calls_scheduled += _write(session, fresh, horizon, follow_up_days)
                 result.added += len(fresh)
+                result.without_calls += sum(1 for r in fresh if r["fell_through_on"] < horizon)
             batch.clear()
 
         for number, values in table.rows:
             if limit is not None and result.rows_read >= limit:
                 break
             result.rows_read += 1
-            row, row_problems = read_row(number, values)
+            row = read_row(number, values)
             if row is not None and row["contract_number"]:
                 first = numbers_seen.setdefault(row["contract_number"], number)
                 if first != number:
-                    row_problems = [
-                        ImportProblem(
-                            number,
-                            columns.header_of("contract_number"),
-                            f"contract number {row['contract_number']} is also on row {first}",
-                        )
-                    ]
+                    problems.add(
+                        number,
+                        "contract_number",
+                        f"contract number {row['contract_number']} is also on row {first}",
+                        ProblemKind.DUPLICATE,
+                    )
                     row = None
-            total_problems += len(row_problems)
-            problems.extend(row_problems[: max(0, MAX_PROBLEMS - len(problems))])
-            if row is not None and not total_problems:
+            if row is not None and not problems.total:
                 key = _key(row)
                 if key in keys_seen:
                     result.already_present += 1
@@ -485,14 +995,43 @@ def import_file(
                 and progress(int(table.position()), table.size_hint) is False
             ):
                 raise ImportCancelled("Import cancelled; nothing was imported.")
-        if total_problems:
-            raise ImportFailed(path, problems, total_problems)
+        result.values = causes.values()
+        if problems.total:
+            cause_groups = causes.problems(columns)
+            other_groups = [
+                g for g in problems.grouped() if g.field not in {"cause", "category"}
+                or g.kind not in {ProblemKind.CAUSE_NOT_MAPPED, ProblemKind.CATEGORY_UNKNOWN,
+                                  ProblemKind.NEW_CAUSE_NOT_ALLOWED}
+            ]  # fmt: skip
+            raise ImportFailed(
+                path,
+                problems.rows,
+                problems.total,
+                cause_groups + other_groups,
+                result.values,
+                problems.more_groups,
+            )
         if batch:
             flush()
         if progress is not None:
             progress(table.size_hint, table.size_hint)
-        result.causes_created = lookups.created_causes
-        result.names_created = lookups.created_names
+        result.causes_created = taxonomy.created_causes
+        result.categories_created = taxonomy.created_categories
+        result.names_created = names.created
+        result.several_contacts = read_row.several_contacts
+        if options.remember and limit is None:
+            result.mapping_saved = remember(
+                session,
+                opened.signature,
+                columns.headers,
+                columns.as_overrides(),
+                opened.date_order,
+                {
+                    key: d.cause_id
+                    for key, d in causes.by_key.items()
+                    if d.cause_id is not None and d.rows
+                },
+            )
         return result
     finally:
         table.close()

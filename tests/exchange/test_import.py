@@ -79,10 +79,10 @@ BAD_ROWS = [
     ("words-for-a-date", "Pat,C-9,1000,,last week,Other,", "fell_through_on", "not a date"),
     ("negative-money", "Pat,C-9,-1000,,2026-10-01,Other,", "contract_value", "negative"),
     ("non-numeric-money", "Pat,C-9,lots,,2026-10-01,Other,", "contract_value", "not an amount"),
-    ("missing-client", ",C-9,1000,,2026-10-01,Other,", "client", "client is missing"),
+    ("missing-client", ",C-9,1000,,2026-10-01,Other,", "client", "Client is empty"),
     ("fell-before-signed", "Pat,C-9,1000,2026-10-05,2026-10-01,Other,", "fell_through_on",
      "before it was signed"),
-    ("unknown-cause", "Pat,C-9,1000,,2026-10-01,Martians,", "cause", "unknown cause 'Martians'"),
+    ("unknown-cause", "Pat,C-9,1000,,2026-10-01,Martians,", "cause", "'Martians' is not a cause"),
     ("duplicate-number", "Pat,C-1,1000,,2026-10-01,Other,", "contract_number",
      "also on row 2"),
 ]  # fmt: skip
@@ -117,7 +117,7 @@ def test_every_problem_is_reported_not_just_the_first(database: Database, tmp_pa
     assert deals(database) == 0
 
 
-def test_create_causes_puts_new_ones_under_the_row_category_else_other(
+def test_create_causes_puts_new_ones_under_the_row_category_never_under_other(
     database: Database, tmp_path: Path
 ) -> None:
     path = write(tmp_path / "new.csv", (
@@ -126,11 +126,15 @@ def test_create_causes_puts_new_ones_under_the_row_category_else_other(
         "Sam,1000,2026-10-02,,Alien abduction\n"
     ))  # fmt: skip
     result = run(database, path, create_causes=True)
-    assert result.causes_created == ["Land/Wetlands found", "Other/Alien abduction"]  # type: ignore[attr-defined]
+    assert result.causes_created == ["Land/Wetlands found", "Imported causes/Alien abduction"]  # type: ignore[attr-defined]
+    assert result.categories_created == ["Imported causes"]  # type: ignore[attr-defined]
     with database.sessions.begin() as session:
         wetlands = session.scalar(select(Cause).where(Cause.name == "Wetlands found"))
         assert wetlands is not None
         assert wetlands.category.name == "Land"
+        abduction = session.scalar(select(Cause).where(Cause.name == "Alien abduction"))
+        assert abduction is not None
+        assert abduction.category.controllable is None  # not classified: on neither side
 
 
 def test_windows_1252_with_semicolons_and_a_crm_header(database: Database, tmp_path: Path) -> None:
