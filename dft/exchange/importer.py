@@ -441,7 +441,7 @@ class _Causes:
 
     def problems(self, columns: ColumnMap) -> list[ProblemGroup]:
         groups = []
-        for d in self.by_key.values():
+        for d in sorted(self.by_key.values(), key=lambda d: (-d.rows, d.first[:1])):
             if d.problem is None or not d.rows:
                 continue
             kind, field_name = d.problem
