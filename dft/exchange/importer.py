@@ -34,6 +34,7 @@ from dft.core.clock import utc_now
 from dft.core.deals import DealInput, validate_deal_input
 from dft.core.errors import DftError, ValidationError
 from dft.core.fields import (
+    CONTROL_ONE_LINE,
     email_problem,
     max_length,
     phone_problem,
@@ -56,7 +57,13 @@ from dft.core.models import (
     LeadSource,
     Salesperson,
 )
-from dft.exchange.columns import ColumnMap, header_signature, label, match_columns
+from dft.exchange.columns import (
+    CONTACT_FIELDS,
+    ColumnMap,
+    header_signature,
+    label,
+    match_columns,
+)
 from dft.exchange.mapping import (
     CauseMap,
     CauseTarget,
@@ -670,6 +677,7 @@ class _RowReader:
             if name in positions
         ]
         self.notes_at = positions.get("notes")
+        self.has_contacts = any(name in positions for name in CONTACT_FIELDS)
 
     def __call__(self, number: int, values: list[Any]) -> dict[str, Any] | None:
         positions = self.columns.positions
@@ -683,8 +691,14 @@ class _RowReader:
             index = positions.get(name)
             return values[index] if index is not None and index < width else None
 
+        def txt(name: str) -> str:
+            index = positions.get(name)
+            return text(values[index]) if index is not None and index < width else ""
+
         def read(name: str, reader: Callable[[Any], Any], required: bool = False) -> Any:
             index = positions.get(name)
+            if index is None and not required:
+                return None
             value = values[index] if index is not None and index < width else None
             if is_blank(value):
                 if required:
@@ -699,7 +713,11 @@ class _RowReader:
         # Control characters and lengths, before anything reads the text.
         for name, index, limit in self.text_rules:
             value = values[index] if index < width else None
-            if isinstance(value, str) and value:
+            if (
+                isinstance(value, str)
+                and value
+                and (CONTROL_ONE_LINE.search(value) or (limit is not None and len(value) > limit))
+            ):
                 why = text_problem(value.strip(), limit)
                 if why is not None:
                     problem(name, why)
@@ -712,7 +730,7 @@ class _RowReader:
         if self.problems.total > found:
             return None
 
-        client = text(cell("client"))
+        client = txt("client")
         if not client:
             problem("client", "Client is empty", ProblemKind.EMPTY)
         value = read("contract_value", read_money, required=True)
@@ -724,27 +742,31 @@ class _RowReader:
         status = read("cause_status", lambda v: _enum(v, STATUSES, "the cause status"))
         cancelled_by = read("cancelled_by", lambda v: _enum(v, CANCELLERS, "cancelled by"))
         outcome = read("deposit_outcome", lambda v: _enum(v, OUTCOMES, "the deposit outcome"))
-        phone = self._contact("client_phone", text(cell("client_phone")), phone_problem, problem)
-        email = self._contact("client_email", text(cell("client_email")), email_problem, problem)
-        link = text(cell("crm_link")) or None
-        if link is not None and (why := web_address_problem(link)) is not None:
-            problem("crm_link", why)
+        phone = email = link = None
+        if self.has_contacts:
+            phone = self._contact("client_phone", txt("client_phone"), phone_problem, problem)
+            email = self._contact("client_email", txt("client_email"), email_problem, problem)
+            link = txt("crm_link") or None
+            if link is not None and (why := web_address_problem(link)) is not None:
+                problem("crm_link", why)
 
         causes = self.causes
-        decision = causes.decide(text(cell("category")), text(cell("cause")))
-        causes.count(decision, number)
+        decision = causes.decide(txt("category"), txt("cause"))
+        decision.rows += 1
+        if len(decision.first) < FIRST_ROWS:
+            decision.first.append(number)
         cause_id = decision.cause_id
         if decision.problem is not None:
             kind, field_name = decision.problem
             problem(field_name, _row_message(kind, decision), kind)
         first_id = None
-        if not is_blank(cell("first_cause")):
-            first = causes.decide(text(cell("first_category")), text(cell("first_cause")))
+        if "first_cause" in positions and not is_blank(cell("first_cause")):
+            first = causes.decide(txt("first_category"), txt("first_cause"))
             first_id = first.cause_id
             if first.problem is not None:
                 problem("first_cause", f"{first.cause_text!r} is not a cause")
         contributing: tuple[int, ...] = ()
-        for spec in (p.strip() for p in text(cell("contributing_causes")).split(";")):
+        for spec in (p.strip() for p in txt("contributing_causes").split(";") if p):
             if spec:
                 link_decision = causes.decide("", spec)
                 if link_decision.cause_id is None:
@@ -759,7 +781,7 @@ class _RowReader:
             contract_value_cents=value,
             fell_through_on=fell,
             signed_on=signed,
-            contract_number=text(cell("contract_number")) or None,
+            contract_number=txt("contract_number") or None,
             cancelled_by=cancelled_by,
             deposit_cents=deposit,
             deposit_outcome=outcome,
@@ -767,7 +789,7 @@ class _RowReader:
             contributing_cause_ids=tuple(dict.fromkeys(c for c in contributing if c != cause_id)),
             cause_status=status or CauseStatus.SUSPECTED.value,
             recovered_on=recovered,
-            notes=text(cell("notes")),
+            notes=txt("notes"),
         )
         for error in validate_deal_input(data, self.today):
             problem(INPUT_TO_COLUMN.get(error.field, error.field), error.message)
@@ -775,7 +797,7 @@ class _RowReader:
             return None
 
         def name_id(model: type, column: str) -> int | None:
-            raw = text(cell(column))
+            raw = txt(column)
             return self.names.id(model, raw) if raw else None
 
         now = self.now
@@ -788,9 +810,9 @@ class _RowReader:
             "salesperson_id": name_id(Salesperson, "salesperson"),
             "lead_source_id": name_id(LeadSource, "lead_source"),
             "community_id": name_id(Community, "community"),
-            "lot": text(cell("lot")) or None,
-            "stage": text(cell("stage")) or None,
-            "responsible_role": text(cell("responsible_role")) or None,
+            "lot": txt("lot") or None,
+            "stage": txt("stage") or None,
+            "responsible_role": txt("responsible_role") or None,
             "cancelled_by": cancelled_by,
             "deposit_cents": deposit,
             "deposit_outcome": outcome,

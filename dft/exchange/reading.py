@@ -173,24 +173,24 @@ def _footer_rows(block: list[Row]) -> bool:
 
 
 def _without_footer(rows: Iterator[Row]) -> Iterator[Row]:
-    """Rows, holding back a short block after a blank row until it proves to be data."""
+    """Rows that are not blank, holding back a short block after a blank row until it proves
+    to be data (a footer is dropped)."""
     held: list[Row] = []
     after_blank = False
     for number, values in rows:
         if _is_blank(values):
-            if held:
-                yield from held
-                held = []
-            after_blank = True
-            continue
-        single = sum(1 for v in values if not _is_blank([v])) <= 1
-        if after_blank and single and len(held) < _FOOTER_MAX_ROWS:
-            held.append((number, values))
-            continue
-        if held:
             yield from held
             held = []
-        after_blank = False
+            after_blank = True
+            continue
+        if after_blank:
+            filled = sum(1 for v in values if not _is_blank([v]))
+            if filled <= 1 and len(held) < _FOOTER_MAX_ROWS:
+                held.append((number, values))
+                continue
+            yield from held
+            held = []
+            after_blank = False
         yield number, values
     if held and not _footer_rows(held):
         yield from held
@@ -239,14 +239,9 @@ def read_csv(path: Path) -> Table:
         finally:
             stream.close()
 
-    def data() -> Iterator[Row]:
-        for number, values in _without_footer(records()):
-            if not _is_blank(values):
-                yield number, values
-
     return Table(
         headers,
-        data(),
+        _without_footer(records()),
         path.stat().st_size,
         raw.tell,
         encoding=_NAMES.get(codec) or ("UTF-16" if codec.startswith("utf-16") else codec),
