@@ -161,6 +161,7 @@ class ProblemKind(StrEnum):
     CAUSE_NOT_MAPPED = "cause_not_mapped"  # a value with no cause to go to (yet)
     CATEGORY_UNKNOWN = "category_unknown"  # a category cell naming no category
     NEW_CAUSE_NOT_ALLOWED = "new_cause_not_allowed"  # chosen target not in the list yet
+    NAME_TOO_LONG = "name_too_long"  # a value too long to become a cause or category name
 
 
 def rows_text(count: int, first: tuple[int, ...]) -> str:
@@ -342,6 +343,7 @@ class _Decision:
     cause_text: str
     rows: int = 0
     first: list[int] = field(default_factory=list)
+    why: str | None = None  # a name the new cause or category cannot have
 
 
 class _Causes:
@@ -389,9 +391,12 @@ class _Causes:
             problem: tuple[ProblemKind, str] | None = None,
         ) -> _Decision:
             cause_id = None
+            why = _name_problem(target) if target is not None and target.is_new else None
+            if why is not None:
+                problem = (ProblemKind.NAME_TOO_LONG, "cause")
             if target is not None and problem is None and not self.planning:
                 cause_id = self.taxonomy.ensure(target)
-            return _Decision(cause_id, target, reason, problem, category_text, cause_text)
+            return _Decision(cause_id, target, reason, problem, category_text, cause_text, why=why)
 
         if key == ("", "") and not self.required:
             return decided(None, None)
@@ -455,7 +460,10 @@ class _Causes:
             column = columns.describe(field_name)
             where = rows_text(d.rows, tuple(d.first))
             hint = f"; it looks like {d.target.label}" if d.target is not None else ""
-            if kind == ProblemKind.CATEGORY_UNKNOWN:
+            if d.why is not None:
+                sentence = f"{column}: the value in {where} {d.why}"
+                value = d.cause_text
+            elif kind == ProblemKind.CATEGORY_UNKNOWN:
                 sentence = f"{column}: {d.category_text!r} in {where} is not a category{hint}"
                 value = d.category_text
             elif kind == ProblemKind.NEW_CAUSE_NOT_ALLOWED:
@@ -480,7 +488,20 @@ class _Causes:
         return groups
 
 
+def _name_problem(target: CauseTarget) -> str | None:
+    """Why a new cause or category cannot be named so (the names' columns are bounded)."""
+    for what, name, limit in (
+        ("a category name", target.category, CATEGORY_NAME_LIMIT),
+        ("a cause name", target.cause, CAUSE_NAME_LIMIT),
+    ):
+        if limit is not None and len(name.strip()) > limit:
+            return f"is {len(name.strip()):,} characters long; {what} is at most {limit}"
+    return None
+
+
 def _row_message(kind: ProblemKind, decision: _Decision) -> str:
+    if decision.why is not None:
+        return f"the value {decision.why}"
     if kind == ProblemKind.CATEGORY_UNKNOWN:
         return f"{decision.category_text!r} is not a category"
     if kind == ProblemKind.NEW_CAUSE_NOT_ALLOWED:
@@ -1023,7 +1044,7 @@ def import_file(
             other_groups = [
                 g for g in problems.grouped() if g.field not in {"cause", "category"}
                 or g.kind not in {ProblemKind.CAUSE_NOT_MAPPED, ProblemKind.CATEGORY_UNKNOWN,
-                                  ProblemKind.NEW_CAUSE_NOT_ALLOWED}
+                                  ProblemKind.NEW_CAUSE_NOT_ALLOWED, ProblemKind.NAME_TOO_LONG}
             ]  # fmt: skip
             raise ImportFailed(
                 path,

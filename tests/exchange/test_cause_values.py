@@ -280,3 +280,25 @@ def test_a_malformed_map_file_is_refused_naming_the_line(
         read_map_file(path)
     assert caught.value.field == "map.csv"
     assert why in caught.value.message
+
+
+def test_a_reason_too_long_for_a_cause_name_is_not_created(
+    database: Database, tmp_path: Path
+) -> None:
+    reason = "The buyer wrote a long story " * 6
+    path = write(
+        tmp_path / "long.csv",
+        f"client,contract_value,fell_through_on,Reason\nA,1,2026-10-01,{reason}\n",
+    )
+    failed = failure(database, path, create_causes=True)
+    assert [str(g) for g in failed.groups] == [
+        'Cause ("Reason"): the value in 1 row (2) is 173 characters long; '
+        "a cause name is at most 120"
+    ]
+    with database.sessions.begin() as session:
+        assert (
+            session.scalar(
+                select(func.count()).select_from(Cause).where(Cause.name.like("The buyer%"))
+            )
+            == 0
+        )
