@@ -697,6 +697,7 @@ class _RowReader:
             for name, limit in TEXT_LIMITS.items()
             if name in positions
         ]
+        self.limited = [(n, i, limit) for n, i, limit in self.text_rules if limit is not None]
         self.notes_at = positions.get("notes")
         self.has_contacts = any(name in positions for name in CONTACT_FIELDS)
 
@@ -731,23 +732,21 @@ class _RowReader:
                 problem(name, str(exc))
                 return None
 
-        # Control characters and lengths, before anything reads the text.
-        for name, index, limit in self.text_rules:
+        # Control characters and lengths, before anything reads the text. One search
+        # over the whole row first: most rows have none, and a line break in the
+        # notes (allowed) only sends that row the long way.
+        try:
+            joined = "".join(values)
+        except TypeError:  # Excel rows hold numbers and dates too
+            joined = "".join(v for v in values if isinstance(v, str))
+        if CONTROL_ONE_LINE.search(joined):
+            self._control_characters(values, problem)
+        for name, index, limit in self.limited:
             value = values[index] if index < width else None
-            if (
-                isinstance(value, str)
-                and value
-                and (CONTROL_ONE_LINE.search(value) or (limit is not None and len(value) > limit))
-            ):
+            if isinstance(value, str) and len(value) > limit:
                 why = text_problem(value.strip(), limit)
                 if why is not None:
                     problem(name, why)
-        if self.notes_at is not None and self.notes_at < width:
-            notes_value = values[self.notes_at]
-            if isinstance(notes_value, str) and notes_value:
-                why = text_problem(notes_value, None, multiline=True)
-                if why is not None:
-                    problem("notes", why)
         if self.problems.total > found:
             return None
 
@@ -822,7 +821,7 @@ class _RowReader:
             return self.names.id(model, raw) if raw else None
 
         now = self.now
-        return {
+        row = {
             "client_name": " ".join(client.split()),
             "contract_number": data.contract_number,
             "contract_value_cents": value,
@@ -841,9 +840,6 @@ class _RowReader:
             "cause_status": data.cause_status,
             "first_cause_id": first_id if first_id is not None else cause_id,
             "recovered_on": recovered,
-            "client_phone": phone,
-            "client_email": email,
-            "crm_link": link,
             "notes": data.notes.strip(),
             "created_at": now,
             "updated_at": now,
@@ -853,6 +849,21 @@ class _RowReader:
             "updated_by": self.user,
             "_contributing": data.contributing_cause_ids,
         }
+        if self.has_contacts:  # else the columns stay out of the INSERT (one file, one shape)
+            row.update(client_phone=phone, client_email=email, crm_link=link)
+        return row
+
+    def _control_characters(self, values: list[Any], problem: Callable[[str, str], None]) -> None:
+        """Name each mapped cell of the row that holds a control character it may not."""
+        width = len(values)
+        for name, index, _limit in self.text_rules:
+            value = values[index] if index < width else None
+            if isinstance(value, str) and (why := text_problem(value.strip(), None)) is not None:
+                problem(name, why)
+        if self.notes_at is not None and self.notes_at < width:
+            notes = values[self.notes_at]
+            if isinstance(notes, str) and (why := text_problem(notes, None, multiline=True)):
+                problem("notes", why)
 
     def _contact(
         self,
