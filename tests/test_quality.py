@@ -13,6 +13,8 @@ import pytest
 from dft.resources import resource_path, resources_dir
 
 ROOT = Path(__file__).resolve().parent.parent
+RUFF_CHECK = ("-m", "ruff", "check", "dft", "tests")
+RUFF_FORMAT = ("-m", "ruff", "format", "--check", "dft", "tests")
 
 
 def _run(*args: str) -> subprocess.CompletedProcess[str]:
@@ -22,24 +24,38 @@ def _run(*args: str) -> subprocess.CompletedProcess[str]:
 
 
 def test_ruff_check_is_clean() -> None:
-    result = _run("-m", "ruff", "check", "dft", "tests")
+    result = _run(*RUFF_CHECK)
     assert result.returncode == 0, result.stdout + result.stderr
 
 
 def test_ruff_format_is_clean() -> None:
-    result = _run("-m", "ruff", "format", "--check", "dft", "tests")
+    result = _run(*RUFF_FORMAT)
     assert result.returncode == 0, result.stdout + result.stderr
 
 
 def test_import_contracts_hold() -> None:
-    """The layering of ARCHITECTURE.md and 'Qt only in dft.ui' (pyproject.toml)."""
+    """The layering of ARCHITECTURE.md, the CLI's own, and 'Qt only in dft.ui' (pyproject.toml)."""
     result = _run(
         "-c",
         "import sys; from importlinter.cli import lint_imports;"
         "sys.exit(lint_imports(config_filename='pyproject.toml', no_cache=True, no_logo=True))",
     )
     assert result.returncode == 0, result.stdout + result.stderr
-    assert "2 kept, 0 broken" in result.stdout
+    assert "3 kept, 0 broken" in result.stdout
+
+
+def test_pre_commit_runs_the_same_checks() -> None:
+    """.pre-commit-config.yaml: ruff check, ruff format and import-linter as above."""
+    entries = [
+        line.split("entry:", 1)[1].strip()
+        for line in (ROOT / ".pre-commit-config.yaml").read_text(encoding="utf-8").splitlines()
+        if line.strip().startswith("entry:")
+    ]
+    assert entries == [
+        ".venv/bin/python " + " ".join(RUFF_CHECK),
+        ".venv/bin/python " + " ".join(RUFF_FORMAT),
+        ".venv/bin/lint-imports --no-cache pyproject.toml",
+    ]
 
 
 def test_nothing_imports_pyplot() -> None:

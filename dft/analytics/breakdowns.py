@@ -12,12 +12,13 @@ from dataclasses import dataclass, replace
 from datetime import date, timedelta
 from typing import Any
 
-from sqlalchemy import and_, case, func, select
+from sqlalchemy import ColumnElement, Row, SQLColumnExpression, and_, case, func, select
 from sqlalchemy.orm import Session
 
 from dft.analytics.stats import Share
 from dft.core.dates import add_months, month_label, month_start
 from dft.core.models import (
+    Base,
     Category,
     Cause,
     Deal,
@@ -46,13 +47,48 @@ class Slice:
     flag: bool = False  # lead sources: a referral
 
 
+# What every breakdown counts: deals, and the contract value they lost.
+_DEALS_AND_LOST_VALUE = (func.count(Deal.id), func.coalesce(func.sum(Deal.contract_value_cents), 0))
+
+
 def _totals(session: Session, deal_filter: DealFilter) -> tuple[int, int]:
-    row = session.execute(
-        deal_filter.apply(
-            select(func.count(Deal.id), func.coalesce(func.sum(Deal.contract_value_cents), 0))
-        )
-    ).one()
+    row = session.execute(deal_filter.apply(select(*_DEALS_AND_LOST_VALUE))).one()
     return int(row[0]), int(row[1])
+
+
+def cause_labels(session: Session) -> dict[int | None, tuple[str, str | None]]:
+    """Cause id -> (label, category name); a name used in several categories, such as
+    "Unspecified", is labelled with its category: "Unspecified (Land)"."""
+    rows = session.execute(
+        select(Cause.id, Cause.name, Category.name).join(Category, Cause.category_id == Category.id)
+    ).all()
+    seen: dict[str, int] = {}
+    for _id, name, _category in rows:
+        seen[name.casefold()] = seen.get(name.casefold(), 0) + 1
+    return {
+        cause_id: (f"{name} ({category})" if seen[name.casefold()] > 1 else name, category)
+        for cause_id, name, category in rows
+    }
+
+
+def _per_cause(
+    session: Session, deal_filter: DealFilter, *, contributing: bool
+) -> list[Row[int, str, str, bool | None, int, int]]:
+    """(cause id, cause, category, controllable, deals, lost value) for every cause with
+    deals: each deal's primary cause, or with ``contributing`` each contributing one."""
+    query = select(
+        Cause.id, Cause.name, Category.name, Category.controllable, *_DEALS_AND_LOST_VALUE
+    ).select_from(Deal)
+    if contributing:
+        query = query.join(DealContributingCause, DealContributingCause.deal_id == Deal.id).join(
+            Cause, DealContributingCause.cause_id == Cause.id
+        )
+    else:
+        query = query.join(Cause, Deal.cause_id == Cause.id)
+    query = query.join(Category, Cause.category_id == Category.id).group_by(
+        Cause.id, Cause.name, Category.name, Category.controllable
+    )
+    return list(session.execute(deal_filter.apply(query)).all())
 
 
 def _category_of_cause(session: Session) -> dict[int, int]:
@@ -64,13 +100,7 @@ def by_category(session: Session, deal_filter: DealFilter) -> list[Slice]:
     # Grouped by cause, with no join: the few cause rows are mapped to their
     # categories here, instead of joining every deal to its cause in SQL.
     rows = session.execute(
-        deal_filter.apply(
-            select(
-                Deal.cause_id,
-                func.count(Deal.id),
-                func.coalesce(func.sum(Deal.contract_value_cents), 0),
-            ).group_by(Deal.cause_id)
-        )
+        deal_filter.apply(select(Deal.cause_id, *_DEALS_AND_LOST_VALUE).group_by(Deal.cause_id))
     ).all()
     category_of = _category_of_cause(session)
     counts: dict[int | None, tuple[int, int]] = {}
@@ -103,22 +133,7 @@ def by_category(session: Session, deal_filter: DealFilter) -> list[Slice]:
 
 def by_cause(session: Session, deal_filter: DealFilter) -> list[Slice]:
     """Causes with deals, largest first, with the cumulative share (a Pareto table)."""
-    rows = session.execute(
-        deal_filter.apply(
-            select(
-                Cause.id,
-                Cause.name,
-                Category.name,
-                Category.controllable,
-                func.count(Deal.id),
-                func.coalesce(func.sum(Deal.contract_value_cents), 0),
-            )
-            .select_from(Deal)
-            .join(Cause, Deal.cause_id == Cause.id)
-            .join(Category, Cause.category_id == Category.id)
-            .group_by(Cause.id, Cause.name, Category.name, Category.controllable)
-        )
-    ).all()
+    rows = _per_cause(session, deal_filter, contributing=False)
     total, _value = _totals(session, deal_filter)
     ordered = sorted(rows, key=lambda r: (-int(r[4]), -int(r[5]), r[2], r[1]))
     slices, running = [], 0
@@ -142,17 +157,12 @@ def by_cause(session: Session, deal_filter: DealFilter) -> list[Slice]:
 def _by_column(
     session: Session,
     deal_filter: DealFilter,
-    key: Any,
-    label: Any,
-    join: tuple[Any, Any] | None = None,
-    flag: Any = None,
+    key: SQLColumnExpression[Any],
+    label: SQLColumnExpression[Any],
+    join: tuple[type[Base], ColumnElement[bool]] | None = None,
+    flag: SQLColumnExpression[bool] | None = None,
 ) -> list[Slice]:
-    columns = [
-        key,
-        label,
-        func.count(Deal.id),
-        func.coalesce(func.sum(Deal.contract_value_cents), 0),
-    ]
+    columns = [key, label, *_DEALS_AND_LOST_VALUE]
     if flag is not None:
         columns.append(flag)
     query = select(*columns).select_from(Deal)
@@ -176,6 +186,7 @@ def _by_column(
 
 
 def by_salesperson(session: Session, deal_filter: DealFilter) -> list[Slice]:
+    """Deals and lost value per salesperson, largest first."""
     return _by_column(
         session,
         deal_filter,
@@ -186,6 +197,7 @@ def by_salesperson(session: Session, deal_filter: DealFilter) -> list[Slice]:
 
 
 def by_responsible_role(session: Session, deal_filter: DealFilter) -> list[Slice]:
+    """Deals and lost value per responsible role, largest first."""
     return _by_column(session, deal_filter, Deal.responsible_role, Deal.responsible_role)
 
 
@@ -202,6 +214,7 @@ def by_lead_source(session: Session, deal_filter: DealFilter) -> list[Slice]:
 
 
 def by_cause_status(session: Session, deal_filter: DealFilter) -> list[Slice]:
+    """Deals whose cause is suspected, then confirmed."""
     slices = {
         s.label: s for s in _by_column(session, deal_filter, Deal.cause_status, Deal.cause_status)
     }
@@ -214,27 +227,12 @@ def by_cause_status(session: Session, deal_filter: DealFilter) -> list[Slice]:
 
 def contributing_causes(session: Session, deal_filter: DealFilter) -> list[Slice]:
     """How many deals name each contributing cause (a deal may name several)."""
-    rows = session.execute(
-        deal_filter.apply(
-            select(
-                Cause.id,
-                Cause.name,
-                Category.name,
-                func.count(Deal.id),
-                func.coalesce(func.sum(Deal.contract_value_cents), 0),
-            )
-            .select_from(Deal)
-            .join(DealContributingCause, DealContributingCause.deal_id == Deal.id)
-            .join(Cause, DealContributingCause.cause_id == Cause.id)
-            .join(Category, Cause.category_id == Category.id)
-            .group_by(Cause.id, Cause.name, Category.name)
-        )
-    ).all()
+    rows = _per_cause(session, deal_filter, contributing=True)
     total, _value = _totals(session, deal_filter)
     return sorted(
         (
             Slice(name, int(n), int(v), Share(int(n), total), ref_id=cid, category=category)
-            for cid, name, category, n, v in rows
+            for cid, name, category, _controllable, n, v in rows
         ),
         key=lambda s: (-s.deals, s.label),
     )
@@ -242,13 +240,29 @@ def contributing_causes(session: Session, deal_filter: DealFilter) -> list[Slice
 
 @dataclass(frozen=True)
 class MonthlyTrend:
+    """Deals and lost value per month and category, over consecutive months."""
+
     months: tuple[date, ...]
     categories: tuple[str, ...]
     deals: dict[tuple[date, str], int]
     lost_value_cents: dict[tuple[date, str], int]
 
     def month_total(self, month: date) -> int:
+        """All deals of ``month``, every category together."""
         return sum(self.deals.get((month, c), 0) for c in self.categories)
+
+    def last(self, months: int) -> MonthlyTrend:
+        """The same figures for only the last ``months`` months (no second query)."""
+        kept = self.months[-months:]
+        inside = set(kept)
+        deals = {k: v for k, v in self.deals.items() if k[0] in inside}
+        seen = {c for (_m, c), n in deals.items() if n}
+        return MonthlyTrend(
+            kept,
+            tuple(c for c in self.categories if c in seen),
+            deals,
+            {k: v for k, v in self.lost_value_cents.items() if k[0] in inside},
+        )
 
 
 def monthly_trend(
@@ -262,12 +276,9 @@ def monthly_trend(
     # a few thousand rows instead of a date function on every deal.
     grouped = session.execute(
         window.apply(
-            select(
-                Deal.fell_through_on,
-                Deal.cause_id,
-                func.count(Deal.id),
-                func.coalesce(func.sum(Deal.contract_value_cents), 0),
-            ).group_by(Deal.fell_through_on, Deal.cause_id)
+            select(Deal.fell_through_on, Deal.cause_id, *_DEALS_AND_LOST_VALUE).group_by(
+                Deal.fell_through_on, Deal.cause_id
+            )
         )
     ).all()
     category_of = _category_of_cause(session)
@@ -301,11 +312,14 @@ def monthly_trend(
 
 @dataclass(frozen=True)
 class Recovery:
+    """Buyers who signed again after falling through, and the value won back."""
+
     recovered: Share
     recovered_value_cents: int
 
 
 def recovery(session: Session, deal_filter: DealFilter) -> Recovery:
+    """How many matching deals were won back, and their value."""
     row = session.execute(
         deal_filter.apply(
             select(
@@ -325,12 +339,15 @@ def recovery(session: Session, deal_filter: DealFilter) -> Recovery:
 
 @dataclass(frozen=True)
 class DepositLine:
+    """Deals and deposit money with one deposit outcome."""
+
     outcome: str
     deals: int
     deposit_cents: int
 
 
 def deposits(session: Session, deal_filter: DealFilter) -> list[DepositLine]:
+    """Deposits by outcome: forfeited, partly refunded, refunded, not recorded."""
     outcome = func.coalesce(Deal.deposit_outcome, NOT_RECORDED)
     rows = session.execute(
         deal_filter.apply(

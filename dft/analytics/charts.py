@@ -53,6 +53,7 @@ def money_short(cents: int) -> str:
 
 
 def new_figure(width: float = 6.4, height: float = 3.6) -> Figure:
+    """An empty white figure of the given size in inches."""
     figure = Figure(figsize=(width, height), dpi=100, layout="constrained")
     figure.set_facecolor("white")
     return figure

@@ -16,6 +16,8 @@ from dft.core.signed_contracts import contracts_signed_in
 
 @dataclass(frozen=True)
 class MonthFigures:
+    """One month's deals, lost value, categories and contracts signed."""
+
     month: date
     deals: int
     lost_value_cents: int
@@ -24,6 +26,7 @@ class MonthFigures:
 
     @property
     def label(self) -> str:
+        """The month as ``YYYY-MM``."""
         return month_label(self.month)
 
     @property
@@ -36,6 +39,8 @@ class MonthFigures:
 
 @dataclass(frozen=True)
 class MonthComparison:
+    """A month beside the month before and the same month a year before."""
+
     current: MonthFigures
     previous: MonthFigures
     year_before: MonthFigures
@@ -47,6 +52,7 @@ class MonthComparison:
 
 
 def month_figures(session: Session, month: date, deal_filter: DealFilter) -> MonthFigures:
+    """The figures of ``month`` for the deals ``deal_filter`` matches."""
     first = month_start(month)
     scoped = replace(deal_filter, fell_from=first, fell_to=add_months(first, 1) - timedelta(days=1))
     categories = tuple(by_category(session, scoped))
@@ -60,6 +66,7 @@ def month_figures(session: Session, month: date, deal_filter: DealFilter) -> Mon
 
 
 def compare_month(session: Session, month: date, deal_filter: DealFilter) -> MonthComparison:
+    """``month`` beside the month before and the same month a year before."""
     first = month_start(month)
     return MonthComparison(
         current=month_figures(session, first, deal_filter),

@@ -8,8 +8,8 @@ from datetime import date
 from sqlalchemy import ColumnElement, and_, case, func, select
 from sqlalchemy.orm import Session, aliased
 
-from dft.analytics.sql import days_between
 from dft.analytics.stats import Share, median_from_histogram
+from dft.core.dialects import days_between
 from dft.core.models import Deal, FollowUp
 from dft.core.queries import DealFilter
 
@@ -19,12 +19,16 @@ CONCLUSIVE = ("reached", "declined")
 
 @dataclass(frozen=True)
 class FunnelStep:
+    """One step of the follow-up funnel and how many deals reached it."""
+
     label: str
     deals: int
 
 
 @dataclass(frozen=True)
 class FollowUpMetrics:
+    """How well the follow-up calls on a set of deals were made."""
+
     deals: int
     completed: Share  # deals with a conclusive call
     reached: Share  # deals whose client was reached
@@ -36,6 +40,7 @@ class FollowUpMetrics:
 
 
 def follow_up_metrics(session: Session, deal_filter: DealFilter, today: date) -> FollowUpMetrics:
+    """Completion, reach, speed, persistence and overdue calls of the matching deals."""
     total = int(session.scalar(deal_filter.apply(select(func.count(Deal.id)))) or 0)
     deals = deal_filter.apply(select(Deal.id)).subquery()
 

@@ -19,17 +19,21 @@ class Share:
 
     @property
     def value(self) -> float:
+        """The share as a fraction (0 when there is nothing to count)."""
         return self.count / self.total if self.total else 0.0
 
     @property
     def interval(self) -> tuple[float, float]:
+        """The 95% Wilson interval of the share."""
         return wilson_interval(self.count, self.total)
 
     @property
     def small(self) -> bool:
+        """True when too few deals stand behind the share to read much into it."""
         return self.total < SMALL_COUNT
 
     def percent(self, digits: int = 1) -> str:
+        """The share as a percentage with ``digits`` decimals."""
         return f"{self.value * 100:.{digits}f}%"
 
     def describe(self) -> str:

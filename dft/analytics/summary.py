@@ -16,6 +16,8 @@ __all__ = ["NO_CAUSE_YET", "CategoryShare", "CauseShare", "MonthSummary", "month
 
 @dataclass(frozen=True)
 class CategoryShare:
+    """A category's deals, share and lost value in the month."""
+
     name: str
     controllable: bool | None
     deals: int
@@ -25,6 +27,8 @@ class CategoryShare:
 
 @dataclass(frozen=True)
 class CauseShare:
+    """A cause's deals, share and lost value in the month."""
+
     category: str
     name: str
     deals: int
@@ -34,6 +38,8 @@ class CauseShare:
 
 @dataclass(frozen=True)
 class MonthSummary:
+    """The month's deals and lost value, by category and by cause."""
+
     month: str
     deals: int
     lost_value_cents: int

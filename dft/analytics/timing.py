@@ -7,8 +7,8 @@ from dataclasses import dataclass
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from dft.analytics.sql import days_between
 from dft.analytics.stats import median_from_histogram
+from dft.core.dialects import days_between
 from dft.core.models import Deal
 from dft.core.queries import DealFilter
 
@@ -25,6 +25,8 @@ BUCKETS: tuple[tuple[str, int, int | None], ...] = (
 
 @dataclass(frozen=True)
 class SigningToFallThrough:
+    """How long contracts lasted from signing to falling through."""
+
     deals_with_signed_date: int
     median_days: float | None
     buckets: tuple[tuple[str, int], ...]
@@ -32,6 +34,7 @@ class SigningToFallThrough:
 
 
 def signing_to_fall_through(session: Session, deal_filter: DealFilter) -> SigningToFallThrough:
+    """Days from signing to falling through of the matching deals: median and buckets."""
     days = days_between(Deal.fell_through_on, Deal.signed_on)
     histogram = {
         int(d): int(n)

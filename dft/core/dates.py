@@ -11,6 +11,7 @@ _MONTH = re.compile(r"^(\d{4})-(\d{1,2})$")
 
 
 def parse_iso_date(text: str, field: str) -> date:
+    """``YYYY-MM-DD`` as typed for ``field``; ValidationError naming it otherwise."""
     try:
         return date.fromisoformat(text.strip())
     except ValueError as exc:
@@ -26,17 +27,21 @@ def parse_month(text: str, field: str = "month") -> date:
 
 
 def month_start(day: date) -> date:
+    """The first day of ``day``'s month."""
     return day.replace(day=1)
 
 
 def next_month(first_day: date) -> date:
+    """The first day of the month after ``first_day``'s."""
     return (first_day.replace(day=28) + timedelta(days=4)).replace(day=1)
 
 
 def add_months(first_day: date, months: int) -> date:
+    """The first day of the month ``months`` after (or before) ``first_day``'s."""
     index = first_day.year * 12 + first_day.month - 1 + months
     return date(index // 12, index % 12 + 1, 1)
 
 
 def month_label(first_day: date) -> str:
+    """``YYYY-MM``: how a month is named in summaries and exports."""
     return f"{first_day.year:04d}-{first_day.month:02d}"

@@ -6,10 +6,11 @@ and return plain values, never live ORM objects for a view to hold.
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
-from dataclasses import dataclass, field, fields, replace
+from dataclasses import dataclass, field, replace
 from datetime import date, datetime, timedelta
+from typing import NamedTuple
 
 from sqlalchemy import func, select
 from sqlalchemy.exc import IntegrityError
@@ -22,6 +23,7 @@ from dft.core.errors import ConflictError, NotFoundError, ValidationError
 from dft.core.identity import current_user
 from dft.core.lists import resolve_entry
 from dft.core.models import (
+    CallPurpose,
     CancelledBy,
     Cause,
     CauseStatus,
@@ -33,6 +35,7 @@ from dft.core.models import (
     Salesperson,
 )
 from dft.core.money import MAX_CENTS
+from dft.core.win_back import win_back_due_on
 
 # Earliest plausible date; catches a two-digit year typed as 0024.
 EARLIEST_DATE = date(1950, 1, 1)
@@ -83,6 +86,9 @@ class DealInput:
     cause_status: str = CauseStatus.SUSPECTED.value
     recovered_on: date | None = None
     notes: str = ""
+    # What the fall-through cost: when the home or lot was sold again, and for how much.
+    resold_on: date | None = None
+    resale_price_cents: int | None = None
 
 
 def _blank_to_none(value: str | None) -> str | None:
@@ -130,6 +136,18 @@ def validate_deal_input(data: DealInput, today: date | None = None) -> list[Vali
         and data.recovered_on < data.fell_through_on
     ):
         problem("recovered_on", "The buyer cannot re-sign before the deal fell through.")
+    if data.resold_on is not None:
+        if data.fell_through_on is not None and data.resold_on < data.fell_through_on:
+            problem("resold_on", "The home cannot be re-sold before the deal fell through.")
+        elif data.resold_on > today + timedelta(days=1):
+            problem("resold_on", "The re-sale date cannot be in the future.")
+    if data.resale_price_cents is not None:
+        if data.resale_price_cents < 0:
+            problem("resale_price_cents", "Re-sale price must not be negative.")
+        elif data.resale_price_cents > MAX_CENTS:
+            problem("resale_price_cents", "Re-sale price is implausibly large.")
+        elif data.resold_on is None:
+            problem("resold_on", "Enter the date the home was re-sold with its re-sale price.")
     if data.contract_number is not None and len(data.contract_number.strip()) > 60:
         problem("contract_number", "Contract number is longer than 60 characters.")
     if data.cancelled_by is not None and data.cancelled_by not in set(CancelledBy):
@@ -154,21 +172,37 @@ def _raise_first(errors: list[ValidationError]) -> None:
         raise errors[0]
 
 
+class ContractNumberUse(NamedTuple):
+    """The live deal that already carries a contract number."""
+
+    deal_id: int
+    client_name: str
+
+
+def contract_number_use(
+    session: Session, number: str, *, other_than: int | None = None
+) -> ContractNumberUse | None:
+    """The live deal using contract ``number`` (leaving out deal ``other_than``); None if free."""
+    query = select(Deal.id, Deal.client_name).where(
+        Deal.contract_number == number, Deal.deleted_at.is_(None)
+    )
+    if other_than is not None:
+        query = query.where(Deal.id != other_than)
+    row = session.execute(query).first()
+    return None if row is None else ContractNumberUse(row.id, row.client_name)
+
+
 def _check_contract_number_free(
     session: Session, number: str | None, exclude_deal_id: int | None = None
 ) -> None:
     if number is None:
         return
-    query = select(Deal.id, Deal.client_name).where(
-        Deal.contract_number == number, Deal.deleted_at.is_(None)
-    )
-    if exclude_deal_id is not None:
-        query = query.where(Deal.id != exclude_deal_id)
-    clash = session.execute(query).first()
+    clash = contract_number_use(session, number, other_than=exclude_deal_id)
     if clash is not None:
         raise ValidationError(
             "contract_number",
-            f"Contract number {number} is already used by deal #{clash.id} ({clash.client_name}).",
+            f"Contract number {number} is already used by deal #{clash.deal_id} "
+            f"({clash.client_name}).",
         )
 
 
@@ -181,7 +215,7 @@ _LIST_FIELDS = {
 
 
 @contextmanager
-def _unique_races_said_plainly(contract_number: str | None) -> Iterator[None]:
+def _unique_clash_as_validation_error(contract_number: str | None) -> Iterator[None]:
     """Turn the unique indexes' refusals into the messages the checks give.
 
     The checks above can race another desk saving the same contract number or
@@ -242,6 +276,8 @@ def _apply(session: Session, deal: Deal, data: DealInput, create_names: bool) ->
     deal.cause = session.get(Cause, data.cause_id) if data.cause_id is not None else None
     deal.cause_status = data.cause_status
     deal.recovered_on = data.recovered_on
+    deal.resold_on = data.resold_on
+    deal.resale_price_cents = data.resale_price_cents
     deal.notes = (data.notes or "").strip()
     if deal.first_cause_id is None and deal.first_cause is None:
         deal.first_cause = deal.cause
@@ -264,7 +300,7 @@ def log_deal(
     _check_contract_number_free(session, contract_number)
     _check_causes(session, data, allowed_retired=set())
     deal = Deal()
-    with _unique_races_said_plainly(contract_number):
+    with _unique_clash_as_validation_error(contract_number):
         _apply(session, deal, data, create_names)
         deal.created_by = deal.updated_by = user or current_user()
         history.record(session, deal, deal.created_by, "Deal", None, "logged")
@@ -272,11 +308,17 @@ def log_deal(
         if schedule_follow_up:
             days = settings.get_int(session, settings.FOLLOW_UP_DAYS)
             deal.follow_ups.append(FollowUp(due_on=data.fell_through_on + timedelta(days=days)))
+            win_back_on = win_back_due_on(session, data.cause_id, data.fell_through_on)
+            if win_back_on is not None:
+                deal.follow_ups.append(
+                    FollowUp(due_on=win_back_on, purpose=CallPurpose.WIN_BACK.value)
+                )
         session.flush()
     return deal.id
 
 
-def _live_deal(session: Session, deal_id: int) -> Deal:
+def live_deal(session: Session, deal_id: int) -> Deal:
+    """The deal with ``deal_id``; NotFoundError when there is none or it is in the trash."""
     deal = session.get(Deal, deal_id)
     if deal is None or deal.deleted_at is not None:
         raise NotFoundError(f"No deal #{deal_id} (it may be in the trash).")
@@ -299,7 +341,7 @@ def update_deal(
     else saved in between, :class:`ConflictError` is raised and nothing is written.
     """
     _raise_first(validate_deal_input(data, today))
-    deal = _live_deal(session, deal_id)
+    deal = live_deal(session, deal_id)
     if expected_version is not None and deal.version != expected_version:
         raise ConflictError(
             f"Deal #{deal_id} was changed by someone else since you opened it "
@@ -311,7 +353,7 @@ def update_deal(
     _check_causes(session, data, allowed_retired={int(k) for k in keep if k is not None})
     before = history.readable(session, deal_input_of(deal))
     try:
-        with _unique_races_said_plainly(_blank_to_none(data.contract_number)):
+        with _unique_clash_as_validation_error(_blank_to_none(data.contract_number)):
             _apply(session, deal, data, create_names)
             session.flush()
             after = history.readable(session, deal_input_of(deal))
@@ -326,18 +368,19 @@ def update_deal(
 
 def trash_deal(session: Session, deal_id: int, user: str | None = None) -> None:
     """Move a deal to the trash: it vanishes from lists and reports until restored."""
-    deal = _live_deal(session, deal_id)
+    deal = live_deal(session, deal_id)
     deal.deleted_at = utc_now()
     history.record(session, deal, user or current_user(), "Deal", "live", "in the trash")
     session.flush()
 
 
 def restore_deal(session: Session, deal_id: int) -> None:
+    """Bring a deal back from the trash, unless a live deal took its contract number."""
     deal = session.get(Deal, deal_id)
     if deal is None or deal.deleted_at is None:
         raise NotFoundError(f"No deal #{deal_id} in the trash.")
     _check_contract_number_free(session, deal.contract_number, deal.id)
-    with _unique_races_said_plainly(deal.contract_number):
+    with _unique_clash_as_validation_error(deal.contract_number):
         deal.deleted_at = None
         history.record(session, deal, current_user(), "Deal", "in the trash", "restored")
         session.flush()
@@ -352,11 +395,20 @@ def purge_deal(session: Session, deal_id: int) -> None:
     session.flush()
 
 
-def empty_trash(session: Session) -> int:
-    ids = session.scalars(select(Deal.id).where(Deal.deleted_at.is_not(None))).all()
-    for deal_id in ids:
+def purge_deals(session: Session, deal_ids: Iterable[int]) -> int:
+    """Delete trashed deals for good, with their follow-ups; returns how many."""
+    purged = 0
+    for deal_id in deal_ids:
         purge_deal(session, deal_id)
-    return len(ids)
+        purged += 1
+    return purged
+
+
+def empty_trash(session: Session) -> int:
+    """Delete every deal in the trash for good; returns how many."""
+    return purge_deals(
+        session, session.scalars(select(Deal.id).where(Deal.deleted_at.is_not(None))).all()
+    )
 
 
 def known_values(session: Session, column: str, suggestions: tuple[str, ...]) -> list[str]:
@@ -369,6 +421,7 @@ def known_values(session: Session, column: str, suggestions: tuple[str, ...]) ->
 
 
 def count_deals(session: Session, *, in_trash: bool = False) -> int:
+    """How many live deals there are (or, with ``in_trash``, trashed ones)."""
     condition = Deal.deleted_at.is_not(None) if in_trash else Deal.deleted_at.is_(None)
     return int(session.scalar(select(func.count()).select_from(Deal).where(condition)) or 0)
 
@@ -378,6 +431,8 @@ def count_deals(session: Session, *, in_trash: bool = False) -> int:
 
 @dataclass(frozen=True)
 class FollowUpInfo:
+    """One follow-up call of a deal, as the detail pane shows it."""
+
     id: int
     due_on: date
     done_at: datetime | None
@@ -390,10 +445,13 @@ class FollowUpInfo:
     version: int
     created_by: str | None = None
     updated_by: str | None = None
+    purpose: str = CallPurpose.CAUSE.value
 
 
 @dataclass(frozen=True)
 class DealDetail:
+    """Everything about one deal for reading: its fields, causes, calls and history."""
+
     id: int
     version: int
     input: DealInput
@@ -412,6 +470,7 @@ class DealDetail:
 
     @property
     def cause_changed(self) -> bool:
+        """True when a call replaced the cause first recorded."""
         return self.first_cause is not None and (self.first_category, self.first_cause) != (
             self.category,
             self.cause,
@@ -419,6 +478,7 @@ class DealDetail:
 
 
 def deal_input_of(deal: Deal) -> DealInput:
+    """The deal's fields as a :class:`DealInput`, ready to edit or compare."""
     return DealInput(
         client_name=deal.client_name,
         contract_value_cents=deal.contract_value_cents,
@@ -439,10 +499,20 @@ def deal_input_of(deal: Deal) -> DealInput:
         cause_status=deal.cause_status,
         recovered_on=deal.recovered_on,
         notes=deal.notes,
+        resold_on=deal.resold_on,
+        resale_price_cents=deal.resale_price_cents,
     )
 
 
+def live_deal_with_contract_number(session: Session, contract_number: str) -> int | None:
+    """The id of the live deal with this contract number (unique among live deals), if any."""
+    number = _blank_to_none(contract_number)
+    use = None if number is None else contract_number_use(session, number)
+    return None if use is None else use.deal_id
+
+
 def get_deal(session: Session, deal_id: int) -> DealDetail:
+    """The deal with ``deal_id`` (live or trashed) as plain values."""
     deal = session.get(Deal, deal_id)
     if deal is None:
         raise NotFoundError(f"No deal #{deal_id}.")
@@ -472,6 +542,7 @@ def get_deal(session: Session, deal_id: int) -> DealDetail:
                 version=f.version,
                 created_by=f.created_by,
                 updated_by=f.updated_by,
+                purpose=f.purpose,
             )
             for f in deal.follow_ups
         ),
@@ -482,9 +553,5 @@ def get_deal(session: Session, deal_id: int) -> DealDetail:
 
 
 def with_changes(data: DealInput, **changes: object) -> DealInput:
-    """A copy of ``data`` with some fields replaced (a small convenience for callers)."""
-    known = {f.name for f in fields(DealInput)}
-    unknown = set(changes) - known
-    if unknown:
-        raise TypeError(f"unknown DealInput fields: {sorted(unknown)}")
+    """A copy of ``data`` with some fields replaced; an unknown field is a TypeError."""
     return replace(data, **changes)  # type: ignore[arg-type]

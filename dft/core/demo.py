@@ -22,9 +22,17 @@ from sqlalchemy import insert, select
 from sqlalchemy.orm import Session
 
 from dft.core import settings
-from dft.core.ids import reserve_ids
+from dft.core.dialects import reserve_ids
 from dft.core.lists import resolve_entry
-from dft.core.models import Category, Community, Deal, FollowUp, LeadSource, Salesperson
+from dft.core.models import (
+    Category,
+    Community,
+    Deal,
+    FollowUp,
+    LeadSource,
+    Salesperson,
+    SignedContracts,
+)
 from dft.core.taxonomy import CUSTOMER_SERVICE, LAND
 
 SALESPEOPLE = ("Dana Whitfield", "Marcus Bell", "Priya Raman", "Tom Kowalski", "Lena Ortiz")
@@ -138,48 +146,97 @@ ROLES = {
     "Other": ("Other",),
 }
 STAGES = ("Design & selections", "Permitting", "Financing", "Site work", "Framing", "Finishes")
-# What clients say on the follow-up call, by cause (by category where a cause has none).
+# What clients say on the follow-up call, by cause: a few ways of saying it, put
+# together with openers and closers so the words vary as real ones do.
 CLIENT_WORDS: dict[str, tuple[str, ...]] = {
-    "Lot not buildable": ("The perc test failed twice; septic was never going to be approved.",),
+    "Lot not buildable": (
+        "The perc test failed twice; septic was never going to be approved.",
+        "The soil report said the lot could not take a foundation.",
+        "Half the lot turned out to be in the flood zone.",
+    ),
     "Title, survey or easement problem": (
         "The survey showed an easement right where the garage had to go.",
+        "There was a lien on the title nobody told us about.",
+        "The neighbour's driveway easement ran across the building site.",
     ),
     "Zoning or permit denied/delayed": (
         "The county held the permit for four months and our rate lock ran out.",
+        "Zoning would not allow a second storey on that lot.",
+        "The permit office kept asking for more drawings.",
     ),
-    "Land cost or appraisal gap": ("The lot appraised way under what we paid; the bank balked.",),
-    "Utilities or access": ("Bringing power and a road to the lot cost more than the house.",),
-    "Lot purchase fell through": ("The seller backed out of the lot sale at the last minute.",),
+    "Land cost or appraisal gap": (
+        "The lot appraised way under what we paid; the bank balked.",
+        "The land price went up after we signed and it broke the budget.",
+    ),
+    "Utilities or access": (
+        "Bringing power and a road to the lot cost more than the house.",
+        "The well driller never hit water and there is no city line.",
+    ),
+    "Lot purchase fell through": (
+        "The seller backed out of the lot sale at the last minute.",
+        "Our offer on the land was beaten and we lost the lot.",
+    ),
     "Staff too busy / unresponsive": (
         "Our project manager was always too busy to answer a single question.",
+        "Nobody had time for us once the contract was signed.",
+        "Every question got 'we are swamped right now'.",
     ),
     "Rude or dismissive remark": (
         "The coordinator told us building a house is a pain. We felt like a bother.",
+        "The superintendent laughed at our questions.",
+        "They talked down to us like we were wasting their time.",
     ),
-    "Slow response / long waits": ("Every answer took a week. We gave up waiting.",),
-    "Poor communication, no updates": ("Every date slipped and nobody told us why.",),
+    "Slow response / long waits": (
+        "Every answer took a week. We gave up waiting.",
+        "We waited three weeks for a simple price on a change.",
+        "It took forever to hear back about anything.",
+    ),
+    "Poor communication, no updates": (
+        "Every date slipped and nobody told us why.",
+        "We never knew what was happening with the house.",
+        "No updates for a month, then a new schedule out of nowhere.",
+    ),
     "Broken promise or missed deadline": (
         "They promised the plans in May; we had them in August.",
+        "The start date was promised three times and missed three times.",
     ),
     "Phone tag / voicemail runaround": (
         "It took eight hours of phone tag just to book one appointment.",
         "We left voicemails for a week and nobody called back.",
+        "Every call went to voicemail and the mailbox was full.",
     ),
     "Paperwork or selection errors": (
         "They got our selections wrong twice and charged us to fix it.",
+        "The contract had the wrong options and the wrong price.",
     ),
-    "Loan denied": ("The lender pulled the loan after my hours were cut.",),
-    "Low appraisal": ("The appraisal came in $40,000 short and we could not cover it.",),
-    "Rate or payment change": ("Rates went up and the payment was more than we could carry.",),
+    "Loan denied": (
+        "The lender pulled the loan after my hours were cut.",
+        "The bank turned down the construction loan.",
+    ),
+    "Low appraisal": (
+        "The appraisal came in $40,000 short and we could not cover it.",
+        "The house appraised below the contract price.",
+    ),
+    "Rate or payment change": (
+        "Rates went up and the payment was more than we could carry.",
+        "When the rate lock expired the monthly payment jumped.",
+    ),
     "Job change or relocation": (
         "I got transferred to Denver; nothing the builder could have done.",
+        "My husband took a job out of state.",
     ),
-    "Family change": ("With the divorce, building a house was off the table.",),
+    "Family change": (
+        "With the divorce, building a house was off the table.",
+        "My mother got sick and we had to move in with her.",
+    ),
     "Bought elsewhere / changed mind": (
         "We found a resale home we liked and could move in right away.",
+        "We decided to stay where we are after all.",
     ),
-    "Other": ("It just wasn't the right time for us.",),
+    "Other": ("It just wasn't the right time for us.", "Things changed for us, that's all."),
 }
+OPENERS = ("", "", "", "Honestly, ", "To be fair, ", "Well, ", "Look, ", "I'll be frank: ")
+CLOSERS = ("", "", "", " That was it for us.", " We just moved on.", " It was the last straw.")
 NOTES = (
     "",
     "",
@@ -192,6 +249,8 @@ NOTES = (
 
 @dataclass(frozen=True)
 class DemoResult:
+    """How many sample deals and calls were added."""
+
     deals: int
     follow_ups: int
 
@@ -225,6 +284,9 @@ def generate_demo_data(
     """
     today = today or date.today()
     rng = random.Random(seed)
+    # A second stream for what sample data gained later (words, re-sales, win-backs),
+    # so adding to one of them does not reshuffle the deals.
+    extra = random.Random(f"{seed}-extra")
     salespeople, communities, lead_sources = _ensure_lists(session)
     source_weights = [5 if i == lead_sources[0] else 3 for i in lead_sources]
     categories = list(session.scalars(select(Category).where(Category.retired.is_(False))))
@@ -244,6 +306,7 @@ def generate_demo_data(
     follow_up_days = settings.get_int(session, settings.FOLLOW_UP_DAYS)
 
     start = today - timedelta(days=730)
+    signed_per_month: dict[date, int] = {}
     written_deals = 0
     written_follow_ups = 0
     while written_deals < deals:
@@ -297,18 +360,30 @@ def generate_demo_data(
                             attempt["cause_result"] = "confirmed"
                     else:
                         attempt["cause_result"] = "confirmed"
-                    attempt["client_words"] = rng.choice(
-                        CLIENT_WORDS.get(cause_names.get(cause_id, ""), CLIENT_WORDS["Other"])
-                    )
+                    attempt["client_words"] = _client_words(extra, cause_names.get(cause_id, ""))
                 attempts.append(attempt)
                 if outcome == "no_answer" and recent:
                     follow_up_rows.append(_scheduled(deal_id, call_day + timedelta(days=1)))
             elif recent:
                 follow_up_rows.append(_scheduled(deal_id, due))
             follow_up_rows.extend(attempts)
+            controllable = category == CUSTOMER_SERVICE
+            if controllable and age_days > 100 and extra.random() < 0.5:
+                win_back = _attempt(
+                    deal_id, fell + timedelta(days=90),
+                    fell + timedelta(days=extra.randint(90, 98)),
+                    extra.choices(("reached", "voicemail", "declined"), (6, 3, 1))[0], extra,
+                )  # fmt: skip
+                win_back["purpose"] = "win_back"
+                follow_up_rows.append(win_back)
             recovered = None
             if age_days > 60 and rng.random() < 0.06:
                 recovered = fell + timedelta(days=rng.randint(20, min(age_days, 300)))
+            resold_on = resale_price = None
+            if age_days > 20 and extra.random() < 0.6:
+                resold_on = fell + timedelta(days=extra.randint(15, min(age_days, 240)))
+                resale_price = int(value_cents * extra.uniform(0.86, 1.03)) // 50_000 * 50_000
+            signed_per_month[fell.replace(day=1)] = signed_per_month.get(fell.replace(day=1), 0) + 1
             deal_rows.append(
                 {
                     "id": deal_id,
@@ -334,6 +409,8 @@ def generate_demo_data(
                     "cause_status": status,
                     "first_cause_id": first_cause_id,
                     "recovered_on": recovered,
+                    "resold_on": resold_on,
+                    "resale_price_cents": resale_price,
                     "notes": rng.choice(NOTES),
                     "created_at": created,
                     "updated_at": created,
@@ -348,8 +425,35 @@ def generate_demo_data(
         written_follow_ups += len(follow_up_rows)
         if progress is not None and progress(written_deals, deals) is False:
             break
+    _enter_contracts_signed(session, signed_per_month, extra)
     session.flush()
     return DemoResult(written_deals, written_follow_ups)
+
+
+def _client_words(rng: random.Random, cause: str) -> str:
+    """What a client says about ``cause``: now and then about something else entirely."""
+    if rng.random() < 0.12:
+        cause = rng.choice(list(CLIENT_WORDS))
+    said = rng.choice(CLIENT_WORDS.get(cause, CLIENT_WORDS["Other"]))
+    return (
+        f"{rng.choice(OPENERS)}{said[0].lower() if rng.random() < 0.3 else said[0]}{said[1:]}"
+        + (rng.choice(CLOSERS))
+    )
+
+
+def _enter_contracts_signed(
+    session: Session, deals_per_month: dict[date, int], rng: random.Random
+) -> None:
+    """The team's contracts signed per month, for a cancellation rate of about 12–22%;
+    months the user entered are left alone."""
+    entered = set(session.scalars(select(SignedContracts.month).where(
+        SignedContracts.salesperson_id.is_(None)
+    )))  # fmt: skip
+    session.add_all(
+        SignedContracts(month=month, contracts=round(deals / rng.uniform(0.12, 0.22)))
+        for month, deals in sorted(deals_per_month.items())
+        if month not in entered
+    )
 
 
 def _attempt(
@@ -362,6 +466,7 @@ def _attempt(
         "done_at": done_at,
         "caller": rng.choice(SALESPEOPLE),
         "outcome": outcome,
+        "purpose": "cause",
         "client_words": "",
         "cause_result": None,
         "changed_to_cause_id": None,
@@ -380,6 +485,7 @@ def _scheduled(deal_id: int, due: date) -> dict[str, object]:
         "done_at": None,
         "caller": None,
         "outcome": None,
+        "purpose": "cause",
         "client_words": "",
         "cause_result": None,
         "changed_to_cause_id": None,

@@ -19,10 +19,12 @@ from sqlalchemy.orm.exc import StaleDataError
 
 from dft.core import history, settings
 from dft.core.clock import utc_now
+from dft.core.deals import live_deal
 from dft.core.errors import ConflictError, NotFoundError, ValidationError
 from dft.core.identity import current_user
 from dft.core.models import (
     CallOutcome,
+    CallPurpose,
     Category,
     Cause,
     CauseResult,
@@ -31,25 +33,35 @@ from dft.core.models import (
     FollowUp,
     Salesperson,
 )
+from dft.core.queries import join_deal_names
+from dft.core.win_back import win_back_due_on
 
 P = ParamSpec("P")
 R = TypeVar("R")
 
 
-def _live_deal(session: Session, deal_id: int) -> Deal:
-    deal = session.get(Deal, deal_id)
-    if deal is None or deal.deleted_at is not None:
-        raise NotFoundError(f"No deal #{deal_id} (it may be in the trash).")
-    return deal
+# The caller column's length: checked here so SQLite and PostgreSQL accept the same names.
+MAX_CALLER_LENGTH = 120
+
+
+def _caller_name(caller: str | None) -> str | None:
+    """The caller as stored: trimmed, ``None`` when blank."""
+    cleaned = (caller or "").strip()
+    if len(cleaned) > MAX_CALLER_LENGTH:
+        raise ValidationError(
+            "caller", f"Caller name is longer than {MAX_CALLER_LENGTH} characters."
+        )
+    return cleaned or None
 
 
 def schedule_follow_up(
     session: Session, deal_id: int, due_on: date, *, caller: str | None = None, notes: str = ""
 ) -> int:
-    deal = _live_deal(session, deal_id)
+    """Plan a call on a live deal for ``due_on``; returns the new call's id."""
+    deal = live_deal(session, deal_id)
     if due_on < deal.fell_through_on:
         raise ValidationError("due_on", "A follow-up cannot be due before the deal fell through.")
-    follow_up = FollowUp(due_on=due_on, caller=(caller or "").strip() or None, notes=notes.strip())
+    follow_up = FollowUp(due_on=due_on, caller=_caller_name(caller), notes=notes.strip())
     deal.follow_ups.append(follow_up)
     session.flush()
     return follow_up.id
@@ -68,6 +80,9 @@ class RecordedCall:
     previous_cause_id: int | None
     previous_first_cause_id: int | None
     previous_cause_status: str
+    win_back_follow_up_id: int | None = (
+        None  # scheduled because the call settled a controllable cause
+    )
 
 
 def _stale_is_a_conflict(func: Callable[P, R]) -> Callable[P, R]:
@@ -101,13 +116,18 @@ def record_follow_up(
     notes: str = "",
     follow_up_id: int | None = None,
     retry_on: date | None = None,
+    purpose: str = CallPurpose.CAUSE.value,
 ) -> RecordedCall:
     """Record one call attempt on a deal.
 
-    The attempt fills the given scheduled follow-up, else the earliest one
-    still open, else it is a new row. A call that did not reach the client
-    (voicemail, no answer) schedules the next try unless one is already open.
+    The attempt fills the given scheduled follow-up, else the earliest one of
+    its ``purpose`` still open, else it is a new row. A call that did not reach
+    the client (voicemail, no answer) schedules the next try unless one is
+    already open. A call that settles the cause as a controllable one schedules
+    the win-back call when those are on and the deal has none yet.
     """
+    if purpose not in set(CallPurpose):
+        raise ValidationError("purpose", "Purpose must be 'cause' or 'win_back'.")
     if outcome not in set(CallOutcome):
         raise ValidationError(
             "outcome", "Outcome must be reached, voicemail, no answer or declined."
@@ -123,7 +143,8 @@ def record_follow_up(
             "changed_to_cause_id",
             "Pick the new cause when the call changed it (and only then).",
         )
-    deal = _live_deal(session, deal_id)
+    caller = _caller_name(caller)
+    deal = live_deal(session, deal_id)
     done_at = done_at or utc_now()
     if done_at.date() < deal.fell_through_on:
         raise ValidationError(
@@ -137,15 +158,20 @@ def record_follow_up(
             raise NotFoundError(f"No follow-up #{follow_up_id} on deal #{deal_id}.")
         if follow_up.done_at is not None:
             raise ValidationError("follow_up", "This follow-up was already recorded.")
+        purpose = follow_up.purpose
     else:
         follow_up = session.scalar(
             select(FollowUp)
-            .where(FollowUp.deal_id == deal.id, FollowUp.done_at.is_(None))
+            .where(
+                FollowUp.deal_id == deal.id,
+                FollowUp.done_at.is_(None),
+                FollowUp.purpose == purpose,
+            )
             .order_by(FollowUp.due_on, FollowUp.id)
             .limit(1)
         )
         if follow_up is None:
-            follow_up = FollowUp(due_on=done_at.date())
+            follow_up = FollowUp(due_on=done_at.date(), purpose=purpose)
             deal.follow_ups.append(follow_up)
     filled_scheduled = follow_up.id is not None
     scheduled_caller, scheduled_notes = follow_up.caller, follow_up.notes or ""
@@ -167,7 +193,7 @@ def record_follow_up(
 
     follow_up.done_at = done_at
     follow_up.outcome = outcome
-    follow_up.caller = (caller or "").strip() or follow_up.caller
+    follow_up.caller = caller or follow_up.caller
     follow_up.client_words = client_words.strip()
     follow_up.cause_result = cause_result
     follow_up.changed_to_cause_id = changed_to_cause_id
@@ -189,14 +215,26 @@ def record_follow_up(
                 FollowUp.deal_id == deal.id,
                 FollowUp.done_at.is_(None),
                 FollowUp.id != follow_up.id,
+                FollowUp.purpose == purpose,
             )
         )
         if still_open is None:
             days = settings.get_int(session, settings.FOLLOW_UP_RETRY_DAYS)
             retry = FollowUp(
-                due_on=retry_on or (done_at.date() + timedelta(days=days)), caller=caller
+                due_on=retry_on or (done_at.date() + timedelta(days=days)),
+                caller=caller,
+                purpose=purpose,
             )
             deal.follow_ups.append(retry)
+    win_back: FollowUp | None = None
+    if cause_result is not None and not any(
+        f.purpose == CallPurpose.WIN_BACK for f in deal.follow_ups
+    ):
+        cause_id = deal.cause.id if deal.cause is not None else None
+        due = win_back_due_on(session, cause_id, deal.fell_through_on)
+        if due is not None:
+            win_back = FollowUp(due_on=due, purpose=CallPurpose.WIN_BACK.value)
+            deal.follow_ups.append(win_back)
     session.flush()
     return RecordedCall(
         follow_up_id=follow_up.id,
@@ -208,6 +246,7 @@ def record_follow_up(
         previous_cause_id=previous[0],
         previous_first_cause_id=previous[1],
         previous_cause_status=previous[2],
+        win_back_follow_up_id=win_back.id if win_back is not None else None,
     )
 
 
@@ -238,20 +277,24 @@ def _record_cause_change(
 
 def unrecord_follow_up(session: Session, recorded: RecordedCall) -> None:
     """Take back a recorded call: the deal's cause and the schedule return to before."""
-    deal = _live_deal(session, recorded.deal_id)
+    deal = live_deal(session, recorded.deal_id)
     follow_up = session.get(FollowUp, recorded.follow_up_id)
     if follow_up is None:
         raise NotFoundError(f"No follow-up #{recorded.follow_up_id}.")
-    if recorded.retry_follow_up_id is not None:
-        retry = session.get(FollowUp, recorded.retry_follow_up_id)
-        if retry is not None and retry.done_at is None:
-            deal.follow_ups.remove(retry)  # delete-orphan removes the row
+    for added in (recorded.retry_follow_up_id, recorded.win_back_follow_up_id):
+        if added is None:
+            continue
+        scheduled = session.get(FollowUp, added)
+        if scheduled is not None and scheduled.done_at is None:
+            deal.follow_ups.remove(scheduled)  # delete-orphan removes the row
     if recorded.filled_scheduled:
         follow_up.done_at = None
         follow_up.outcome = None
         follow_up.client_words = ""
         follow_up.cause_result = None
-        follow_up.changed_to_cause = None
+        # The id, not the relationship: the call set the id, so the relationship may
+        # never have been loaded, and clearing an unloaded one writes nothing.
+        follow_up.changed_to_cause_id = None
         follow_up.caller = recorded.scheduled_caller
         follow_up.notes = recorded.scheduled_notes
     else:
@@ -272,6 +315,24 @@ def unrecord_follow_up(session: Session, recorded: RecordedCall) -> None:
     session.flush()
 
 
+@dataclass(frozen=True)
+class ScheduledCall:
+    """When a call is (or was) due and who was to make it: what cancelling it must keep."""
+
+    follow_up_id: int
+    deal_id: int
+    due_on: date
+    caller: str | None
+
+
+def scheduled_call(session: Session, follow_up_id: int) -> ScheduledCall | None:
+    """The schedule of follow-up ``follow_up_id``; None when there is no such call."""
+    follow_up = session.get(FollowUp, follow_up_id)
+    if follow_up is None:
+        return None
+    return ScheduledCall(follow_up.id, follow_up.deal_id, follow_up.due_on, follow_up.caller)
+
+
 def cancel_follow_up(session: Session, follow_up_id: int) -> None:
     """Drop a scheduled call that has not happened (a recorded attempt stays: it is history)."""
     follow_up = session.get(FollowUp, follow_up_id)
@@ -284,6 +345,8 @@ def cancel_follow_up(session: Session, follow_up_id: int) -> None:
 
 
 class Due(StrEnum):
+    """Where an open call stands against today."""
+
     OVERDUE = "overdue"
     TODAY = "today"
     UPCOMING = "upcoming"
@@ -291,6 +354,8 @@ class Due(StrEnum):
 
 @dataclass(frozen=True)
 class DueFollowUp:
+    """An open call with what the Follow-ups due list shows of its deal."""
+
     follow_up_id: int
     deal_id: int
     client_name: str
@@ -302,12 +367,15 @@ class DueFollowUp:
     fell_through_on: date
     due_on: date
     due: Due
+    purpose: str = CallPurpose.CAUSE.value
 
     def days_overdue(self, today: date) -> int:
+        """Days past due on ``today`` (0 when not overdue)."""
         return max(0, (today - self.due_on).days)
 
 
 def due_state(due_on: date, today: date) -> Due:
+    """Whether a call due on ``due_on`` is overdue, due today or upcoming."""
     if due_on < today:
         return Due.OVERDUE
     if due_on == today:
@@ -330,22 +398,23 @@ def open_follow_ups(
 ) -> list[DueFollowUp]:
     """Scheduled calls not yet made on live deals, most overdue first."""
     query = (
-        select(
-            FollowUp.id,
-            FollowUp.deal_id,
-            Deal.client_name,
-            Deal.contract_number,
-            Salesperson.name,
-            Category.name,
-            Cause.name,
-            Deal.cause_status,
-            Deal.fell_through_on,
-            FollowUp.due_on,
+        join_deal_names(
+            select(
+                FollowUp.id,
+                FollowUp.deal_id,
+                Deal.client_name,
+                Deal.contract_number,
+                Salesperson.name,
+                Category.name,
+                Cause.name,
+                Deal.cause_status,
+                Deal.fell_through_on,
+                FollowUp.due_on,
+                FollowUp.purpose,
+            ).join(Deal, FollowUp.deal_id == Deal.id),
+            "salesperson",
+            "category",
         )
-        .join(Deal, FollowUp.deal_id == Deal.id)
-        .outerjoin(Salesperson, Deal.salesperson_id == Salesperson.id)
-        .outerjoin(Cause, Deal.cause_id == Cause.id)
-        .outerjoin(Category, Cause.category_id == Category.id)
         .where(FollowUp.done_at.is_(None), Deal.deleted_at.is_(None))
         .order_by(FollowUp.due_on, FollowUp.id)
     )
@@ -366,6 +435,7 @@ def open_follow_ups(
             fell_through_on=row[8],
             due_on=row[9],
             due=due_state(row[9], today),
+            purpose=row[10],
         )
         for row in session.execute(query)
     ]

@@ -8,13 +8,16 @@ from __future__ import annotations
 
 from dataclasses import dataclass, fields
 from datetime import date, datetime
-from typing import Any
+from typing import TYPE_CHECKING
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from dft.core.models import Category, Cause, Deal, DealChange
 from dft.core.money import format_cents
+
+if TYPE_CHECKING:
+    from dft.core.deals import DealInput
 
 LABELS = {
     "client_name": "Client",
@@ -35,12 +38,16 @@ LABELS = {
     "contributing_cause_ids": "Contributing causes",
     "cause_status": "Cause status",
     "recovered_on": "Re-signed on",
+    "resold_on": "Re-sold on",
+    "resale_price_cents": "Re-sale price",
     "notes": "Notes",
 }
 
 
 @dataclass(frozen=True)
 class ChangeInfo:
+    """One change of a deal as its history lists it."""
+
     changed_at: datetime
     changed_by: str
     field: str
@@ -57,7 +64,7 @@ def _cause_names(session: Session, ids: list[int]) -> dict[int, str]:
     return {cause_id: f"{category} › {name}" for cause_id, category, name in rows}
 
 
-def readable(session: Session, data: Any) -> dict[str, str | None]:
+def readable(session: Session, data: DealInput) -> dict[str, str | None]:
     """A DealInput as the words the history shows, field by field."""
     ids = [i for i in (data.cause_id, *data.contributing_cause_ids) if i is not None]
     names = _cause_names(session, ids) if ids else {}
@@ -66,7 +73,7 @@ def readable(session: Session, data: Any) -> dict[str, str | None]:
         value = getattr(data, field.name)
         if value is None or value == "" or value == ():
             result[field.name] = None
-        elif field.name in ("contract_value_cents", "deposit_cents"):
+        elif field.name in ("contract_value_cents", "deposit_cents", "resale_price_cents"):
             result[field.name] = format_cents(int(value))
         elif field.name == "cause_id":
             result[field.name] = names.get(value, str(value))
@@ -82,6 +89,7 @@ def readable(session: Session, data: Any) -> dict[str, str | None]:
 def record(
     session: Session, deal: Deal, user: str, field: str, old: str | None, new: str | None
 ) -> None:
+    """Add one change of ``field`` (old -> new, by ``user``) to the deal's history."""
     deal.changes.append(DealChange(changed_by=user, field=field, old_value=old, new_value=new))
 
 
@@ -102,6 +110,7 @@ def record_differences(
 
 
 def history(session: Session, deal_id: int) -> list[ChangeInfo]:
+    """The deal's changes, newest first."""
     rows = session.scalars(
         select(DealChange).where(DealChange.deal_id == deal_id).order_by(DealChange.id.desc())
     )

@@ -38,6 +38,7 @@ DEFAULT_LEAD_SOURCES: tuple[tuple[str, bool], ...] = (
 
 
 def seed_default_lead_sources(session: Session) -> None:
+    """A new database's lead sources (Referral, Website, ...), once."""
     if session.scalar(select(func.count()).select_from(LeadSource)):
         return
     for name, is_referral in DEFAULT_LEAD_SOURCES:
@@ -47,25 +48,35 @@ def seed_default_lead_sources(session: Session) -> None:
 
 @dataclass(frozen=True)
 class ListEntry:
+    """A salesperson, lead source or community as the lists show it."""
+
     id: int
     name: str
     retired: bool
 
 
 def normalize_name(name: str) -> str:
+    """``name`` with its spaces trimmed and runs of spaces made one."""
     return " ".join(name.split())
 
 
 def list_entries(
     session: Session, model: type[ListModel], include_retired: bool = False
 ) -> list[ListEntry]:
+    """The list's entries by name (retired ones only with ``include_retired``)."""
     query = select(model).order_by(func.lower(model.name))
     if not include_retired:
         query = query.where(model.retired.is_(False))
     return [ListEntry(e.id, e.name, e.retired) for e in session.scalars(query)]
 
 
+def referral_lead_source_ids(session: Session) -> set[int]:
+    """The ids of the lead sources marked as referrals."""
+    return set(session.scalars(select(LeadSource.id).where(LeadSource.is_referral.is_(True))))
+
+
 def find_entry(session: Session, model: type[ListModel], name: str) -> ListModel | None:
+    """The entry named ``name`` (ignoring case and spacing), or None."""
     wanted = normalize_name(name).lower()
     return session.scalar(select(model).where(func.lower(model.name) == wanted))
 
@@ -109,6 +120,7 @@ def resolve_entry(
 
 
 def add_entry(session: Session, model: type[ListModel], name: str) -> int:
+    """Add ``name`` to the list; returns its id. A name already there is refused."""
     cleaned = normalize_name(name)
     label = LIST_LABELS[model]
     if not cleaned:
@@ -122,6 +134,7 @@ def add_entry(session: Session, model: type[ListModel], name: str) -> int:
 
 
 def rename_entry(session: Session, model: type[ListModel], entry_id: int, new_name: str) -> None:
+    """Rename an entry; a name another entry has is refused."""
     entry = session.get(model, entry_id)
     label = LIST_LABELS[model]
     if entry is None:
@@ -136,6 +149,7 @@ def rename_entry(session: Session, model: type[ListModel], entry_id: int, new_na
 
 
 def set_lead_source_referral(session: Session, entry_id: int, is_referral: bool) -> None:
+    """Mark a lead source as a referral (or not); reports call out lost referrals."""
     entry = session.get(LeadSource, entry_id)
     if entry is None:
         raise NotFoundError(f"no lead source with id {entry_id}")
@@ -145,6 +159,7 @@ def set_lead_source_referral(session: Session, entry_id: int, is_referral: bool)
 def set_entry_retired(
     session: Session, model: type[ListModel], entry_id: int, retired: bool = True
 ) -> None:
+    """Retire an entry (hidden from new deals, kept on old ones) or bring it back."""
     entry = session.get(model, entry_id)
     if entry is None:
         raise NotFoundError(f"no {LIST_LABELS[model]} with id {entry_id}")
@@ -185,4 +200,5 @@ def merge_entries(session: Session, model: type[ListModel], source_id: int, targ
 
 
 def merge_salespeople(session: Session, source_id: int, target_id: int) -> int:
+    """Move every deal of one salesperson to another and drop the first; returns deals moved."""
     return merge_entries(session, Salesperson, source_id, target_id)

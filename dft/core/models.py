@@ -1,4 +1,4 @@
-"""The SQLAlchemy models of PRODUCT.md. The database enforces the rules too.
+"""The SQLAlchemy models: deals, their causes and calls, the lists, settings and history.
 
 Every rule a form checks is also a constraint here, so data written by an
 older version, an import or a hand-made SQL statement cannot break them.
@@ -15,7 +15,6 @@ from sqlalchemy import (
     Date,
     DateTime,
     ForeignKey,
-    Index,
     Integer,
     MetaData,
     String,
@@ -28,6 +27,7 @@ from sqlalchemy import (
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, object_session, relationship
 
 from dft.core.clock import utc_now
+from dft.core.dialects import partial_index
 from dft.core.identity import current_user
 
 # Named constraints are what let Alembic's batch mode rebuild SQLite tables.
@@ -41,22 +41,30 @@ NAMING_CONVENTION = {
 
 
 class CauseStatus(StrEnum):
+    """Whether a deal's cause is the salesperson's guess or confirmed with the client."""
+
     SUSPECTED = "suspected"
     CONFIRMED = "confirmed"
 
 
 class CancelledBy(StrEnum):
+    """Who cancelled the contract."""
+
     BUYER = "buyer"
     BUILDER = "builder"
 
 
 class DepositOutcome(StrEnum):
+    """What happened to the buyer's deposit."""
+
     REFUNDED = "refunded"
     PARTLY_REFUNDED = "partly_refunded"
     FORFEITED = "forfeited"
 
 
 class CallOutcome(StrEnum):
+    """How a follow-up call went."""
+
     REACHED = "reached"
     VOICEMAIL = "voicemail"
     NO_ANSWER = "no_answer"
@@ -84,6 +92,8 @@ def _in(column: str, enum: type[StrEnum], nullable: bool = True) -> str:
 
 
 class Base(DeclarativeBase):
+    """The models' base, with constraint names Alembic's batch mode can find."""
+
     metadata = MetaData(naming_convention=NAMING_CONVENTION)
 
 
@@ -111,6 +121,8 @@ class Category(Base):
 
 
 class Cause(Base):
+    """A cause within a category; retired causes stay on the deals that have them."""
+
     __tablename__ = "causes"
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -132,12 +144,8 @@ class Cause(Base):
     __table_args__ = (
         UniqueConstraint("category_id", "name", name="uq_causes_category_id_name"),
         CheckConstraint("length(trim(name)) > 0", name="name_not_blank"),
-        Index(
-            "uq_causes_general_per_category",
-            "category_id",
-            unique=True,
-            sqlite_where=text("general"),
-            postgresql_where=text("general"),
+        partial_index(
+            "uq_causes_general_per_category", "category_id", where="general", unique=True
         ),
     )
 
@@ -151,11 +159,15 @@ class _NamedListEntry:
 
 
 class Salesperson(_NamedListEntry, Base):
+    """Who sold the contract."""
+
     __tablename__ = "salespeople"
     __table_args__ = (CheckConstraint("length(trim(name)) > 0", name="name_not_blank"),)
 
 
 class LeadSource(_NamedListEntry, Base):
+    """Where the buyer came from; referrals are flagged."""
+
     __tablename__ = "lead_sources"
     # Referred buyers arrive pre-sold; losing one is called out in reports.
     is_referral: Mapped[bool] = mapped_column(server_default=false())
@@ -163,6 +175,8 @@ class LeadSource(_NamedListEntry, Base):
 
 
 class Community(_NamedListEntry, Base):
+    """The community (subdivision) the home was in."""
+
     __tablename__ = "communities"
     __table_args__ = (CheckConstraint("length(trim(name)) > 0", name="name_not_blank"),)
 
@@ -272,41 +286,38 @@ class Deal(Base):
         ),
         # Live deals in date order straight from the index: the table's default
         # order and every month's query. Partial, so trashed deals cost nothing.
-        Index(
+        partial_index(
             "ix_deals_live_fell_through_on",
             "fell_through_on",
-            sqlite_where=text("deleted_at IS NULL"),
-            postgresql_where=text("deleted_at IS NULL"),
+            where="deleted_at IS NULL",
         ),
         # Month totals (by cause, hence category) read from this index alone, never
         # the table: the dashboard and the report over a million deals.
-        Index(
+        partial_index(
             "ix_deals_live_month_totals",
             "fell_through_on",
             "cause_id",
             "contract_value_cents",
-            sqlite_where=text("deleted_at IS NULL"),
-            postgresql_where=text("deleted_at IS NULL"),
+            where="deleted_at IS NULL",
         ),
-        Index(
+        partial_index(
             "ix_deals_trashed",
             "deleted_at",
-            sqlite_where=text("deleted_at IS NOT NULL"),
-            postgresql_where=text("deleted_at IS NOT NULL"),
+            where="deleted_at IS NOT NULL",
         ),
         # A contract number identifies one live deal; a trashed deal keeps its
         # number without blocking a corrected re-entry.
-        Index(
+        partial_index(
             "uq_deals_live_contract_number",
             "contract_number",
+            where="deleted_at IS NULL",
             unique=True,
-            sqlite_where=text("deleted_at IS NULL"),
-            postgresql_where=text("deleted_at IS NULL"),
         ),
     )
 
     @property
     def in_trash(self) -> bool:
+        """True once the deal was moved to the trash."""
         return self.deleted_at is not None
 
 
@@ -355,11 +366,10 @@ class FollowUp(Base):
 
     __table_args__ = (
         # The calls still to make: a small index however long the history grows.
-        Index(
+        partial_index(
             "ix_follow_ups_open_due_on",
             "due_on",
-            sqlite_where=text("done_at IS NULL"),
-            postgresql_where=text("done_at IS NULL"),
+            where="done_at IS NULL",
         ),
         CheckConstraint(_in("outcome", CallOutcome), name="outcome_valid"),
         CheckConstraint(_in("purpose", CallPurpose, nullable=False), name="purpose_valid"),
@@ -428,12 +438,11 @@ class SignedContracts(Base):
         CheckConstraint("contracts >= 0", name="contracts_not_negative"),
         UniqueConstraint("month", "salesperson_id", name="uq_signed_contracts_month_salesperson"),
         # NULLs are distinct in a unique constraint; the team-wide figure needs its own index.
-        Index(
+        partial_index(
             "uq_signed_contracts_team_month",
             "month",
+            where="salesperson_id IS NULL",
             unique=True,
-            sqlite_where=text("salesperson_id IS NULL"),
-            postgresql_where=text("salesperson_id IS NULL"),
         ),
     )
 

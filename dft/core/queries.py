@@ -10,38 +10,36 @@ from dataclasses import dataclass, field
 from datetime import date
 from typing import Any, TypeVar, cast
 
-from sqlalchemy import Boolean, ColumnElement, Select, Update, and_, exists, func, or_, select
+from sqlalchemy import (
+    ColumnElement,
+    ScalarSelect,
+    Select,
+    SQLColumnExpression,
+    UnaryExpression,
+    Update,
+    and_,
+    exists,
+    func,
+    or_,
+    select,
+)
 from sqlalchemy.engine import CursorResult
-from sqlalchemy.ext.compiler import compiles
 from sqlalchemy.orm import Session
-from sqlalchemy.sql.expression import FunctionElement
 
-from dft.core.models import Category, Cause, Community, Deal, FollowUp, LeadSource, Salesperson
+from dft.core.dialects import contains_text
+from dft.core.models import (
+    Base,
+    Category,
+    Cause,
+    Community,
+    Deal,
+    FollowUp,
+    LeadSource,
+    Salesperson,
+)
 
 AnySelect = Select[*tuple[Any, ...]]
 SelectT = TypeVar("SelectT", bound=AnySelect)
-
-
-class contains_text(FunctionElement[bool]):
-    """``column`` contains ``pattern`` (a LIKE pattern with ``\\`` as escape), ignoring case."""
-
-    type = Boolean()
-    inherit_cache = True
-    name = "contains_text"
-
-
-@compiles(contains_text, "sqlite")
-def _contains_sqlite(element: contains_text, compiler: Any, **kw: Any) -> str:
-    # SQLite's LIKE already ignores (ASCII) case; lower() on both sides would
-    # only double the work.
-    column, pattern = list(element.clauses)
-    return f"{compiler.process(column, **kw)} LIKE {compiler.process(pattern, **kw)} ESCAPE '\\'"
-
-
-@compiles(contains_text)
-def _contains_default(element: contains_text, compiler: Any, **kw: Any) -> str:
-    column, pattern = list(element.clauses)
-    return f"{compiler.process(column, **kw)} ILIKE {compiler.process(pattern, **kw)} ESCAPE '\\'"
 
 
 @dataclass(frozen=True)
@@ -64,6 +62,7 @@ class DealFilter:
     today: date = field(default_factory=date.today)
 
     def conditions(self) -> list[ColumnElement[bool]]:
+        """The filter as SQL conditions on :class:`Deal`."""
         conditions: list[ColumnElement[bool]] = [
             Deal.deleted_at.is_not(None) if self.in_trash else Deal.deleted_at.is_(None)
         ]
@@ -114,6 +113,7 @@ class DealFilter:
         return conditions
 
     def apply(self, query: SelectT) -> SelectT:
+        """``query`` narrowed to the deals this filter matches."""
         return query.where(*self.conditions())
 
 
@@ -136,7 +136,7 @@ class DealRow:
     next_follow_up_on: date | None
 
 
-def _next_follow_up() -> Any:
+def _next_follow_up() -> ScalarSelect[date]:
     return (
         select(func.min(FollowUp.due_on))
         .where(FollowUp.deal_id == Deal.id, FollowUp.done_at.is_(None))
@@ -148,7 +148,7 @@ def _next_follow_up() -> Any:
 NEXT_FOLLOW_UP = _next_follow_up().label("next_follow_up_on")
 
 # Sort keys a table may ask for, by DealRow field name.
-SORT_COLUMNS: dict[str, Any] = {
+SORT_COLUMNS: dict[str, SQLColumnExpression[Any]] = {
     "id": Deal.id,
     "client_name": func.lower(Deal.client_name),
     "contract_number": Deal.contract_number,
@@ -165,13 +165,39 @@ SORT_COLUMNS: dict[str, Any] = {
 }
 
 
+# How a deal reaches each name it shows, in join order (a category through its cause).
+_NAME_JOINS: dict[str, tuple[type[Base], ColumnElement[bool]]] = {
+    "cause": (Cause, Deal.cause_id == Cause.id),
+    "category": (Category, Cause.category_id == Category.id),
+    "salesperson": (Salesperson, Deal.salesperson_id == Salesperson.id),
+    "lead_source": (LeadSource, Deal.lead_source_id == LeadSource.id),
+    "community": (Community, Deal.community_id == Community.id),
+}
+
+
+def join_deal_names(query: SelectT, *names: str) -> SelectT:
+    """``query`` outer-joined to each deal's ``names`` (cause, category, salesperson,
+    lead_source, community), so deals without one stay in."""
+    wanted = {*names, "cause"} if "category" in names else set(names)
+    for name, (model, condition) in _NAME_JOINS.items():
+        if name in wanted:
+            query = query.outerjoin(model, condition)
+    return query
+
+
+def _order_by(sort_key: str, descending: bool) -> tuple[UnaryExpression[Any], UnaryExpression[int]]:
+    """The sort column (blanks last) and the id as tiebreak, for a stable order."""
+    sort_column = SORT_COLUMNS[sort_key]
+    if descending:
+        return sort_column.desc().nulls_last(), Deal.id.desc()
+    return sort_column.asc().nulls_last(), Deal.id.asc()
+
+
 def deal_rows_query(
     deal_filter: DealFilter | None, sort_key: str = "fell_through_on", descending: bool = True
 ) -> AnySelect:
-    sort_column = SORT_COLUMNS[sort_key]
-    order = sort_column.desc() if descending else sort_column.asc()
-    tiebreak = Deal.id.desc() if descending else Deal.id.asc()
-    query = (
+    """The :class:`DealRow` columns of the deals ``deal_filter`` matches, sorted."""
+    query = join_deal_names(
         select(
             Deal.id,
             Deal.client_name,
@@ -186,14 +212,9 @@ def deal_rows_query(
             LeadSource.name.label("lead_source"),
             Community.name.label("community"),
             NEXT_FOLLOW_UP,
-        )
-        .outerjoin(Cause, Deal.cause_id == Cause.id)
-        .outerjoin(Category, Cause.category_id == Category.id)
-        .outerjoin(Salesperson, Deal.salesperson_id == Salesperson.id)
-        .outerjoin(LeadSource, Deal.lead_source_id == LeadSource.id)
-        .outerjoin(Community, Deal.community_id == Community.id)
-        .order_by(order.nulls_last(), tiebreak)
-    )
+        ),
+        *_NAME_JOINS,
+    ).order_by(*_order_by(sort_key, descending))
     return deal_filter.apply(query) if deal_filter is not None else query
 
 
@@ -206,6 +227,7 @@ def fetch_deal_rows(
     offset: int = 0,
     limit: int | None = None,
 ) -> list[DealRow]:
+    """A page of matching deals as :class:`DealRow`, sorted by ``sort_key``."""
     query = deal_rows_query(deal_filter, sort_key, descending).offset(offset)
     if limit is not None:
         query = query.limit(limit)
@@ -223,21 +245,8 @@ def fetch_deal_ids(
 
     Only the join the sort needs is made, so the common sorts read one table.
     """
-    sort_column = SORT_COLUMNS[sort_key]
-    order = sort_column.desc() if descending else sort_column.asc()
-    tiebreak = Deal.id.desc() if descending else Deal.id.asc()
-    query = select(Deal.id)
-    if sort_key in ("category", "cause"):
-        query = query.outerjoin(Cause, Deal.cause_id == Cause.id)
-    if sort_key == "category":
-        query = query.outerjoin(Category, Cause.category_id == Category.id)
-    joined = {"salesperson": (Salesperson, Deal.salesperson_id == Salesperson.id),
-              "lead_source": (LeadSource, Deal.lead_source_id == LeadSource.id),
-              "community": (Community, Deal.community_id == Community.id)}  # fmt: skip
-    if sort_key in joined:
-        query = query.outerjoin(*joined[sort_key])
-    query = deal_filter.apply(query.order_by(order.nulls_last(), tiebreak))
-    return list(session.scalars(query))
+    query = join_deal_names(select(Deal.id), sort_key).order_by(*_order_by(sort_key, descending))
+    return list(session.scalars(deal_filter.apply(query)))
 
 
 def fetch_deal_rows_by_id(session: Session, ids: list[int]) -> dict[int, DealRow]:
@@ -250,6 +259,7 @@ def fetch_deal_rows_by_id(session: Session, ids: list[int]) -> dict[int, DealRow
 
 
 def count_matching(session: Session, deal_filter: DealFilter) -> int:
+    """How many deals the filter matches."""
     query = deal_filter.apply(select(func.count(Deal.id)))
     return int(session.scalar(query) or 0)
 

@@ -19,6 +19,8 @@ from dft.core.models import Salesperson, SignedContracts
 
 @dataclass(frozen=True)
 class SignedContractsEntry:
+    """Contracts signed in a month, for the team (no salesperson) or one salesperson."""
+
     month: date
     salesperson: str | None
     contracts: int
@@ -54,6 +56,7 @@ def set_signed_contracts(
 def signed_contracts(
     session: Session, first_month: date, last_month: date
 ) -> list[SignedContractsEntry]:
+    """Every entry from ``first_month`` to ``last_month``, by month and salesperson."""
     rows = session.execute(
         select(SignedContracts.month, Salesperson.name, SignedContracts.contracts)
         .outerjoin(Salesperson, SignedContracts.salesperson_id == Salesperson.id)
@@ -79,3 +82,22 @@ def contracts_signed_in(
     if not values:
         return None
     return sum(values)
+
+
+def contracts_signed_by_month(
+    session: Session, first_month: date, last_month: date, salesperson_ids: tuple[int, ...] = ()
+) -> dict[date, int]:
+    """Contracts signed per month entered in the range (team figure, or the named
+    salespeople's sum); months without an entry are absent, not zero."""
+    query = select(SignedContracts.month, SignedContracts.contracts).where(
+        SignedContracts.month >= month_start(first_month),
+        SignedContracts.month <= month_start(last_month),
+    )
+    if salesperson_ids:
+        query = query.where(SignedContracts.salesperson_id.in_(salesperson_ids))
+    else:
+        query = query.where(SignedContracts.salesperson_id.is_(None))
+    signed: dict[date, int] = {}
+    for month, contracts in session.execute(query):
+        signed[month] = signed.get(month, 0) + int(contracts)
+    return signed

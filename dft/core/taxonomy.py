@@ -155,6 +155,8 @@ def seed_default_taxonomy(session: Session) -> None:
 
 @dataclass(frozen=True)
 class CauseInfo:
+    """A cause as lists and pickers show it."""
+
     id: int
     name: str
     description: str
@@ -166,6 +168,8 @@ class CauseInfo:
 
 @dataclass(frozen=True)
 class CategoryInfo:
+    """A category with its causes, in order."""
+
     id: int
     name: str
     controllable: bool | None
@@ -176,6 +180,7 @@ class CategoryInfo:
 
 
 def list_taxonomy(session: Session, include_retired: bool = True) -> list[CategoryInfo]:
+    """Every category with its causes, in the user's order."""
     categories = session.scalars(select(Category).order_by(Category.position, Category.id)).all()
     causes = session.scalars(select(Cause).order_by(Cause.position, Cause.id)).all()
     by_category: dict[int, list[CauseInfo]] = {}
@@ -243,6 +248,7 @@ def find_cause(session: Session, spec: str, field: str = "cause") -> Cause:
 
 
 def find_category(session: Session, name: str, field: str = "category") -> Category:
+    """The category named ``name`` (any case); ValidationError naming ``field`` if none."""
     category = session.scalar(
         select(Category).where(func.lower(Category.name) == name.strip().lower())
     )
@@ -316,6 +322,7 @@ def category_for_imported_causes(session: Session) -> int:
 
 
 def add_cause(session: Session, category_id: int, name: str, description: str = "") -> int:
+    """Add a cause to a category; returns its id."""
     category = _get_category(session, category_id)
     name = _clean_name(name)
     clash = session.scalar(
@@ -342,6 +349,7 @@ def add_cause(session: Session, category_id: int, name: str, description: str = 
 
 
 def rename_category(session: Session, category_id: int, new_name: str) -> None:
+    """Rename a category; past deals follow the new name."""
     category = _get_category(session, category_id)
     new_name = _clean_name(new_name)
     clash = session.scalar(
@@ -357,6 +365,7 @@ def rename_category(session: Session, category_id: int, new_name: str) -> None:
 def rename_cause(
     session: Session, cause_id: int, new_name: str, description: str | None = None
 ) -> None:
+    """Rename a cause (and change its description); past deals follow."""
     cause = _get_cause(session, cause_id)
     new_name = _clean_name(new_name)
     clash = session.scalar(
@@ -386,14 +395,17 @@ def set_category_retired(session: Session, category_id: int, retired: bool = Tru
 
 
 def set_cause_retired(session: Session, cause_id: int, retired: bool = True) -> None:
+    """Retire a cause (not offered for new deals) or bring it back."""
     _get_cause(session, cause_id).retired = retired
 
 
 def reorder_categories(session: Session, ordered_ids: list[int]) -> None:
+    """Put the categories in the order of ``ordered_ids``."""
     _reorder(session, Category, ordered_ids)
 
 
 def reorder_causes(session: Session, ordered_ids: list[int]) -> None:
+    """Put the causes in the order of ``ordered_ids``."""
     _reorder(session, Cause, ordered_ids)
 
 
@@ -421,6 +433,16 @@ def cause_usage(session: Session, cause_id: int) -> int:
         select(func.count()).select_from(FollowUp).where(FollowUp.changed_to_cause_id == cause_id)
     )
     return int(deals or 0) + int(contributing or 0) + int(follow_ups or 0)
+
+
+def live_deals_per_cause(session: Session) -> dict[int, int]:
+    """How many live deals have each cause as their primary cause (unused causes left out)."""
+    rows = session.execute(
+        select(Deal.cause_id, func.count(Deal.id))
+        .where(Deal.deleted_at.is_(None), Deal.cause_id.is_not(None))
+        .group_by(Deal.cause_id)
+    )
+    return {int(cause_id): int(count) for cause_id, count in rows if cause_id is not None}
 
 
 def delete_cause(session: Session, cause_id: int) -> None:

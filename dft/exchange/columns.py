@@ -80,6 +80,7 @@ LABELS: dict[str, str] = {
 
 
 def label(field: str) -> str:
+    """The field in a salesperson's words ("Fell through on"), or the name itself if unknown."""
     return LABELS.get(field, field)
 
 
@@ -223,6 +224,7 @@ def ranked_field_for(header: object) -> tuple[str, int] | None:
 
 
 def field_for(header: object) -> str | None:
+    """Our field for a file's column header (own names and known aliases), or None."""
     found = ranked_field_for(header)
     return found[0] if found else None
 
@@ -241,6 +243,7 @@ class ColumnMap:
     headers: tuple[str, ...]
 
     def header_of(self, field: str) -> str:
+        """The file's header of the column feeding ``field``."""
         return self.headers[self.positions[field]]
 
     def describe(self, field: str) -> str:
@@ -254,6 +257,7 @@ class ColumnMap:
 
     @property
     def unused(self) -> tuple[str, ...]:
+        """The file's columns that feed no field."""
         used = set(self.positions.values())
         return tuple(
             h

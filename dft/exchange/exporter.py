@@ -12,9 +12,9 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import date, datetime
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from sqlalchemy import select
+from sqlalchemy import Row, select
 from sqlalchemy.orm import Session, aliased
 
 from dft.core.errors import ValidationError
@@ -28,9 +28,13 @@ from dft.core.models import (
     LeadSource,
     Salesperson,
 )
-from dft.core.queries import DealFilter
+from dft.core.queries import DealFilter, join_deal_names
 from dft.core.text import neutralize_formula
 from dft.exchange.columns import FIELDS
+
+if TYPE_CHECKING:
+    from openpyxl.cell import WriteOnlyCell
+    from openpyxl.worksheet._write_only import WriteOnlyWorksheet
 
 FOLLOW_UP_FIELDS = (
     "contract_number",
@@ -52,6 +56,8 @@ STREAM_BATCH = 2000
 
 @dataclass(frozen=True)
 class ExportResult:
+    """How many deals and calls were exported, to which files."""
+
     deals: int
     follow_ups: int
     files: tuple[Path, ...]
@@ -63,47 +69,46 @@ def _money(cents: int | None) -> str:
     return f"{cents // 100}.{cents % 100:02d}"
 
 
-def _deal_rows(session: Session, deal_filter: DealFilter) -> Iterator[dict[str, Any]]:
-    cause, category = aliased(Cause), aliased(Category)
+def _deal_rows(session: Session, deal_filter: DealFilter) -> Iterator[dict[str, object]]:
     first, first_category = aliased(Cause), aliased(Category)
     query = deal_filter.apply(
-        select(
-            Deal.id,
-            Deal.client_name,
-            Deal.contract_number,
-            Deal.contract_value_cents,
-            Deal.signed_on,
-            Deal.fell_through_on,
-            Salesperson.name,
-            LeadSource.name,
-            Community.name,
-            Deal.lot,
-            Deal.stage,
-            Deal.responsible_role,
-            category.name,
-            cause.name,
-            Deal.cause_status,
-            Deal.notes,
-            Deal.cancelled_by,
-            Deal.deposit_cents,
-            Deal.deposit_outcome,
-            Deal.recovered_on,
-            first_category.name,
-            first.name,
+        join_deal_names(
+            select(
+                Deal.id,
+                Deal.client_name,
+                Deal.contract_number,
+                Deal.contract_value_cents,
+                Deal.signed_on,
+                Deal.fell_through_on,
+                Salesperson.name,
+                LeadSource.name,
+                Community.name,
+                Deal.lot,
+                Deal.stage,
+                Deal.responsible_role,
+                Category.name,
+                Cause.name,
+                Deal.cause_status,
+                Deal.notes,
+                Deal.cancelled_by,
+                Deal.deposit_cents,
+                Deal.deposit_outcome,
+                Deal.recovered_on,
+                first_category.name,
+                first.name,
+            ).select_from(Deal),
+            "salesperson",
+            "lead_source",
+            "community",
+            "category",
         )
-        .select_from(Deal)
-        .outerjoin(Salesperson, Deal.salesperson_id == Salesperson.id)
-        .outerjoin(LeadSource, Deal.lead_source_id == LeadSource.id)
-        .outerjoin(Community, Deal.community_id == Community.id)
-        .outerjoin(cause, Deal.cause_id == cause.id)
-        .outerjoin(category, cause.category_id == category.id)
         .outerjoin(first, Deal.first_cause_id == first.id)
         .outerjoin(first_category, first.category_id == first_category.id)
         .order_by(Deal.fell_through_on, Deal.id)
     ).execution_options(yield_per=STREAM_BATCH)
-    pending: list[Any] = []
+    pending: list[Row[*tuple[Any, ...]]] = []
 
-    def emit(rows: list[Any]) -> Iterator[dict[str, Any]]:
+    def emit(rows: list[Row[*tuple[Any, ...]]]) -> Iterator[dict[str, object]]:
         links: dict[int, list[str]] = {}
         for deal_id, cat_name, cause_name in session.execute(
             select(DealContributingCause.deal_id, Category.name, Cause.name)
@@ -150,7 +155,7 @@ def _deal_rows(session: Session, deal_filter: DealFilter) -> Iterator[dict[str, 
         yield from emit(pending)
 
 
-def _follow_up_rows(session: Session, deal_filter: DealFilter) -> Iterator[dict[str, Any]]:
+def _follow_up_rows(session: Session, deal_filter: DealFilter) -> Iterator[dict[str, object]]:
     changed, changed_category = aliased(Cause), aliased(Category)
     deal_ids = deal_filter.apply(select(Deal.id))
     query = (
@@ -178,11 +183,11 @@ def _follow_up_rows(session: Session, deal_filter: DealFilter) -> Iterator[dict[
         yield dict(zip(FOLLOW_UP_FIELDS, row, strict=True))
 
 
-def _csv_value(name: str, value: Any) -> str:
+def _csv_value(name: str, value: object) -> str:
     if value is None:
         return ""
-    if name in MONEY_FIELDS:
-        return _money(int(value))
+    if name in MONEY_FIELDS and isinstance(value, int):
+        return _money(value)
     if isinstance(value, datetime):
         return value.isoformat(sep=" ")
     if isinstance(value, date):
@@ -195,25 +200,28 @@ def follow_ups_path(path: Path) -> Path:
     return path.with_name(f"{path.stem}-follow-ups{path.suffix}")
 
 
-def export_csv(session: Session, path: Path, deal_filter: DealFilter) -> ExportResult:
-    deals = calls = 0
+def _write_csv(path: Path, names: tuple[str, ...], rows: Iterator[dict[str, object]]) -> int:
+    """A header of ``names``, then ``rows``; returns how many rows were written."""
+    written = 0
     with path.open("w", newline="", encoding="utf-8") as handle:
         writer = csv.writer(handle)
-        writer.writerow(FIELDS)
-        for row in _deal_rows(session, deal_filter):
-            writer.writerow([_csv_value(name, row[name]) for name in FIELDS])
-            deals += 1
+        writer.writerow(names)
+        for row in rows:
+            writer.writerow([_csv_value(name, row[name]) for name in names])
+            written += 1
+    return written
+
+
+def export_csv(session: Session, path: Path, deal_filter: DealFilter) -> ExportResult:
+    """The deals to ``path`` and their calls beside it (see :func:`follow_ups_path`)."""
+    deals = _write_csv(path, FIELDS, _deal_rows(session, deal_filter))
     second = follow_ups_path(path)
-    with second.open("w", newline="", encoding="utf-8") as handle:
-        writer = csv.writer(handle)
-        writer.writerow(FOLLOW_UP_FIELDS)
-        for row in _follow_up_rows(session, deal_filter):
-            writer.writerow([_csv_value(name, row[name]) for name in FOLLOW_UP_FIELDS])
-            calls += 1
+    calls = _write_csv(second, FOLLOW_UP_FIELDS, _follow_up_rows(session, deal_filter))
     return ExportResult(deals, calls, (path, second))
 
 
 def export_xlsx(session: Session, path: Path, deal_filter: DealFilter) -> ExportResult:
+    """The deals and their calls to ``path``, one sheet each."""
     from openpyxl import Workbook
     from openpyxl.cell import WriteOnlyCell
     from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
@@ -222,12 +230,12 @@ def export_xlsx(session: Session, path: Path, deal_filter: DealFilter) -> Export
     workbook = Workbook(write_only=True)
     bold = Font(bold=True)
 
-    def cell(sheet: Any, name: str, value: Any) -> Any:
+    def cell(sheet: WriteOnlyWorksheet, name: str, value: object) -> WriteOnlyCell:
         result = WriteOnlyCell(sheet)
         if value is None:
             return result
-        if name in MONEY_FIELDS:
-            result.value = int(value) / 100
+        if name in MONEY_FIELDS and isinstance(value, int):
+            result.value = value / 100
             result.number_format = '"$"#,##0.00'
         elif isinstance(value, date):
             result.value = value
@@ -239,26 +247,22 @@ def export_xlsx(session: Session, path: Path, deal_filter: DealFilter) -> Export
             result.data_type = "s"  # a string cell, never a formula
         return result
 
-    def header(sheet: Any, names: tuple[str, ...]) -> list[Any]:
-        cells = []
+    def write_sheet(title: str, names: tuple[str, ...], rows: Iterator[dict[str, object]]) -> int:
+        sheet = workbook.create_sheet(title)
+        header = []
         for name in names:
-            c = WriteOnlyCell(sheet, value=name)
-            c.font = bold
-            cells.append(c)
-        return cells
+            header_cell = WriteOnlyCell(sheet, value=name)
+            header_cell.font = bold
+            header.append(header_cell)
+        sheet.append(header)
+        written = 0
+        for row in rows:
+            sheet.append([cell(sheet, name, row[name]) for name in names])
+            written += 1
+        return written
 
-    deals_sheet = workbook.create_sheet("Deals")
-    deals_sheet.append(header(deals_sheet, FIELDS))
-    deals = 0
-    for row in _deal_rows(session, deal_filter):
-        deals_sheet.append([cell(deals_sheet, name, row[name]) for name in FIELDS])
-        deals += 1
-    calls_sheet = workbook.create_sheet("Follow-ups")
-    calls_sheet.append(header(calls_sheet, FOLLOW_UP_FIELDS))
-    calls = 0
-    for row in _follow_up_rows(session, deal_filter):
-        calls_sheet.append([cell(calls_sheet, name, row[name]) for name in FOLLOW_UP_FIELDS])
-        calls += 1
+    deals = write_sheet("Deals", FIELDS, _deal_rows(session, deal_filter))
+    calls = write_sheet("Follow-ups", FOLLOW_UP_FIELDS, _follow_up_rows(session, deal_filter))
     workbook.save(path)
     return ExportResult(deals, calls, (path,))
 

@@ -55,6 +55,7 @@ def normalize_value(text: object) -> str:
 
 
 def value_key(category: object, cause: object) -> ValueKey:
+    """The key of a value: its category and cause cells, normalized."""
     return normalize_value(category), normalize_value(cause)
 
 
@@ -101,10 +102,12 @@ class CauseTarget:
 
     @property
     def is_new(self) -> bool:
+        """Not in the list of causes yet: the import would create it."""
         return self.cause_id is None
 
     @property
     def label(self) -> str:
+        """``Category › Cause``, as people read it."""
         return f"{self.category}{SEPARATOR}{self.cause}"
 
 
@@ -121,10 +124,12 @@ class CauseValue:
 
     @property
     def key(self) -> ValueKey:
+        """The value's key (see value_key)."""
         return value_key(self.category, self.cause)
 
     @property
     def sure(self) -> bool:
+        """Applied without asking a person (not a near miss or a blank)."""
         return self.target is not None and self.reason in SURE
 
     @property
@@ -167,6 +172,7 @@ class CauseMap:
                 self.pairs[value_key(text[:index], text[index + 1 :])] = target
 
     def target_for(self, key: ValueKey) -> CauseTarget | None:
+        """The chosen target for a value: its pair first, else its cause cell; None if none."""
         return self.pairs.get(key) or self.causes.get(key[1])
 
     def __len__(self) -> int:
@@ -184,6 +190,8 @@ class CauseMap:
 
 @dataclass(frozen=True)
 class Suggestion:
+    """A suggested target for a value, why, and whether its category cell names no category."""
+
     target: CauseTarget | None
     reason: MatchReason | None
     unknown_category: bool = False

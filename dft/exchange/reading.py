@@ -25,10 +25,9 @@ import csv
 import io
 import re
 import zipfile
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
 
 from dft.core.errors import ValidationError
 from dft.core.fields import control_character
@@ -48,7 +47,7 @@ _FOOTER_MARKS = re.compile(
 )
 _FOOTER_MAX_ROWS = 10
 
-Row = tuple[int, list[Any]]
+Row = tuple[int, Sequence[object]]
 
 
 @dataclass
@@ -63,6 +62,7 @@ class Table:
     _close: Callable[[], None] = field(default=lambda: None, repr=False)
 
     def close(self) -> None:
+        """Close the file (reading every row closes it too)."""
         self._close()
 
 
@@ -158,7 +158,7 @@ def _check_headers(path: Path, headers: list[str]) -> list[str]:
     return [h.replace("\ufeff", "").strip() for h in headers]
 
 
-def _is_blank(values: list[Any] | tuple[Any, ...]) -> bool:
+def _is_blank(values: Sequence[object]) -> bool:
     if values.count(None) == len(values):  # the common empty row, at C speed
         return True
     return all(v is None or (isinstance(v, str) and not v.strip()) for v in values)
@@ -197,6 +197,7 @@ def _without_footer(rows: Iterator[Row]) -> Iterator[Row]:
 
 
 def read_csv(path: Path) -> Table:
+    """A CSV file as a table (encoding and separator found from the file)."""
     codec, skip = detect_encoding(path)
     csv.field_size_limit(MAX_FIELD)
     with path.open("rb") as probe:
@@ -280,6 +281,7 @@ def check_workbook_size(path: Path) -> None:
 
 
 def read_xlsx(path: Path) -> Table:
+    """The first sheet of an Excel workbook as a table."""
     from openpyxl import load_workbook
 
     check_workbook_size(path)
@@ -339,6 +341,7 @@ def read_xlsx(path: Path) -> Table:
 
 
 def read_table(path: Path) -> Table:
+    """The file as a table, by its ending (.csv or .xlsx)."""
     if not path.exists():
         raise _refuse(path, "no such file")
     suffix = path.suffix.lower()

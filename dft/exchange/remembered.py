@@ -34,6 +34,7 @@ class Remembered:
 
 
 def find_remembered(session: Session, signature: str) -> Remembered | None:
+    """The mapping kept for files with this header signature, or None."""
     mapping = session.scalar(select(ImportMapping).where(ImportMapping.signature == signature))
     if mapping is None:
         return None

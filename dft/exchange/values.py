@@ -8,7 +8,6 @@ from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from decimal import Decimal, InvalidOperation
 from enum import StrEnum
-from typing import Any
 
 from dft.core.money import parse_money
 from dft.core.text import FORMULA_TRIGGERS
@@ -35,11 +34,12 @@ _EXCEL_EPOCH = date(1899, 12, 30)
 _EXCEL_SERIALS = range(18_264, 73_051)  # 1950-01-01 .. 2099-12-31
 
 
-def is_blank(value: Any) -> bool:
+def is_blank(value: object) -> bool:
+    """An empty cell: nothing, or only spaces."""
     return value is None or (isinstance(value, str) and not value.strip())
 
 
-def text(value: Any) -> str:
+def text(value: object) -> str:
     """A text cell, trimmed; a quote that an export put before a formula trigger is removed."""
     if value is None:
         return ""
@@ -60,7 +60,7 @@ def _check_time(raw: str, hour: str | None, minute: str | None, second: str | No
         raise CellError(f"not a real time of day: {raw!r}")
 
 
-def read_date(value: Any, order: DateOrder = DateOrder.MDY) -> date:
+def read_date(value: object, order: DateOrder = DateOrder.MDY) -> date:
     """ISO ``2024-05-20``, ``5/20/2024``, ``5.11.2026``, ``5/20/2024 7:42`` or a spreadsheet date.
 
     The day/month order of slashed and dashed dates follows ``order``; a dotted
@@ -111,7 +111,7 @@ class DateReading:
     problem: str | None
 
 
-def preview_dates(samples: Iterable[Any], order: DateOrder) -> list[DateReading]:
+def preview_dates(samples: Iterable[object], order: DateOrder) -> list[DateReading]:
     """Read sample cells as the import would, so a person can see the order is right."""
     readings = []
     for value in samples:
@@ -123,7 +123,7 @@ def preview_dates(samples: Iterable[Any], order: DateOrder) -> list[DateReading]
     return readings
 
 
-def date_order_hint(samples: Iterable[Any]) -> DateOrder | None:
+def date_order_hint(samples: Iterable[object]) -> DateOrder | None:
     """The order the samples prove (a first number above 12 is a day), or None."""
     for value in samples:
         match = _NUMERIC_DATE.match(text(value)) if isinstance(value, str) else None
@@ -137,7 +137,7 @@ def date_order_hint(samples: Iterable[Any]) -> DateOrder | None:
     return None
 
 
-def read_money(value: Any) -> int:
+def read_money(value: object) -> int:
     """Cents from ``$12,500.00``, ``12500`` or a spreadsheet number."""
     if isinstance(value, bool):
         raise CellError(f"not an amount: {value!r}")

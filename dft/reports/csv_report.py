@@ -23,10 +23,13 @@ def _plain(value: Cell, kind: Kind) -> str:
         return f"{float(value):.4f}"  # type: ignore[arg-type]
     if kind in (Kind.DATE, Kind.INT, Kind.CHANGE):
         return str(value)
+    if kind is Kind.NUMBER:
+        return f"{float(value):g}"  # type: ignore[arg-type]
     return neutralize_formula(str(value))
 
 
 def write_csv(report: MonthlyReport, path: Path) -> None:
+    """Write the report to ``path`` as CSV, one section per table."""
     with path.open("w", newline="", encoding="utf-8") as handle:
         writer = csv.writer(handle)
         writer.writerow(FIELDS)

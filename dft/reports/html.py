@@ -9,7 +9,7 @@ from pathlib import Path
 
 from matplotlib.figure import Figure
 
-from dft.analytics import charts
+from dft.analytics import charts, insight_charts
 from dft.reports.monthly import MonthlyReport
 from dft.reports.tables import Kind, Table, capped, format_cell, headline_rows, report_tables
 
@@ -56,6 +56,7 @@ ChartTag = Callable[[str, Figure], str]
 
 
 def inline_svg(_key: str, figure: Figure) -> str:
+    """A chart drawn into the page as SVG."""
     return f"<figure>{_svg(figure)}</figure>"
 
 
@@ -65,7 +66,7 @@ def report_html(
     """The page; ``chart`` turns each figure into markup (inline SVG by default; the
     app's preview, which cannot show SVG, passes one that uses images). ``max_deals``
     caps the list of the month's deals, as the app's preview does."""
-    tables = report_tables(report)
+    tables = {t.key: t for t in report_tables(report)}
     headline = "".join(
         f"<tr><td>{escape(label)}</td><td class=num>{escape(format_cell(value, kind))}</td></tr>"
         for label, value, kind in headline_rows(report)
@@ -85,13 +86,24 @@ def report_html(
         )
     else:
         parts.append(chart("headline", charts.headline_chart(report.categories)))
-        parts.append(_table(tables[0]))
+        parts.append(_table(tables["categories"]))
         parts.append(chart("pareto", charts.pareto_chart(report.causes)))
-        parts.extend(_table(t) for t in tables[1:6])
+        keys = ("causes", "roles", "lead_sources", "follow_ups", "overdue", "calibration",
+                "callers", "cost")  # fmt: skip
+        parts.extend(_table(tables[key]) for key in keys)
     parts.append("<h2>The last twelve months</h2>")
     parts.append(chart("trend", charts.trend_chart(report.trend)))
+    parts.append("<h2>Is the change real?</h2>")
+    latest = report.control.latest
+    if latest is not None:
+        parts.append(f"<p><b>{escape(latest.headline())}</b></p>")
+    parts.append(chart("control", insight_charts.control_chart_figure(report.control)))
+    parts.append(_table(tables["control"]))
+    parts.append(chart("cancellation", insight_charts.cancellation_chart(report.cancellation)))
+    parts.append(_table(tables["cancellation"]))
     if report.deal_count:
-        deals = tables[7]
+        parts.extend(_table(tables[key]) for key in ("win_back_causes", "win_back_callers"))
+        deals = tables["deals"]
         if max_deals is not None:
             deals = capped(deals, max_deals, "deals", total=report.deal_count)
         parts.append(_table(deals))
@@ -100,4 +112,5 @@ def report_html(
 
 
 def write_html(report: MonthlyReport, path: Path) -> None:
+    """Write the report to ``path`` as one self-contained HTML page."""
     path.write_text(report_html(report), encoding="utf-8")

@@ -26,15 +26,31 @@ from dft.analytics.breakdowns import (
     monthly_trend,
     recovery,
 )
+from dft.analytics.calibration import Calibration, Callers, calibration, callers
+from dft.analytics.cancellation import (
+    CancellationRate,
+    benchmark_rate,
+    cancellation_from,
+    comparable_with_contracts,
+)
 from dft.analytics.comparison import MonthComparison, compare_month
+from dft.analytics.control import (
+    CONTROL_MONTHS,
+    ControlChart,
+    control_from_trend,
+    controllable_by_category,
+)
+from dft.analytics.cost import Cost, month_costs
 from dft.analytics.follow_ups import FollowUpMetrics, follow_up_metrics
 from dft.analytics.stats import Share
 from dft.analytics.timing import SigningToFallThrough, signing_to_fall_through
+from dft.analytics.win_back import WinBacks, win_backs
 from dft.core.dates import add_months, month_start
 from dft.core.errors import ValidationError
 from dft.core.lists import find_entry
 from dft.core.models import Category, Cause, Community, Deal, FollowUp, Salesperson
-from dft.core.queries import DealFilter
+from dft.core.queries import DealFilter, join_deal_names
+from dft.core.signed_contracts import contracts_signed_by_month
 
 TREND_MONTHS = 12
 
@@ -47,6 +63,7 @@ class ReportScope:
     community: str | None = None
 
     def describe(self) -> str:
+        """The scope in words ("salesperson Dana Whitfield", "all salespeople and communities")."""
         parts = []
         if self.salesperson:
             parts.append(f"salesperson {self.salesperson}")
@@ -57,6 +74,8 @@ class ReportScope:
 
 @dataclass(frozen=True)
 class ReportDeal:
+    """A deal as the report lists it, with its latest call's note."""
+
     id: int
     client_name: str
     contract_number: str | None
@@ -71,6 +90,8 @@ class ReportDeal:
 
 @dataclass(frozen=True)
 class OverdueCall:
+    """An open call past its due date on one of the month's deals."""
+
     deal_id: int
     client_name: str
     salesperson: str | None
@@ -80,6 +101,8 @@ class OverdueCall:
 
 @dataclass(frozen=True)
 class MonthlyReport:
+    """Everything the monthly report shows, computed once for every format."""
+
     month: date
     scope: ReportScope
     generated_at: datetime
@@ -96,13 +119,23 @@ class MonthlyReport:
     timing: SigningToFallThrough
     deposits: tuple[DepositLine, ...]
     recovery: Recovery
+    # The manager's insights for the month (control and cancellation over months).
+    calibration: tuple[Calibration, ...]
+    callers: Callers
+    control: ControlChart  # the last 24 months; the report's month is the last
+    cost: Cost
+    cost_by_cause: tuple[Cost, ...]
+    cancellation: CancellationRate  # the trend's months
+    win_backs: WinBacks
 
     @property
     def title(self) -> str:
+        """The report's title, with its month."""
         return f"Lost contracts report — {self.month.strftime('%B %Y')}"
 
     @property
     def deal_count(self) -> int:
+        """How many deals fell through in the month."""
         return self.comparison.current.deals
 
     @property
@@ -112,14 +145,17 @@ class MonthlyReport:
 
     @property
     def lost_value_cents(self) -> int:
+        """The contract value lost in the month."""
         return self.comparison.current.lost_value_cents
 
     @property
     def referral_deals(self) -> int:
+        """How many of the month's deals came from a referral."""
         return sum(s.deals for s in self.lead_sources if s.flag)
 
     @property
     def land_share_of_land_and_service(self) -> Share | None:
+        """Land's share of land and customer-service deals: the headline split."""
         by_name = {c.label: c.deals for c in self.categories}
         land, service = by_name.get("Land", 0), by_name.get("Customer service", 0)
         return Share(land, land + service) if land + service else None
@@ -160,6 +196,10 @@ def build_monthly_report(
     base = replace(resolve_scope(session, scope), today=today)
     in_month = replace(base, fell_from=first, fell_to=last)
     changed, _people = changed_causes(session, in_month)
+    # One query for the 24 months the control chart needs; the trend is its tail.
+    long_trend = monthly_trend(session, base, first, CONTROL_MONTHS)
+    trend = long_trend.last(TREND_MONTHS)
+    costs = month_costs(session, in_month)
     return MonthlyReport(
         month=first,
         scope=scope,
@@ -172,21 +212,38 @@ def build_monthly_report(
         follow_ups=follow_up_metrics(session, in_month, today),
         changed_first_guess=changed,
         overdue_calls=tuple(_overdue_calls(session, in_month, today)),
-        trend=monthly_trend(session, base, first, TREND_MONTHS),
+        trend=trend,
         deals=tuple(_deals(session, in_month, deal_limit)),
         timing=signing_to_fall_through(session, in_month),
         deposits=tuple(deposits(session, in_month)),
         recovery=recovery(session, in_month),
+        calibration=tuple(calibration(session, in_month)),
+        callers=callers(session, in_month),
+        control=control_from_trend(long_trend, controllable_by_category(session)),
+        cost=costs[0],
+        cost_by_cause=tuple(costs[1]),
+        cancellation=cancellation_from(
+            {m: trend.month_total(m) for m in trend.months},
+            contracts_signed_by_month(
+                session, trend.months[0], trend.months[-1], base.salesperson_ids
+            ),
+            list(trend.months),
+            benchmark_rate(session),
+            comparable_with_contracts(base),
+        ),
+        win_backs=win_backs(session, in_month),
     )
 
 
 def _overdue_calls(session: Session, deal_filter: DealFilter, today: date) -> list[OverdueCall]:
     rows = session.execute(
         deal_filter.apply(
-            select(Deal.id, Deal.client_name, Salesperson.name, FollowUp.due_on)
-            .select_from(FollowUp)
-            .join(Deal, FollowUp.deal_id == Deal.id)
-            .outerjoin(Salesperson, Deal.salesperson_id == Salesperson.id)
+            join_deal_names(
+                select(Deal.id, Deal.client_name, Salesperson.name, FollowUp.due_on)
+                .select_from(FollowUp)
+                .join(Deal, FollowUp.deal_id == Deal.id),
+                "salesperson",
+            )
             .where(FollowUp.done_at.is_(None), FollowUp.due_on < today)
             .order_by(FollowUp.due_on, Deal.client_name)
         )
@@ -211,24 +268,24 @@ def _deals(session: Session, deal_filter: DealFilter, limit: int | None) -> list
     )
     rows = session.execute(
         deal_filter.apply(
-            select(
-                Deal.id,
-                Deal.client_name,
-                Deal.contract_number,
-                Deal.contract_value_cents,
-                Deal.fell_through_on,
-                Salesperson.name,
-                Category.name,
-                Cause.name,
-                Deal.cause_status,
-                FollowUp.client_words,
-                FollowUp.notes,
-                FollowUp.outcome,
+            join_deal_names(
+                select(
+                    Deal.id,
+                    Deal.client_name,
+                    Deal.contract_number,
+                    Deal.contract_value_cents,
+                    Deal.fell_through_on,
+                    Salesperson.name,
+                    Category.name,
+                    Cause.name,
+                    Deal.cause_status,
+                    FollowUp.client_words,
+                    FollowUp.notes,
+                    FollowUp.outcome,
+                ).select_from(Deal),
+                "salesperson",
+                "category",
             )
-            .select_from(Deal)
-            .outerjoin(Salesperson, Deal.salesperson_id == Salesperson.id)
-            .outerjoin(Cause, Deal.cause_id == Cause.id)
-            .outerjoin(Category, Cause.category_id == Category.id)
             .outerjoin(latest, latest.c.deal_id == Deal.id)
             .outerjoin(
                 FollowUp,

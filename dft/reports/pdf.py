@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import io
+from dataclasses import replace
 from pathlib import Path
 from typing import Any
 from xml.sax.saxutils import escape
@@ -15,6 +16,7 @@ from reportlab.lib.styles import ParagraphStyle, getSampleStyleSheet
 from reportlab.lib.units import inch
 from reportlab.pdfgen.canvas import Canvas
 from reportlab.platypus import (
+    Flowable,
     Image,
     KeepTogether,
     LongTable,
@@ -24,11 +26,13 @@ from reportlab.platypus import (
     TableStyle,
 )
 
-from dft.analytics import charts
+from dft.analytics import charts, insight_charts
 from dft.core.money import format_cents
 from dft.reports.monthly import MonthlyReport
 from dft.reports.tables import (
+    CONTROL_NOTE,
     MAX_LISTED_DEALS,
+    Cell,
     Kind,
     Table,
     capped,
@@ -70,10 +74,12 @@ class NumberedCanvas(Canvas):
         self._footer = footer
 
     def showPage(self) -> None:
+        """Keep the page until the number of pages is known."""
         self._saved_pages.append(dict(self.__dict__))
         self._startPage()
 
     def save(self) -> None:
+        """Draw every kept page with its footer, then write the file."""
         total = len(self._saved_pages)
         for state in self._saved_pages:
             self.__dict__.update(state)
@@ -99,7 +105,7 @@ def _figure_image(figure: Figure, width: float) -> Image:
     return Image(buffer, width=width, height=width * fig_height / fig_width)
 
 
-def _cell(value: Any, kind: Kind) -> Paragraph | str:
+def _cell(value: Cell, kind: Kind) -> Paragraph | str:
     # Only text wraps; numbers and dates are plain strings, which reportlab lays
     # out many times faster than paragraphs (it matters for long tables).
     if kind is Kind.TEXT:
@@ -107,7 +113,7 @@ def _cell(value: Any, kind: Kind) -> Paragraph | str:
     return format_cell(value, kind)
 
 
-def _table(table: Table, width: float) -> list[Any]:
+def _table(table: Table, width: float) -> list[Flowable]:
     total = sum(c.width for c in table.columns)
     widths = [width * c.width / total for c in table.columns]
     header = [Paragraph(escape(c.title), HEAD_CELL) for c in table.columns]
@@ -131,13 +137,13 @@ def _table(table: Table, width: float) -> list[Any]:
     ]
     style += [("BACKGROUND", (0, i), (-1, i), STRIPE) for i in range(2, len(body) + 1, 2)]
     grid.setStyle(TableStyle(style))
-    parts: list[Any] = [grid]
+    parts: list[Flowable] = [grid]
     if table.note:
         parts.insert(0, Paragraph(escape(table.note), NOTE))
     return parts
 
 
-def _headline(report: MonthlyReport, width: float) -> Any:
+def _headline(report: MonthlyReport, width: float) -> Flowable:
     rows = {label: (value, kind) for label, value, kind in headline_rows(report)}
     now = report.comparison.current
     before = report.comparison.previous
@@ -183,7 +189,46 @@ def _headline(report: MonthlyReport, width: float) -> Any:
     return grid
 
 
+def _control_headline(report: MonthlyReport) -> list[Any]:
+    latest = report.control.latest
+    if latest is None or latest.share is None:
+        return []
+    return [Paragraph(f"<b>Is the change real?</b> {escape(latest.headline())}.", BODY)]
+
+
+def _trend_insights(report: MonthlyReport, tables: dict[str, Table], width: float) -> list[Any]:
+    """The control chart and the cancellation rate, then win-backs when there are deals."""
+    story: list[Any] = [
+        KeepTogether([
+            Paragraph("Is the change real?", HEADING),
+            _figure_image(insight_charts.control_chart_figure(report.control), width),
+            Paragraph(escape(CONTROL_NOTE), NOTE),
+        ]),
+        KeepTogether([
+            Paragraph("Cancellation rate", HEADING),
+            _figure_image(insight_charts.cancellation_chart(report.cancellation), width * 0.9),
+            *_table(tables["cancellation"], width * 0.7),
+        ]),
+    ]  # fmt: skip
+    if report.deal_count:
+        story += [
+            Paragraph("Buyers won back", HEADING),
+            *_table(_with_win_backs(tables["win_back_causes"]), width * 0.85),
+            Spacer(1, 6),
+            *_table(tables["win_back_callers"], width * 0.7),
+        ]
+    return story
+
+
+def _with_win_backs(table: Table) -> Table:
+    """On paper, only the causes with a win-back call or a buyer won back."""
+    kept = tuple(row for row in table.rows if row[2] or row[3])
+    note = f"{table.note} Causes with neither a win-back call nor a buyer won back are left out."
+    return replace(table, rows=kept, note=note)
+
+
 def write_pdf(report: MonthlyReport, path: Path) -> None:
+    """Write the report to ``path`` as a PDF."""
     width = LETTER[0] - 2 * MARGIN
     document = SimpleDocTemplate(
         str(path),
@@ -197,7 +242,7 @@ def write_pdf(report: MonthlyReport, path: Path) -> None:
         subject=f"Lost contracts, {report.month.strftime('%B %Y')}",
     )
     tables = {t.key: t for t in report_tables(report)}
-    story: list[Any] = [
+    story: list[Flowable] = [
         Paragraph(escape(report.title), TITLE),
         Paragraph(
             escape(f"Scope: {report.scope.describe()} · generated "
@@ -227,6 +272,7 @@ def write_pdf(report: MonthlyReport, path: Path) -> None:
         story += [
             Paragraph("Why deals fell through", HEADING),
             Paragraph(escape(f"{report.deal_count} deals fell through.{split_text}"), BODY),
+            *_control_headline(report),
             KeepTogether([
                 _figure_image(charts.headline_chart(report.categories), width * 0.7),
                 *_table(tables["categories"], width),
@@ -244,6 +290,12 @@ def write_pdf(report: MonthlyReport, path: Path) -> None:
             *_table(tables["follow_ups"], width * 0.8),
             Paragraph("Overdue follow-up calls", HEADING),
             *_table(capped(tables["overdue"], MAX_LISTED_CALLS, "overdue calls"), width * 0.8),
+            Paragraph("First guesses against the calls", HEADING),
+            *_table(tables["calibration"], width),
+            KeepTogether([Paragraph("Who made the call", HEADING),
+                          *_table(tables["callers"], width * 0.8)]),
+            Paragraph("What the fall-throughs cost", HEADING),
+            *_table(tables["cost"], width),
         ]  # fmt: skip
     story.append(
         KeepTogether(
@@ -253,6 +305,7 @@ def write_pdf(report: MonthlyReport, path: Path) -> None:
             ]
         )
     )
+    story += _trend_insights(report, tables, width)
     if report.deal_count:
         deals = capped(tables["deals"], MAX_LISTED_DEALS, "deals", total=report.deal_count)
         story += [Paragraph("The month's deals", HEADING), *_table(deals, width)]

@@ -36,6 +36,9 @@ def _set(cell: XlCell, value: Cell, kind: Kind) -> None:
         cell.number_format = DATE_FORMAT
     elif kind is Kind.INT:
         cell.value = int(value)  # type: ignore[arg-type]
+    elif kind is Kind.NUMBER:
+        cell.value = float(value)  # type: ignore[arg-type]
+        cell.number_format = "0.0"
     elif kind is Kind.CHANGE:
         cell.value = int(value)  # type: ignore[arg-type]
         cell.number_format = "+0;-0;0"
@@ -45,6 +48,7 @@ def _set(cell: XlCell, value: Cell, kind: Kind) -> None:
 
 
 def write_xlsx(report: MonthlyReport, path: Path) -> None:
+    """Write the report to ``path`` as an Excel workbook, one sheet per table."""
     workbook = Workbook()
     summary = workbook.active
     assert summary is not None

@@ -9,16 +9,19 @@ rolls the whole copy back, so the target is either an exact copy or unchanged.
 from __future__ import annotations
 
 import hashlib
-from collections.abc import Callable, Iterable, Sequence
+import logging
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime
 from decimal import Decimal
 from typing import Any
 
-from sqlalchemy import Connection, Table, delete, func, insert, select, text
+from sqlalchemy import Connection, Row, Table, delete, func, insert, select
 from sqlalchemy.engine import URL
 
+from dft.core.dialects import continue_id_sequences, snapshot_options
 from dft.core.models import Base
+from dft.core.queries import AnySelect
 from dft.store.database import (
     Database,
     DatabaseError,
@@ -29,6 +32,8 @@ from dft.store.database import (
 from dft.store.engine import READ_ONLY
 from dft.store.location import display_url, sqlite_path
 
+log = logging.getLogger(__name__)
+
 BATCH_ROWS = 5_000
 # A new database is seeded with the default causes and lead sources; a target
 # holding only those is empty for the purpose of "does it hold data".
@@ -36,11 +41,15 @@ SEEDED_TABLES = frozenset({"categories", "causes", "lead_sources", "settings"})
 
 
 class CopyError(DatabaseError):
+    """A copy refused or undone; the message says why."""
+
     pass
 
 
 @dataclass(frozen=True)
 class TableCheck:
+    """One table's row count and checksum."""
+
     table: str
     rows: int
     checksum: str
@@ -48,12 +57,15 @@ class TableCheck:
 
 @dataclass(frozen=True)
 class CopyReport:
+    """What a verified copy moved, table by table."""
+
     source: str
     target: str
     tables: tuple[TableCheck, ...]
     replaced: bool
 
     def rows(self, table: str) -> int:
+        """How many rows of ``table`` were copied."""
         return next(check.rows for check in self.tables if check.table == table)
 
 
@@ -62,7 +74,7 @@ def _tables() -> list[Table]:
     return list(Base.metadata.sorted_tables)
 
 
-def _canonical(value: Any) -> str:
+def _canonical(value: object) -> str:
     """One spelling per value whichever database it came from."""
     if value is None:
         return "\x00"
@@ -84,7 +96,7 @@ class _Checksum:
         self._hash = hashlib.sha256()
         self.rows = 0
 
-    def add(self, rows: Iterable[Sequence[Any]]) -> None:
+    def add(self, rows: Iterable[Sequence[object]]) -> None:
         for row in rows:
             self._hash.update("\x1f".join(_canonical(v) for v in row).encode("utf-8"))
             self._hash.update(b"\x1e")
@@ -95,11 +107,11 @@ class _Checksum:
         return self._hash.hexdigest()
 
 
-def _ordered(table: Table) -> Any:
+def _ordered(table: Table) -> AnySelect:
     return select(table).order_by(*table.primary_key.columns)
 
 
-def _batches(connection: Connection, table: Table) -> Iterable[Sequence[Any]]:
+def _batches(connection: Connection, table: Table) -> Iterator[Sequence[Row[*tuple[Any, ...]]]]:
     result = connection.execute(_ordered(table), execution_options={"yield_per": BATCH_ROWS})
     yield from result.partitions()
 
@@ -146,22 +158,6 @@ def _what_it_holds(connection: Connection) -> list[str]:
     return held
 
 
-def _reset_id_sequences(connection: Connection) -> None:
-    """After rows with explicit ids, PostgreSQL's id sequences must continue past them."""
-    if connection.dialect.name != "postgresql":
-        return
-    for table in _tables():
-        if table.autoincrement_column is None:
-            continue
-        column = table.autoincrement_column.name
-        connection.execute(
-            text(
-                f"SELECT setval(pg_get_serial_sequence('{table.name}', '{column}'), "
-                f"COALESCE((SELECT MAX({column}) FROM {table.name}), 0) + 1, false)"
-            )
-        )
-
-
 def _same_database(first: URL, second: URL) -> bool:
     first_path, second_path = sqlite_path(first), sqlite_path(second)
     if first_path is not None or second_path is not None:
@@ -182,14 +178,9 @@ def _open_source(url: URL) -> Database:
 
 
 def _snapshot_connection(database: Database) -> Connection:
-    """A connection whose transaction sees one moment of the database throughout.
-
-    SQLite's WAL read transactions do that by themselves (and must not take the
-    write lock); PostgreSQL's default, READ COMMITTED, would not.
-    """
-    options: dict[str, Any] = {READ_ONLY: True}
-    if database.engine.dialect.name == "postgresql":
-        options["isolation_level"] = "REPEATABLE READ"
+    """A connection whose transaction sees one moment of the database throughout
+    (and, on SQLite, never takes the write lock)."""
+    options = {READ_ONLY: True, **snapshot_options(database.engine.dialect.name)}
     return database.engine.connect().execution_options(**options)
 
 
@@ -238,7 +229,7 @@ def copy_database(
                     if progress is not None:
                         progress(table.name, checksum.rows)
                 copied.append(TableCheck(table.name, checksum.rows, checksum.hexdigest))
-            _reset_id_sequences(writing)
+            continue_id_sequences(writing, _tables())
             landed = table_checksums(writing)
             differing = [
                 f"{mine.table} ({mine.rows} rows copied, {theirs.rows} read back)"
@@ -251,6 +242,14 @@ def copy_database(
                     "the copy did not read back identical, so nothing was kept: "
                     + ", ".join(differing),
                 )
+        log.info(
+            "Copied %s to %s: %d rows in %d tables, verified by count and checksum%s",
+            source.location,
+            target.location,
+            sum(check.rows for check in copied),
+            len(copied),
+            " (the target's own data replaced)" if held else "",
+        )
         return CopyReport(source.location, target.location, tuple(copied), replaced=bool(held))
     finally:
         source.close()

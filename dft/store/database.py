@@ -7,26 +7,51 @@ Nothing is written to a file until it is known to be a DFT Tracker database
 from __future__ import annotations
 
 import functools
+import logging
 import os
 import re
 import sqlite3
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
-from urllib.parse import quote
 
 from sqlalchemy import Engine, inspect, text
 from sqlalchemy.engine import URL
-from sqlalchemy.exc import DBAPIError, OperationalError, SQLAlchemyError
+from sqlalchemy.exc import DBAPIError, SQLAlchemyError
 from sqlalchemy.orm import Session, sessionmaker
 
 from dft.core import settings
-from dft.core.errors import DftError
+from dft.core.dialects import broken_references
 from dft.core.lists import seed_default_lead_sources
 from dft.core.models import Base
 from dft.core.taxonomy import seed_default_taxonomy
-from dft.store.backup import BackupError, backup_if_due, backup_sqlite_file
-from dft.store.engine import READ_ONLY, create_database_engine
+from dft.store.backup import (
+    BackupError,
+    backup_if_due,
+    backup_sqlite_file,
+    clear_damage,
+    damaged_error,
+    default_backup_dir,
+    known_damage,
+    note_damage,
+    remove_interrupted_backups,
+)
+from dft.store.engine import READ_ONLY, DamageGuard, create_database_engine
+
+# Errors and their explanations live in dft/store/errors.py; imported from here too.
+from dft.store.errors import (
+    BUSY,
+    DamagedDatabaseError,
+    DatabaseBusyError,
+    DatabaseError,
+    NotADftDatabaseError,
+    SchemaTooNewError,
+    explain_connection_error,
+)
+from dft.store.errors import ConnectionLostError as ConnectionLostError
+from dft.store.errors import PasswordRefusedError as PasswordRefusedError
+from dft.store.errors import explain_operational_error as explain_operational_error
+from dft.store.integrity import QUICK_CHECK_ON_OPEN_BYTES, check_file, open_for_reading
 from dft.store.location import (
     display_url,
     network_filesystem,
@@ -39,97 +64,15 @@ from dft.store.location import (
 if TYPE_CHECKING:
     from alembic.config import Config
 
+log = logging.getLogger(__name__)
+
 MIGRATIONS_DIR = Path(__file__).resolve().parent / "migrations"
 SQLITE_MAGIC = b"SQLite format 3\x00"
 VERSION_TABLE = "alembic_version"
 
 
-class DatabaseError(DftError):
-    """The database cannot be used; the message says what is wrong and where."""
-
-    def __init__(self, location: str, message: str) -> None:
-        super().__init__(f"{location}: {message}")
-        self.location = location
-        self.message = message
-
-
-class NotADftDatabaseError(DatabaseError):
-    pass
-
-
-class SchemaTooNewError(DatabaseError):
-    pass
-
-
-class DamagedDatabaseError(DatabaseError):
-    pass
-
-
-class ConnectionLostError(DatabaseError):
-    """The database server cannot be reached (now); the same action may work on retry."""
-
-
-class PasswordRefusedError(DatabaseError):
-    """The server wants a (different) password for this user."""
-
-
-# How libpq/psycopg word a server that is gone, restarting or unreachable.
-_CONNECTION_TROUBLE = (
-    "connection failed",
-    "could not connect",
-    "connection refused",
-    "server closed the connection",
-    "terminating connection",
-    "connection is closed",
-    "connection is lost",
-    "the connection is closed",
-    "consuming input failed",
-    "no connection to the server",
-    "could not receive data",
-    "could not send data",
-    "timeout expired",
-    "ssl syscall error",
-    "the database system is starting up",
-    "the database system is shutting down",
-)
-
-
-def _server_name(url: URL) -> str:
-    return f"{url.host or 'localhost'}:{url.port or 5432}"
-
-
-def explain_connection_error(url: URL, error: DBAPIError) -> DatabaseError | None:
-    """A server database's connection failure said plainly (``None``: not one).
-
-    Never quotes the URL's password; the messages name the server, not the URL.
-    """
-    if url.get_backend_name() == "sqlite":
-        return None
-    detail = str(error.orig).lower()
-    location = display_url(url)
-    if "password authentication failed" in detail or "no password supplied" in detail:
-        return PasswordRefusedError(
-            location,
-            f"the server at {_server_name(url)} refused the password for user "
-            f"'{url.username}'. Check the password (in the URL, PGPASSWORD or ~/.pgpass).",
-        )
-    if "does not exist" in detail and "database" in detail:
-        return DatabaseError(
-            location,
-            f"there is no database '{url.database}' on {_server_name(url)}; check the name, "
-            "or ask whoever runs the server to create it.",
-        )
-    if error.connection_invalidated or any(m in detail for m in _CONNECTION_TROUBLE):
-        return ConnectionLostError(
-            location,
-            f"cannot reach the database server at {_server_name(url)} (the connection "
-            "was lost or refused); check the network or ask whoever runs the server, "
-            "then try again.",
-        )
-    return None
-
-
 def alembic_config() -> Config:
+    """Alembic's configuration for the migrations shipped with the app."""
     from alembic.config import Config
 
     config = Config()
@@ -159,6 +102,7 @@ def _revision_graph() -> dict[str, str | None]:
 
 
 def head_revision() -> str:
+    """The newest schema revision this version knows."""
     graph = _revision_graph()
     parents = {down for down in graph.values() if down}
     heads = [revision for revision in graph if revision not in parents]
@@ -167,16 +111,20 @@ def head_revision() -> str:
 
 
 def known_revisions() -> set[str]:
+    """Every schema revision this version can open."""
     return set(_revision_graph())
 
 
 @dataclass
 class SchemaState:
+    """Which tables a database has and its schema revision, read without changing it."""
+
     tables: frozenset[str]
     revision: str | None
 
     @property
     def empty(self) -> bool:
+        """True for a database with no tables at all (a new one)."""
         return not self.tables
 
 
@@ -196,13 +144,21 @@ class Database:
     daily_backup: Path | None = None
     # Things the user should know but that do not stop the app (network drive, ...).
     warnings: tuple[str, ...] = ()
+    guard: DamageGuard | None = None
+
+    @property
+    def damaged(self) -> str | None:
+        """Where the file is damaged, once known; it is then read only (None: not known)."""
+        return self.guard.damage if self.guard is not None else None
 
     @property
     def location(self) -> str:
+        """The database as the user should see it: a path, or a URL without password."""
         return display_url(self.url)
 
     @property
     def path(self) -> Path | None:
+        """The SQLite file, or None for a server database."""
         return sqlite_path(self.url)
 
     @property
@@ -212,10 +168,21 @@ class Database:
 
     @property
     def short_name(self) -> str:
+        """A name for a window title."""
         return short_name(self.url)
 
     def close(self) -> None:
+        """Close every connection."""
         self.engine.dispose()
+
+
+def _require_regular_file(path: Path) -> None:
+    """Refuse a device, folder or pipe before SQLite opens it (and writes files beside it)."""
+    if path.exists() and not path.is_file():
+        kind = "a folder" if path.is_dir() else "a device, pipe or socket"
+        raise DatabaseError(
+            str(path), f"this is {kind}, not a database file; give the path of a database file."
+        )
 
 
 def _check_sqlite_file(path: Path) -> None:
@@ -251,12 +218,12 @@ def _check_sqlite_file(path: Path) -> None:
 
 def _read_schema_state_sqlite(path: Path) -> SchemaState:
     location = str(path)
+    _require_regular_file(path)
     if not path.exists() or path.stat().st_size == 0:
         return SchemaState(frozenset(), None)
     _check_sqlite_file(path)
-    uri = f"file:{quote(str(path))}?mode=ro"
     try:
-        connection = sqlite3.connect(uri, uri=True, timeout=15)
+        connection = open_for_reading(path)
     except sqlite3.Error as exc:
         raise DatabaseError(location, f"cannot open the database ({exc}).") from exc
     try:
@@ -273,9 +240,7 @@ def _read_schema_state_sqlite(path: Path) -> SchemaState:
         return SchemaState(tables, revision)
     except sqlite3.OperationalError as exc:
         if "locked" in str(exc):
-            raise DatabaseError(
-                location, "the database is locked by another program; try again in a moment."
-            ) from exc
+            raise DatabaseBusyError(location, BUSY) from exc
         raise DamagedDatabaseError(location, f"the database cannot be read ({exc}).") from exc
     except sqlite3.DatabaseError as exc:
         raise DamagedDatabaseError(
@@ -308,6 +273,7 @@ def _read_schema_state_server(url: URL) -> SchemaState:
 
 
 def read_schema_state(url: URL) -> SchemaState:
+    """The tables and schema revision of ``url``, read without writing anything."""
     path = sqlite_path(url)
     if path is not None:
         return _read_schema_state_sqlite(path)
@@ -332,27 +298,6 @@ def _check_writable(path: Path) -> None:
         )
 
 
-def explain_operational_error(
-    location: str, error: OperationalError, url: URL | None = None
-) -> DatabaseError:
-    """Terse database errors, said so a user knows what happened and that nothing was
-    half-saved. With the ``url`` of a server database, a lost connection is recognised."""
-    if url is not None:
-        explained = explain_connection_error(url, error)
-        if explained is not None:
-            return explained
-    text = str(error.orig).lower()
-    if "disk is full" in text or "database or disk is full" in text:
-        return DatabaseError(location, "the disk is full; nothing of this change was saved.")
-    if "locked" in text or "busy" in text:
-        return DatabaseError(
-            location, "the database is busy (another program is writing); try again."
-        )
-    if "readonly" in text or "read-only" in text:
-        return DatabaseError(location, "the database is read-only; nothing was saved.")
-    return DatabaseError(location, redact(f"the database refused the change ({error.orig}).", url))
-
-
 def _prepare_new_sqlite_file(path: Path) -> None:
     try:
         path.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
@@ -366,17 +311,44 @@ def _prepare_new_sqlite_file(path: Path) -> None:
         ) from exc
 
 
+def _damage_guard(path: Path, folder: Path, *, new: bool) -> DamageGuard:
+    """The guard of a SQLite file, knowing what the record or a quick check says of it.
+
+    A new file starts intact: damage recorded for the folder was a former file's.
+    """
+    if new:
+        clear_damage(folder)
+    guard = DamageGuard(
+        refusal=lambda where: damaged_error(path, folder, where),
+        found=lambda where: note_damage(path, folder, where),
+        damage=None if new else known_damage(folder),
+    )
+    if not new and guard.damage is None and path.stat().st_size <= QUICK_CHECK_ON_OPEN_BYTES:
+        verdict = check_file(path)
+        if not verdict.ok:
+            guard.damage = verdict.describe()
+            note_damage(path, folder, guard.damage)
+    return guard
+
+
 def open_database(
     url: URL, *, backup_dir: Path | None = None, daily_backup: bool = True
 ) -> Database:
     """Open ``url`` ready for use: a new database is created and seeded, an old one upgraded.
 
     Refuses (raising :class:`DatabaseError`, leaving the file untouched) a file
-    that is not SQLite, a foreign SQLite database, a damaged one, or one whose
-    schema is newer than this version of the app.
+    that is not SQLite, a foreign SQLite database, a truncated one, or one whose
+    schema is newer than this version of the app. A file known to be damaged
+    (see dft/store/integrity.py) is opened to be read only: every write raises
+    :class:`DamagedDatabaseError`, and ``warnings`` says so first.
     """
     location = display_url(url)
     path = sqlite_path(url)
+    folder = None
+    if path is not None:
+        _require_regular_file(path)
+        folder = backup_dir or default_backup_dir(path)
+        remove_interrupted_backups(folder)
     if path is not None and path.exists() and path.stat().st_size:
         # Not SQLite at all says so first; then permissions, before SQLite itself
         # stumbles over them with "unable to open database file".
@@ -398,17 +370,24 @@ def open_database(
                 f"(schema {state.revision}); install the newer version to open it.",
             )
 
-    if path is not None and state.empty:
-        _prepare_new_sqlite_file(path)
+    guard = None
+    if path is not None and folder is not None:
+        if state.empty:
+            _prepare_new_sqlite_file(path)
+        guard = _damage_guard(path, folder, new=state.empty)
+        if guard.damage is not None and state.revision != head:
+            # Upgrading writes; and this version cannot read the old schema as it is.
+            raise guard.refusal(guard.damage)
 
     database_created = False
     upgraded_from = None
     pre_upgrade_backup = None
     try:
         if state.empty:
-            engine = create_database_engine(url)
+            engine = create_database_engine(url, guard=guard)
             _create_schema(engine)
             database_created = True
+            log.info("Created a new database at %s (schema %s)", location, head)
         elif state.revision != head:
             if path is not None:
                 pre_upgrade_backup = backup_sqlite_file(
@@ -416,11 +395,19 @@ def open_database(
                 )
             _upgrade_schema(url)
             upgraded_from = state.revision
-            engine = create_database_engine(url)
+            log.info(
+                "Upgraded %s from schema %s to %s (backup first: %s)",
+                location,
+                state.revision,
+                head,
+                pre_upgrade_backup or "none, not a file",
+            )
+            engine = create_database_engine(url, guard=guard)
         else:
-            engine = create_database_engine(url)
-        # Fail now, with a clear message, rather than at the first user action.
-        with engine.connect() as connection:
+            engine = create_database_engine(url, guard=guard)
+        # Fail now, with a clear message, rather than at the first user action; as a
+        # reader, so another program's long write does not stop the opening.
+        with engine.connect().execution_options(**{READ_ONLY: True}) as connection:
             connection.execute(text("SELECT 1"))
     except DBAPIError as exc:
         explained = explain_connection_error(url, exc)
@@ -434,7 +421,7 @@ def open_database(
 
     warnings: list[str] = []
     daily = None
-    if path is not None:
+    if path is not None and folder is not None and guard is not None:
         network = network_filesystem(path)
         if network:
             warnings.append(
@@ -442,13 +429,19 @@ def open_database(
                 "not reliable there, so two people using it at once can damage it. For a "
                 "team, use a shared PostgreSQL server (team mode) instead."
             )
-        if daily_backup and not database_created:
+        if daily_backup and not database_created and guard.damage is None:
             with Session(engine.execution_options(**{READ_ONLY: True})) as session:
                 keep = settings.get_int(session, settings.BACKUPS_KEPT)
             try:
                 daily = backup_if_due(path, backup_dir=backup_dir, keep=keep)
+            except DamagedDatabaseError:  # the copy failed its check; recorded and logged
+                guard.damage = known_damage(folder)
             except BackupError as exc:
                 warnings.append(f"The daily backup could not be made: {exc}")
+        if guard.damage is not None:
+            refusal = guard.refusal(guard.damage)
+            warnings.insert(0, f"{refusal} Until then it is open to be read only.")
+            log.warning("Opened %s to be read only: damaged (%s)", location, guard.damage)
 
     return Database(
         url=url,
@@ -462,6 +455,7 @@ def open_database(
         pre_upgrade_backup=pre_upgrade_backup,
         daily_backup=daily,
         warnings=tuple(warnings),
+        guard=guard,
     )
 
 
@@ -490,12 +484,11 @@ def _upgrade_schema(url: URL) -> None:
             config = alembic_config()
             config.attributes["connection"] = connection
             command.upgrade(config, "head")
-            if connection.dialect.name == "sqlite":
-                broken = connection.exec_driver_sql("PRAGMA foreign_key_check").fetchall()
-                if broken:
-                    raise DatabaseError(
-                        display_url(url),
-                        f"upgrading would break {len(broken)} references; nothing was changed.",
-                    )
+            broken = broken_references(connection)
+            if broken:
+                raise DatabaseError(
+                    display_url(url),
+                    f"upgrading would break {broken} references; nothing was changed.",
+                )
     finally:
         engine.dispose()

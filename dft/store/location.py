@@ -16,14 +16,17 @@ ENV_VARIABLE = "DFT_DATABASE"
 
 
 def user_data_dir() -> Path:
+    """The platform's user-data folder for the app."""
     return Path(platformdirs.user_data_dir(APP_DIR_NAME, appauthor=False))
 
 
 def user_log_dir() -> Path:
+    """The platform's user log folder for the app."""
     return Path(platformdirs.user_log_dir(APP_DIR_NAME, appauthor=False))
 
 
 def default_database_path() -> Path:
+    """The database used when neither ``--db`` nor ``DFT_DATABASE`` says otherwise."""
     return user_data_dir() / DATABASE_FILE_NAME
 
 
@@ -43,6 +46,7 @@ def resolve_database_url(given: str | None = None, environ: Mapping[str, str] | 
 
 
 def sqlite_url(path: Path) -> URL:
+    """The SQLAlchemy URL of a SQLite file (``~`` expanded, made absolute)."""
     return URL.create("sqlite+pysqlite", database=str(path.expanduser().resolve()))
 
 
@@ -77,6 +81,7 @@ def reopen_location(url: URL) -> str:
 
 
 def without_password(url: URL) -> URL:
+    """``url`` with its password dropped."""
     # URL.set(password=None) would keep the password: set() ignores None values.
     return URL.create(
         url.drivername,

@@ -3,9 +3,7 @@
 from __future__ import annotations
 
 import logging
-import logging.handlers
 import sys
-import traceback
 from collections.abc import Callable
 from pathlib import Path
 from types import TracebackType
@@ -13,19 +11,13 @@ from types import TracebackType
 import platformdirs
 from PySide6.QtCore import QSettings, Qt
 from PySide6.QtGui import QGuiApplication
-from PySide6.QtWidgets import (
-    QApplication,
-    QFileDialog,
-    QInputDialog,
-    QLineEdit,
-    QMessageBox,
-    QWidget,
-)
+from PySide6.QtWidgets import QApplication, QMessageBox, QWidget
 from sqlalchemy.engine import URL
 from sqlalchemy.exc import DBAPIError
 
 from dft import APP_NAME, __version__
 from dft.core.errors import DftError
+from dft.store.backup import default_backup_dir, newest_good_backup
 from dft.store.database import (
     Database,
     DatabaseError,
@@ -33,75 +25,35 @@ from dft.store.database import (
     explain_connection_error,
     open_database,
 )
-from dft.store.location import (
-    APP_DIR_NAME,
-    redact,
-    resolve_database_url,
-    sqlite_url,
-    user_log_dir,
+from dft.store.location import APP_DIR_NAME, resolve_database_url, sqlite_url
+from dft.store.logs import (
+    configure_logging,
+    keep_out_of_logs,
+    log_file,
+    log_unexpected_error,
+    scrub,
 )
+from dft.store.maintenance import restore_database
+from dft.ui import ask
+from dft.ui.ask import OpenChoice
 from dft.ui.context import AppContext
-from dft.ui.dialogs import run_modal
-from dft.ui.dialogs.open_error import OpenChoice, ask_after_open_error
 from dft.ui.icons import icon
 from dft.ui.main_window import MainWindow
 from dft.ui.theme import follow_system_theme
 
-log = logging.getLogger("dft")
+log = logging.getLogger(__name__)
 
 
 def settings_path() -> Path:
+    """Where the window's own settings (size, filters, recent databases) are kept."""
     return Path(platformdirs.user_config_dir(APP_DIR_NAME, appauthor=False)) / "settings.ini"
-
-
-def log_path() -> Path:
-    return user_log_dir() / "dft.log"
-
-
-class RedactingFormatter(logging.Formatter):
-    """Log lines and tracebacks with every known database password masked."""
-
-    def __init__(self) -> None:
-        super().__init__("%(asctime)s %(levelname)s %(name)s: %(message)s")
-        self.urls: list[URL] = []
-
-    def format(self, record: logging.LogRecord) -> str:
-        return self.scrub(super().format(record))
-
-    def scrub(self, text: str) -> str:
-        text = redact(text)  # PGPASSWORD, always
-        for url in self.urls:
-            text = redact(text, url)
-        return text
-
-
-_formatter = RedactingFormatter()
-
-
-def keep_out_of_logs(url: URL) -> None:
-    """Whatever is logged from now on never shows ``url``'s password."""
-    if url.password and url not in _formatter.urls:
-        _formatter.urls.append(url)
-
-
-def configure_logging() -> Path:
-    path = log_path()
-    path.parent.mkdir(parents=True, exist_ok=True)
-    handler = logging.handlers.RotatingFileHandler(
-        path, maxBytes=1_000_000, backupCount=3, encoding="utf-8"
-    )
-    handler.setFormatter(_formatter)
-    root = logging.getLogger()
-    root.addHandler(handler)
-    root.setLevel(logging.INFO)
-    return path
 
 
 def install_error_handler(parent: Callable[[], QWidget | None]) -> None:
     """Unexpected errors go to the log file; the user sees a short message, never a traceback."""
 
     def handle(kind: type[BaseException], error: BaseException, tb: TracebackType | None) -> None:
-        log.error("Unexpected error:\n%s", "".join(traceback.format_exception(kind, error, tb)))
+        log_unexpected_error(kind, error, tb)
         window = parent()
         if isinstance(error, DBAPIError) and isinstance(window, MainWindow):
             # A screen reading on its own (scrolling, refreshing) when the server went away.
@@ -109,12 +61,12 @@ def install_error_handler(parent: Callable[[], QWidget | None]) -> None:
         if isinstance(error, DftError):  # already said for a user (a lost connection, ...)
             QMessageBox.warning(window, "Cannot do that", str(error))
             return
-        said = _formatter.scrub(str(error))
+        said = scrub(str(error))
         QMessageBox.critical(
             window,
             "Something went wrong",
             f"{APP_NAME} hit an unexpected problem: {said}\n\n"
-            f"Nothing you saved before is lost. Details are in {log_path()}.",
+            f"Nothing you saved before is lost. Details are in {log_file()}.",
         )
 
     sys.excepthook = handle
@@ -125,25 +77,24 @@ def open_with_dialogs(parent: QWidget | None, url: URL) -> Database | None:
     while True:
         keep_out_of_logs(url)
         try:
-            return open_database(url)
+            database = open_database(url)
+            if database.damaged is None or database.path is None:
+                return database
+            choice = _after_damage(parent, database, database.path, database.damaged)
         except DatabaseError as error:
             log.warning("Cannot open %s: %s", error.location, error.message)
             if isinstance(error, PasswordRefusedError):
-                password = ask_password(parent, url, retrying=bool(url.password))
+                password = ask.ask_password(parent, url, retrying=bool(url.password))
                 if password is not None:
                     url = url.set(password=password)
                     continue
-            choice = ask_after_open_error(parent, error)
-        if choice == OpenChoice.RETRY:
+            choice = ask.ask_after_open_error(parent, error)
+        if choice in (OpenChoice.RETRY, OpenChoice.RESTORE):
             continue
         if choice == OpenChoice.OTHER:
-            path, _ = QFileDialog.getOpenFileName(
-                parent, "Open database", "", "DFT databases (*.sqlite3 *.db);;All files (*)"
-            )
+            path = ask.ask_open_path(parent, "Open database", "", ask.DATABASE_FILES)
         elif choice == OpenChoice.NEW:
-            path, _ = QFileDialog.getSaveFileName(
-                parent, "New database", "dft.sqlite3", "DFT databases (*.sqlite3 *.db)"
-            )
+            path = ask.ask_save_path(parent, "New database", "dft.sqlite3", ask.NEW_DATABASE_FILES)
         else:
             return None
         if not path:
@@ -151,21 +102,23 @@ def open_with_dialogs(parent: QWidget | None, url: URL) -> Database | None:
         url = sqlite_url(Path(path))
 
 
-def ask_password(parent: QWidget | None, url: URL, *, retrying: bool) -> str | None:
-    """The server's password for this session (never stored); None when the user cancels."""
-    dialog = QInputDialog(parent)
-    dialog.setWindowTitle("Password")
-    dialog.setLabelText(
-        ("That password was refused. " if retrying else "")
-        + f"Password for {url.username} on {url.host}:"
-    )
-    dialog.setTextEchoMode(QLineEdit.EchoMode.Password)
-    if not run_modal(dialog) or not dialog.textValue():
-        return None
-    return dialog.textValue()
+def _after_damage(parent: QWidget | None, database: Database, path: Path, where: str) -> OpenChoice:
+    """Ask what to do about a damaged database; restore its newest good backup if asked."""
+    newest = newest_good_backup(default_backup_dir(path))
+    database.close()
+    choice = ask.ask_after_damage(parent, str(path), where, newest)
+    if choice == OpenChoice.RESTORE and newest is not None:
+        try:
+            restore_database(database.url, newest)
+        except DftError as error:
+            ask.warn(parent, str(error), "Cannot restore")
+            return OpenChoice.QUIT
+        log.info("Restored %s from %s after damage was found", path, newest)
+    return choice
 
 
 def create_application() -> QApplication:
+    """The QApplication, set up once: name, icon, high-DPI rounding, theme."""
     existing = QApplication.instance()
     if isinstance(existing, QApplication):
         return existing
@@ -183,6 +136,7 @@ def create_application() -> QApplication:
 
 
 def build_main_window(database: Database, settings: QSettings) -> MainWindow:
+    """The main window on ``database``, opening other databases with dialogs."""
     context = AppContext(database, settings)
     return MainWindow(
         context,

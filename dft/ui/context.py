@@ -1,7 +1,9 @@
 """What every window and view of one app instance shares, passed down from app.py.
 
 Views never poke each other: after any action that wrote to the database the
-context emits ``dataChanged`` once and every view refreshes itself.
+context emits ``dataChanged`` once and every view refreshes itself. What an
+action wants to tell the user in passing ("Deal logged") goes out through
+``announced``; the window shows it in its status bar.
 """
 
 from __future__ import annotations
@@ -21,8 +23,11 @@ T = TypeVar("T")
 
 
 class AppContext(QObject):
+    """The database, settings, undo stack and clock one app instance shares."""
+
     dataChanged = Signal()
     databaseChanged = Signal()
+    announced = Signal(str, int)  # text, how long to show it (ms)
 
     def __init__(
         self,
@@ -39,6 +44,7 @@ class AppContext(QObject):
 
     @property
     def sessions(self) -> sessionmaker[Session]:
+        """Sessions for user actions that write (one transaction each)."""
         return self.database.sessions
 
     @property
@@ -47,6 +53,7 @@ class AppContext(QObject):
         return self.database.read_sessions
 
     def read(self, work: Callable[[Session], T]) -> T:
+        """Run ``work`` in a read-only transaction; a database failure comes out said plainly."""
         try:
             with self.read_sessions.begin() as session:
                 return work(session)
@@ -71,7 +78,12 @@ class AppContext(QObject):
         self.dataChanged.emit()
         return result
 
+    def announce(self, text: str, milliseconds: int = 5000) -> None:
+        """Tell the user in passing what an action did (the status bar shows it)."""
+        self.announced.emit(text, milliseconds)
+
     def switch_database(self, database: Database) -> None:
+        """Go on with ``database``: the old one closed, undo history dropped, every view re-read."""
         old = self.database
         self.database = database
         self.undo_stack.clear()

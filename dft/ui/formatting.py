@@ -11,6 +11,7 @@ from dft.core.money import parse_money
 
 
 def locale() -> QLocale:
+    """The locale money and dates are written in."""
     return QLocale()
 
 
@@ -51,6 +52,7 @@ def parse_money_text(text: str, field: str) -> int:
 
 
 def format_date(day: date | None, empty: str = "") -> str:
+    """``day`` in the locale's short format with a four-digit year; ``empty`` for None."""
     if day is None:
         return empty
     return locale().toString(to_qdate(day), date_format())
@@ -65,10 +67,12 @@ def date_format() -> str:
 
 
 def to_qdate(day: date) -> QDate:
+    """A date as Qt's QDate."""
     return QDate(day.year, day.month, day.day)
 
 
 def from_qdate(qdate: QDate) -> date:
+    """A QDate as a date."""
     return date(qdate.year(), qdate.month(), qdate.day())
 
 

@@ -11,4 +11,5 @@ from dft.resources import resource_path
 
 @cache
 def icon(name: str) -> QIcon:
+    """The icon ``name``.svg from resources/icons."""
     return QIcon(str(resource_path("icons", f"{name}.svg")))

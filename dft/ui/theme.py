@@ -8,6 +8,7 @@ from PySide6.QtWidgets import QApplication, QStyleFactory
 
 
 def dark_palette() -> QPalette:
+    """The palette for a dark system colour scheme."""
     palette = QPalette()
     colors = {
         QPalette.ColorRole.Window: "#2b2d31",
@@ -38,6 +39,7 @@ def dark_palette() -> QPalette:
 
 
 def is_dark_scheme() -> bool:
+    """True when the system asks for dark colours."""
     return QGuiApplication.styleHints().colorScheme() == Qt.ColorScheme.Dark
 
 
@@ -48,5 +50,6 @@ def apply_theme(app: QApplication) -> None:
 
 
 def follow_system_theme(app: QApplication) -> None:
+    """Apply the theme now and again whenever the system's colour scheme changes."""
     apply_theme(app)
     app.styleHints().colorSchemeChanged.connect(lambda _scheme: apply_theme(app))

@@ -21,6 +21,8 @@ from dft.ui.formatting import date_format, format_money, from_qdate, parse_money
 
 
 class DateEdit(QDateEdit):
+    """A date with a calendar pop-up, in the locale's format."""
+
     def __init__(self, value: date, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.setCalendarPopup(True)
@@ -28,9 +30,11 @@ class DateEdit(QDateEdit):
         self.setDate(to_qdate(value))
 
     def value(self) -> date:
+        """The date shown."""
         return from_qdate(self.date())
 
     def set_value(self, value: date) -> None:
+        """Show ``value``."""
         self.setDate(to_qdate(value))
 
 
@@ -54,9 +58,11 @@ class OptionalDateEdit(QWidget):
         self.setFocusProxy(self.check)
 
     def value(self) -> date | None:
+        """The date, or None while the box is unticked."""
         return self.edit.value() if self.check.isChecked() else None
 
     def set_value(self, value: date | None) -> None:
+        """Show ``value``; None unticks the box."""
         self.check.setChecked(value is not None)
         if value is not None:
             self.edit.set_value(value)
@@ -78,6 +84,7 @@ class MoneyEdit(QLineEdit):
         return parse_money_text(self.text(), field)
 
     def set_cents(self, cents: int | None) -> None:
+        """Show an amount in cents (None: empty)."""
         self.setText("" if cents is None else format_money(cents))
 
     def _reformat(self) -> None:
@@ -105,10 +112,12 @@ class NameCombo(QComboBox):
         self.setCompleter(completer)
 
     def value(self) -> str | None:
+        """The name typed or picked, spaces tidied; None when empty."""
         text = " ".join(self.currentText().split())
         return text or None
 
     def set_value(self, value: str | None) -> None:
+        """Show ``value`` (None: empty)."""
         self.setEditText(value or "")
 
 
@@ -131,6 +140,7 @@ class FieldWithError(QWidget):
         self.setFocusProxy(field)
 
     def set_error(self, message: str | None) -> None:
+        """Show ``message`` under the field (None: hide it)."""
         message = (message[:1].upper() + message[1:]) if message else ""
         self.error.setText(message)
         self.error.setVisible(bool(message))

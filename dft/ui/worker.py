@@ -78,10 +78,12 @@ class BackgroundTask(QObject):
         self.dialog.canceled.connect(self.cancel)
 
     def start(self) -> BackgroundTask:
+        """Start the work; the progress dialog shows if it takes a moment."""
         self._thread.start()
         return self
 
     def cancel(self) -> None:
+        """Ask the work to stop; it rolls back and finishes with Cancelled."""
         self._worker.cancel_requested.set()
         self.dialog.setLabelText("Cancelling…")
 

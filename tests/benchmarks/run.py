@@ -93,7 +93,8 @@ def fresh(path: Path) -> Path:
 
 def bench_import(folder: Path, rows: int, runs: int) -> Row:
     """`dft import` of a CSV against plain sqlite3 executemany of the same rows."""
-    from dft.exchange.importer import ImportOptions, import_file
+    from dft.exchange.importer import import_file
+    from dft.exchange.plan import ImportOptions
     from dft.store.database import open_database
     from dft.store.location import sqlite_url
 
@@ -318,6 +319,56 @@ def bench_report(path: Path, deals: int, runs: int, folder: Path) -> Row:
                "< 3 s", mine < 3)  # fmt: skip
 
 
+def bench_insights(path: Path, deals: int, runs: int) -> list[Row]:
+    """The insights of a month (what `dft insights --json` prints) against plain GROUP BYs,
+    and a cause suggestion from a model trained on the latest 10,000 calls."""
+    from dft.analytics.insights import build_insights, insights_json
+    from dft.analytics.suggest import CauseModel, training_examples
+    from dft.store.database import open_database
+    from dft.store.location import sqlite_url
+
+    database = open_database(sqlite_url(path), daily_backup=False)
+
+    def ours() -> None:
+        with database.read_sessions.begin() as session:
+            insights_json(build_insights(session, MONTH, MONTH))
+
+    connection = sqlite3.connect(path)
+    month = "d.fell_through_on BETWEEN '2026-10-01' AND '2026-10-31' AND d.deleted_at IS NULL"
+
+    def baseline() -> None:
+        connection.execute(
+            "SELECT d.salesperson_id, f.caller, count(*) FROM follow_ups f JOIN deals d"
+            f" ON d.id = f.deal_id WHERE f.cause_result IS NOT NULL AND {month}"
+            " GROUP BY 1, 2"
+        ).fetchall()
+        connection.execute(
+            "SELECT d.cause_id, count(*), sum(d.contract_value_cents), sum(d.deposit_cents)"
+            f" FROM deals d WHERE {month} GROUP BY 1"
+        ).fetchall()
+
+    with database.read_sessions.begin() as session:
+        examples = training_examples(session, limit=10_000)
+    texts = iter([text for text, _cause in examples] * 100)
+    model = CauseModel(examples)
+
+    try:
+        mine, base = median_seconds(ours, runs), median_seconds(baseline, runs)
+        train = median_seconds(lambda: CauseModel(examples), runs)
+        read = median_seconds(lambda: [t.split() for t, _c in examples], runs)
+        suggest = median_seconds(lambda: model.probabilities(next(texts)), runs * 20)
+    finally:
+        connection.close()
+        database.close()
+    return [
+        Row(f"insights of a month, {deals:,} deals", fmt(mine), fmt(base), mine / base,
+            "report the ratio", None),
+        Row(f"cause model trained on {len(examples):,} calls", fmt(train),
+            fmt(read), train / read, "report the ratio", None),
+        Row("one cause suggestion", fmt(suggest), "", None, "median < 50 ms", suggest < 0.05),
+    ]  # fmt: skip
+
+
 def bench_copy(path: Path, deals: int, runs: int) -> Row:
     """`dft copy` to PostgreSQL (verified) against bare executemany of the same rows there."""
     from sqlalchemy import Boolean
@@ -376,6 +427,44 @@ def bench_copy(path: Path, deals: int, runs: int) -> Row:
     return Row(name, fmt(mine), fmt(base), mine / base, "report the ratio", None)
 
 
+def bench_checks(path: Path, deals: int, runs: int) -> list[Row]:
+    """A backup with its check, and SQLite's checks on their own (dft/store/integrity.py
+    decides when each runs), beside a plain backup-API copy of the same file."""
+    from dft.store.backup import backup_sqlite_file
+    from dft.store.integrity import check_file
+
+    copy = path.with_name(f"check-copy-{path.name}")
+
+    def plain_copy() -> None:
+        fresh(copy)
+        source, target = sqlite3.connect(path), sqlite3.connect(copy)
+        source.backup(target)
+        target.execute("PRAGMA journal_mode=DELETE")
+        target.close()
+        source.close()
+
+    def checked_backup() -> None:
+        fresh(copy)
+        backup_sqlite_file(path, destination=copy, backup_dir=path.parent)
+
+    try:
+        base = median_seconds(plain_copy, runs)
+        backup = median_seconds(checked_backup, runs)
+    finally:
+        fresh(copy)
+    quick = median_seconds(lambda: check_file(path), runs)
+    full = median_seconds(lambda: check_file(path, full=True), max(1, runs // 2))
+    size = f"{deals:,} deals ({path.stat().st_size / 1e6:.0f} MB)"
+    return [
+        Row(f"backup with its quick_check, {size}", fmt(backup), fmt(base), backup / base,
+            "report the ratio", None),
+        Row(f"quick_check alone, {deals:,} deals", fmt(quick), fmt(base), quick / base,
+            "report the ratio", None),
+        Row(f"integrity_check (`dft check`), {deals:,} deals", fmt(full), fmt(base), full / base,
+            "report the ratio", None),
+    ]  # fmt: skip
+
+
 def bench_processes(path: Path, runs: int) -> list[Row]:
     def timed(*args: str) -> float:
         def once() -> None:
@@ -423,7 +512,17 @@ def machine() -> str:
             f"Python {platform.python_version()}, SQLite {sqlite3.sqlite_version}")  # fmt: skip
 
 
-STEPS = ("import", "analytics", "window", "filter", "report", "processes", "copy")
+STEPS = (
+    "import",
+    "analytics",
+    "window",
+    "filter",
+    "report",
+    "insights",
+    "processes",
+    "copy",
+    "checks",
+)
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -451,8 +550,13 @@ def main(argv: list[str] | None = None) -> int:
         "window": lambda: bench_window(small_db, small, max(2, runs // 2 + 1), folder),
         "filter": lambda: bench_filter(small_db, small, runs * 3),
         "report": lambda: bench_report(large_db, large, max(1, runs // 2), folder),
+        "insights": lambda: bench_insights(large_db, large, max(1, runs // 2)),
         "processes": lambda: bench_processes(small_db, runs),
         "copy": lambda: bench_copy(small_db, small, max(1, runs // 2)),
+        "checks": lambda: [
+            *bench_checks(small_db, small, runs),
+            *bench_checks(large_db, large, max(1, runs // 2)),
+        ],
     }
     for step_name, step in steps.items():
         if args.only and step_name not in args.only:

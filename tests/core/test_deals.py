@@ -8,10 +8,15 @@ from sqlalchemy.orm import Session
 
 from dft.core import settings
 from dft.core.deals import (
+    ContractNumberUse,
+    contract_number_use,
     count_deals,
+    empty_trash,
     get_deal,
+    live_deal_with_contract_number,
     log_deal,
     purge_deal,
+    purge_deals,
     restore_deal,
     trash_deal,
     update_deal,
@@ -104,6 +109,18 @@ def test_a_live_contract_number_cannot_be_used_twice(session: Session) -> None:
         add_deal(session, contract_number="C-1")
 
 
+def test_a_live_deal_is_found_by_its_contract_number(session: Session) -> None:
+    trashed = add_deal(session, contract_number="C-7", client_name="Trashed")
+    trash_deal(session, trashed)
+    live = add_deal(session, contract_number="C-7", client_name="Live")
+    add_deal(session, contract_number="C-70", client_name="Longer number")
+    assert live_deal_with_contract_number(session, "C-7") == live
+    assert live_deal_with_contract_number(session, "  C-7 ") == live
+    assert live_deal_with_contract_number(session, "c-7") is None  # as stored, like the check
+    assert live_deal_with_contract_number(session, "C-") is None
+    assert live_deal_with_contract_number(session, " ") is None
+
+
 def test_a_retired_cause_cannot_be_picked_for_a_new_deal(session: Session) -> None:
     cause = find_cause(session, "Land/Lot not buildable")
     set_cause_retired(session, cause.id)
@@ -174,6 +191,31 @@ def test_trash_restore_purge(session: Session) -> None:
     assert session.scalar(select(func.count()).select_from(FollowUp)) == 0
 
 
+def test_purging_several_deals_and_emptying_the_trash(session: Session) -> None:
+    ids = [add_deal(session, contract_number=f"P-{n}") for n in range(4)]
+    kept = add_deal(session, contract_number="P-kept")
+    for deal_id in ids:
+        trash_deal(session, deal_id)
+    assert purge_deals(session, ids[:2]) == 2
+    assert count_deals(session, in_trash=True) == 2
+    with pytest.raises(ValidationError, match="trash"):
+        purge_deals(session, [kept])
+    assert empty_trash(session) == 2
+    assert count_deals(session, in_trash=True) == 0
+    assert count_deals(session) == 1
+
+
+def test_who_uses_a_contract_number_leaves_out_the_trash_and_the_deal_edited(
+    session: Session,
+) -> None:
+    first = add_deal(session, contract_number="C-7", client_name="First")
+    assert contract_number_use(session, "C-7") == ContractNumberUse(first, "First")
+    assert contract_number_use(session, "C-7", other_than=first) is None
+    assert contract_number_use(session, "C-8") is None
+    trash_deal(session, first)
+    assert contract_number_use(session, "C-7") is None
+
+
 def test_restore_is_refused_when_the_contract_number_was_reused(session: Session) -> None:
     old = add_deal(session, contract_number="C-9")
     trash_deal(session, old)
@@ -199,3 +241,62 @@ def test_a_name_added_by_someone_else_a_moment_ago_is_said_plainly(
     monkeypatch.undo()
     with database.sessions.begin() as session:
         add_deal(session, salesperson="Dana Whitfield", contract_number="RACE-1")  # saved again
+
+
+def test_resale_date_and_price_are_stored_checked_and_in_the_history(session: Session) -> None:
+    deal_id = add_deal(session)
+    detail = get_deal(session, deal_id)
+    resold = with_changes(detail.input, resold_on=date(2026, 11, 20), resale_price_cents=24_000_000)
+    update_deal(session, deal_id, resold, today=TODAY)
+    detail = get_deal(session, deal_id)
+    assert (detail.input.resold_on, detail.input.resale_price_cents) == (
+        date(2026, 11, 20),
+        24_000_000,
+    )
+    fields = {change.field: change.new_value for change in detail.history}
+    assert fields["Re-sold on"] == "2026-11-20"
+    assert fields["Re-sale price"] == "$240,000.00"
+
+
+@pytest.mark.parametrize(
+    ("changes", "field", "message"),
+    [
+        ({"resold_on": date(2026, 10, 1)}, "resold_on", "before the deal fell through"),
+        ({"resold_on": date(2026, 12, 1)}, "resold_on", "future"),
+        ({"resold_on": date(2026, 11, 1), "resale_price_cents": -1}, "resale_price_cents", "neg"),
+        ({"resale_price_cents": 100}, "resold_on", "date the home was re-sold"),
+        (
+            {"resold_on": date(2026, 11, 1), "resale_price_cents": 10**15 + 1},
+            "resale_price_cents",
+            "implausibly",
+        ),
+    ],
+)
+def test_bad_resale_values_are_refused_naming_the_field(
+    session: Session, changes: dict[str, object], field: str, message: str
+) -> None:
+    data = with_changes(deal_input(session), **changes)
+    errors = validate_deal_input(data, TODAY)
+    assert [e.field for e in errors] == [field]
+    assert message in errors[0].message
+    with pytest.raises(ValidationError):
+        log_deal(session, data, today=TODAY)
+
+
+def test_a_controllable_fall_through_gets_a_win_back_call_only_when_they_are_on(
+    session: Session,
+) -> None:
+    service = "Customer service/Rude or dismissive remark"
+    off = add_deal(session, service)
+    assert [f.purpose for f in get_deal(session, off).follow_ups] == ["cause"]
+    settings.set_bool(session, settings.WIN_BACK_CALLS, True)
+    on = add_deal(session, service, client_name="Second Client")
+    land = add_deal(session, client_name="Land Client")
+    pending = add_deal(session, "Not yet known/Unknown — pending call", client_name="Pending")
+    calls = get_deal(session, on).follow_ups
+    assert [(f.purpose, f.due_on) for f in calls] == [
+        ("cause", date(2026, 10, 18)),
+        ("win_back", date(2027, 1, 13)),  # 90 days after 2026-10-15
+    ]
+    assert [f.purpose for f in get_deal(session, land).follow_ups] == ["cause"]
+    assert [f.purpose for f in get_deal(session, pending).follow_ups] == ["cause"]

@@ -9,11 +9,14 @@ from sqlalchemy.orm import Session
 from dft.core.deals import get_deal, trash_deal
 from dft.core.errors import ValidationError
 from dft.core.follow_ups import (
+    MAX_CALLER_LENGTH,
     Due,
+    ScheduledCall,
     cancel_follow_up,
     open_follow_ups,
     record_follow_up,
     schedule_follow_up,
+    scheduled_call,
     unrecord_follow_up,
 )
 from dft.core.models import FollowUp
@@ -85,6 +88,7 @@ def test_declined_schedules_nothing_more(session: Session) -> None:
         ({"outcome": "reached", "cause_result": "changed"}, "changed_to_cause_id"),
         ({"outcome": "yelled"}, "outcome"),
         ({"outcome": "reached", "done_at": datetime(2026, 1, 1)}, "done_at"),
+        ({"outcome": "reached", "caller": "x" * 121}, "caller"),
     ],
 )
 def test_impossible_call_records_are_refused(
@@ -120,6 +124,17 @@ def test_a_follow_up_cannot_be_scheduled_before_the_deal_fell_through(session: S
     deal_id = add_deal(session)
     with pytest.raises(ValidationError, match="before the deal fell through"):
         schedule_follow_up(session, deal_id, date(2026, 1, 1))
+
+
+def test_a_callers_name_fits_the_column_on_both_databases(session: Session) -> None:
+    deal_id = add_deal(session)
+    longest = "C" * MAX_CALLER_LENGTH
+    record_follow_up(session, deal_id, outcome="voicemail", done_at=CALL, caller=f" {longest} ")
+    assert [c.caller for c in get_deal(session, deal_id).follow_ups] == [longest, longest]
+    with pytest.raises(ValidationError, match="longer than 120 characters") as caught:
+        schedule_follow_up(session, deal_id, date(2026, 12, 1), caller=longest + "C")
+    assert caught.value.field == "caller"
+    assert len(get_deal(session, deal_id).follow_ups) == 2
 
 
 def _state(session: Session, deal_id: int) -> tuple[object, ...]:
@@ -169,6 +184,16 @@ def test_unrecording_a_cause_change_and_an_extra_call(session: Session) -> None:
     assert _state(session, deal_id) == before
 
 
+def test_a_scheduled_call_reads_as_its_date_and_caller(session: Session) -> None:
+    deal_id = add_deal(session)
+    follow_up_id = schedule_follow_up(session, deal_id, date(2026, 12, 1), caller="Dana")
+    assert scheduled_call(session, follow_up_id) == ScheduledCall(
+        follow_up_id, deal_id, date(2026, 12, 1), "Dana"
+    )
+    cancel_follow_up(session, follow_up_id)
+    assert scheduled_call(session, follow_up_id) is None
+
+
 def test_a_scheduled_call_can_be_cancelled_but_a_made_one_cannot(session: Session) -> None:
     deal_id = add_deal(session)
     [scheduled] = get_deal(session, deal_id).follow_ups
@@ -177,3 +202,62 @@ def test_a_scheduled_call_can_be_cancelled_but_a_made_one_cannot(session: Sessio
     made = record_follow_up(session, deal_id, outcome="declined", done_at=CALL)
     with pytest.raises(ValidationError, match="cannot be cancelled"):
         cancel_follow_up(session, made.follow_up_id)
+
+
+def test_a_call_settling_a_controllable_cause_schedules_the_win_back_and_undo_removes_it(
+    session: Session,
+) -> None:
+    from dft.core import settings
+
+    settings.set_bool(session, settings.WIN_BACK_CALLS, True)
+    deal_id = add_deal(session)  # land: no win-back call when logged
+    assert [f.purpose for f in get_deal(session, deal_id).follow_ups] == ["cause"]
+    service = find_cause(session, "Slow response / long waits")
+    recorded = record_follow_up(
+        session,
+        deal_id,
+        outcome="reached",
+        done_at=CALL,
+        cause_result="changed",
+        changed_to_cause_id=service.id,
+    )
+    calls = get_deal(session, deal_id).follow_ups
+    assert [(f.purpose, f.done_at is None) for f in calls] == [
+        ("cause", False),
+        ("win_back", True),
+    ]
+    assert calls[1].due_on == date(2027, 1, 13)
+    # A second settling call does not add another win-back call.
+    record_follow_up(session, deal_id, outcome="reached", done_at=CALL, cause_result="confirmed")
+    assert sum(f.purpose == "win_back" for f in get_deal(session, deal_id).follow_ups) == 1
+    unrecord_follow_up(
+        session,
+        record_follow_up(session, deal_id, outcome="declined", done_at=CALL, purpose="win_back"),
+    )
+    unrecord_follow_up(session, recorded)
+    # Undoing the settling call takes its win-back call with it (the later call stays).
+    purposes = [f.purpose for f in get_deal(session, deal_id).follow_ups]
+    assert purposes == ["cause", "cause"]
+
+
+def test_a_cause_call_never_fills_the_win_back_call_and_a_win_back_retry_stays_win_back(
+    session: Session,
+) -> None:
+    from dft.core import settings
+
+    settings.set_bool(session, settings.WIN_BACK_CALLS, True)
+    deal_id = add_deal(session, "Customer service/Rude or dismissive remark")
+    record_follow_up(session, deal_id, outcome="reached", done_at=CALL, cause_result="confirmed")
+    second = record_follow_up(session, deal_id, outcome="reached", done_at=CALL)
+    assert not second.filled_scheduled  # the open win-back call was left alone
+    win_back = record_follow_up(
+        session, deal_id, outcome="voicemail", done_at=datetime(2027, 1, 13, 10), purpose="win_back"
+    )
+    assert win_back.filled_scheduled
+    retry = session.get(FollowUp, win_back.retry_follow_up_id)
+    assert retry is not None
+    assert (retry.purpose, retry.due_on) == ("win_back", date(2027, 1, 14))
+    open_calls = open_follow_ups(session, date(2027, 1, 20))
+    assert [c.purpose for c in open_calls] == ["win_back"]
+    with pytest.raises(ValidationError, match="Purpose"):
+        record_follow_up(session, deal_id, outcome="reached", done_at=CALL, purpose="sales")

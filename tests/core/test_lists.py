@@ -5,7 +5,13 @@ from sqlalchemy.orm import Session
 
 from dft.core.deals import get_deal
 from dft.core.errors import ValidationError
-from dft.core.lists import list_entries, merge_salespeople, resolve_entry
+from dft.core.lists import (
+    list_entries,
+    merge_salespeople,
+    referral_lead_source_ids,
+    resolve_entry,
+    set_lead_source_referral,
+)
 from dft.core.models import LeadSource, Salesperson
 from tests.factories import add_deal
 
@@ -31,6 +37,14 @@ def test_a_new_database_has_lead_sources_with_referral_marked(session: Session) 
     referral = resolve_entry(session, LeadSource, "referral")
     assert referral is not None
     assert referral.is_referral
+
+
+def test_the_referral_lead_sources_are_listed_by_id(session: Session) -> None:
+    names = {e.id: e.name for e in list_entries(session, LeadSource)}
+    assert {names[i] for i in referral_lead_source_ids(session)} == {"Referral", "Repeat buyer"}
+    web = next(i for i, name in names.items() if name == "Web")
+    set_lead_source_referral(session, web, True)
+    assert web in referral_lead_source_ids(session)
 
 
 def test_merging_two_spellings_of_a_salesperson(session: Session) -> None:

@@ -23,6 +23,7 @@ from dft.core.taxonomy import (
     delete_cause,
     find_cause,
     list_taxonomy,
+    live_deals_per_cause,
     merge_causes,
     rename_cause,
     reorder_causes,
@@ -113,6 +114,20 @@ def test_a_cause_in_use_is_retired_never_deleted(session: Session) -> None:
     assert "Rude or dismissive remark" not in {
         c.name for cat in list_taxonomy(session, include_retired=False) for c in cat.causes
     }
+
+
+def test_live_deals_are_counted_per_primary_cause(session: Session) -> None:
+    loan = find_cause(session, "Loan denied")
+    lot = find_cause(session, "Lot not buildable")
+    before = live_deals_per_cause(session)
+    add_deal(session, cause="Loan denied")
+    add_deal(session, cause="Loan denied")
+    trash_deal(session, add_deal(session, cause="Lot not buildable"))  # trashed: not counted
+    add_deal(session, cause=None)  # no cause yet: in no count
+    counts = live_deals_per_cause(session)
+    assert counts[loan.id] == before.get(loan.id, 0) + 2
+    assert counts.get(lot.id, 0) == before.get(lot.id, 0)
+    assert all(count > 0 for count in counts.values())
 
 
 def test_an_unused_cause_can_be_deleted(session: Session) -> None:

@@ -12,16 +12,11 @@ from sqlalchemy.orm import Session
 from dft.core import settings
 from dft.core.errors import ValidationError
 from dft.core.models import Category, Cause, Deal, FollowUp
-from dft.exchange.importer import (
-    ImportFailed,
-    ImportOptions,
-    ImportResult,
-    ProblemKind,
-    import_file,
-    plan_import,
-)
+from dft.exchange.importer import ImportResult, import_file
 from dft.exchange.map_file import read_map_file, write_map_file
 from dft.exchange.mapping import CauseMap, CauseTarget, value_key
+from dft.exchange.plan import ImportOptions, plan_import
+from dft.exchange.problems import ImportFailed, ProblemKind
 from dft.store.database import Database
 
 TODAY = date(2026, 11, 24)

@@ -17,8 +17,10 @@ from sqlalchemy import select
 from sqlalchemy.orm import aliased
 
 from dft.core.models import Category, Cause, Deal, Salesperson
-from dft.exchange.importer import ImportFailed, ImportOptions, import_file, plan_import
+from dft.exchange.importer import import_file
 from dft.exchange.map_file import read_map_file, write_map_file
+from dft.exchange.plan import ImportOptions, plan_import
+from dft.exchange.problems import ImportFailed
 from dft.store.database import Database
 
 DATA = Path(__file__).resolve().parents[1] / "data" / "crm"

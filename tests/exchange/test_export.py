@@ -17,7 +17,8 @@ from dft.core.demo import generate_demo_data
 from dft.core.queries import DealFilter
 from dft.core.taxonomy import find_cause
 from dft.exchange.exporter import export_deals, follow_ups_path
-from dft.exchange.importer import ImportOptions, import_file
+from dft.exchange.importer import import_file
+from dft.exchange.plan import ImportOptions
 from dft.store.database import Database, open_database
 from dft.store.location import sqlite_url
 

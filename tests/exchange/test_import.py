@@ -12,7 +12,9 @@ from sqlalchemy.orm import Session
 
 from dft.core.models import Cause, Deal, FollowUp, Salesperson
 from dft.exchange.columns import parse_overrides
-from dft.exchange.importer import ImportFailed, ImportOptions, import_file
+from dft.exchange.importer import import_file
+from dft.exchange.plan import ImportOptions
+from dft.exchange.problems import ImportFailed
 from dft.exchange.values import DateOrder
 from dft.store.database import Database
 
@@ -235,3 +237,30 @@ def test_import_is_all_or_nothing_even_for_new_names_and_causes(
 
 def test_session_is_usable_after_a_rejected_import(session: Session, tmp_path: Path) -> None:
     assert session.scalar(select(func.count()).select_from(Deal)) == 0
+
+
+def test_recent_controllable_deals_get_a_win_back_call_when_those_are_on(
+    database: Database, tmp_path: Path
+) -> None:
+    from dft.core import settings
+
+    with database.sessions.begin() as session:
+        settings.set_bool(session, settings.WIN_BACK_CALLS, True)
+    path = write(tmp_path / "recent.csv", HEADER + (
+        "Service Recent,,250000,,2026-11-10,Rude or dismissive remark,\n"
+        "Land Recent,,250000,,2026-11-10,Lot not buildable,\n"
+        "Service Old,,250000,,2025-01-15,Rude or dismissive remark,\n"
+    ))  # fmt: skip
+    run(database, path)
+    with database.sessions.begin() as session:
+        calls = session.execute(
+            select(Deal.client_name, FollowUp.purpose, FollowUp.due_on)
+            .join(Deal, FollowUp.deal_id == Deal.id)
+            .order_by(Deal.client_name, FollowUp.due_on)
+        ).all()
+    # The first calls (fell through + 3 days) would be past: never due before today.
+    assert [tuple(c) for c in calls] == [
+        ("Land Recent", "cause", TODAY),
+        ("Service Recent", "cause", TODAY),
+        ("Service Recent", "win_back", date(2027, 2, 8)),
+    ]

@@ -130,11 +130,12 @@ def test_a_damaged_file_gives_a_clear_error_and_stays_byte_for_byte(
     assert digest(db_file) == before
 
     from dft.ui import app as app_module
-    from dft.ui.dialogs.open_error import OpenChoice
+    from dft.ui import ask
+    from dft.ui.ask import OpenChoice
 
     shown = []
     monkeypatch.setattr(
-        app_module, "ask_after_open_error", lambda _p, error: shown.append(error) or OpenChoice.QUIT
+        ask, "ask_after_open_error", lambda _p, error: shown.append(error) or OpenChoice.QUIT
     )
     assert app_module.open_with_dialogs(None, sqlite_url(db_file)) is None
     assert shown

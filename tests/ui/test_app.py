@@ -16,9 +16,11 @@ from dft.core.models import Deal
 from dft.store.database import DatabaseError, open_database
 from dft.store.location import sqlite_url
 from dft.ui import app as app_module
+from dft.ui import ask
+from dft.ui.ask import OpenChoice
 from dft.ui.context import AppContext
-from dft.ui.dialogs.open_error import OpenChoice
 from dft.ui.main_window import MainWindow
+from dft.ui.operations import exchange
 from tests.ui.conftest import TODAY, on_next_dialog
 
 
@@ -59,14 +61,12 @@ def test_after_an_error_the_user_can_pick_another_file(
     good = tmp_path / "good.sqlite3"
     errors: list[DatabaseError] = []
 
-    def ask(_parent: Any, error: DatabaseError) -> OpenChoice:
+    def answer(_parent: Any, error: DatabaseError) -> OpenChoice:
         errors.append(error)
         return OpenChoice.OTHER
 
-    monkeypatch.setattr(app_module, "ask_after_open_error", ask)
-    monkeypatch.setattr(
-        app_module.QFileDialog, "getOpenFileName", staticmethod(lambda *a, **k: (str(good), ""))
-    )
+    monkeypatch.setattr(ask, "ask_after_open_error", answer)
+    monkeypatch.setattr(ask, "ask_open_path", lambda *a, **k: str(good))
     database = app_module.open_with_dialogs(None, sqlite_url(bogus))
     assert database is not None
     try:
@@ -106,8 +106,7 @@ def test_an_empty_database_offers_sample_data_which_loads_off_the_gui_thread(
 
 def test_cancelling_the_sample_data_writes_nothing(qtbot: Any, empty_window: MainWindow) -> None:
     window = empty_window
-    window.load_sample_data()
-    task = window._background
+    task = exchange.load_sample_data(window, window.context)
     assert task is not None
     task.cancel()
     with qtbot.waitSignal(task.finished, timeout=30_000):
@@ -155,6 +154,24 @@ def test_unexpected_errors_are_logged_and_shown_briefly(
     assert "boom" in shown[0]
     assert "Traceback" not in shown[0]
     assert "Traceback" in log_file.read_text()
+
+
+def test_an_unexpected_error_says_where_the_log_is(
+    qapp: Any, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import sys
+
+    from dft.store.location import user_log_dir
+
+    shown: list[str] = []
+    monkeypatch.setattr(
+        app_module.QMessageBox, "critical", staticmethod(lambda _p, _t, text: shown.append(text))
+    )
+    monkeypatch.setattr(sys, "excepthook", sys.excepthook)
+    app_module.install_error_handler(lambda: None)
+    sys.excepthook(RuntimeError, RuntimeError("boom"), None)
+    assert len(shown) == 1
+    assert str(user_log_dir()) in shown[0]
 
 
 def test_run_opens_the_window_on_the_database_given(

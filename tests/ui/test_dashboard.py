@@ -11,6 +11,7 @@ from PySide6.QtCore import QPoint, Qt
 from PySide6.QtGui import QGuiApplication
 from sqlalchemy import text
 
+from dft.ui import ask
 from dft.ui.main_window import DEALS_TAB, MainWindow
 from dft.ui.views.dashboard import ChartPanel
 
@@ -117,7 +118,7 @@ def test_each_chart_saves_as_png_svg_and_pdf(
     suffix: str,
 ) -> None:  # fmt: skip
     target = tmp_path / f"chart{suffix}"
-    monkeypatch.setattr(ChartPanel, "ask_save_path", classmethod(lambda *_a: str(target)))
+    monkeypatch.setattr(ask, "ask_save_path", lambda *_a: str(target))
     panel = dashboard.dashboard.panels["pareto"]
     qtbot.mouseClick(panel.save_button, Qt.MouseButton.LeftButton)
     data = target.read_bytes()

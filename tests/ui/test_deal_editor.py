@@ -12,6 +12,7 @@ from sqlalchemy import func, select
 
 from dft.core.deals import DealInput
 from dft.core.models import Deal
+from dft.ui import ask
 from dft.ui.context import AppContext
 from dft.ui.dialogs.deal_editor import DealEditorDialog
 from dft.ui.main_window import MainWindow
@@ -31,7 +32,7 @@ def choose(combo: Any, text: str) -> None:
 def test_a_deal_typed_into_the_editor_is_in_the_table_and_the_database(
     qtbot: Any, window: MainWindow, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    monkeypatch.setattr(DealEditorDialog, "confirm_new_names", classmethod(lambda *a: True))
+    monkeypatch.setattr(ask, "confirm_new_names", lambda *a: True)
 
     def fill(dialog: DealEditorDialog) -> None:
         qtbot.keyClicks(dialog.client_name, "Maria Lopez")
@@ -154,11 +155,7 @@ def test_a_near_miss_name_is_pointed_out_and_a_new_name_needs_a_yes(
     editor.salesperson.setEditText("Dana Whitfeld")
     assert "did you mean Dana Whitfield" in editor.fields["salesperson"].error.text()
     asked: list[object] = []
-    monkeypatch.setattr(
-        DealEditorDialog,
-        "confirm_new_names",
-        classmethod(lambda _c, _p, names: asked.append(names)),
-    )
+    monkeypatch.setattr(ask, "confirm_new_names", lambda _p, names: asked.append(names))
     qtbot.mouseClick(editor.save_button, Qt.MouseButton.LeftButton)
     assert asked == [[("salesperson", "Dana Whitfeld")]]
     assert editor.saved == []  # type: ignore[attr-defined]  # the answer was no

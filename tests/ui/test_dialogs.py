@@ -10,6 +10,7 @@ from PySide6.QtWidgets import QTreeWidgetItem
 from sqlalchemy import func, select
 
 from dft.core.models import Cause, Deal
+from dft.ui import ask
 from dft.ui.context import AppContext
 from dft.ui.dialogs.taxonomy_dialog import TaxonomyDialog
 
@@ -46,7 +47,7 @@ def test_add_rename_and_delete_an_unused_cause(
     qtbot: Any, taxonomy: TaxonomyDialog, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     answers = iter(["Well water failed test", "Well water test failed"])
-    monkeypatch.setattr(TaxonomyDialog, "ask_text", classmethod(lambda *a, **k: next(answers)))
+    monkeypatch.setattr(ask, "ask_text", lambda *a, **k: next(answers))
     taxonomy.tree.setCurrentItem(find_item(taxonomy, "Land"))
     qtbot.mouseClick(taxonomy.buttons["add_cause"], Qt.MouseButton.LeftButton)
     assert taxonomy.tree.currentItem().text(0) == "Well water failed test"
@@ -74,9 +75,7 @@ def test_merge_moves_the_deals(
     moving, staying = deals_of(source.id), deals_of(target.id)
     assert moving
     monkeypatch.setattr(
-        TaxonomyDialog,
-        "ask_choice",
-        classmethod(lambda *a, **k: "Customer service › Staff too busy / unresponsive"),
+        ask, "ask_choice", lambda *a, **k: "Customer service › Staff too busy / unresponsive"
     )
     taxonomy.tree.setCurrentItem(find_item(taxonomy, source.name))
     qtbot.mouseClick(taxonomy.buttons["merge"], Qt.MouseButton.LeftButton)
@@ -143,7 +142,7 @@ def test_manage_names_add_rename_retire_merge_and_referral(
         raise AssertionError(name)
 
     answers = iter(["Dana Whitfeld", "Dana Whitfield-Smith"])
-    monkeypatch.setattr(ListPage, "ask_text", classmethod(lambda *a, **k: next(answers)))
+    monkeypatch.setattr(ask, "ask_text", lambda *a, **k: next(answers))
     qtbot.mouseClick(page.buttons["add"], Qt.MouseButton.LeftButton)
     assert "Dana Whitfeld" in names()
     pick(page, "Dana Whitfeld")
@@ -152,7 +151,7 @@ def test_manage_names_add_rename_retire_merge_and_referral(
     pick(page, "Dana Whitfield-Smith")
     qtbot.mouseClick(page.buttons["retire"], Qt.MouseButton.LeftButton)
     assert names()["Dana Whitfield-Smith"] is True
-    monkeypatch.setattr(ListPage, "ask_choice", classmethod(lambda *a, **k: "Dana Whitfield"))
+    monkeypatch.setattr(ask, "ask_choice", lambda *a, **k: "Dana Whitfield")
     pick(page, "Dana Whitfield-Smith")
     qtbot.mouseClick(page.buttons["merge"], Qt.MouseButton.LeftButton)
     assert "Dana Whitfield-Smith" not in names()

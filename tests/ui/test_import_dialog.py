@@ -10,6 +10,7 @@ from PySide6.QtCore import Qt
 from sqlalchemy import func, select
 
 from dft.core.models import Deal
+from dft.ui import ask
 from dft.ui.context import AppContext
 from dft.ui.dialogs.import_dialog import ImportDialog
 from dft.ui.main_window import MainWindow
@@ -99,7 +100,7 @@ def test_a_cancelled_import_writes_nothing(qtbot: Any, context: AppContext, tmp_
 def test_file_import_from_the_menu(
     qtbot: Any, window: MainWindow, crm_file: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    monkeypatch.setattr(MainWindow, "ask_import_path", classmethod(lambda *_a: str(crm_file)))
+    monkeypatch.setattr(ask, "ask_open_path", lambda *_a: str(crm_file))
 
     def accept(dialog: ImportDialog) -> None:
         dialog.set_field("Why it happened", "cause")
@@ -118,11 +119,11 @@ def test_file_export_writes_the_filtered_deals(
     from openpyxl import load_workbook
 
     target = tmp_path / "export.xlsx"
-    monkeypatch.setattr(MainWindow, "ask_export_path", classmethod(lambda *_a: str(target)))
+    monkeypatch.setattr(ask, "ask_save_path", lambda *_a: str(target))
     window.filter_bar.status.setCurrentIndex(window.filter_bar.status.findData("confirmed"))
     shown = window.deals_model.rowCount()
-    window.export_action.trigger()
-    qtbot.waitUntil(lambda: window._background is None, timeout=30_000)
+    with qtbot.waitSignal(window.context.announced, timeout=30_000):
+        window.export_action.trigger()
     sheet = load_workbook(target)["Deals"]
     header, *rows = list(sheet.iter_rows(values_only=True))
     assert len(rows) == shown

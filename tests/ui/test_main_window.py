@@ -14,6 +14,7 @@ from dft.core.deals import get_deal, update_deal, with_changes
 from dft.core.models import Deal, FollowUp
 from dft.store.database import Database, open_database
 from dft.store.location import sqlite_url
+from dft.ui import ask, help_menu
 from dft.ui.context import AppContext
 from dft.ui.dialogs.call_dialog import CallDialog
 from dft.ui.dialogs.deal_editor import DealEditorDialog
@@ -101,10 +102,10 @@ def test_purging_from_the_trash_asks_first(
     window.trash_action.trigger()
     window.tabs.setCurrentWidget(window.trash)
     window.trash.table.selectRow(0)
-    monkeypatch.setattr(MainWindow, "confirm", classmethod(lambda *a: False))
+    monkeypatch.setattr(ask, "confirm", lambda *a: False)
     qtbot.mouseClick(window.trash.purge_button, Qt.MouseButton.LeftButton)
     assert window.context.read(lambda s: s.get(Deal, deal_id)) is not None
-    monkeypatch.setattr(MainWindow, "confirm", classmethod(lambda *a: True))
+    monkeypatch.setattr(ask, "confirm", lambda *a: True)
     qtbot.mouseClick(window.trash.purge_button, Qt.MouseButton.LeftButton)
     assert window.context.read(lambda s: s.get(Deal, deal_id)) is None
 
@@ -195,12 +196,10 @@ def test_a_conflicting_edit_is_detected_and_the_user_decides(
         dialog.notes.setPlainText("Mine")
         qtbot.mouseClick(dialog.save_button, Qt.MouseButton.LeftButton)
         if dialog.isVisible():  # kept open after "keep editing"
-            monkeypatch.setattr(
-                MainWindow, "ask_conflict", classmethod(_answer("overwrite", asked))
-            )
+            monkeypatch.setattr(ask, "ask_conflict", _answer("overwrite", asked))
             qtbot.mouseClick(dialog.save_button, Qt.MouseButton.LeftButton)
 
-    monkeypatch.setattr(MainWindow, "ask_conflict", classmethod(_answer("keep", asked)))
+    monkeypatch.setattr(ask, "ask_conflict", _answer("keep", asked))
     on_next_dialog(DealEditorDialog, edit)
     window.edit_deal_action.trigger()
     assert asked == ["keep", "overwrite"]
@@ -208,12 +207,12 @@ def test_a_conflicting_edit_is_detected_and_the_user_decides(
 
 
 def _answer(choice: str, asked: list[str]) -> Any:
-    def ask(_cls: Any, _parent: Any, differences: list[tuple[str, Any, Any]]) -> str:
+    def answer(_parent: Any, differences: list[tuple[str, Any, Any]]) -> str:
         assert ("Notes", "Mine", "Theirs") in differences  # both versions, side by side
         asked.append(choice)
         return choice
 
-    return ask
+    return answer
 
 
 def test_the_standard_shortcuts_are_bound(window: MainWindow) -> None:
@@ -227,7 +226,7 @@ def test_the_standard_shortcuts_are_bound(window: MainWindow) -> None:
     assert "Ctrl+Z" in keys(window.undo_action)
     assert "Ctrl+Shift+Z" in keys(window.redo_action)
     assert "Ctrl+E" in keys(window.edit_deal_action)
-    shortcuts = window.shortcuts_html()
+    shortcuts = help_menu.shortcuts_html(window)
     assert "New deal" in shortcuts
     assert QKeySequence("Ctrl+L").toString() in shortcuts
 
@@ -279,7 +278,7 @@ def test_schedule_and_cancel_calls_with_undo(
 
     deal_id = select_first(window)
     before = open_calls(window, deal_id)
-    monkeypatch.setattr(MainWindow, "ask_date", classmethod(lambda *a, **k: date(2026, 12, 1)))
+    monkeypatch.setattr(ask, "ask_date", lambda *a, **k: date(2026, 12, 1))
     qtbot.mouseClick(window.detail.schedule_button, Qt.MouseButton.LeftButton)
     assert sorted(open_calls(window, deal_id)) == sorted([*before, date(2026, 12, 1)])
 
@@ -310,20 +309,15 @@ def test_file_menu_backup_check_and_restore(
     backups = list_backups(default_backup_dir(location))
     assert backups
     shown: list[str] = []
-    monkeypatch.setattr(
-        "dft.ui.main_window.QMessageBox.information",
-        staticmethod(lambda _p, _t, message: shown.append(message)),
-    )
+    monkeypatch.setattr(ask, "inform", lambda _p, message, _t: shown.append(message))
     window.check_action.trigger()
     assert shown[0].startswith("All good.")
 
     rows = window.deals_model.rowCount()
     deal_id = select_first(window)
     window.trash_action.trigger()
-    monkeypatch.setattr(
-        MainWindow, "ask_backup_path", classmethod(lambda *_a: str(backups[0].path))
-    )
-    monkeypatch.setattr(MainWindow, "confirm", classmethod(lambda *_a: True))
+    monkeypatch.setattr(ask, "ask_open_path", lambda *_a: str(backups[0].path))
+    monkeypatch.setattr(ask, "confirm", lambda *_a: True)
     monkeypatch.setattr(
         window, "_open_database", lambda _parent, loc: open_database(sqlite_url(Path(loc)))
     )

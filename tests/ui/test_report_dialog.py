@@ -10,6 +10,7 @@ import pytest
 from pypdf import PdfReader
 from PySide6.QtCore import Qt
 
+from dft.ui import ask
 from dft.ui.context import AppContext
 from dft.ui.dialogs.report_dialog import MonthlyReportDialog
 
@@ -36,7 +37,7 @@ def test_saving_writes_the_chosen_month_to_the_file(
     qtbot: Any, dialog: MonthlyReportDialog, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     target = tmp_path / "september.pdf"
-    monkeypatch.setattr(MonthlyReportDialog, "ask_save_path", classmethod(lambda *_a: str(target)))
+    monkeypatch.setattr(ask, "ask_save_path", lambda *_a: str(target))
     dialog.month.setCurrentIndex(dialog.month.findData("2026-09-01"))
     dialog.salesperson.setCurrentIndex(1)
     person = dialog.salesperson.currentText()

@@ -27,6 +27,7 @@ from dft.core.models import Deal
 from dft.store.database import open_database
 from dft.store.location import sqlite_url, without_password
 from dft.ui import app as app_module
+from dft.ui import help_menu
 from dft.ui.context import AppContext
 from dft.ui.dialogs.deal_editor import DealEditorDialog
 from dft.ui.dialogs.team_dialog import TeamDatabaseDialog
@@ -110,7 +111,8 @@ def test_the_window_names_the_server_database_but_never_its_password(
     remembered = json.loads(str(settings.value("recentDatabases")))
     assert remembered[0] == without_password(team_url).render_as_string(hide_password=False)
     team_window.close()
-    for text in (title, label.text(), label.toolTip(), *remembered, team_window.about_html()):
+    about = help_menu.about_html(team_window.context)
+    for text in (title, label.text(), label.toolTip(), *remembered, about):
         assert not leaks(text), text
     assert not leaks(str(settings.value("lastDatabase")))
 

@@ -17,7 +17,6 @@ from PySide6.QtWidgets import (
     QGroupBox,
     QHBoxLayout,
     QLabel,
-    QMessageBox,
     QPlainTextEdit,
     QRadioButton,
     QVBoxLayout,
@@ -30,6 +29,7 @@ from dft.core.errors import ConflictError, ValidationError
 from dft.core.lists import list_entries
 from dft.core.models import Salesperson
 from dft.core.taxonomy import list_taxonomy
+from dft.ui import ask
 from dft.ui.context import AppContext
 from dft.ui.dialogs.save_failed import save_with_retry
 from dft.ui.formatting import date_format
@@ -46,6 +46,8 @@ CallCallback = Callable[[dict[str, Any]], None]
 
 
 class CallDialog(QDialog):
+    """Log a follow-up call; ``on_save(call)`` records it (raising keeps the dialog open)."""
+
     def __init__(
         self,
         context: AppContext,
@@ -165,6 +167,7 @@ class CallDialog(QDialog):
                     self.new_cause.addItem(cause.name, cause.id)
 
     def outcome(self) -> str:
+        """The outcome chosen: reached, voicemail, no_answer or declined."""
         return next(v for v, b in self.outcome_buttons.items() if b.isChecked())
 
     def _update(self) -> None:
@@ -178,6 +181,7 @@ class CallDialog(QDialog):
         self.new_cause.setEnabled(changing)
 
     def call(self) -> dict[str, Any]:
+        """What the form holds, as the keyword arguments of record_follow_up."""
         reached = self.outcome() == "reached"
         cause_result = None
         changed_to = None
@@ -209,7 +213,7 @@ class CallDialog(QDialog):
                 self.cause_error.setText(exc.message)
             return
         except ConflictError as exc:  # another desk changed the deal meanwhile
-            QMessageBox.warning(self, "Changed by someone else", str(exc))
+            ask.warn(self, str(exc), "Changed by someone else")
             return
         if saved:
             self.accept()

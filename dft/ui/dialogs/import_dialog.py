@@ -30,15 +30,9 @@ from PySide6.QtWidgets import (
 
 from dft.core.errors import DftError
 from dft.exchange.columns import FIELDS, REQUIRED, field_for, normalize_header
-from dft.exchange.importer import (
-    ImportCancelled,
-    ImportFailed,
-    ImportOptions,
-    ImportProblem,
-    ImportResult,
-    RollBack,
-    import_file,
-)
+from dft.exchange.importer import ImportResult, RollBack, import_file
+from dft.exchange.plan import ImportOptions
+from dft.exchange.problems import ImportCancelled, ImportFailed, ImportProblem
 from dft.exchange.reading import read_table
 from dft.exchange.values import DateOrder
 from dft.ui.context import AppContext
@@ -50,6 +44,8 @@ PROBLEM_COLOR = QColor("#f8d7d3")
 
 
 class ImportDialog(QDialog):
+    """Import one file: map its columns, check a preview, then import it all or nothing."""
+
     def __init__(self, context: AppContext, path: Path, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self._context = context
@@ -62,7 +58,7 @@ class ImportDialog(QDialog):
             self.headers = [h.strip() if isinstance(h, str) else str(h) for h in table.headers]
             self.preview_values: list[tuple[int, list[Any]]] = []
             for number, values in table.rows:
-                self.preview_values.append((number, values))
+                self.preview_values.append((number, list(values)))
                 if len(self.preview_values) >= PREVIEW_ROWS:
                     break
         finally:
@@ -153,6 +149,7 @@ class ImportDialog(QDialog):
         }
 
     def options(self) -> ImportOptions:
+        """The import options the dialog is set to: column choices, date order, new causes."""
         return ImportOptions(
             overrides=self.overrides(),
             create_causes=self.create_causes.isChecked(),
@@ -160,6 +157,7 @@ class ImportDialog(QDialog):
         )
 
     def set_field(self, header: str, field: str) -> None:
+        """Import the file's column ``header`` as ``field`` (as choosing it in its combo does)."""
         combo = self.combos[self.headers.index(header)]
         combo.setCurrentIndex(combo.findData(field))
 
@@ -192,6 +190,7 @@ class ImportDialog(QDialog):
         )  # fmt: skip
 
     def show_problems(self, problems: list[ImportProblem]) -> None:
+        """List ``problems`` and mark the preview cells they are about."""
         self.problems.clear()
         for problem in problems:
             self.problems.addItem(str(problem))
@@ -222,6 +221,7 @@ class ImportDialog(QDialog):
     # -- Importing -----------------------------------------------------------------------
 
     def start_import(self) -> None:
+        """Import the whole file in the background, with progress and Cancel."""
         options, path, today = self.options(), self.path, self._context.today()
         sessions = self._context.sessions
 

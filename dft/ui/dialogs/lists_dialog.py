@@ -1,4 +1,4 @@
-"""Edit > Manage names: salespeople, lead sources and communities.
+"""Edit > Salespeople, lead sources, communities: the lists names are picked from.
 
 Add, rename, retire (hidden from new deals, kept on old ones) and merge two
 spellings of one name; lead sources can be marked as referrals.
@@ -22,22 +22,24 @@ from PySide6.QtWidgets import (
     QVBoxLayout,
     QWidget,
 )
-from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from dft.core import lists
 from dft.core.models import Community, LeadSource, Salesperson
+from dft.ui import ask
 from dft.ui.context import AppContext
-from dft.ui.dialogs.editing import EditsLists
+from dft.ui.operations.runner import run
 
-KINDS: tuple[tuple[type, str], ...] = (
+LISTS: tuple[tuple[type, str], ...] = (
     (Salesperson, "Salespeople"),
     (LeadSource, "Lead sources"),
     (Community, "Communities"),
 )
 
 
-class ListPage(EditsLists, QWidget):
+class ListPage(QWidget):
+    """One list (salespeople, lead sources or communities) and the buttons that edit it."""
+
     def __init__(self, context: AppContext, model: type, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self._context = context
@@ -70,13 +72,13 @@ class ListPage(EditsLists, QWidget):
         self.reload()
 
     def reload(self, select_id: int | None = None) -> None:
+        """Read the list again, selecting entry ``select_id`` if given."""
+
         def load(session: Session) -> list[Any]:
             entries = lists.list_entries(session, self.model, include_retired=True)
             referrals = set()
             if self.model is LeadSource:
-                referrals = set(
-                    session.scalars(select(LeadSource.id).where(LeadSource.is_referral.is_(True)))
-                )
+                referrals = lists.referral_lead_source_ids(session)
             return [(e, e.id in referrals) for e in entries]
 
         self.list.clear()
@@ -91,6 +93,7 @@ class ListPage(EditsLists, QWidget):
         self._update()
 
     def selected(self) -> tuple[int, str, bool, bool] | None:
+        """The selected entry as (id, name, retired, referral), or None."""
         item = self.list.currentItem()
         return item.data(Qt.ItemDataRole.UserRole) if item is not None else None
 
@@ -104,27 +107,31 @@ class ListPage(EditsLists, QWidget):
             self.referral.setChecked(chosen[3])
 
     def _act(self, work: Callable[[Session], Any], select_id: int | None) -> Any:
-        saved, result = self.write_or_warn(work)
-        if saved:
-            self.reload(select_id)
-        return result
+        done = run(self, self._context, lambda: self._context.write(work))
+        if done is None:
+            return None
+        self.reload(select_id)
+        return done.value
 
     def add(self) -> None:
-        name = type(self).ask_text(self, f"Add {self.label}", "Name:")
+        """Add an entry under a name the user types."""
+        name = ask.ask_text(self, f"Add {self.label}", "Name:")
         if name:
             new_id = self._act(lambda s: lists.add_entry(s, self.model, name), None)
             if new_id:
                 self.reload(new_id)
 
     def rename(self) -> None:
+        """Rename the selected entry; deals keep pointing at it."""
         chosen = self.selected()
         if chosen is None:
             return
-        name = type(self).ask_text(self, f"Rename {self.label}", "New name:", chosen[1])
+        name = ask.ask_text(self, f"Rename {self.label}", "New name:", chosen[1])
         if name:
             self._act(lambda s: lists.rename_entry(s, self.model, chosen[0], name), chosen[0])
 
     def toggle_retired(self) -> None:
+        """Retire the selected entry (hidden from new deals), or bring it back."""
         chosen = self.selected()
         if chosen is not None:
             self._act(
@@ -133,12 +140,14 @@ class ListPage(EditsLists, QWidget):
             )
 
     def toggle_referral(self) -> None:
+        """Mark the selected lead source as a referral source, or not."""
         chosen = self.selected()
         if chosen is not None:
             checked = self.referral.isChecked()
             self._act(lambda s: lists.set_lead_source_referral(s, chosen[0], checked), chosen[0])
 
     def merge(self) -> None:
+        """Move every deal of the selected entry to another one, then drop it."""
         chosen = self.selected()
         if chosen is None:
             return
@@ -149,7 +158,7 @@ class ListPage(EditsLists, QWidget):
             for i in range(self.list.count())
             if self.list.item(i).data(Qt.ItemDataRole.UserRole)[0] != chosen[0]
         }
-        target = type(self).ask_choice(
+        target = ask.ask_choice(
             self, "Merge", f"Move every deal of “{chosen[1]}” to:", sorted(others)
         )
         if target is not None:
@@ -158,12 +167,14 @@ class ListPage(EditsLists, QWidget):
 
 
 class ListsDialog(QDialog):
+    """The three lists names are picked from, one tab each."""
+
     def __init__(self, context: AppContext, parent: QWidget | None = None) -> None:
         super().__init__(parent)
-        self.setWindowTitle("Manage names")
+        self.setWindowTitle("Salespeople, lead sources and communities")
         self.tabs = QTabWidget()
         self.pages: dict[type, ListPage] = {}
-        for model, title in KINDS:
+        for model, title in LISTS:
             page = ListPage(context, model)
             self.pages[model] = page
             self.tabs.addTab(page, title)

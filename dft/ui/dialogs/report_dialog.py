@@ -13,10 +13,8 @@ from PySide6.QtPrintSupport import QPrintDialog, QPrinter
 from PySide6.QtWidgets import (
     QComboBox,
     QDialog,
-    QFileDialog,
     QHBoxLayout,
     QLabel,
-    QMessageBox,
     QPushButton,
     QTextBrowser,
     QVBoxLayout,
@@ -28,6 +26,7 @@ from dft.core.lists import list_entries
 from dft.core.models import Community, Salesperson
 from dft.reports.monthly import MonthlyReport, ReportScope, build_monthly_report
 from dft.reports.tables import MAX_LISTED_DEALS
+from dft.ui import ask
 from dft.ui.context import AppContext
 from dft.ui.dialogs import run_modal
 from dft.ui.worker import BackgroundTask, Progress
@@ -37,6 +36,8 @@ MONTHS_OFFERED = 36
 
 
 class MonthlyReportDialog(QDialog):
+    """Pick a month and scope, read the preview, save or print the report."""
+
     def __init__(self, context: AppContext, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self._context = context
@@ -96,14 +97,17 @@ class MonthlyReportDialog(QDialog):
         self.refresh()
 
     def selected_month(self) -> date:
+        """The first day of the month chosen."""
         return date.fromisoformat(str(self.month.currentData()))
 
     def scope(self) -> ReportScope:
+        """The salesperson and community chosen (None: all)."""
         return ReportScope(
             salesperson=self.salesperson.currentData(), community=self.community.currentData()
         )
 
     def refresh(self) -> None:
+        """Build the preview for the month and scope chosen."""
         month, scope, today = self.selected_month(), self.scope(), self._context.today()
         # The preview lists the month's deals as far as the PDF does; reading no
         # more keeps it quick on a large team database.
@@ -127,18 +131,13 @@ class MonthlyReportDialog(QDialog):
             document.addResource(QTextDocument.ResourceType.ImageResource, url, image)
             return f'<p><img src="{url.toString()}" width="{min(image.width(), 760)}"></p>'
 
-        # A preview: the month's deals as far as the PDF lists them.
         self.preview.setHtml(report_html(report, chart, max_deals=MAX_LISTED_DEALS))
         self.status.setText(f"{report.deal_count} deal(s) in {report.month:%B %Y}")
 
-    @classmethod
-    def ask_save_path(cls, parent: QWidget, suggested: str) -> str:
-        path, _ = QFileDialog.getSaveFileName(parent, "Save report", suggested, SAVE_FILTERS)
-        return path
-
     def save(self) -> None:
+        """Save the report to a file the user names; the ending picks the format."""
         suggested = f"dft-report-{self.selected_month():%Y-%m}.pdf"
-        path = type(self).ask_save_path(self, suggested)
+        path = ask.ask_save_path(self, "Save report", suggested, SAVE_FILTERS)
         if not path:
             return
         target = Path(path)
@@ -167,11 +166,12 @@ class MonthlyReportDialog(QDialog):
     def _saved(self, result: Any, error: BaseException | None) -> None:
         self._task = None
         if error is not None:
-            QMessageBox.warning(self, "Cannot save the report", str(error))
+            ask.warn(self, str(error), "Cannot save the report")
             return
         self.status.setText(f"Saved {result}")
 
     def print_report(self) -> None:
+        """Print the preview through the system's print dialog."""
         printer = QPrinter(QPrinter.PrinterMode.HighResolution)
         dialog = QPrintDialog(printer, self)
         if run_modal(dialog):

@@ -10,7 +10,6 @@ from PySide6.QtWidgets import (
     QDialog,
     QDialogButtonBox,
     QLabel,
-    QMessageBox,
     QTableWidget,
     QTableWidgetItem,
     QVBoxLayout,
@@ -23,6 +22,7 @@ from dft.core.errors import DftError
 from dft.core.lists import list_entries
 from dft.core.models import Salesperson
 from dft.core.signed_contracts import set_signed_contracts, signed_contracts
+from dft.ui import ask
 from dft.ui.context import AppContext
 
 MONTHS_SHOWN = 24
@@ -96,6 +96,7 @@ class SignedContractsDialog(QDialog):
         return result
 
     def save(self) -> None:
+        """Save every cell; bad input is said and nothing is saved."""
         try:
             values = self.values()
 
@@ -105,11 +106,12 @@ class SignedContractsDialog(QDialog):
 
             self._context.write(write)
         except (ValueError, DftError) as exc:
-            QMessageBox.warning(self, "Cannot save", str(exc))
+            ask.warn(self, str(exc), "Cannot save")
             return
         self.accept()
 
     def set_cell(self, month: date, column: int, text: str) -> None:
+        """Type ``text`` into the cell of ``month`` and ``column`` (0: the whole team)."""
         self.table.setItem(self.months.index(month), column, QTableWidgetItem(text))
         self.table.item(self.months.index(month), column).setTextAlignment(  # type: ignore[union-attr]
             Qt.AlignmentFlag.AlignRight

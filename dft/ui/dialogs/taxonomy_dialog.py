@@ -23,28 +23,21 @@ from PySide6.QtWidgets import (
     QVBoxLayout,
     QWidget,
 )
-from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from dft.core import taxonomy as tx
-from dft.core.models import Deal
-from dft.ui.dialogs.editing import EditsLists
+from dft.ui import ask
+from dft.ui.context import AppContext
+from dft.ui.operations.runner import run
 
 KIND = Qt.ItemDataRole.UserRole
 ID = Qt.ItemDataRole.UserRole + 1
 
 
-def _deal_counts(session: Session) -> dict[int, int]:
-    rows = session.execute(
-        select(Deal.cause_id, func.count(Deal.id))
-        .where(Deal.deleted_at.is_(None), Deal.cause_id.is_not(None))
-        .group_by(Deal.cause_id)
-    )
-    return {int(cause_id): int(count) for cause_id, count in rows if cause_id is not None}
+class TaxonomyDialog(QDialog):
+    """Categories and their causes in a tree, with the buttons that edit them."""
 
-
-class TaxonomyDialog(EditsLists, QDialog):
-    def __init__(self, context: Any, parent: QWidget | None = None) -> None:
+    def __init__(self, context: AppContext, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self._context = context
         self.setWindowTitle("Manage causes")
@@ -98,7 +91,10 @@ class TaxonomyDialog(EditsLists, QDialog):
     # -- Reading ---------------------------------------------------------------------
 
     def reload(self, select_kind: str | None = None, select_id: int | None = None) -> None:
-        taxonomy, counts = self._context.read(lambda s: (tx.list_taxonomy(s), _deal_counts(s)))
+        """Read the causes and their deal counts again, selecting the item given."""
+        taxonomy, counts = self._context.read(
+            lambda s: (tx.list_taxonomy(s), tx.live_deals_per_cause(s))
+        )
         self.tree.clear()
         bold = QFont()
         bold.setBold(True)
@@ -145,6 +141,7 @@ class TaxonomyDialog(EditsLists, QDialog):
         self._update()
 
     def selected(self) -> tuple[str | None, int | None, QTreeWidgetItem | None]:
+        """The selected item as ("category" or "cause", id, tree item), or Nones."""
         item = self.tree.currentItem()
         if item is None:
             return None, None, None
@@ -168,19 +165,22 @@ class TaxonomyDialog(EditsLists, QDialog):
     # -- Acting ----------------------------------------------------------------------
 
     def _act(self, work: Callable[[Session], Any], kind: str | None, item_id: int | None) -> Any:
-        saved, result = self.write_or_warn(work)
-        if saved:
-            self.reload(kind, item_id)
-        return result
+        done = run(self, self._context, lambda: self._context.write(work))
+        if done is None:
+            return None
+        self.reload(kind, item_id)
+        return done.value
 
     def add_category(self) -> None:
-        name = type(self).ask_text(self, "Add category", "Name of the new category:")
+        """Add a category under a name the user types."""
+        name = ask.ask_text(self, "Add category", "Name of the new category:")
         if name:
             new_id = self._act(lambda s: tx.add_category(s, name), None, None)
             if new_id:
                 self.reload("category", new_id)
 
     def add_cause(self) -> None:
+        """Add a cause to the selected category (or the selected cause's)."""
         kind, item_id, item = self.selected()
         if item is None:
             return
@@ -188,17 +188,18 @@ class TaxonomyDialog(EditsLists, QDialog):
         category_id = item_id if kind == "category" or parent is None else parent.data(0, ID)
         if category_id is None:
             return
-        name = type(self).ask_text(self, "Add cause", "Name of the new cause:")
+        name = ask.ask_text(self, "Add cause", "Name of the new cause:")
         if name:
             new_id = self._act(lambda s: tx.add_cause(s, category_id, name), None, None)
             if new_id:
                 self.reload("cause", new_id)
 
     def rename(self) -> None:
+        """Rename the selected category or cause; deals keep pointing at it."""
         kind, item_id, item = self.selected()
         if item is None or item_id is None:
             return
-        name = type(self).ask_text(self, "Rename", "New name:", item.text(0))
+        name = ask.ask_text(self, "Rename", "New name:", item.text(0))
         if not name:
             return
         if kind == "category":
@@ -207,6 +208,7 @@ class TaxonomyDialog(EditsLists, QDialog):
             self._act(lambda s: tx.rename_cause(s, item_id, name), kind, item_id)
 
     def toggle_retired(self) -> None:
+        """Retire the selected category or cause (hidden from new deals), or bring it back."""
         kind, item_id, item = self.selected()
         if item is None or item_id is None:
             return
@@ -217,6 +219,7 @@ class TaxonomyDialog(EditsLists, QDialog):
             self._act(lambda s: tx.set_cause_retired(s, item_id, retire), kind, item_id)
 
     def toggle_controllable(self) -> None:
+        """Mark the selected category controllable, or not."""
         kind, item_id, item = self.selected()
         if kind != "category" or item is None or item_id is None:
             return
@@ -224,6 +227,7 @@ class TaxonomyDialog(EditsLists, QDialog):
         self._act(lambda s: tx.set_category_controllable(s, item_id, value), kind, item_id)
 
     def move_selected(self, step: int) -> None:
+        """Move the selected item ``step`` places up (-1) or down (1) among its siblings."""
         kind, item_id, item = self.selected()
         if item is None:
             return
@@ -245,6 +249,7 @@ class TaxonomyDialog(EditsLists, QDialog):
             self._act(lambda s: tx.reorder_causes(s, ids), kind, item_id)
 
     def merge(self) -> None:
+        """Move every deal of the selected cause to another, and retire it."""
         kind, item_id, item = self.selected()
         if kind != "cause" or item is None or item_id is None:
             return
@@ -255,7 +260,7 @@ class TaxonomyDialog(EditsLists, QDialog):
             for cause in category.causes
             if cause.id != item_id
         }
-        choice = type(self).ask_choice(
+        choice = ask.ask_choice(
             self,
             "Merge cause",
             f"Move every deal of “{item.text(0)}” to:",
@@ -269,6 +274,7 @@ class TaxonomyDialog(EditsLists, QDialog):
             self.description.setText(f"Merged: {moved} deal(s) moved to {choice}.")
 
     def delete(self) -> None:
+        """Delete the selected cause, which no deal uses."""
         kind, item_id, item = self.selected()
         if kind != "cause" or item is None or item_id is None:
             return

@@ -75,6 +75,7 @@ class TeamDatabaseDialog(QDialog):
         open_button.setEnabled(complete)
 
     def url(self) -> URL:
+        """The database URL the form describes (with the password typed, if any)."""
         return URL.create(
             DRIVER,
             username=self.user.text().strip(),

@@ -28,6 +28,8 @@ AnyIndex = QModelIndex | QPersistentModelIndex
 
 @dataclass(frozen=True)
 class Column:
+    """One column of the deals table: its DealRow field, title and tooltip."""
+
     key: str  # a DealRow field, also the SQL sort key
     title: str
     tooltip: str
@@ -53,6 +55,8 @@ OVERDUE_COLOR = QColor("#c0392b")
 
 
 class DealsTableModel(QAbstractTableModel):
+    """The deals a DealFilter picks, in SQL order, read a page at a time."""
+
     def __init__(
         self,
         sessions: sessionmaker[Session],
@@ -77,6 +81,7 @@ class DealsTableModel(QAbstractTableModel):
 
     @property
     def deal_filter(self) -> DealFilter:
+        """The filter the table shows."""
         return self._filter
 
     def set_sessions(self, sessions: sessionmaker[Session]) -> None:
@@ -89,6 +94,7 @@ class DealsTableModel(QAbstractTableModel):
         self.endResetModel()
 
     def set_filter(self, deal_filter: DealFilter) -> None:
+        """Show the deals ``deal_filter`` picks."""
         self._filter = deal_filter
         self.reload()
 
@@ -106,15 +112,18 @@ class DealsTableModel(QAbstractTableModel):
         self.endResetModel()
 
     def deal_id_at(self, row: int) -> int:
+        """The id of the deal in ``row``."""
         return self._ids[row]
 
     def row_of(self, deal_id: int) -> int | None:
+        """The row of deal ``deal_id``, or None when the filter hides it."""
         try:
             return self._ids.index(deal_id)
         except ValueError:
             return None
 
     def row_data(self, row: int) -> DealRow | None:
+        """The plain row shown in ``row`` (its page is read if not cached)."""
         if not 0 <= row < len(self._ids):
             return None
         page = row // PAGE_SIZE

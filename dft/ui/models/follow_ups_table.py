@@ -11,7 +11,7 @@ from dft.core.follow_ups import Due, DueFollowUp, open_follow_ups
 from dft.ui.context import AppContext
 from dft.ui.formatting import format_date
 
-# Enough for any salesperson's queue; the status bar says when more exist.
+# Enough for any salesperson's queue; the tab says when more exist.
 MAX_ROWS = 5000
 
 HEADERS = ("Due", "When", "Client", "Contract", "Salesperson", "Cause", "Status")
@@ -21,6 +21,8 @@ AnyIndex = QModelIndex | QPersistentModelIndex
 
 
 class FollowUpsTableModel(QAbstractTableModel):
+    """Open follow-up calls on live deals, most overdue first."""
+
     def __init__(self, context: AppContext, parent: Any = None) -> None:
         super().__init__(parent)
         self._context = context
@@ -28,6 +30,7 @@ class FollowUpsTableModel(QAbstractTableModel):
         self.show: str = "all"  # all | overdue | today | week
 
     def reload(self) -> None:
+        """Read the open calls again (``show``: all, overdue, today, week)."""
         today = self._context.today()
         horizon = {"today": 0, "week": 7}.get(self.show)
         rows = self._context.read(
@@ -40,6 +43,7 @@ class FollowUpsTableModel(QAbstractTableModel):
         self.endResetModel()
 
     def row_at(self, row: int) -> DueFollowUp | None:
+        """The call shown in ``row``, or None."""
         return self._rows[row] if 0 <= row < len(self._rows) else None
 
     def rowCount(self, parent: AnyIndex = QModelIndex()) -> int:  # noqa: B008

@@ -1,0 +1,1 @@
+"""The tabs and panes of the main window; each refreshes itself when the data changes."""

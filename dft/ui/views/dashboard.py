@@ -17,7 +17,6 @@ from PySide6.QtCore import Qt, Signal
 from PySide6.QtGui import QGuiApplication, QImage
 from PySide6.QtWidgets import (
     QComboBox,
-    QFileDialog,
     QFrame,
     QGridLayout,
     QHBoxLayout,
@@ -36,6 +35,7 @@ from dft.analytics.comparison import fall_through_rate
 from dft.analytics.follow_ups import follow_up_metrics
 from dft.core.dates import month_start
 from dft.core.queries import DealFilter
+from dft.ui import ask
 from dft.ui.context import AppContext
 from dft.ui.formatting import format_money
 from dft.ui.views.lazy import RefreshWhenShown
@@ -105,15 +105,12 @@ class ChartPanel(QFrame):
         self.picked.emit(gid)
 
     def redraw(self) -> None:
+        """Draw the chart again once Qt is idle."""
         self.canvas.draw_idle()
 
-    @classmethod
-    def ask_save_path(cls, parent: QWidget, suggested: str) -> str:
-        path, _ = QFileDialog.getSaveFileName(parent, "Save chart", suggested, SAVE_FILTERS)
-        return path
-
     def save(self) -> None:
-        path = type(self).ask_save_path(self, f"{self.key}.png")
+        """Save the chart as PNG, SVG or PDF (the ending decides; PNG by default)."""
+        path = ask.ask_save_path(self, "Save chart", f"{self.key}.png", SAVE_FILTERS)
         if not path:
             return
         if not path.lower().endswith((".png", ".svg", ".pdf")):
@@ -121,16 +118,20 @@ class ChartPanel(QFrame):
         self.figure.savefig(path, dpi=200 if path.lower().endswith(".png") else None)
 
     def png_bytes(self, dpi: int = 150) -> bytes:
+        """The chart as a PNG image."""
         buffer = io.BytesIO()
         self.figure.savefig(buffer, format="png", dpi=dpi)
         return buffer.getvalue()
 
     def copy(self) -> None:
+        """Put the chart on the clipboard as an image."""
         image = QImage.fromData(self.png_bytes())
         QGuiApplication.clipboard().setImage(image)
 
 
 class DashboardView(RefreshWhenShown):
+    """The charts and key figures for the filter bar's filter; a click drills down."""
+
     drillDown = Signal(str)
 
     def __init__(
@@ -168,6 +169,7 @@ class DashboardView(RefreshWhenShown):
 
     @property
     def built(self) -> bool:
+        """True once the chart panels exist (matplotlib is loaded on first show)."""
         return bool(self.panels)
 
     def _build(self) -> None:
@@ -186,9 +188,11 @@ class DashboardView(RefreshWhenShown):
         menu.exec(panel.cursor().pos())
 
     def filter_changed(self) -> None:
+        """The filter bar changed: draw again (now if shown, else when shown)."""
         self.data_changed()
 
     def reload(self) -> None:
+        """Read the figures for the current filter and draw every chart."""
         from dft.analytics import charts
 
         if not self.built:

@@ -10,6 +10,7 @@ from PySide6.QtWidgets import QHBoxLayout, QPushButton, QTextBrowser, QVBoxLayou
 
 from dft.core.deals import DealDetail, FollowUpInfo, get_deal
 from dft.core.errors import NotFoundError
+from dft.ui import shortcuts
 from dft.ui.context import AppContext
 from dft.ui.formatting import format_date, format_money
 from dft.ui.icons import icon
@@ -45,6 +46,7 @@ def _authors(call: FollowUpInfo) -> str:
 
 
 def deal_html(detail: DealDetail, today: date) -> str:
+    """A deal as HTML: the cause story, the facts, the calls, the history."""
     data = detail.input
     status = "Confirmed" if data.cause_status == "confirmed" else "Suspected"
     cause = (
@@ -141,6 +143,8 @@ def deal_html(detail: DealDetail, today: date) -> str:
 
 
 class DealDetailPane(QWidget):
+    """The selected deal's details, with Edit, Log call, Schedule call and Trash."""
+
     editRequested = Signal(int)
     logCallRequested = Signal(int)
     trashRequested = Signal(int)
@@ -154,13 +158,17 @@ class DealDetailPane(QWidget):
         self.browser.setOpenLinks(False)
         self.browser.setAccessibleName("Deal details")
         self.edit_button = QPushButton(icon("deal-edit"), "Edit…")
-        self.edit_button.setToolTip("Edit this deal (Ctrl+E)")
+        self.edit_button.setToolTip(f"Edit this deal ({shortcuts.label(shortcuts.EDIT_DEAL)})")
         self.call_button = QPushButton(icon("call-log"), "Log call…")
-        self.call_button.setToolTip("Record a follow-up call with the client (Ctrl+L)")
+        self.call_button.setToolTip(
+            f"Record a follow-up call with the client ({shortcuts.label(shortcuts.LOG_CALL)})"
+        )
         self.schedule_button = QPushButton(icon("follow-ups"), "Schedule call…")
         self.schedule_button.setToolTip("Plan another follow-up call with this client")
         self.trash_button = QPushButton(icon("deal-trash"), "Trash")
-        self.trash_button.setToolTip("Move this deal to the trash (Del)")
+        self.trash_button.setToolTip(
+            f"Move this deal to the trash ({shortcuts.label(shortcuts.TRASH)})"
+        )
         buttons = QHBoxLayout()
         buttons.addWidget(self.edit_button)
         buttons.addWidget(self.call_button)
@@ -180,6 +188,7 @@ class DealDetailPane(QWidget):
 
     @property
     def deal_id(self) -> int | None:
+        """The deal shown, or None."""
         return self._deal_id
 
     def _emit(self, signal: SignalInstance) -> None:
@@ -187,10 +196,12 @@ class DealDetailPane(QWidget):
             signal.emit(self._deal_id)
 
     def show_deal(self, deal_id: int | None) -> None:
+        """Show deal ``deal_id`` (None: nothing selected)."""
         self._deal_id = deal_id
         self.refresh()
 
     def refresh(self) -> None:
+        """Read the deal shown again (it may have changed or gone to the trash)."""
         detail = None
         if self._deal_id is not None:
             try:

@@ -23,6 +23,7 @@ from dft.core.lists import list_entries
 from dft.core.models import LeadSource, Salesperson
 from dft.core.queries import DealFilter
 from dft.core.taxonomy import CategoryInfo, list_taxonomy
+from dft.ui import shortcuts
 from dft.ui.context import AppContext
 from dft.ui.formatting import from_qdate
 from dft.ui.icons import icon
@@ -43,6 +44,7 @@ PERIODS = (
 
 
 def period_range(period: str, today: date) -> tuple[date | None, date | None]:
+    """The first and last fell-through dates of ``period`` (None: no bound)."""
     this_month = month_start(today)
     if period == "this_month":
         return this_month, today
@@ -64,6 +66,8 @@ class _Choice:
 
 
 class FilterBar(QWidget):
+    """Search, period, category, cause, status, salesperson, lead source, overdue."""
+
     filterChanged = Signal(object)  # DealFilter
 
     def __init__(self, context: AppContext, parent: QWidget | None = None) -> None:
@@ -73,7 +77,10 @@ class FilterBar(QWidget):
         self._search_timer = QTimer(self, singleShot=True, interval=SEARCH_DELAY_MS)
         self._search_timer.timeout.connect(self._emit)
 
-        self.search = QLineEdit(placeholderText="Search client, contract number or notes  (Ctrl+F)")
+        self.search = QLineEdit(
+            placeholderText="Search client, contract number or notes  "
+            f"({shortcuts.label(shortcuts.FIND)})"
+        )
         self.search.setClearButtonEnabled(True)
         self.search.addAction(icon("find"), QLineEdit.ActionPosition.LeadingPosition)
         self.search.setAccessibleName("Search deals")
@@ -209,6 +216,7 @@ class FilterBar(QWidget):
         self.filterChanged.emit(self.current_filter())
 
     def current_filter(self) -> DealFilter:
+        """The DealFilter the bar is set to."""
         period = self.period.currentData()
         if period == "custom":
             fell_from: date | None = from_qdate(self.date_from.date())
@@ -234,6 +242,7 @@ class FilterBar(QWidget):
         )
 
     def clear(self) -> None:
+        """Back to every deal: all filters off."""
         widgets = (
             self.search,
             self.period,
@@ -306,6 +315,7 @@ class FilterBar(QWidget):
     # -- Remembered between runs (by name: ids differ between databases) ----------------
 
     def state(self) -> dict[str, Any]:
+        """The filters by name, for the settings (ids differ between databases)."""
         return {
             "text": self.search.text(),
             "period": self.period.currentData(),
@@ -324,6 +334,7 @@ class FilterBar(QWidget):
         }
 
     def restore_state(self, state: dict[str, Any]) -> None:
+        """Set the filters from what :meth:`state` saved (unknown names are ignored)."""
         widgets = (
             self.search,
             self.period,

@@ -4,25 +4,26 @@ from __future__ import annotations
 
 from PySide6.QtCore import Signal
 from PySide6.QtWidgets import (
-    QAbstractItemView,
     QComboBox,
     QHBoxLayout,
-    QHeaderView,
     QLabel,
     QPushButton,
-    QTableView,
     QVBoxLayout,
     QWidget,
 )
 
 from dft.core.follow_ups import Due
+from dft.ui import shortcuts
 from dft.ui.context import AppContext
 from dft.ui.icons import icon
 from dft.ui.models.follow_ups_table import MAX_ROWS, FollowUpsTableModel
 from dft.ui.views.lazy import RefreshWhenShown
+from dft.ui.views.tables import record_table
 
 
 class FollowUpsView(RefreshWhenShown):
+    """The Follow-ups due tab: every open call, with Log call, Cancel call and Show deal."""
+
     logCallRequested = Signal(int, int)  # deal id, follow-up id
     cancelCallRequested = Signal(int, int)  # deal id, follow-up id
     openDealRequested = Signal(int)
@@ -31,15 +32,7 @@ class FollowUpsView(RefreshWhenShown):
         super().__init__(parent)
         self._context = context
         self.model = FollowUpsTableModel(context, self)
-        self.table = QTableView()
-        self.table.setModel(self.model)
-        self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
-        self.table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
-        self.table.setAlternatingRowColors(True)
-        self.table.verticalHeader().hide()
-        self.table.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
-        self.table.horizontalHeader().setStretchLastSection(True)
-        self.table.setAccessibleName("Follow-up calls due")
+        self.table = record_table(self.model, "Follow-up calls due", several=False)
         self.show_combo = QComboBox()
         for label, key in (
             ("All open calls", "all"),
@@ -51,9 +44,13 @@ class FollowUpsView(RefreshWhenShown):
         self.show_combo.setAccessibleName("Which calls")
         self.summary = QLabel()
         self.log_button = QPushButton(icon("call-log"), "Log call…")
-        self.log_button.setToolTip("Record the call for the selected deal (Ctrl+L)")
+        self.log_button.setToolTip(
+            f"Record the call for the selected deal ({shortcuts.label(shortcuts.LOG_CALL)})"
+        )
         self.cancel_button = QPushButton("Cancel call")
-        self.cancel_button.setToolTip("Drop this scheduled call (undo with Ctrl+Z)")
+        self.cancel_button.setToolTip(
+            f"Drop this scheduled call (undo with {shortcuts.label(shortcuts.UNDO)})"
+        )
         self.open_button = QPushButton("Show deal")
         self.open_button.setToolTip("Show the deal in the Deals tab")
         top = QHBoxLayout()
@@ -80,6 +77,7 @@ class FollowUpsView(RefreshWhenShown):
         self.reload()
 
     def reload(self) -> None:
+        """Read the open calls again and count the overdue and today's."""
         self.model.reload()
         rows = [self.model.row_at(i) for i in range(self.model.rowCount())]
         overdue = sum(1 for r in rows if r is not None and r.due == Due.OVERDUE)
@@ -93,6 +91,7 @@ class FollowUpsView(RefreshWhenShown):
         self._update_buttons()
 
     def selected(self) -> tuple[int, int] | None:
+        """The selected call as (deal id, follow-up id), or None."""
         indexes = self.table.selectionModel().selectedRows()
         if not indexes:
             return None
@@ -106,6 +105,7 @@ class FollowUpsView(RefreshWhenShown):
         self.cancel_button.setEnabled(enabled)
 
     def log_selected(self) -> None:
+        """Ask for the selected call to be logged."""
         selected = self.selected()
         if selected is not None:
             self.logCallRequested.emit(*selected)

@@ -12,9 +12,11 @@ class RefreshWhenShown(QWidget):
     _stale = True
 
     def reload(self) -> None:
+        """Read the view's data again."""
         raise NotImplementedError
 
     def data_changed(self) -> None:
+        """The data changed: reload now if shown, else on the next show."""
         if self.isVisible():
             self.reload()
             self._stale = False

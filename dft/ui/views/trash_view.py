@@ -4,12 +4,9 @@ from __future__ import annotations
 
 from PySide6.QtCore import Signal
 from PySide6.QtWidgets import (
-    QAbstractItemView,
     QHBoxLayout,
-    QHeaderView,
     QLabel,
     QPushButton,
-    QTableView,
     QVBoxLayout,
     QWidget,
 )
@@ -19,9 +16,12 @@ from dft.ui.context import AppContext
 from dft.ui.icons import icon
 from dft.ui.models.deals_table import DealsTableModel
 from dft.ui.views.lazy import RefreshWhenShown
+from dft.ui.views.tables import record_table
 
 
 class TrashView(RefreshWhenShown):
+    """The Trash tab: deals in the trash, with Restore, Delete forever and Empty trash."""
+
     restoreRequested = Signal(list)
     purgeRequested = Signal(list)
     emptyRequested = Signal()
@@ -32,14 +32,7 @@ class TrashView(RefreshWhenShown):
         self.model = DealsTableModel(
             context.read_sessions, DealFilter(in_trash=True), today=context.today, parent=self
         )
-        self.table = QTableView()
-        self.table.setModel(self.model)
-        self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
-        self.table.setSelectionMode(QAbstractItemView.SelectionMode.ExtendedSelection)
-        self.table.setAlternatingRowColors(True)
-        self.table.verticalHeader().hide()
-        self.table.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
-        self.table.setAccessibleName("Deals in the trash")
+        self.table = record_table(self.model, "Deals in the trash", stretch_last=False)
         self.summary = QLabel()
         self.restore_button = QPushButton(icon("restore"), "Restore")
         self.restore_button.setToolTip("Put the selected deals back")
@@ -67,6 +60,7 @@ class TrashView(RefreshWhenShown):
         self.model.set_sessions(self._context.read_sessions)
 
     def reload(self) -> None:
+        """Read the trash again."""
         self.model.reload()
         count = self.model.rowCount()
         self.summary.setText(
@@ -77,6 +71,7 @@ class TrashView(RefreshWhenShown):
         self._update_buttons()
 
     def selected_ids(self) -> list[int]:
+        """The ids of the selected deals."""
         return [
             self.model.deal_id_at(index.row())
             for index in self.table.selectionModel().selectedRows()

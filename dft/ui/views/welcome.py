@@ -9,6 +9,8 @@ from dft.ui.icons import icon
 
 
 class WelcomePanel(QWidget):
+    """Shown for an empty database: load sample data, or log the first deal."""
+
     loadSampleRequested = Signal()
     newDealRequested = Signal()
 

@@ -10,8 +10,8 @@ import pytest
 from sqlalchemy.engine import URL
 
 from dft.store.location import without_password
+from tests.cli.running import assert_one_line_error, run_dft
 from tests.postgres_server import PASSWORD, PostgresServer
-from tests.test_cli import assert_one_line_error, run_dft
 
 
 @pytest.fixture

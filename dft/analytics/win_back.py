@@ -1,0 +1,111 @@
+"""Buyers won back (re-signed) by cause and by who made the win-back call."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from sqlalchemy import func, select
+from sqlalchemy.orm import Session
+
+from dft.analytics.breakdowns import NO_CAUSE_YET, cause_labels
+from dft.analytics.stats import Share
+from dft.core.callers import person_key
+from dft.core.models import CallPurpose, Deal, FollowUp
+from dft.core.queries import DealFilter
+
+NO_WIN_BACK_CALL = "No win-back call made"
+
+
+@dataclass(frozen=True)
+class WinBackLine:
+    label: str
+    deals: int
+    called: int  # deals with a win-back call made
+    won_back: int  # deals whose buyer re-signed
+    ref_id: int | None = None
+    category: str | None = None
+
+    @property
+    def share(self) -> Share:
+        """Won back out of the line's deals."""
+        return Share(self.won_back, self.deals)
+
+
+@dataclass(frozen=True)
+class WinBacks:
+    by_cause: tuple[WinBackLine, ...]
+    by_caller: tuple[WinBackLine, ...]
+
+    @property
+    def deals(self) -> int:
+        return sum(line.deals for line in self.by_cause)
+
+    @property
+    def won_back(self) -> Share:
+        return Share(sum(line.won_back for line in self.by_cause), self.deals)
+
+
+def win_backs(session: Session, deal_filter: DealFilter) -> WinBacks:
+    """Every cause with deals (most won back first) and every win-back caller; a deal
+    counts under the caller of its latest win-back call made."""
+    deals = deal_filter.apply(select(Deal.id))
+    rank = (
+        func.row_number()
+        .over(partition_by=FollowUp.deal_id, order_by=(FollowUp.done_at.desc(), FollowUp.id.desc()))
+        .label("rank")
+    )
+    latest = (
+        select(FollowUp.deal_id, FollowUp.caller, rank)
+        .where(
+            FollowUp.purpose == CallPurpose.WIN_BACK.value,
+            FollowUp.done_at.is_not(None),
+            FollowUp.deal_id.in_(deals),
+        )
+        .subquery()
+    )
+    called = latest.c.rank == 1
+    rows = session.execute(
+        deal_filter.apply(
+            select(
+                Deal.cause_id,
+                latest.c.caller,
+                func.count(Deal.id),
+                func.count(latest.c.deal_id),
+                func.count(Deal.recovered_on),
+            )
+            .select_from(Deal)
+            .outerjoin(latest, (latest.c.deal_id == Deal.id) & called)
+            .group_by(Deal.cause_id, latest.c.caller)
+        )
+    ).all()
+    names = cause_labels(session)
+    by_cause: dict[int | None, tuple[int, int, int]] = {}
+    by_caller: dict[str, tuple[int, int, int]] = {}
+    spelled: dict[str, str] = {}
+    for cause_id, caller, n, made, won in rows:
+        counts = (int(n), int(made), int(won))
+        key = person_key(caller) if made else ""
+        spelled.setdefault(key, " ".join(caller.split()) if key else NO_WIN_BACK_CALL)
+        by_cause[cause_id] = _add(by_cause.get(cause_id), counts)
+        by_caller[key] = _add(by_caller.get(key), counts)
+    cause_lines = []
+    for cause_id, (n, made, won) in by_cause.items():
+        name, category = names.get(cause_id, (NO_CAUSE_YET, None))
+        cause_lines.append(WinBackLine(name, n, made, won, ref_id=cause_id, category=category))
+    caller_lines = [WinBackLine(spelled[key], *tally) for key, tally in by_caller.items()]
+    return WinBacks(
+        tuple(sorted(cause_lines, key=_order)),
+        tuple(
+            sorted(caller_lines, key=lambda line: (line.label == NO_WIN_BACK_CALL, _order(line)))
+        ),
+    )
+
+
+def _add(tally: tuple[int, int, int] | None, counts: tuple[int, int, int]) -> tuple[int, int, int]:
+    if tally is None:
+        return counts
+    return (tally[0] + counts[0], tally[1] + counts[1], tally[2] + counts[2])
+
+
+def _order(line: WinBackLine) -> tuple[int, int, str]:
+    return (-line.won_back, -line.deals, line.label)

@@ -1,0 +1,5 @@
+"""The ``dft`` command line: ``main`` parses the arguments and runs one command."""
+
+from dft.cli.parser import main
+
+__all__ = ["main"]

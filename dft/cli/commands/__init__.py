@@ -1,0 +1,1 @@
+"""The commands, one module per noun; the parser imports a module only when its command runs."""

@@ -1,0 +1,105 @@
+"""Deals in and out of files: import, export; and the sample data an empty database offers."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from PySide6.QtWidgets import QWidget
+
+from dft.core.demo import DemoResult, generate_demo_data
+from dft.core.queries import DealFilter
+from dft.exchange import exporter
+from dft.exchange.exporter import ExportResult
+from dft.ui import ask
+from dft.ui.context import AppContext
+from dft.ui.dialogs import run_modal
+from dft.ui.dialogs.import_dialog import ImportDialog
+from dft.ui.formatting import count_of
+from dft.ui.operations.runner import run, run_in_background
+from dft.ui.worker import BackgroundTask, Cancelled, Progress
+
+SAMPLE_DEALS = 300
+SPREADSHEET_FILES = "Spreadsheets (*.csv *.xlsx);;All files (*)"
+EXPORT_FILES = "Excel workbook (*.xlsx);;CSV (*.csv)"
+
+
+def import_deals(parent: QWidget, context: AppContext) -> None:
+    """Import deals from a CSV or Excel file the user picks, through the import dialog."""
+    path = ask.ask_open_path(parent, "Import deals", "", SPREADSHEET_FILES)
+    if not path:
+        return
+    # The dialog reads the file's headers at once: an unreadable file is refused here.
+    opened = run(
+        parent,
+        context,
+        lambda: ImportDialog(context, Path(path), parent),
+        failure_title="Cannot import",
+    )
+    if opened is None:
+        return
+    dialog = opened.value
+    if run_modal(dialog) and dialog.import_result is not None:
+        result = dialog.import_result
+        # Imported rows are not on the undo stack: Undo must not skip past them.
+        context.undo_stack.clear()
+        context.announce(
+            f"Imported {count_of(result.added, 'deal')} "
+            f"({result.already_present:,} already present).",
+            8000,
+        )
+
+
+def export_deals(
+    parent: QWidget, context: AppContext, deal_filter: DealFilter
+) -> BackgroundTask | None:
+    """Write the deals ``deal_filter`` picks, with their calls, to a file the user names."""
+    path = ask.ask_save_path(parent, "Export deals", "dft-deals.xlsx", EXPORT_FILES)
+    if not path:
+        return None
+    target = Path(path)
+    if target.suffix.lower() not in (".csv", ".xlsx"):
+        target = target.with_suffix(".xlsx")
+    sessions = context.read_sessions
+
+    def work(progress: Progress) -> ExportResult:
+        progress(0, 1)
+        with sessions.begin() as session:
+            return exporter.export_deals(session, target, deal_filter)
+
+    def exported(result: ExportResult) -> None:
+        context.announce(
+            f"Exported {count_of(result.deals, 'deal')} and "
+            f"{count_of(result.follow_ups, 'call')} to "
+            f"{', '.join(p.name for p in result.files)}.",
+            8000,
+        )
+
+    return run_in_background(
+        parent, context, "Exporting", f"Writing {target.name}…", work, exported
+    )
+
+
+def load_sample_data(parent: QWidget, context: AppContext) -> BackgroundTask:
+    """Add realistic made-up deals off the GUI thread; Cancel adds none."""
+    sessions = context.sessions
+    today = context.today()
+
+    def work(progress: Progress) -> DemoResult:
+        with sessions.begin() as session:
+            result = generate_demo_data(
+                session, deals=SAMPLE_DEALS, today=today, batch_size=25, progress=progress
+            )
+            if result.deals < SAMPLE_DEALS:
+                raise Cancelled()
+        return result
+
+    return run_in_background(
+        parent,
+        context,
+        "Loading sample data",
+        "Adding sample deals…",
+        work,
+        lambda result: context.announce(f"Added {result.deals} sample deals."),
+        cancelled="Cancelled; no sample data was added.",
+        writes=True,
+    )
