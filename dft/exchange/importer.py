@@ -25,6 +25,7 @@ from typing import Any
 from sqlalchemy.orm import Session
 
 from dft.core import settings
+from dft.core.imported import ImportedRecords
 from dft.exchange.decisions import CauseDecisions
 from dft.exchange.mapping import CauseValue, Taxonomy
 from dft.exchange.plan import ImportOptions, Progress, open_file
@@ -68,6 +69,7 @@ class ImportResult:
     date_order: DateOrder = DateOrder.MDY
     remembered_columns: bool = False  # the columns came from the last file with these headers
     mapping_saved: bool = False  # kept for the next file with these headers
+    records: ImportedRecords = field(default_factory=ImportedRecords)  # what Undo takes back
 
 
 class RollBack(Exception):
@@ -133,6 +135,7 @@ def import_file(
             result.already_present += len(batch) - len(fresh)
             if fresh:
                 written = write_deals(session, fresh, calls)
+                result.records.add_deals(written.deal_ids)
                 result.added += len(fresh)
                 result.calls_scheduled += written.follow_ups
                 result.win_back_calls += written.win_backs
@@ -200,6 +203,9 @@ def import_file(
         result.causes_created = taxonomy.created_causes
         result.categories_created = taxonomy.created_categories
         result.names_created = names.created
+        result.records.cause_ids = taxonomy.created_cause_ids
+        result.records.category_ids = taxonomy.created_category_ids
+        result.records.entries = names.created_ids
         result.several_contacts = read_row.several_contacts
         if options.remember and limit is None:
             result.mapping_saved = remember(

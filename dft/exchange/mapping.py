@@ -217,6 +217,8 @@ class Taxonomy:
         self.imported_category = IMPORTED_CAUSES
         self.created_categories: list[str] = []
         self.created_causes: list[str] = []
+        self.created_category_ids: list[int] = []
+        self.created_cause_ids: list[int] = []
         rows = session.execute(
             select(Category.id, Category.name, Category.key, Cause).join(
                 Cause, Cause.category_id == Category.id, isouter=True
@@ -397,10 +399,12 @@ class Taxonomy:
             for cause in category.causes:
                 self._add(entry, cause.id, cause.name, cause.general, cause.retired)
             self.created_categories.append(category.name)
+            self.created_category_ids.append(category_id)
             resolved = self.resolve(target)
             if resolved.cause_id is not None:
                 return resolved.cause_id
         cause_id = add_cause(self.session, entry.id, target.cause)
         created = self._add(entry, cause_id, " ".join(target.cause.split()), False, False)
         self.created_causes.append(f"{created.category}/{created.cause}")
+        self.created_cause_ids.append(cause_id)
         return cause_id

@@ -25,7 +25,8 @@ from dft.core.fields import (
     web_address_problem,
 )
 from dft.core.identity import current_user
-from dft.core.lists import find_entry, normalize_name
+from dft.core.imported import ListEntryModel
+from dft.core.lists import LIST_LABELS, ListModel, find_entry, normalize_name
 from dft.core.models import (
     CancelledBy,
     CauseStatus,
@@ -74,12 +75,6 @@ TEXT_LIMITS: dict[str, int | None] = {
 STATUSES = frozenset(s.value for s in CauseStatus)
 CANCELLERS = frozenset(c.value for c in CancelledBy)
 OUTCOMES = frozenset(o.value for o in DepositOutcome)
-# What the summary calls an entry added to each list.
-LIST_WORDS: dict[type, str] = {
-    Salesperson: "salesperson",
-    LeadSource: "lead source",
-    Community: "community",
-}
 
 
 class ListEntries:
@@ -92,16 +87,17 @@ class ListEntries:
         self.session = session
         self.names: dict[tuple[type, str], int] = {}
         self.normalized: dict[tuple[type, str], int] = {}
-        self.created: list[str] = []
+        self.created: list[str] = []  # "salesperson 'Pat Newman'", for the summary
+        self.created_ids: list[tuple[ListEntryModel, int]] = []
 
-    def id(self, model: type, value: str) -> int:
+    def id(self, model: type[ListModel], value: str) -> int:
         """The id of the entry ``value`` in ``model``'s list, added when new."""
         key = (model, value)
         if key not in self.names:
             self.names[key] = self._id(model, value)
         return self.names[key]
 
-    def _id(self, model: type, value: str) -> int:
+    def _id(self, model: type[ListModel], value: str) -> int:
         key = (model, normalize_name(value).casefold())
         if key not in self.normalized:
             entry = find_entry(self.session, model, value)
@@ -109,7 +105,8 @@ class ListEntries:
                 entry = model(name=normalize_name(value), retired=False)
                 self.session.add(entry)
                 self.session.flush()
-                self.created.append(f"{LIST_WORDS[model]} {entry.name!r}")
+                self.created.append(f"{LIST_LABELS[model]} {entry.name!r}")
+                self.created_ids.append((model, entry.id))
             self.normalized[key] = entry.id
         return self.normalized[key]
 
@@ -279,7 +276,7 @@ class RowReader:
         if self.problems.total > found:
             return None
 
-        def name_id(model: type, column: str) -> int | None:
+        def name_id(model: type[ListModel], column: str) -> int | None:
             raw = txt(column)
             return self.names.id(model, raw) if raw else None
 

@@ -264,3 +264,39 @@ def test_recent_controllable_deals_get_a_win_back_call_when_those_are_on(
         ("Service Recent", "cause", TODAY),
         ("Service Recent", "win_back", date(2027, 2, 8)),
     ]
+
+
+def test_undoing_an_import_leaves_the_database_as_it_was(
+    database: Database, tmp_path: Path
+) -> None:
+    from dft.core.imported import remove_imported
+    from dft.core.models import Category, Community
+    from dft.exchange.importer import ImportResult
+
+    tables = (Deal, FollowUp, Cause, Category, Salesperson, Community)
+
+    def counts() -> dict[str, int]:
+        with database.sessions.begin() as session:
+            return {
+                t.__name__: int(session.scalar(select(func.count()).select_from(t)) or 0)
+                for t in tables
+            }
+
+    run(database, write(tmp_path / "earlier.csv", HEADER + "Earlier,E-1,1000,,2026-11-20,Other,\n"))
+    before = counts()
+    path = write(tmp_path / "new.csv", (
+        "client,contract_value,fell_through_on,category,cause,salesperson,community\n"
+        "Pat,1000,2026-11-20,Warranty,Roof leak,Pat Newman,Harbor Point\n"
+        "Sam,1000,2026-11-21,,Space debris,Pat Newman,\n"
+        "Lee,1000,2025-01-05,,Other,,Harbor Point\n"
+    ))  # fmt: skip
+    result = run(database, path, create_causes=True)
+    assert isinstance(result, ImportResult)
+    assert result.records.deals == 3
+    assert len(result.records.category_ids) == 2  # Warranty and Imported causes
+    after = counts()
+    assert after["Deal"] == before["Deal"] + 3
+    with database.sessions.begin() as session:
+        removed = remove_imported(session, result.records)
+    assert (removed.deals, removed.categories, removed.entries, removed.kept) == (3, 2, 2, 0)
+    assert counts() == before
