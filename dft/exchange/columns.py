@@ -287,11 +287,12 @@ def parse_overrides(pairs: list[str]) -> dict[str, str]:
     return overrides
 
 
-def match_columns(headers: list[str], overrides: dict[str, str] | None = None) -> ColumnMap:
-    """Match a header row to fields: the given choices first, then our names, then the aliases.
+def best_columns(headers: list[str], overrides: dict[str, str] | None = None) -> dict[str, int]:
+    """Each field and the position of the column that feeds it: the given choices first,
+    then our names, then the aliases (the better-ranked of two look-alike columns wins).
 
-    Two columns chosen for one field, or a missing required field, is an error
-    naming them; two columns that merely look alike go to the better-ranked one.
+    Two columns chosen for one field is an error naming them; a missing required
+    field is not (see match_columns).
     """
     overrides = overrides or {}
     normalized = [normalize_header(h) for h in headers]
@@ -300,7 +301,7 @@ def match_columns(headers: list[str], overrides: dict[str, str] | None = None) -
         raise ValidationError(
             "header", f"no column named {missing_overrides[0]!r} in the file's header row"
         )
-    names = tuple(h.strip() if isinstance(h, str) else str(h) for h in headers)
+    names = _names(headers)
     chosen: dict[str, tuple[int, int]] = {}  # field -> (rank, position); rank -1: chosen
     for index, key in enumerate(normalized):
         if key in overrides:
@@ -323,7 +324,17 @@ def match_columns(headers: list[str], overrides: dict[str, str] | None = None) -
             if rank >= earlier_rank:
                 continue
         chosen[field] = (rank, index)
-    positions = {field: index for field, (_rank, index) in chosen.items()}
+    return {field: index for field, (_rank, index) in chosen.items()}
+
+
+def _names(headers: list[str]) -> tuple[str, ...]:
+    return tuple(h.strip() if isinstance(h, str) else str(h) for h in headers)
+
+
+def match_columns(headers: list[str], overrides: dict[str, str] | None = None) -> ColumnMap:
+    """Match a header row to fields (see best_columns); a missing required field is an error."""
+    positions = best_columns(headers, overrides)
+    names = _names(headers)
     missing = [f for f in REQUIRED if f not in positions]
     if missing:
         found_headers = ", ".join(h for h in names if h and not is_bookkeeping(h))

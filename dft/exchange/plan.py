@@ -112,7 +112,7 @@ def open_file(session: Session, path: Path, options: ImportOptions) -> OpenedFil
             if not remembered_columns:
                 raise ImportFailed(
                     path,
-                    [ImportProblem(None, exc.field, exc.message)],
+                    [ImportProblem(None, exc.field, exc.message, ProblemKind.FILE)],
                     1,
                     [ProblemGroup(ProblemKind.FILE, "", exc.field, exc.message)],
                 ) from exc

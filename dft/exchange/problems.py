@@ -20,20 +20,6 @@ MAX_GROUPS = 200  # distinct problems listed; the rest are counted
 FIRST_ROWS = 3  # row numbers shown with a value or a problem
 
 
-@dataclass(frozen=True)
-class ImportProblem:
-    """One problem in one row (kept for marking cells; people read ProblemGroup)."""
-
-    row: int | None  # as the spreadsheet numbers it (header = 1); None for the file itself
-    column: str  # the file's own header (our field name when the file has no such column)
-    message: str
-
-    def __str__(self) -> str:
-        if self.row is None:
-            return f"{self.column}: {self.message}"
-        return f"row {self.row}, column {self.column!r}: {self.message}"
-
-
 class ProblemKind(StrEnum):
     """What kind of fix a problem needs; the CLI and the dialog add their own hint."""
 
@@ -45,6 +31,21 @@ class ProblemKind(StrEnum):
     CATEGORY_UNKNOWN = "category_unknown"  # a category cell naming no category
     NEW_CAUSE_NOT_ALLOWED = "new_cause_not_allowed"  # chosen target not in the list yet
     NAME_TOO_LONG = "name_too_long"  # a value too long to become a cause or category name
+
+
+@dataclass(frozen=True)
+class ImportProblem:
+    """One problem in one row (kept for marking cells; people read ProblemGroup)."""
+
+    row: int | None  # as the spreadsheet numbers it (header = 1); None for the file itself
+    column: str  # the file's own header (our field name when the file has no such column)
+    message: str
+    kind: ProblemKind = ProblemKind.INVALID
+
+    def __str__(self) -> str:
+        if self.row is None:
+            return f"{self.column}: {self.message}"
+        return f"row {self.row}, column {self.column!r}: {self.message}"
 
 
 # Problems about where a cause value goes: reported once per value, not per field.
@@ -132,7 +133,7 @@ class RowProblems:
         self.total += 1
         if len(self.rows) < MAX_PROBLEMS:
             header = self.columns.header_of(field) if field in self.columns.positions else field
-            self.rows.append(ImportProblem(number, header, message))
+            self.rows.append(ImportProblem(number, header, message, kind))
         tally = self.tallies.get((field, message))
         if tally is None:
             if len(self.tallies) >= MAX_GROUPS:
