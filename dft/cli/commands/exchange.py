@@ -119,7 +119,7 @@ def _print_values(values: tuple[CauseValue, ...]) -> None:
             goes_to, why = "not mapped", f"suggested: {value.target.label}"
         rows.append([value.label, f"{value.rows:,}", goes_to, why])
     total = sum(v.rows for v in values)
-    print(f"Cause values: {len(values)} distinct in {total:,} rows")
+    print(f"Cause values: {len(values):,} distinct in {_count(total, 'row')}")
     print(table(["value", "rows", "goes to", "how"], rows, right={1}))
 
 
@@ -155,7 +155,7 @@ def _print_import_summary(
 ) -> None:
     verb = "would add" if dry_run else "added"
     print(
-        f"{name}: {result.rows_read} rows read, {verb} {result.added} deals, "
+        f"{name}: {_count(result.rows_read, 'row')} read, {verb} {_count(result.added, 'deal')}, "
         f"{result.already_present} skipped as already present"
         + (" (dry run: nothing written)" if dry_run else "")
     )
@@ -178,7 +178,7 @@ def _print_import_summary(
         )
     if result.several_contacts:
         print(
-            f"  {result.several_contacts:,} phone or e-mail cells held more than one; "
+            f"  {_count(result.several_contacts, 'phone or e-mail cell')} held more than one; "
             "the first was kept"
         )
     order = "day first" if result.date_order.value == "dmy" else "month first"
