@@ -208,10 +208,21 @@ def _add_report(commands: Commands) -> None:
 
 def _add_import(commands: Commands) -> None:
     import_ = _command(
-        commands, "import", "exchange:cmd_import", help="import deals from a CSV or Excel file"
+        commands,
+        "import",
+        "exchange:cmd_import",
+        help="import deals from a CSV or Excel file",
+        description="Import deals all or nothing. Each distinct value of the file's cause "
+        "column goes to a cause: a map file's choice, the mapping remembered for files with "
+        "these headers, a cause of that name, or a category of that name (its general cause). "
+        "A value that only looks like a cause is reported with its suggestion, not guessed.",
     )
     import_.add_argument("file", metavar="FILE", help=".csv or .xlsx")
-    import_.add_argument("--dry-run", action="store_true", help="check everything, write nothing")
+    import_.add_argument(
+        "--dry-run",
+        action="store_true",
+        help="check everything and print where each cause value would go; write nothing",
+    )
     import_.add_argument(
         "--map",
         action="append",
@@ -220,16 +231,29 @@ def _add_import(commands: Commands) -> None:
         help="use a column for a field (repeatable); an empty field ignores the column",
     )
     import_.add_argument(
+        "--cause-map",
+        metavar="MAP.csv",
+        help="where each cause value goes: a CSV with the header value,category,cause",
+    )
+    import_.add_argument(
+        "--save-map",
+        metavar="MAP.csv",
+        help="write the value mapping used (or suggested, when the import is refused) "
+        "to edit and reuse with --cause-map",
+    )
+    import_.add_argument(
         "--create-causes",
         action="store_true",
-        help="add unknown causes (under the row's category, else Other)",
+        help="add the values that go nowhere as new causes (and a file's unknown categories "
+        "as new categories), not classified until set in Manage causes",
     )
     import_.add_argument(
         "--date-format",
         choices=("mdy", "dmy"),
-        default="mdy",
-        help="how to read 05/06/2024: month first (mdy, the default) or day first (dmy); "
-        "ISO dates (2024-05-06) are always read as such",
+        default=None,
+        help="how to read 05/06/2024: month first (mdy) or day first (dmy); default: as "
+        "remembered for files with these headers, else month first; ISO dates (2024-05-06) "
+        "are always read as such, dotted ones (6.5.2024) day first",
     )
 
 

@@ -15,8 +15,9 @@ from typing import Any
 from dft.core.errors import ValidationError
 
 # C0 controls, DEL and C1 controls; notes keep tab, line feed and carriage return.
-_CONTROL_ONE_LINE = re.compile(r"[\x00-\x1f\x7f-\x9f]")
-_CONTROL_MULTILINE = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]")
+# Public so a loop over many cells (an import) can search without a call per cell.
+CONTROL_ONE_LINE = re.compile(r"[\x00-\x1f\x7f-\x9f]")
+CONTROL_MULTILINE = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]")
 _NAMES = {"\x00": "NUL", "\t": "tab", "\n": "line break", "\r": "carriage return", "\x7f": "DEL"}
 
 # Loose on purpose: people write numbers their way ("(919) 555-0142 ext. 12").
@@ -33,7 +34,7 @@ def max_length(column: Any) -> int | None:
 
 def control_character(value: str, multiline: bool = False) -> str | None:
     """The first control character in ``value``, described for a user (``"NUL (U+0000)"``)."""
-    found = (_CONTROL_MULTILINE if multiline else _CONTROL_ONE_LINE).search(value)
+    found = (CONTROL_MULTILINE if multiline else CONTROL_ONE_LINE).search(value)
     if found is None:
         return None
     char = found.group()

@@ -13,7 +13,14 @@ from sqlalchemy import func, select, update
 from sqlalchemy.orm import Session
 
 from dft.core.errors import NotFoundError, ValidationError
-from dft.core.models import Category, Cause, Deal, DealContributingCause, FollowUp
+from dft.core.models import (
+    Category,
+    Cause,
+    Deal,
+    DealContributingCause,
+    FollowUp,
+    ImportMappingValue,
+)
 from dft.core.queries import execute_update
 
 LAND = "Land"
@@ -29,6 +36,11 @@ LAND_KEY = "land"
 CUSTOMER_SERVICE_KEY = "customer_service"
 NOT_YET_KNOWN_KEY = "not_yet_known"
 PENDING_CALL_KEY = "pending_call"
+# Where an import puts a new cause that came without a category: a category of
+# its own that is not classified yet, so such causes count on neither side of
+# any split until someone sorts them (never silently under Other).
+IMPORTED_CAUSES = "Imported causes"
+IMPORTED_CAUSES_KEY = "imported"
 
 UNSPECIFIED_DESCRIPTION = "The cause is in this category; which one is not known."
 
@@ -292,6 +304,23 @@ def add_category(session: Session, name: str, controllable: bool | None = None) 
     return category.id
 
 
+def category_for_imported_causes(session: Session) -> int:
+    """The not-classified category that takes new causes an import brought without one."""
+    found = session.scalar(select(Category.id).where(Category.key == IMPORTED_CAUSES_KEY))
+    if found is not None:
+        return int(found)
+    name = IMPORTED_CAUSES
+    taken = {n.casefold() for n in session.scalars(select(Category.name))}
+    number = 1
+    while name.casefold() in taken:  # a team's own category may already bear the name
+        number += 1
+        name = f"{IMPORTED_CAUSES} {number}"
+    category_id = add_category(session, name)
+    _get_category(session, category_id).key = IMPORTED_CAUSES_KEY
+    session.flush()
+    return category_id
+
+
 def add_cause(session: Session, category_id: int, name: str, description: str = "") -> int:
     """Add a cause to a category; returns its id."""
     category = _get_category(session, category_id)
@@ -454,6 +483,12 @@ def merge_causes(session: Session, source_id: int, target_id: int) -> int:
         update(FollowUp)
         .where(FollowUp.changed_to_cause_id == source.id)
         .values(changed_to_cause_id=target.id)
+    )
+    # Remembered import mappings follow, so the next export from that CRM lands on the target.
+    session.execute(
+        update(ImportMappingValue)
+        .where(ImportMappingValue.cause_id == source.id)
+        .values(cause_id=target.id)
     )
     # A deal may list both as contributing causes; keep one row, or none when
     # the target is now its primary cause.

@@ -1,101 +1,75 @@
-"""Importing deals from CSV or XLSX: all or nothing, every problem named by row and column.
+"""Importing deals from CSV or XLSX: all or nothing, every problem named once with its rows.
 
 Rows stream from the file and go to the database in batches of plain dicts
-(bulk INSERT), never as ORM objects, inside the caller's transaction: one bad
-row anywhere means the caller rolls everything back. Validation goes on past
-the first problem so the user sees every one at once.
+(bulk INSERT, exchange.writing), never as ORM objects, inside the caller's
+transaction: one bad row anywhere means the caller rolls everything back.
+Validation goes on past the first problem, and problems are grouped
+(exchange.problems): one line per distinct problem with its value, how many
+rows and the first row numbers, never thousands.
 
-Already present (the import is idempotent): a row whose contract number a live
-deal already has; without a contract number, a live deal with the same client
-(any case), fell-through date and contract value.
+The modules, in the order an import uses them: plan (opening the file with its
+remembered mapping, and ``plan_import`` for a person to decide), decisions
+(each cause value decided once), rows (a row read into a deal row), writing
+(skipping what is there, inserting, scheduling calls) and this one, which runs
+them over the file. Only counts and file names are logged, never row data.
 """
 
 from __future__ import annotations
 
 import logging
-from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 from pathlib import Path
-from typing import Any, cast
+from typing import Any
 
-from sqlalchemy import Table, insert, select
 from sqlalchemy.orm import Session
 
 from dft.core import settings
-from dft.core.clock import utc_now
-from dft.core.deals import DealInput, validate_deal_input
-from dft.core.dialects import reserve_ids
-from dft.core.errors import DftError, ValidationError
-from dft.core.identity import current_user
-from dft.core.models import (
-    CallPurpose,
-    CancelledBy,
-    CauseStatus,
-    Community,
-    Deal,
-    DealContributingCause,
-    DepositOutcome,
-    FollowUp,
-    LeadSource,
-    Salesperson,
+from dft.core.imported import ImportedRecords
+from dft.exchange.decisions import CauseDecisions
+from dft.exchange.mapping import CauseValue, Taxonomy
+from dft.exchange.plan import ImportOptions, Progress, open_file
+from dft.exchange.problems import (
+    CAUSE_KINDS,
+    ImportCancelled,
+    ImportFailed,
+    ProblemKind,
+    RowProblems,
 )
-from dft.core.win_back import controllable_cause_ids, win_back_delay
-from dft.exchange.columns import ColumnMap, match_columns
-from dft.exchange.lookups import NameLookups
-from dft.exchange.reading import read_table
-from dft.exchange.values import CellError, DateOrder, is_blank, read_date, read_money, text
+from dft.exchange.remembered import remember
+from dft.exchange.rows import ListEntries, RowReader
+from dft.exchange.values import DateOrder
+from dft.exchange.writing import CallPlan, DealKey, already_present, deal_key, write_deals
 
 log = logging.getLogger(__name__)
 
 BATCH_SIZE = 2000
-MAX_PROBLEMS = 500  # listed; the count goes on
-# Imported history does not flood "Follow-ups due": only recent deals get a call scheduled.
-SCHEDULE_CALLS_WITHIN_DAYS = 30
-
-# DealInput fields -> our column names, so core validation errors name the column.
-INPUT_TO_COLUMN = {
-    "client_name": "client",
-    "contract_value_cents": "contract_value",
-    "deposit_cents": "deposit",
-    "cause_id": "cause",
-    "contributing_cause_ids": "contributing_causes",
-}
-
-Progress = Callable[[int, int], bool | None]
-
-STATUSES = frozenset(s.value for s in CauseStatus)
-CANCELLERS = frozenset(c.value for c in CancelledBy)
-OUTCOMES = frozenset(o.value for o in DepositOutcome)
 
 
-@dataclass(frozen=True)
-class ImportProblem:
-    """One problem with the file or one of its cells."""
+@dataclass
+class ImportResult:
+    """What came in and where it went: for the summary after an import."""
 
-    row: int | None  # as the spreadsheet numbers it (header = 1); None for the file itself
-    column: str  # the file's own header
-    message: str
-
-    def __str__(self) -> str:
-        if self.row is None:
-            return f"{self.column}: {self.message}"
-        return f"row {self.row}, column {self.column!r}: {self.message}"
-
-
-class ImportFailed(DftError):
-    """The file was rejected as a whole; nothing was written."""
-
-    def __init__(self, path: Path, problems: list[ImportProblem], total: int) -> None:
-        self.path = path
-        self.problems = problems
-        self.total = total
-        more = f" ({total - len(problems)} more not listed)" if total > len(problems) else ""
-        super().__init__(f"{path.name}: {total} problem(s){more}; nothing was imported")
-
-
-class ImportCancelled(DftError):
-    """The user cancelled; the caller rolls back."""
+    rows_read: int = 0
+    added: int = 0
+    already_present: int = 0
+    causes_created: list[str] = field(default_factory=list)  # "Category/Cause"
+    categories_created: list[str] = field(default_factory=list)  # not classified yet
+    names_created: list[str] = field(default_factory=list)
+    unused_columns: tuple[str, ...] = ()
+    columns: dict[str, str] = field(default_factory=dict)  # field -> the file's header
+    values: tuple[CauseValue, ...] = ()  # each cause value, its rows and where it went
+    calls_scheduled: int = 0  # follow-up calls of the recent deals
+    win_back_calls: int = 0  # when win-back calls are on: recent deals with a controllable cause
+    # Deals added that fell through more than history_days ago: no automatic call.
+    without_calls: int = 0
+    history_days: int = 0
+    several_contacts: int = 0  # phone or e-mail cells holding more than one: the first kept
+    encoding: str = ""
+    date_order: DateOrder = DateOrder.MDY
+    remembered_columns: bool = False  # the columns came from the last file with these headers
+    mapping_saved: bool = False  # kept for the next file with these headers
+    records: ImportedRecords = field(default_factory=ImportedRecords)  # what Undo takes back
 
 
 class RollBack(Exception):
@@ -104,252 +78,6 @@ class RollBack(Exception):
     def __init__(self, result: ImportResult) -> None:
         super().__init__("rolled back on purpose")
         self.result = result
-
-
-@dataclass(frozen=True)
-class ImportOptions:
-    """How to read the file: column overrides, new causes, date order."""
-
-    overrides: dict[str, str] = field(default_factory=dict)
-    create_causes: bool = False
-    date_order: DateOrder = DateOrder.MDY
-
-
-@dataclass
-class ImportResult:
-    """What an import read, added, skipped and created."""
-
-    rows_read: int = 0
-    added: int = 0
-    already_present: int = 0
-    causes_created: list[str] = field(default_factory=list)
-    names_created: list[str] = field(default_factory=list)
-    unused_columns: tuple[str, ...] = ()
-
-
-def _enum(value: object, allowed: frozenset[str], label: str) -> str | None:
-    raw = text(value).casefold().replace(" ", "_")
-    if not raw:
-        return None
-    if raw not in allowed:
-        raise CellError(f"{label} must be one of {', '.join(sorted(allowed))}: {text(value)!r}")
-    return raw
-
-
-class _RowReader:
-    def __init__(
-        self, columns: ColumnMap, lookups: NameLookups, options: ImportOptions, today: date
-    ):
-        self.columns = columns
-        self.lookups = lookups
-        self.options = options
-        self.today = today
-        self.now = utc_now()
-        self.user = current_user()
-
-    def __call__(
-        self, number: int, values: Sequence[object]
-    ) -> tuple[dict[str, Any] | None, list[ImportProblem]]:
-        problems: list[ImportProblem] = []
-        positions = self.columns.positions
-        width = len(values)
-
-        def cell(name: str) -> object:
-            index = positions.get(name)
-            return values[index] if index is not None and index < width else None
-
-        # Any: each reader returns its own type, None once a problem is noted (the row
-        # is then dropped before these values are used).
-        def read(name: str, reader: Callable[[object], Any], optional: bool = True) -> Any:
-            index = positions.get(name)
-            if index is None and optional:  # no such column: nothing to parse
-                return None
-            value = values[index] if index is not None and index < width else None
-            if optional and is_blank(value):
-                return None
-            try:
-                return reader(value)
-            except CellError as exc:
-                problems.append(ImportProblem(number, self.columns.header_of(name), str(exc)))
-                return None
-
-        def header(name: str) -> str:
-            return self.columns.header_of(name) if name in positions else name
-
-        client = text(cell("client"))
-        if not client:
-            problems.append(ImportProblem(number, header("client"), "the client is missing"))
-        value = read("contract_value", read_money, optional=False)
-        order = self.options.date_order
-        fell = read("fell_through_on", lambda v: read_date(v, order), optional=False)
-        signed = read("signed_on", lambda v: read_date(v, order))
-        recovered = read("recovered_on", lambda v: read_date(v, order))
-        deposit = read("deposit", read_money)
-        status = read("cause_status", lambda v: _enum(v, STATUSES, "cause status"))
-        cancelled_by = read("cancelled_by", lambda v: _enum(v, CANCELLERS, "cancelled by"))
-        outcome = read("deposit_outcome", lambda v: _enum(v, OUTCOMES, "deposit outcome"))
-        category = text(cell("category")) or None
-        cause_id = read("cause", lambda v: self.lookups.cause(text(v), category))
-        first_id = read(
-            "first_cause",
-            lambda v: self.lookups.cause(text(v), text(cell("first_category")) or None),
-        )
-        contributing: tuple[int, ...] = ()
-        raw_contributing = text(cell("contributing_causes"))
-        for spec in (p.strip() for p in raw_contributing.split(";")):
-            if not spec:
-                continue
-            try:
-                contributing += (self.lookups.cause(spec, None),)
-            except CellError as exc:
-                problems.append(
-                    ImportProblem(number, self.columns.header_of("contributing_causes"), str(exc))
-                )
-        if problems:
-            return None, problems
-
-        data = DealInput(
-            client_name=client,
-            contract_value_cents=value,
-            fell_through_on=fell,
-            signed_on=signed,
-            contract_number=text(cell("contract_number")) or None,
-            cancelled_by=cancelled_by,
-            deposit_cents=deposit,
-            deposit_outcome=outcome,
-            cause_id=cause_id,
-            contributing_cause_ids=tuple(dict.fromkeys(c for c in contributing if c != cause_id)),
-            cause_status=status or CauseStatus.SUSPECTED.value,
-            recovered_on=recovered,
-            notes=text(cell("notes")),
-        )
-        for error in validate_deal_input(data, self.today):
-            column = INPUT_TO_COLUMN.get(error.field, error.field)
-            problems.append(ImportProblem(number, header(column), error.message))
-        if problems:
-            return None, problems
-
-        def name_id(model: type, column: str) -> int | None:
-            raw = text(cell(column))
-            return self.lookups.name(model, raw) if raw else None
-
-        now = self.now
-        row = {
-            "client_name": " ".join(client.split()),
-            "contract_number": data.contract_number,
-            "contract_value_cents": value,
-            "signed_on": signed,
-            "fell_through_on": fell,
-            "salesperson_id": name_id(Salesperson, "salesperson"),
-            "lead_source_id": name_id(LeadSource, "lead_source"),
-            "community_id": name_id(Community, "community"),
-            "lot": text(cell("lot")) or None,
-            "stage": text(cell("stage")) or None,
-            "responsible_role": text(cell("responsible_role")) or None,
-            "cancelled_by": cancelled_by,
-            "deposit_cents": deposit,
-            "deposit_outcome": outcome,
-            "cause_id": cause_id,
-            "cause_status": data.cause_status,
-            "first_cause_id": first_id if first_id is not None else cause_id,
-            "recovered_on": recovered,
-            "notes": data.notes.strip(),
-            "created_at": now,
-            "updated_at": now,
-            "deleted_at": None,
-            "version": 1,
-            "created_by": self.user,
-            "updated_by": self.user,
-            "_contributing": data.contributing_cause_ids,
-        }
-        return row, []
-
-
-def _key(row: dict[str, Any]) -> tuple[object, ...]:
-    if row["contract_number"]:
-        return ("number", row["contract_number"])
-    return (
-        "deal",
-        row["client_name"].casefold(),
-        row["fell_through_on"],
-        row["contract_value_cents"],
-    )
-
-
-def _present(session: Session, rows: list[dict[str, Any]]) -> set[tuple[object, ...]]:
-    """Keys of the batch that live deals already have."""
-    numbers = [r["contract_number"] for r in rows if r["contract_number"]]
-    present: set[tuple[object, ...]] = set()
-    if numbers:
-        present |= {
-            ("number", n)
-            for n in session.scalars(
-                select(Deal.contract_number).where(
-                    Deal.deleted_at.is_(None), Deal.contract_number.in_(numbers)
-                )
-            )
-        }
-    dates = {r["fell_through_on"] for r in rows if not r["contract_number"]}
-    if dates:
-        present |= {
-            ("deal", client.casefold(), fell, cents)
-            for client, fell, cents in session.execute(
-                select(Deal.client_name, Deal.fell_through_on, Deal.contract_value_cents).where(
-                    Deal.deleted_at.is_(None),
-                    Deal.contract_number.is_(None),
-                    Deal.fell_through_on.in_(dates),
-                )
-            )
-        }
-    return present
-
-
-def _write(session: Session, rows: list[dict[str, Any]], today: date, follow_up_days: int) -> None:
-    links = [r.pop("_contributing") for r in rows]
-    # Ids handed out up front link the contributing causes and calls without
-    # RETURNING in parameter order, which would make SQLite insert row by row.
-    ids = reserve_ids(session, Deal, len(rows))
-    for deal_id, row in zip(ids, rows, strict=True):
-        row["id"] = deal_id
-    # The table, not the mapped class: plain rows need no ORM bookkeeping.
-    session.execute(insert(cast(Table, Deal.__table__)), rows)
-    contributing = [
-        {"deal_id": deal_id, "cause_id": cause_id}
-        for deal_id, causes in zip(ids, links, strict=True)
-        for cause_id in causes
-    ]
-    if contributing:
-        session.execute(insert(DealContributingCause), contributing)
-    horizon = today - timedelta(days=SCHEDULE_CALLS_WITHIN_DAYS)
-    now = utc_now()
-    calls = [
-        {
-            "deal_id": deal_id,
-            "due_on": row["fell_through_on"] + timedelta(days=follow_up_days),
-            "purpose": CallPurpose.CAUSE.value,
-            "client_words": "",
-            "notes": "",
-            "created_at": now,
-            "updated_at": now,
-            "created_by": row["created_by"],
-            "updated_by": row["created_by"],
-            "version": 1,
-        }
-        for deal_id, row in zip(ids, rows, strict=True)
-        if row["fell_through_on"] >= horizon
-    ]
-    recent = [row for row in rows if row["fell_through_on"] >= horizon]
-    delay = win_back_delay(session)
-    if delay is not None:
-        controllable = controllable_cause_ids(session)
-        win_back = CallPurpose.WIN_BACK.value
-        calls += [
-            {**call, "due_on": row["fell_through_on"] + delay, "purpose": win_back}
-            for call, row in zip(calls, recent, strict=True)
-            if row["cause_id"] in controllable
-        ]
-    if calls:
-        session.execute(insert(FollowUp), calls)
 
 
 def import_file(
@@ -361,59 +89,76 @@ def import_file(
     progress: Progress | None = None,
     limit: int | None = None,
 ) -> ImportResult:
-    """Import ``path`` into the caller's transaction; raises ImportFailed if any row is bad.
+    """Import ``path`` into the caller's transaction; raises ImportFailed if anything is wrong.
 
     On ImportFailed or ImportCancelled the caller must roll back (leaving its
     ``with session.begin():`` block by the exception does). ``limit`` reads only
-    the first rows: a preview, to be rolled back too.
+    the first rows: a preview, to be rolled back too (and not remembered).
     """
     options = options or ImportOptions()
     today = today or date.today()
-    table = read_table(path)
+    opened = open_file(session, path, options)
+    columns, table = opened.columns, opened.table
     try:
-        try:
-            columns = match_columns(table.headers, options.overrides)
-        except ValidationError as exc:
-            raise ImportFailed(path, [ImportProblem(None, exc.field, exc.message)], 1) from exc
-        lookups = NameLookups(session, options.create_causes)
-        read_row = _RowReader(columns, lookups, options, today)
-        follow_up_days = settings.get_int(session, settings.FOLLOW_UP_DAYS)
-        result = ImportResult(unused_columns=columns.unused)
-        problems: list[ImportProblem] = []
-        total_problems = 0
+        taxonomy = Taxonomy(session)
+        causes = CauseDecisions(
+            taxonomy,
+            options.causes,
+            opened.remembered.values if opened.remembered else {},
+            create=options.create_causes,
+            required=settings.get_bool(session, settings.CAUSE_REQUIRED),
+        )
+        names = ListEntries(session)
+        problems = RowProblems(columns)
+        read_row = RowReader(columns, causes, names, problems, opened.date_order, today)
+        history_days = settings.get_int(session, settings.HISTORY_WITHOUT_CALLS_AFTER_DAYS)
+        calls = CallPlan(
+            today=today,
+            horizon=today - timedelta(days=history_days),
+            follow_up_days=settings.get_int(session, settings.FOLLOW_UP_DAYS),
+        )
+        result = ImportResult(
+            unused_columns=columns.unused,
+            columns={f: columns.header_of(f) for f in columns.positions},
+            history_days=history_days,
+            encoding=table.encoding,
+            date_order=opened.date_order,
+            remembered_columns=opened.remembered_columns,
+        )
         numbers_seen: dict[str, int] = {}
-        keys_seen: set[tuple[object, ...]] = set()
+        keys_seen: set[DealKey] = set()
         batch: list[dict[str, Any]] = []
 
         def flush() -> None:
-            present = _present(session, batch)
-            fresh = [r for r in batch if _key(r) not in present]
+            present = already_present(session, batch)
+            fresh = [r for r in batch if deal_key(r) not in present]
             result.already_present += len(batch) - len(fresh)
             if fresh:
-                _write(session, fresh, today, follow_up_days)
+                written = write_deals(session, fresh, calls)
+                result.records.add_deals(written.deal_ids)
                 result.added += len(fresh)
+                result.calls_scheduled += written.follow_ups
+                result.win_back_calls += written.win_backs
+                result.without_calls += len(fresh) - written.follow_ups
             batch.clear()
 
         for number, values in table.rows:
             if limit is not None and result.rows_read >= limit:
                 break
             result.rows_read += 1
-            row, row_problems = read_row(number, values)
+            row = read_row(number, values)
             if row is not None and row["contract_number"]:
                 first = numbers_seen.setdefault(row["contract_number"], number)
                 if first != number:
-                    row_problems = [
-                        ImportProblem(
-                            number,
-                            columns.header_of("contract_number"),
-                            f"contract number {row['contract_number']} is also on row {first}",
-                        )
-                    ]
+                    problems.add(
+                        number,
+                        "contract_number",
+                        f"contract number {row['contract_number']} is also on row {first}",
+                        ProblemKind.DUPLICATE,
+                    )
                     row = None
-            total_problems += len(row_problems)
-            problems.extend(row_problems[: max(0, MAX_PROBLEMS - len(problems))])
-            if row is not None and not total_problems:
-                key = _key(row)
+            if row is not None and not problems.total:
+                key = deal_key(row)
                 if key in keys_seen:
                     result.already_present += 1
                 else:
@@ -427,26 +172,66 @@ def import_file(
                 and progress(int(table.position()), table.size_hint) is False
             ):
                 raise ImportCancelled("Import cancelled; nothing was imported.")
-        if total_problems:
+        result.values = causes.values()
+        if problems.total:
+            cause_groups = causes.problems(columns)
+            # Cause values are reported once per value (cause_groups), not per field.
+            other_groups = [
+                g
+                for g in problems.grouped()
+                if g.field not in {"cause", "category"} or g.kind not in CAUSE_KINDS
+            ]
             if limit is None:
-                log.info("Import of %s refused: %d problems in its rows", path, total_problems)
-            raise ImportFailed(path, problems, total_problems)
+                log.info(
+                    "Import of %s refused: %d problems in its rows, %d distinct",
+                    path,
+                    problems.total,
+                    len(cause_groups) + len(other_groups) + problems.more_groups,
+                )
+            raise ImportFailed(
+                path,
+                problems.rows,
+                problems.total,
+                cause_groups + other_groups,
+                result.values,
+                problems.more_groups,
+            )
         if batch:
             flush()
         if progress is not None:
             progress(table.size_hint, table.size_hint)
-        result.causes_created = lookups.created_causes
-        result.names_created = lookups.created_names
+        result.causes_created = taxonomy.created_causes
+        result.categories_created = taxonomy.created_categories
+        result.names_created = names.created
+        result.records.cause_ids = taxonomy.created_cause_ids
+        result.records.category_ids = taxonomy.created_category_ids
+        result.records.entries = names.created_ids
+        result.several_contacts = read_row.several_contacts
+        if options.remember and limit is None:
+            result.mapping_saved = remember(
+                session,
+                opened.signature,
+                columns.headers,
+                columns.as_overrides(),
+                opened.date_order,
+                causes.cause_ids(),
+            )
         if limit is None:
             log.info(
                 "Import of %s: %d rows read, %d deals added, %d already present, "
-                "%d causes and %d names created (committed with the caller's transaction)",
+                "%d categories, %d causes and %d names created, %d follow-up and %d win-back "
+                "calls scheduled, %d history deals without calls "
+                "(committed with the caller's transaction)",
                 path,
                 result.rows_read,
                 result.added,
                 result.already_present,
+                len(result.categories_created),
                 len(result.causes_created),
                 len(result.names_created),
+                result.calls_scheduled,
+                result.win_back_calls,
+                result.without_calls,
             )
         return result
     finally:

@@ -13,9 +13,11 @@ from html import escape
 from pathlib import Path
 
 from PySide6.QtWidgets import (
+    QComboBox,
     QDialog,
     QDialogButtonBox,
     QFileDialog,
+    QFormLayout,
     QInputDialog,
     QLabel,
     QLineEdit,
@@ -232,6 +234,36 @@ def ask_choice(parent: QWidget | None, title: str, label: str, items: list[str])
     """One of ``items``; None when cancelled."""
     value, ok = QInputDialog.getItem(parent, title, label, items, 0, False)
     return value if ok else None
+
+
+def ask_new_cause(
+    parent: QWidget | None, categories: list[str], name: str
+) -> tuple[str, str] | None:
+    """A new cause: its category (one of ``categories``) and its name, starting from ``name``.
+
+    None when cancelled or left blank.
+    """
+    dialog = QDialog(parent)
+    dialog.setWindowTitle("New cause")
+    dialog.setMinimumWidth(380)
+    category = QComboBox()
+    category.addItems(categories)
+    category.setAccessibleName("Category")
+    edit = QLineEdit(name)
+    edit.setAccessibleName("Name of the new cause")
+    edit.setMaxLength(120)
+    buttons = QDialogButtonBox(
+        QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel
+    )
+    buttons.accepted.connect(dialog.accept)
+    buttons.rejected.connect(dialog.reject)
+    form = QFormLayout(dialog)
+    form.addRow("Category", category)
+    form.addRow("Cause", edit)
+    form.addRow(buttons)
+    if not run_modal(dialog) or not edit.text().strip() or not category.currentText():
+        return None
+    return category.currentText(), " ".join(edit.text().split())
 
 
 def ask_date(parent: QWidget | None, title: str, label: str, default: date) -> date | None:

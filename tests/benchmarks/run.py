@@ -93,7 +93,8 @@ def fresh(path: Path) -> Path:
 
 def bench_import(folder: Path, rows: int, runs: int) -> Row:
     """`dft import` of a CSV against plain sqlite3 executemany of the same rows."""
-    from dft.exchange.importer import ImportOptions, import_file
+    from dft.exchange.importer import import_file
+    from dft.exchange.plan import ImportOptions
     from dft.store.database import open_database
     from dft.store.location import sqlite_url
 

@@ -7,11 +7,19 @@ from sqlalchemy.orm import Session
 from dft.core.deals import get_deal, trash_deal
 from dft.core.errors import ValidationError
 from dft.core.follow_ups import record_follow_up
-from dft.core.models import Cause, DealContributingCause
+from dft.core.models import (
+    Category,
+    Cause,
+    DealContributingCause,
+    ImportMapping,
+    ImportMappingValue,
+)
 from dft.core.taxonomy import (
     DEFAULT_TAXONOMY,
+    IMPORTED_CAUSES_KEY,
     add_category,
     add_cause,
+    category_for_imported_causes,
     delete_cause,
     find_cause,
     list_taxonomy,
@@ -174,3 +182,49 @@ def test_reorder_causes(session: Session) -> None:
     reversed_ids = [c.id for c in reversed(land.causes)]
     reorder_causes(session, reversed_ids)
     assert [c.id for c in list_taxonomy(session)[0].causes] == reversed_ids
+
+
+def _remember(session: Session, cause_id: int, value: str) -> int:
+    mapping = ImportMapping(signature=value[:64], headers="", columns="{}", date_order="mdy")
+    session.add(mapping)
+    session.flush()
+    row = ImportMappingValue(mapping_id=mapping.id, cause_value=value, cause_id=cause_id)
+    session.add(row)
+    session.flush()
+    return row.id
+
+
+def test_remembered_import_values_follow_merges_and_renames_and_forget_deleted_causes(
+    session: Session,
+) -> None:
+    source = find_cause(session, "Slow response / long waits")
+    target = find_cause(session, "Staff too busy / unresponsive")
+    merged = _remember(session, source.id, "slow")
+    renamed = _remember(session, target.id, "busy")
+    typo = add_cause(session, find_cause(session, "Other").category_id, "Typo caus")
+    forgotten = _remember(session, typo, "typo")
+
+    merge_causes(session, source.id, target.id)
+    rename_cause(session, target.id, "Too busy to answer")
+    delete_cause(session, typo)
+    session.expire_all()
+
+    assert session.get(ImportMappingValue, merged).cause_id == target.id  # type: ignore[union-attr]
+    assert session.get(ImportMappingValue, renamed).cause_id == target.id  # type: ignore[union-attr]
+    assert session.get(ImportMappingValue, forgotten) is None
+
+
+def test_causes_imported_without_a_category_get_one_that_is_not_classified(
+    session: Session,
+) -> None:
+    add_category(session, "Imported causes", controllable=True)  # the team's own, kept apart
+    first = category_for_imported_causes(session)
+    assert category_for_imported_causes(session) == first
+    category = session.get(Category, first)
+    assert category is not None
+    assert (category.name, category.controllable, category.key) == (
+        "Imported causes 2",
+        None,
+        IMPORTED_CAUSES_KEY,
+    )
+    assert [c.general for c in category.causes] == [True]

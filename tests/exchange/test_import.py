@@ -12,7 +12,9 @@ from sqlalchemy.orm import Session
 
 from dft.core.models import Cause, Deal, FollowUp, Salesperson
 from dft.exchange.columns import parse_overrides
-from dft.exchange.importer import ImportFailed, ImportOptions, import_file
+from dft.exchange.importer import import_file
+from dft.exchange.plan import ImportOptions
+from dft.exchange.problems import ImportFailed
 from dft.exchange.values import DateOrder
 from dft.store.database import Database
 
@@ -79,10 +81,10 @@ BAD_ROWS = [
     ("words-for-a-date", "Pat,C-9,1000,,last week,Other,", "fell_through_on", "not a date"),
     ("negative-money", "Pat,C-9,-1000,,2026-10-01,Other,", "contract_value", "negative"),
     ("non-numeric-money", "Pat,C-9,lots,,2026-10-01,Other,", "contract_value", "not an amount"),
-    ("missing-client", ",C-9,1000,,2026-10-01,Other,", "client", "client is missing"),
+    ("missing-client", ",C-9,1000,,2026-10-01,Other,", "client", "Client is empty"),
     ("fell-before-signed", "Pat,C-9,1000,2026-10-05,2026-10-01,Other,", "fell_through_on",
      "before it was signed"),
-    ("unknown-cause", "Pat,C-9,1000,,2026-10-01,Martians,", "cause", "unknown cause 'Martians'"),
+    ("unknown-cause", "Pat,C-9,1000,,2026-10-01,Martians,", "cause", "'Martians' is not a cause"),
     ("duplicate-number", "Pat,C-1,1000,,2026-10-01,Other,", "contract_number",
      "also on row 2"),
 ]  # fmt: skip
@@ -117,7 +119,7 @@ def test_every_problem_is_reported_not_just_the_first(database: Database, tmp_pa
     assert deals(database) == 0
 
 
-def test_create_causes_puts_new_ones_under_the_row_category_else_other(
+def test_create_causes_puts_new_ones_under_the_row_category_never_under_other(
     database: Database, tmp_path: Path
 ) -> None:
     path = write(tmp_path / "new.csv", (
@@ -126,11 +128,15 @@ def test_create_causes_puts_new_ones_under_the_row_category_else_other(
         "Sam,1000,2026-10-02,,Alien abduction\n"
     ))  # fmt: skip
     result = run(database, path, create_causes=True)
-    assert result.causes_created == ["Land/Wetlands found", "Other/Alien abduction"]  # type: ignore[attr-defined]
+    assert result.causes_created == ["Land/Wetlands found", "Imported causes/Alien abduction"]  # type: ignore[attr-defined]
+    assert result.categories_created == ["Imported causes"]  # type: ignore[attr-defined]
     with database.sessions.begin() as session:
         wetlands = session.scalar(select(Cause).where(Cause.name == "Wetlands found"))
         assert wetlands is not None
         assert wetlands.category.name == "Land"
+        abduction = session.scalar(select(Cause).where(Cause.name == "Alien abduction"))
+        assert abduction is not None
+        assert abduction.category.controllable is None  # not classified: on neither side
 
 
 def test_windows_1252_with_semicolons_and_a_crm_header(database: Database, tmp_path: Path) -> None:
@@ -166,7 +172,7 @@ def test_day_first_dates_with_the_option(database: Database, tmp_path: Path) -> 
     path = write(tmp_path / "dmy.csv", HEADER + "Pat,C-1,1000,,20/05/2024,Other,\n")
     with pytest.raises(ImportFailed, match="1 problem") as caught:
         run(database, path)
-    assert "--date-format dmy" in caught.value.problems[0].message
+    assert "day-first" in caught.value.problems[0].message
     run(database, path, date_order=DateOrder.DMY)
     with database.sessions.begin() as session:
         assert session.scalar(select(Deal.fell_through_on)) == date(2024, 5, 20)
@@ -178,7 +184,7 @@ def test_column_mapping_overrides(database: Database, tmp_path: Path) -> None:
     )
     with pytest.raises(ImportFailed) as caught:
         run(database, path)
-    assert "no column for client" in str(caught.value.problems[0])
+    assert "no column for Client" in str(caught.value.problems[0])
     overrides = parse_overrides(["Who=client", "How much=contract_value", "When=fell_through_on",
                                  "Why=cause", "Stage="])  # fmt: skip
     result = run(database, path, overrides=overrides)
@@ -252,8 +258,45 @@ def test_recent_controllable_deals_get_a_win_back_call_when_those_are_on(
             .join(Deal, FollowUp.deal_id == Deal.id)
             .order_by(Deal.client_name, FollowUp.due_on)
         ).all()
+    # The first calls (fell through + 3 days) would be past: never due before today.
     assert [tuple(c) for c in calls] == [
-        ("Land Recent", "cause", date(2026, 11, 13)),
-        ("Service Recent", "cause", date(2026, 11, 13)),
+        ("Land Recent", "cause", TODAY),
+        ("Service Recent", "cause", TODAY),
         ("Service Recent", "win_back", date(2027, 2, 8)),
     ]
+
+
+def test_undoing_an_import_leaves_the_database_as_it_was(
+    database: Database, tmp_path: Path
+) -> None:
+    from dft.core.imported import remove_imported
+    from dft.core.models import Category, Community
+    from dft.exchange.importer import ImportResult
+
+    tables = (Deal, FollowUp, Cause, Category, Salesperson, Community)
+
+    def counts() -> dict[str, int]:
+        with database.sessions.begin() as session:
+            return {
+                t.__name__: int(session.scalar(select(func.count()).select_from(t)) or 0)
+                for t in tables
+            }
+
+    run(database, write(tmp_path / "earlier.csv", HEADER + "Earlier,E-1,1000,,2026-11-20,Other,\n"))
+    before = counts()
+    path = write(tmp_path / "new.csv", (
+        "client,contract_value,fell_through_on,category,cause,salesperson,community\n"
+        "Pat,1000,2026-11-20,Warranty,Roof leak,Pat Newman,Harbor Point\n"
+        "Sam,1000,2026-11-21,,Space debris,Pat Newman,\n"
+        "Lee,1000,2025-01-05,,Other,,Harbor Point\n"
+    ))  # fmt: skip
+    result = run(database, path, create_causes=True)
+    assert isinstance(result, ImportResult)
+    assert result.records.deals == 3
+    assert len(result.records.category_ids) == 2  # Warranty and Imported causes
+    after = counts()
+    assert after["Deal"] == before["Deal"] + 3
+    with database.sessions.begin() as session:
+        removed = remove_imported(session, result.records)
+    assert (removed.deals, removed.categories, removed.entries, removed.kept) == (3, 2, 2, 0)
+    assert counts() == before

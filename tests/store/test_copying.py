@@ -19,6 +19,8 @@ from dft.core.follow_ups import record_follow_up
 from dft.core.models import Base, Deal
 from dft.core.signed_contracts import set_signed_contracts
 from dft.core.taxonomy import find_cause
+from dft.exchange.remembered import remember
+from dft.exchange.values import DateOrder
 from dft.store import copying
 from dft.store.copying import CopyError, copy_database, table_checksums
 from dft.store.database import open_database
@@ -58,6 +60,14 @@ def source(tmp_path: Path) -> URL:
         trash_deal(session, add_deal(session, client_name="Gone Client", contract_number="G-1"))
         set_signed_contracts(session, date(2026, 10, 1), 42)
         settings.set_int(session, settings.FOLLOW_UP_DAYS, 5)
+        remember(  # an import's remembered mapping, with a value that is not ASCII
+            session,
+            "a" * 64,
+            ("Deal Name", "Raison — perdue"),
+            {"deal name": "client", "raison perdue": "cause"},
+            DateOrder.DMY,
+            {("", "dégâts"): find_cause(session, "Other").id},
+        )
     database.close()
     return url
 

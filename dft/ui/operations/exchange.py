@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from pathlib import Path
 
 from PySide6.QtWidgets import QWidget
 
 from dft.core.demo import DemoResult, generate_demo_data
+from dft.core.imported import ImportedRecords, Removed, remove_imported
 from dft.core.queries import DealFilter
 from dft.exchange import exporter
 from dft.exchange.exporter import ExportResult
@@ -32,21 +34,57 @@ def import_deals(parent: QWidget, context: AppContext) -> None:
     opened = run(
         parent,
         context,
-        lambda: ImportDialog(context, Path(path), parent),
+        lambda: ImportDialog(
+            context,
+            Path(path),
+            parent,
+            undo=lambda records, done: undo_import(parent, context, records, done),
+        ),
         failure_title="Cannot import",
     )
     if opened is None:
         return
     dialog = opened.value
-    if run_modal(dialog) and dialog.import_result is not None:
-        result = dialog.import_result
-        # Imported rows are not on the undo stack: Undo must not skip past them.
-        context.undo_stack.clear()
+    run_modal(dialog)
+    result = dialog.import_result
+    if result is None:
+        return
+    # Imported rows are not on the undo stack: Undo must not skip past them.
+    context.undo_stack.clear()
+    if dialog.undone is not None:
+        context.announce(f"Import undone: {count_of(dialog.undone.deals, 'deal')} removed.", 8000)
+    else:
         context.announce(
             f"Imported {count_of(result.added, 'deal')} "
             f"({result.already_present:,} already present).",
             8000,
         )
+
+
+def undo_import(
+    parent: QWidget,
+    context: AppContext,
+    records: ImportedRecords,
+    done: Callable[[Removed], None],
+) -> BackgroundTask:
+    """Take an import back: its deals, and the causes, categories and names it created."""
+    sessions = context.sessions
+
+    def work(progress: Progress) -> Removed:
+        progress(0, 1)
+        with sessions.begin() as session:
+            return remove_imported(session, records)
+
+    return run_in_background(
+        parent,
+        context,
+        "Undoing the import",
+        "Removing the imported deals…",
+        work,
+        done,
+        cancelled="Cancelled; the import stays.",
+        writes=True,
+    )
 
 
 def export_deals(
