@@ -38,8 +38,10 @@ def control_character(value: str, multiline: bool = False) -> str | None:
     if found is None:
         return None
     char = found.group()
-    name = _NAMES.get(char) or unicodedata.name(char, "control character")
-    return f"{name} (U+{ord(char):04X})"
+    code = f"U+{ord(char):04X}"
+    # Most control characters have no Unicode name: then the code point says it all.
+    name = _NAMES.get(char) or unicodedata.name(char, "")
+    return f"{name} ({code})" if name else code
 
 
 def text_problem(value: str, limit: int | None, multiline: bool = False) -> str | None:

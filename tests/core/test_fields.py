@@ -59,6 +59,13 @@ def test_check_text_names_the_field() -> None:
     check_text("notes", "Notes", "line\nbreak", None, multiline=True)
 
 
+def test_a_control_character_without_a_name_is_given_by_its_code_point() -> None:
+    assert control_character("esc\x1b[0m") == "U+001B"
+    assert control_character("bell\x07", multiline=True) == "U+0007"
+    assert control_character("tab\there") == "tab (U+0009)"
+    assert control_character("fine\ttext\n", multiline=True) is None
+
+
 @pytest.mark.parametrize("good", ["(919) 555-0142", "+44 20 7946 0958", "919.555.0142 ext. 12"])
 def test_phone_numbers_are_checked_loosely(good: str) -> None:
     assert phone_problem(good) is None
