@@ -9,7 +9,10 @@ when the file has a category column) is matched once, in this order:
 3. the name of a category: that category's general cause ("Customer service"
    -> "Customer service › Unspecified"), so it stays on its side of the split;
 4. a near miss of a cause or category name ("Loan denyed"), which a person
-   confirms: it is a suggestion, not a match.
+   confirms: it is a suggestion, not a match;
+5. the trade's words for a cause ("Lot issue" -> Land, "Lost to competitor"
+   -> "Bought elsewhere / changed mind"; dft/exchange/trade_words.py), a
+   suggestion too.
 
 A blank reason suggests "Unknown — pending call" (to be confirmed too). The
 first three are *sure*: the command line applies them without asking.
@@ -40,6 +43,7 @@ from dft.core.taxonomy import (
     add_cause,
     category_for_imported_causes,
 )
+from dft.exchange.trade_words import best_trade_match
 
 # A value is (normalized category cell, normalized cause cell); "" when blank or absent.
 ValueKey = tuple[str, str]
@@ -325,7 +329,7 @@ class Taxonomy:
             guess = (
                 (self.exact(cause_key) or self._category_general(cause_key)) if cause_key else None
             )
-            guess = guess or (self.near_miss(cause_key) if cause_key else None)
+            guess = guess or (self._resembling(cause_key) if cause_key else None)
             return Suggestion(guess, MatchReason.NEAR_MISS if guess else None, True)
         if not cause_key:
             if entry is not None and entry.general is not None:
@@ -340,7 +344,7 @@ class Taxonomy:
             if by_path is not None and by_path.category == entry.name:
                 return Suggestion(by_path, MatchReason.EXACT)
             guess = self.near_miss(cause_key, entry) or self._category_general(cause_key)
-            guess = guess or self.near_miss(cause_key)
+            guess = guess or self._resembling(cause_key)
             return Suggestion(guess, MatchReason.NEAR_MISS if guess else None)
         exact = self.exact(cause_key)
         if exact is not None:
@@ -348,8 +352,23 @@ class Taxonomy:
         general = self._category_general(cause_key)
         if general is not None:
             return Suggestion(general, MatchReason.CATEGORY)
-        guess = self.near_miss(cause_key)
+        guess = self._resembling(cause_key)
         return Suggestion(guess, MatchReason.NEAR_MISS if guess else None)
+
+    def _resembling(self, text: str) -> CauseTarget | None:
+        """A near miss of a name, else the cause the trade's words in ``text`` point at."""
+        return self.near_miss(text) or self._trade_words(text)
+
+    def _trade_words(self, text: str) -> CauseTarget | None:
+        match = best_trade_match(text)
+        entry = self.categories.get(normalize_value(match[0])) if match else None
+        if match is None or entry is None:
+            return None
+        if not match[1]:
+            return entry.general
+        target = entry.causes.get(normalize_value(match[1]))
+        retired = target is None or self.by_id[target.cause_id or 0][1]
+        return None if retired else target
 
     def _category_general(self, text: str) -> CauseTarget | None:
         entry = self.categories.get(normalize_value(text))

@@ -51,7 +51,8 @@ def test_a_value_over_many_rows_is_one_problem_with_its_first_rows(
     path = write(tmp_path / "crm.csv", "Deal Name,Amount,Close Date,Loss Reason,Notes\n" + rows)
     failed = failure(database, path)
     assert [str(g) for g in failed.groups] == [
-        "'Competitor': 40 rows (3, 4, 6, …) is not a cause",
+        "'Competitor': 40 rows (3, 4, 6, …) is not a cause;"
+        " it looks like Buyer circumstances › Bought elsewhere / changed mind",
         'Fell through on ("Close Date") is empty in 2 rows (62, 63)',
     ]
     competitor = failed.groups[0]
@@ -120,7 +121,8 @@ def test_an_unknown_category_is_reported_against_the_category_column(
     failed = failure(database, path)
     by_kind = {g.kind: str(g) for g in failed.groups}
     assert by_kind[ProblemKind.CATEGORY_UNKNOWN] == (
-        "Category (\"Loss Category\"): 'Lots' in 2 rows (2, 3) is not a category"
+        "Category (\"Loss Category\"): 'Lots' in 2 rows (2, 3) is not a category;"
+        " it looks like Land › Lot not buildable"
     )
     assert by_kind[ProblemKind.CAUSE_NOT_MAPPED].startswith("'Land/Wetlands': 1 row (4)")
     assert [p.column for p in failed.problems if p.row == 2] == ["Loss Category"]

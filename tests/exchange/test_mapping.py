@@ -49,7 +49,9 @@ def test_a_category_cell_narrows_the_match(session: Session) -> None:
     )
     found = Taxonomy(session).suggest(value_key("Lots", "Perc test"))
     assert found.unknown_category
-    assert found.target is None
+    # No category is called "Lots", but a perc test is what makes a lot unbuildable.
+    assert found.target is not None
+    assert (found.target.label, found.reason) == ("Land › Lot not buildable", "near_miss")
 
 
 def test_a_name_in_several_categories_is_not_a_sure_match(session: Session) -> None:
