@@ -13,12 +13,13 @@ from typing import Any
 
 from sqlalchemy.orm import Session
 
-from dft.analytics.calibration import Calibration, Callers, calibration, callers
+from dft.analytics.calibration import Calibration, Callers, calibration_from, callers_from
+from dft.analytics.call_figures import call_figures
 from dft.analytics.cancellation import CancellationRate, cancellation_rate
 from dft.analytics.control import ControlChart, control_chart
 from dft.analytics.cost import Cost, cost_by_cause, cost_by_month, total_cost
 from dft.analytics.stats import Share
-from dft.analytics.win_back import WinBacks, win_backs
+from dft.analytics.win_back import WinBacks, win_backs_from
 from dft.core.dates import add_months, month_label, month_start
 from dft.core.errors import ValidationError
 from dft.core.queries import DealFilter
@@ -56,17 +57,18 @@ def build_insights(
     base = deal_filter or DealFilter()
     period = period_filter(base, first_month, last_month)
     first, last = month_start(first_month), month_start(last_month)
+    calls = call_figures(session, period)
     return Insights(
         first_month=first,
         last_month=last,
-        calibration=tuple(calibration(session, period)),
-        callers=callers(session, period),
+        calibration=tuple(calibration_from(session, calls)),
+        callers=callers_from(session, calls),
         control=control_chart(session, base, last),
         cost=total_cost(session, period),
         cost_by_month=tuple(cost_by_month(session, base, first, last)),
         cost_by_cause=tuple(cost_by_cause(session, period)),
         cancellation=cancellation_rate(session, base, first, last),
-        win_backs=win_backs(session, period),
+        win_backs=win_backs_from(session, calls),
     )
 
 

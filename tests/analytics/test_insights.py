@@ -334,7 +334,7 @@ def test_won_back_by_cause_and_by_who_called(session: Session) -> None:
     assert (result.won_back.count, result.won_back.total) == (2, 4)
 
 
-def test_the_months_total_and_per_cause_cost_from_one_pair_of_queries(cost_db: Session) -> None:
+def test_the_months_total_and_per_cause_cost_from_one_query(cost_db: Session) -> None:
     from dft.analytics.cost import month_costs
 
     settings.set_int(cost_db, settings.CARRYING_COST_CENTS_PER_DAY, 5_000)
