@@ -29,6 +29,8 @@ FIELDS: tuple[str, ...] = (
     "deposit",
     "deposit_outcome",
     "recovered_on",
+    "resold_on",
+    "resale_price",
     "contributing_causes",
     "first_category",
     "first_cause",
