@@ -45,6 +45,13 @@ def _authors(call: FollowUpInfo) -> str:
     return f"<br><span class='note'>{escape(text)}</span>"
 
 
+def _resale(resold_on: date | None, price_cents: int | None) -> str | None:
+    if resold_on is None:
+        return None
+    text = f"on {format_date(resold_on)}"
+    return f"{text} for {format_money(price_cents)}" if price_cents is not None else text
+
+
 def deal_html(detail: DealDetail, today: date) -> str:
     """A deal as HTML: the cause story, the facts, the calls, the history."""
     data = detail.input
@@ -84,6 +91,7 @@ def deal_html(detail: DealDetail, today: date) -> str:
                 "Recovered",
                 f"re-signed on {format_date(data.recovered_on)}" if data.recovered_on else None,
             ),
+            _row("Home re-sold", _resale(data.resold_on, data.resale_price_cents)),
         ]
     )
     calls = []
