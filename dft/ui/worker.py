@@ -7,6 +7,7 @@ the work should then raise :class:`Cancelled` so its transaction rolls back.
 
 from __future__ import annotations
 
+import contextlib
 import threading
 from collections.abc import Callable
 from typing import Any
@@ -104,3 +105,48 @@ class BackgroundTask(QObject):
     def _on_failed(self, error: BaseException) -> None:
         self.error = error
         self._finish()
+
+
+class BackgroundRead(QObject):
+    """A view's reads off the GUI thread, with no dialog: the window stays usable.
+
+    :meth:`start` runs ``work()`` in a thread of its own; ``finished(result, error)``
+    arrives on the GUI thread for the latest request only: an earlier one still
+    running (the filter changed meanwhile) is left to finish and its answer dropped.
+    """
+
+    finished = Signal(object, object)
+    _done = Signal(int, object, object)  # emitted from the reading thread: queued
+
+    def __init__(self, parent: QObject | None = None) -> None:
+        super().__init__(parent)
+        self._latest = 0
+        self._delivered = 0
+        self._done.connect(self._deliver)
+
+    @property
+    def busy(self) -> bool:
+        """True from :meth:`start` until the latest request's answer arrived."""
+        return self._latest != self._delivered
+
+    def start(self, work: Callable[[], Any]) -> None:
+        """Read with ``work`` now, in the background."""
+        self._latest += 1
+        ticket = self._latest
+
+        def run() -> None:
+            try:
+                result, error = work(), None
+            except BaseException as exc:  # handed to the GUI thread, never lost
+                result, error = None, exc
+            # RuntimeError: the view was closed meanwhile, and nobody waits.
+            with contextlib.suppress(RuntimeError):
+                self._done.emit(ticket, result, error)
+
+        threading.Thread(target=run, name="dft-background-read", daemon=True).start()
+
+    def _deliver(self, ticket: int, result: Any, error: BaseException | None) -> None:
+        if ticket != self._latest:
+            return
+        self._delivered = ticket
+        self.finished.emit(result, error)
