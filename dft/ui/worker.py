@@ -111,28 +111,31 @@ class BackgroundRead(QObject):
     """A view's reads off the GUI thread, with no dialog: the window stays usable.
 
     :meth:`start` runs ``work()`` in a thread of its own; ``finished(result, error)``
-    arrives on the GUI thread for the latest request only: an earlier one still
-    running (the filter changed meanwhile) is left to finish and its answer dropped.
+    arrives on the GUI thread. At most one read runs at a time: a request made while
+    one runs (the filter changed meanwhile) waits for it, replacing any other waiting
+    one, and the running read's answer, out of date by then, is dropped.
     """
 
     finished = Signal(object, object)
-    _done = Signal(int, object, object)  # emitted from the reading thread: queued
+    _done = Signal(object, object)  # emitted from the reading thread: queued
 
     def __init__(self, parent: QObject | None = None) -> None:
         super().__init__(parent)
-        self._latest = 0
-        self._delivered = 0
+        self._running = False
+        self._waiting: Callable[[], Any] | None = None
         self._done.connect(self._deliver)
 
     @property
     def busy(self) -> bool:
         """True from :meth:`start` until the latest request's answer arrived."""
-        return self._latest != self._delivered
+        return self._running
 
     def start(self, work: Callable[[], Any]) -> None:
-        """Read with ``work`` now, in the background."""
-        self._latest += 1
-        ticket = self._latest
+        """Read with ``work`` in the background: now, or once the running read is done."""
+        if self._running:
+            self._waiting = work
+            return
+        self._running = True
 
         def run() -> None:
             try:
@@ -141,12 +144,14 @@ class BackgroundRead(QObject):
                 result, error = None, exc
             # RuntimeError: the view was closed meanwhile, and nobody waits.
             with contextlib.suppress(RuntimeError):
-                self._done.emit(ticket, result, error)
+                self._done.emit(result, error)
 
         threading.Thread(target=run, name="dft-background-read", daemon=True).start()
 
-    def _deliver(self, ticket: int, result: Any, error: BaseException | None) -> None:
-        if ticket != self._latest:
+    def _deliver(self, result: Any, error: BaseException | None) -> None:
+        self._running = False
+        if self._waiting is not None:
+            work, self._waiting = self._waiting, None
+            self.start(work)
             return
-        self._delivered = ticket
         self.finished.emit(result, error)
