@@ -14,7 +14,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from datetime import datetime
 from html import escape
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from PySide6.QtCore import QDateTime, Qt, QTimer, Signal
 from PySide6.QtWidgets import (
@@ -35,7 +35,6 @@ from PySide6.QtWidgets import (
 )
 from sqlalchemy.orm import Session
 
-from dft.analytics.suggest import CauseSuggester, Suggestion, cause_suggester
 from dft.core.callers import CallerAdvice, advise_caller, same_person
 from dft.core.deals import get_deal
 from dft.core.errors import ConflictError, DftError, ValidationError
@@ -48,6 +47,9 @@ from dft.ui.dialogs.save_failed import save_with_retry
 from dft.ui.formatting import date_format
 from dft.ui.widgets import FieldWithError, NameCombo
 from dft.ui.worker import BackgroundRead
+
+if TYPE_CHECKING:
+    from dft.analytics.suggest import CauseSuggester, Suggestion
 
 OUTCOMES = (
     ("reached", "Reached the client"),
@@ -242,6 +244,9 @@ class CallDialog(QDialog):
     # -- The cause model and the caller rule, read off the GUI thread ---------------------
 
     def _read_helpers(self, context: AppContext, deal_id: int) -> None:
+        # Loaded here, not when the app starts: the window opens without it.
+        from dft.analytics.suggest import cause_suggester
+
         today = context.today()
 
         def read(session: Session) -> tuple[CauseSuggester, CallerAdvice]:

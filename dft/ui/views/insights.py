@@ -13,6 +13,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import replace
+from typing import TYPE_CHECKING
 
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import (
@@ -30,15 +31,17 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from dft.analytics.insights import Insights, filter_insights
 from dft.core.errors import DftError
 from dft.core.queries import DealFilter
-from dft.reports.tables import Kind, Table, format_cell, insight_tables
 from dft.ui.context import AppContext
 from dft.ui.formatting import format_date, format_money
 from dft.ui.views.dashboard import ChartPanel
 from dft.ui.views.lazy import RefreshWhenShown
 from dft.ui.worker import BackgroundRead
+
+if TYPE_CHECKING:
+    from dft.analytics.insights import Insights
+    from dft.reports.tables import Table
 
 # (key, title, how to read it) of each section, in reading order.
 SECTIONS = (
@@ -107,7 +110,10 @@ class InsightsView(RefreshWhenShown):
         self.headline = QLabel()
         self.headline.setAccessibleName("Is the change real")
         self.headline.setWordWrap(True)
-        self.headline.setStyleSheet("font-size: 13pt; font-weight: bold;")
+        font = self.headline.font()
+        font.setBold(True)
+        font.setPointSizeF(font.pointSizeF() * 1.4)
+        self.headline.setFont(font)  # a font, not a style sheet: it follows the palette
         self.scope = QLabel()
         self.scope.setWordWrap(True)
         self.scope.setStyleSheet("color: palette(mid);")
@@ -150,6 +156,9 @@ class InsightsView(RefreshWhenShown):
     def reload(self) -> None:
         """Read the insights for the current filter in the background; the old ones stay
         on screen, greyed, until the new ones arrive."""
+        # Loaded when first needed: opening the window does not pay for them.
+        from dft.analytics.insights import filter_insights
+
         today = self._context.today()
         deal_filter = replace(self._current_filter(), today=today)
         context = self._context
@@ -202,6 +211,7 @@ class InsightsView(RefreshWhenShown):
             return
         assert insights is not None
         from dft.analytics import insight_charts
+        from dft.reports.tables import insight_tables
 
         if not self.built:
             self._build()
@@ -292,6 +302,8 @@ def _header(title: str) -> str:
 
 def fill_table(widget: QTableWidget, table: Table) -> None:
     """Show one of the report's tables: its rows as the report writes them, numbers right."""
+    from dft.reports.tables import Kind, format_cell
+
     widget.clear()
     widget.setAccessibleName(table.title)
     widget.setColumnCount(len(table.columns))
