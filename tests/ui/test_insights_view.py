@@ -13,11 +13,11 @@ from PySide6.QtGui import QGuiApplication
 from PySide6.QtWidgets import QTableWidget
 from sqlalchemy.orm import Session
 
+from dft.analytics import insights as analytics_insights
 from dft.analytics.insights import Insights, filter_insights
 from dft.core.queries import DealFilter
 from dft.ui import ask
 from dft.ui.main_window import DEALS_TAB, INSIGHTS_TAB, MainWindow
-from dft.ui.views import insights as insights_view
 from tests.ui.conftest import TODAY
 from tests.ui.test_dashboard import bar_point, shown_ids, sql_ids
 
@@ -54,7 +54,7 @@ def test_the_tab_reads_off_the_gui_thread_and_the_window_stays_usable(
         assert release.wait(10)
         return filter_insights(session, deal_filter, today)
 
-    monkeypatch.setattr(insights_view, "filter_insights", slow)
+    monkeypatch.setattr(analytics_insights, "filter_insights", slow)
     view = window.insights
     window.tabs.setCurrentIndex(INSIGHTS_TAB)
     qtbot.waitUntil(lambda: bool(read_on))
