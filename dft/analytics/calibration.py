@@ -12,19 +12,18 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from sqlalchemy import and_, case, func, select
+from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from dft.analytics.call_figures import CallFigures, call_figures
 from dft.analytics.stats import Share
 from dft.core.callers import person_key, same_person
-from dft.core.models import Category, Cause, CauseResult, Deal, FollowUp, Salesperson
+from dft.core.models import Category, Cause, Salesperson
 from dft.core.queries import DealFilter
 from dft.core.taxonomy import NOT_YET_KNOWN_KEY
 
 # How a deal with no salesperson recorded is labelled.
 NOT_RECORDED_PERSON = "No salesperson recorded"
-
-SETTLING = and_(FollowUp.cause_result.is_not(None), FollowUp.outcome == "reached")
 
 
 @dataclass(frozen=True)
@@ -70,63 +69,32 @@ def _cause_classes(session: Session) -> dict[int, _CauseClass]:
 def calibration(session: Session, deal_filter: DealFilter) -> list[Calibration]:
     """Per salesperson with deals in the filter: settled, confirmed, changed, and the moves
     across the controllable line. Most settled first; one with none settled is listed too."""
-    deals = deal_filter.apply(select(Deal.id))
-    # One row per settled deal: its latest "changed" call if it has one, else any
-    # settling call (whose changed_to_cause_id is NULL, so the first guess stands).
-    rank = (
-        func.row_number()
-        .over(
-            partition_by=FollowUp.deal_id,
-            order_by=(
-                case((FollowUp.cause_result == CauseResult.CHANGED.value, 0), else_=1),
-                FollowUp.done_at.desc(),
-                FollowUp.id.desc(),
-            ),
-        )
-        .label("rank")
-    )
-    latest = (
-        select(FollowUp.deal_id, FollowUp.changed_to_cause_id, rank)
-        .where(SETTLING, FollowUp.deal_id.in_(deals))
-        .subquery()
-    )
-    standing = func.coalesce(latest.c.changed_to_cause_id, Deal.first_cause_id)
-    # Grouped in SQL down to (salesperson, first guess, cause standing): a few
-    # hundred rows however many deals, classified here with the taxonomy.
-    grouped = session.execute(
-        select(Deal.salesperson_id, Deal.first_cause_id, standing, func.count())
-        .select_from(latest)
-        .join(Deal, Deal.id == latest.c.deal_id)
-        .where(latest.c.rank == 1)
-        .group_by(Deal.salesperson_id, Deal.first_cause_id, standing)
-    ).all()
-    per_person = dict(
-        session.execute(
-            deal_filter.apply(
-                select(Deal.salesperson_id, func.count(Deal.id)).group_by(Deal.salesperson_id)
-            )
-        ).all()
-    )
+    return calibration_from(session, call_figures(session, deal_filter))
+
+
+def calibration_from(session: Session, figures: CallFigures) -> list[Calibration]:
+    """:func:`calibration` from figures already read (the report reads them once)."""
+    per_person = figures.deals_per_salesperson()
     names = dict(session.execute(select(Salesperson.id, Salesperson.name)).all())
     classes = _cause_classes(session)
     counts: dict[int | None, list[int]] = {pid: [0] * 6 for pid in per_person}
-    for person_id, first, settled_cause, n in grouped:
+    for (person_id, first, settled_cause), n in figures.settled.items():
         tally = counts.setdefault(person_id, [0] * 6)
         first_class = classes.get(first) if first is not None else None
         if first_class is None or first_class.not_yet_known:
-            tally[5] += int(n)
+            tally[5] += n
             continue
-        tally[0] += int(n)
+        tally[0] += n
         if settled_cause == first:
-            tally[1] += int(n)
+            tally[1] += n
             continue
-        tally[2] += int(n)
-        now = classes.get(settled_cause)
+        tally[2] += n
+        now = classes.get(settled_cause) if settled_cause is not None else None
         before, after = first_class.controllable, now.controllable if now else None
         if before is False and after is True:
-            tally[3] += int(n)
+            tally[3] += n
         elif before is True and after is False:
-            tally[4] += int(n)
+            tally[4] += n
     rows = [
         Calibration(
             salesperson=names.get(person_id) if person_id is not None else None,
@@ -173,19 +141,14 @@ def callers(session: Session, deal_filter: DealFilter) -> Callers:
 
     The caller is compared with the salesperson's name ignoring case and spaces.
     """
-    changed = func.sum(case((FollowUp.cause_result == CauseResult.CHANGED.value, 1), else_=0))
-    grouped = session.execute(
-        deal_filter.apply(
-            select(FollowUp.caller, Deal.salesperson_id, func.count(FollowUp.id), changed)
-            .select_from(FollowUp)
-            .join(Deal, FollowUp.deal_id == Deal.id)
-            .where(SETTLING)
-            .group_by(FollowUp.caller, Deal.salesperson_id)
-        )
-    ).all()
+    return callers_from(session, call_figures(session, deal_filter))
+
+
+def callers_from(session: Session, figures: CallFigures) -> Callers:
+    """:func:`callers` from figures already read (the report reads them once)."""
     names = dict(session.execute(select(Salesperson.id, Salesperson.name)).all())
     tallies = {"own": [0, 0], "else": [0, 0], "unknown": [0, 0]}
-    for caller, person_id, calls, changes in grouped:
+    for (caller, person_id), (calls, changes) in figures.settling_calls.items():
         salesperson = names.get(person_id) if person_id is not None else None
         if not person_key(caller) or salesperson is None:
             side = "unknown"
@@ -193,8 +156,8 @@ def callers(session: Session, deal_filter: DealFilter) -> Callers:
             side = "own"
         else:
             side = "else"
-        tallies[side][0] += int(calls)
-        tallies[side][1] += int(changes or 0)
+        tallies[side][0] += calls
+        tallies[side][1] += changes
     return Callers(
         own_salesperson=CallerGroup(*tallies["own"]),
         someone_else=CallerGroup(*tallies["else"]),

@@ -7,7 +7,7 @@ from datetime import date, timedelta
 
 from sqlalchemy.orm import Session
 
-from dft.analytics.breakdowns import Slice, by_category
+from dft.analytics.breakdowns import MonthlyTrend, Slice, by_category
 from dft.analytics.stats import Share
 from dft.core.dates import add_months, month_label, month_start
 from dft.core.queries import DealFilter
@@ -65,13 +65,45 @@ def month_figures(session: Session, month: date, deal_filter: DealFilter) -> Mon
     )
 
 
-def compare_month(session: Session, month: date, deal_filter: DealFilter) -> MonthComparison:
-    """``month`` beside the month before and the same month a year before."""
+def month_figures_from_trend(
+    session: Session, month: date, deal_filter: DealFilter, trend: MonthlyTrend
+) -> MonthFigures:
+    """A month's figures from a trend that covers it, without reading the deals again;
+    its categories are the trend's, those with deals only."""
     first = month_start(month)
+    total = trend.month_total(first)
+    categories = tuple(
+        Slice(name, deals, trend.lost_value_cents.get((first, name), 0), Share(deals, total),
+              category=name)
+        for name in trend.categories
+        if (deals := trend.deals.get((first, name), 0))
+    )  # fmt: skip
+    return MonthFigures(
+        month=first,
+        deals=total,
+        lost_value_cents=sum(c.lost_value_cents for c in categories),
+        categories=categories,
+        contracts_signed=contracts_signed_in(session, first, deal_filter.salesperson_ids),
+    )
+
+
+def compare_month(
+    session: Session, month: date, deal_filter: DealFilter, trend: MonthlyTrend | None = None
+) -> MonthComparison:
+    """The month against the one before and the same month a year before. ``trend``, when
+    it covers those two (the report has one), gives their figures without another read."""
+    first = month_start(month)
+    earlier = (add_months(first, -1), add_months(first, -12))
+    if trend is not None and all(m in trend.months for m in earlier):
+        previous, year_before = (
+            month_figures_from_trend(session, m, deal_filter, trend) for m in earlier
+        )
+    else:
+        previous, year_before = (month_figures(session, m, deal_filter) for m in earlier)
     return MonthComparison(
         current=month_figures(session, first, deal_filter),
-        previous=month_figures(session, add_months(first, -1), deal_filter),
-        year_before=month_figures(session, add_months(first, -12), deal_filter),
+        previous=previous,
+        year_before=year_before,
     )
 
 

@@ -1,11 +1,11 @@
 """What fall-throughs cost: contract value, deposits, days until the home was re-sold,
 the carrying cost of those days, and the re-sale price gap.
 
-Figures come per month, per cause, or for the whole filter, each from two
-grouped queries (the sums, and a histogram of days to re-sell for exact
-medians). *Deposits refunded* counts deposits recorded as refunded, *kept*
-those forfeited; partly refunded deposits are in neither (how much was kept
-is not recorded) and are given apart. Days to re-sell, carrying cost and the
+Figures come per month, per cause, or for the whole filter, each from one
+query grouped by days to re-sell as well (the histogram gives exact medians).
+*Deposits refunded* counts deposits recorded as refunded, *kept* those
+forfeited; partly refunded deposits are in neither (how much was kept is not
+recorded) and are given apart. Days to re-sell, carrying cost and the
 price gap count only homes with a re-sale recorded.
 """
 
@@ -56,12 +56,15 @@ def _money_sum(condition: Any, value: Any) -> Any:
 def _figures(
     session: Session, deal_filter: DealFilter, keys: Sequence[Any]
 ) -> tuple[dict[tuple[Any, ...], tuple[int, ...]], dict[tuple[Any, ...], dict[int, int]]]:
+    """The sums per key, and per key the histogram of days to re-sell, from one query
+    grouped by key and days (days NULL: not re-sold); a few thousand rows at most."""
     days = days_between(Deal.resold_on, Deal.fell_through_on)
     priced = Deal.resale_price_cents.is_not(None)
-    sums = session.execute(
+    rows = session.execute(
         deal_filter.apply(
             select(
                 *keys,
+                days,
                 func.count(Deal.id),
                 func.coalesce(func.sum(Deal.contract_value_cents), 0),
                 _money_sum(Deal.deposit_outcome == DepositOutcome.REFUNDED, Deal.deposit_cents),
@@ -69,25 +72,26 @@ def _figures(
                 _money_sum(
                     Deal.deposit_outcome == DepositOutcome.PARTLY_REFUNDED, Deal.deposit_cents
                 ),
-                func.count(Deal.resold_on),
-                func.coalesce(func.sum(days), 0),
                 _money_sum(priced, Deal.contract_value_cents - Deal.resale_price_cents),
                 func.count(Deal.resale_price_cents),
-            ).group_by(*keys)
-        )
-    ).all()
-    histogram_rows = session.execute(
-        deal_filter.apply(
-            select(*keys, days, func.count(Deal.id))
-            .where(Deal.resold_on.is_not(None))
-            .group_by(*keys, days)
+            ).group_by(*keys, days)
         )
     ).all()
     width = len(keys)
-    totals = {tuple(row[:width]): tuple(int(v or 0) for v in row[width:]) for row in sums}
+    totals: dict[tuple[Any, ...], tuple[int, ...]] = {}
     histograms: dict[tuple[Any, ...], dict[int, int]] = {}
-    for row in histogram_rows:
-        histograms.setdefault(tuple(row[:width]), {})[int(row[width])] = int(row[width + 1])
+    for row in rows:
+        key = tuple(row[:width])
+        day = row[width]
+        deals, lost, refunded, kept, partly, gap, priced_count = (
+            int(v or 0) for v in row[width + 1 :]
+        )
+        resold, days_total = (0, 0) if day is None else (deals, int(day) * deals)
+        if day is not None:
+            histograms.setdefault(key, {})[int(day)] = deals
+        before = totals.get(key, (0,) * 9)
+        values = (deals, lost, refunded, kept, partly, resold, days_total, gap, priced_count)
+        totals[key] = tuple(a + b for a, b in zip(before, values, strict=True))
     return totals, histograms
 
 
@@ -133,7 +137,7 @@ def cost_by_cause(session: Session, deal_filter: DealFilter) -> list[Cost]:
 def month_costs(
     session: Session, deal_filter: DealFilter, label: str = "All causes"
 ) -> tuple[Cost, list[Cost]]:
-    """The total and the per-cause figures from one pair of queries (what the report needs)."""
+    """The total and the per-cause figures from one query (what the report needs)."""
     by_cause, histogram = _by_cause(session, deal_filter)
     values = tuple(
         sum(getattr(c, name) for c in by_cause)

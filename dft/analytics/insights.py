@@ -2,7 +2,8 @@
 
 Calibration, callers, cost, the cancellation rate and win-backs cover the
 deals that fell through from the first month to the last; the control chart
-covers the 24 months ending with the last month.
+covers the 24 months ending with the last month. The window's Insights tab
+asks for the deals its filter selects instead (:func:`filter_insights`).
 """
 
 from __future__ import annotations
@@ -13,12 +14,13 @@ from typing import Any
 
 from sqlalchemy.orm import Session
 
-from dft.analytics.calibration import Calibration, Callers, calibration, callers
+from dft.analytics.calibration import Calibration, Callers, calibration_from, callers_from
+from dft.analytics.call_figures import call_figures
 from dft.analytics.cancellation import CancellationRate, cancellation_rate
-from dft.analytics.control import ControlChart, control_chart
-from dft.analytics.cost import Cost, cost_by_cause, cost_by_month, total_cost
+from dft.analytics.control import CONTROL_MONTHS, ControlChart, control_chart
+from dft.analytics.cost import Cost, cost_by_month, month_costs
 from dft.analytics.stats import Share
-from dft.analytics.win_back import WinBacks, win_backs
+from dft.analytics.win_back import WinBacks, win_backs_from
 from dft.core.dates import add_months, month_label, month_start
 from dft.core.errors import ValidationError
 from dft.core.queries import DealFilter
@@ -55,18 +57,51 @@ def build_insights(
     """Every insight for the period (the filter's other fields narrow the deals)."""
     base = deal_filter or DealFilter()
     period = period_filter(base, first_month, last_month)
-    first, last = month_start(first_month), month_start(last_month)
+    return _insights(session, period, base, month_start(first_month), month_start(last_month))
+
+
+# The Insights tab's months when its filter has no period: the last twelve.
+OPEN_ENDED_MONTHS = 12
+
+
+def filter_months(deal_filter: DealFilter, today: date) -> tuple[date, date]:
+    """The months an open or dated filter's month-by-month figures cover: from its first
+    month (else twelve months back) to its last (else today's), 24 at most."""
+    last = month_start(min(deal_filter.fell_to, today) if deal_filter.fell_to else today)
+    first = (
+        month_start(deal_filter.fell_from)
+        if deal_filter.fell_from
+        else add_months(last, -(OPEN_ENDED_MONTHS - 1))
+    )
+    return min(max(first, add_months(last, -(CONTROL_MONTHS - 1))), last), last
+
+
+def filter_insights(session: Session, deal_filter: DealFilter, today: date) -> Insights:
+    """The insights of exactly the deals ``deal_filter`` selects (its period included, all
+    time when it has none); cost and the cancellation rate month by month and the control
+    chart over :func:`filter_months`."""
+    first, last = filter_months(deal_filter, today)
+    return _insights(session, deal_filter, deal_filter, first, last)
+
+
+def _insights(
+    session: Session, deals: DealFilter, base: DealFilter, first: date, last: date
+) -> Insights:
+    """``deals``: whose calibration, callers, cost and win-backs; ``base``: the filter the
+    monthly figures narrow to each month."""
+    calls = call_figures(session, deals)
+    cost, by_cause = month_costs(session, deals, label="All deals")
     return Insights(
         first_month=first,
         last_month=last,
-        calibration=tuple(calibration(session, period)),
-        callers=callers(session, period),
+        calibration=tuple(calibration_from(session, calls)),
+        callers=callers_from(session, calls),
         control=control_chart(session, base, last),
-        cost=total_cost(session, period),
+        cost=cost,
         cost_by_month=tuple(cost_by_month(session, base, first, last)),
-        cost_by_cause=tuple(cost_by_cause(session, period)),
+        cost_by_cause=tuple(by_cause),
         cancellation=cancellation_rate(session, base, first, last),
-        win_backs=win_backs(session, period),
+        win_backs=win_backs_from(session, calls),
     )
 
 

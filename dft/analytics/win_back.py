@@ -4,13 +4,12 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from dft.analytics.breakdowns import NO_CAUSE_YET, cause_labels
+from dft.analytics.call_figures import CallFigures, call_figures
 from dft.analytics.stats import Share
 from dft.core.callers import person_key
-from dft.core.models import CallPurpose, Deal, FollowUp
 from dft.core.queries import DealFilter
 
 NO_WIN_BACK_CALL = "No win-back call made"
@@ -48,44 +47,19 @@ class WinBacks:
 def win_backs(session: Session, deal_filter: DealFilter) -> WinBacks:
     """Every cause with deals (most won back first) and every win-back caller; a deal
     counts under the caller of its latest win-back call made."""
-    deals = deal_filter.apply(select(Deal.id))
-    rank = (
-        func.row_number()
-        .over(partition_by=FollowUp.deal_id, order_by=(FollowUp.done_at.desc(), FollowUp.id.desc()))
-        .label("rank")
-    )
-    latest = (
-        select(FollowUp.deal_id, FollowUp.caller, rank)
-        .where(
-            FollowUp.purpose == CallPurpose.WIN_BACK.value,
-            FollowUp.done_at.is_not(None),
-            FollowUp.deal_id.in_(deals),
-        )
-        .subquery()
-    )
-    called = latest.c.rank == 1
-    rows = session.execute(
-        deal_filter.apply(
-            select(
-                Deal.cause_id,
-                latest.c.caller,
-                func.count(Deal.id),
-                func.count(latest.c.deal_id),
-                func.count(Deal.recovered_on),
-            )
-            .select_from(Deal)
-            .outerjoin(latest, (latest.c.deal_id == Deal.id) & called)
-            .group_by(Deal.cause_id, latest.c.caller)
-        )
-    ).all()
+    return win_backs_from(session, call_figures(session, deal_filter))
+
+
+def win_backs_from(session: Session, figures: CallFigures) -> WinBacks:
+    """:func:`win_backs` from figures already read (the report reads them once)."""
     names = cause_labels(session)
     by_cause: dict[int | None, tuple[int, int, int]] = {}
     by_caller: dict[str, tuple[int, int, int]] = {}
     spelled: dict[str, str] = {}
-    for cause_id, caller, n, made, won in rows:
-        counts = (int(n), int(made), int(won))
+    for (_person, cause_id, caller), counts in figures.deals.items():
+        made = counts[1]
         key = person_key(caller) if made else ""
-        spelled.setdefault(key, " ".join(caller.split()) if key else NO_WIN_BACK_CALL)
+        spelled.setdefault(key, " ".join((caller or "").split()) if key else NO_WIN_BACK_CALL)
         by_cause[cause_id] = _add(by_cause.get(cause_id), counts)
         by_caller[key] = _add(by_caller.get(key), counts)
     cause_lines = []

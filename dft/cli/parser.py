@@ -65,6 +65,8 @@ def build_parser() -> argparse.ArgumentParser:
         _add_call,
         _add_summary,
         _add_report,
+        _add_insights,
+        _add_settings,
         _add_import,
         _add_export,
         _add_backup,
@@ -125,6 +127,8 @@ def _add_add(commands: Commands) -> None:
     add.add_argument("--role", metavar="TEXT", help="who or what was responsible")
     add.add_argument("--status", choices=("suspected", "confirmed"), default="suspected")
     add.add_argument("--notes", metavar="TEXT", default="")
+    add.add_argument("--resold-on", metavar="YYYY-MM-DD", help="when the home or lot was re-sold")
+    add.add_argument("--resale-price", metavar="AMOUNT", help="what it was re-sold for")
     add.add_argument(
         "--create-names",
         action="store_true",
@@ -204,6 +208,42 @@ def _add_report(commands: Commands) -> None:
     )
     report.add_argument("--salesperson", metavar="NAME", help="only this salesperson's deals")
     report.add_argument("--community", metavar="NAME", help="only this community's deals")
+
+
+def _add_insights(commands: Commands) -> None:
+    insights = _command(
+        commands,
+        "insights",
+        "insights:cmd_insights",
+        help="what the manager learns: calibration, callers, control chart, cost, "
+        "cancellation rate, win-backs",
+        description="The insights on the deals that fell through from --from to --to: whose "
+        "first guesses the calls confirmed, who made the calls, whether the controllable "
+        "share is within its usual range (the 24 months ending with --to), what the "
+        "fall-throughs cost, the cancellation rate against the benchmark, buyers won back.",
+    )
+    insights.add_argument("--from", dest="first_month", required=True, metavar="YYYY-MM")
+    insights.add_argument(
+        "--to", dest="last_month", metavar="YYYY-MM", help="the last month (default: --from)"
+    )
+    insights.add_argument("--salesperson", metavar="NAME", help="only this salesperson's deals")
+    insights.add_argument("--community", metavar="NAME", help="only this community's deals")
+    insights.add_argument("--json", action="store_true", help="print JSON")
+
+
+def _add_settings(commands: Commands) -> None:
+    settings = _command(
+        commands,
+        "settings",
+        "settings:cmd_settings",
+        help="show or change the team's settings, kept in the database",
+        description="With no arguments, lists the team's settings and their values. "
+        "NAME VALUE changes one (checked as the window's Team settings dialog checks it); "
+        "NAME alone shows one. An optional setting is cleared with the value 'none'.",
+    )
+    settings.add_argument("name", nargs="?", metavar="NAME", help="e.g. win-back-calls")
+    settings.add_argument("value", nargs="?", metavar="VALUE", help="e.g. on, 90, $45.00, 20%%")
+    settings.add_argument("--json", action="store_true", help="print JSON")
 
 
 def _add_import(commands: Commands) -> None:

@@ -48,9 +48,10 @@ FOLLOW_UP_FIELDS = (
     "changed_to_category",
     "changed_to_cause",
     "notes",
+    "purpose",
 )
-MONEY_FIELDS = {"contract_value", "deposit"}
-DATE_FIELDS = {"signed_on", "fell_through_on", "recovered_on", "due_on"}
+MONEY_FIELDS = {"contract_value", "deposit", "resale_price"}
+DATE_FIELDS = {"signed_on", "fell_through_on", "recovered_on", "resold_on", "due_on"}
 STREAM_BATCH = 2000
 
 
@@ -96,6 +97,8 @@ def _deal_rows(session: Session, deal_filter: DealFilter) -> Iterator[dict[str, 
                 Deal.recovered_on,
                 first_category.name,
                 first.name,
+                Deal.resold_on,
+                Deal.resale_price_cents,
             ).select_from(Deal),
             "salesperson",
             "lead_source",
@@ -140,6 +143,8 @@ def _deal_rows(session: Session, deal_filter: DealFilter) -> Iterator[dict[str, 
                 "deposit": r[17],
                 "deposit_outcome": r[18],
                 "recovered_on": r[19],
+                "resold_on": r[22],
+                "resale_price": r[23],
                 "contributing_causes": "; ".join(links.get(r[0], [])),
                 # The first-recorded cause only when a call changed it.
                 "first_category": r[20] if (r[20], r[21]) != (r[12], r[13]) else None,
@@ -171,6 +176,7 @@ def _follow_up_rows(session: Session, deal_filter: DealFilter) -> Iterator[dict[
             changed_category.name,
             changed.name,
             FollowUp.notes,
+            FollowUp.purpose,
         )
         .join(Deal, FollowUp.deal_id == Deal.id)
         .outerjoin(changed, FollowUp.changed_to_cause_id == changed.id)

@@ -48,6 +48,7 @@ INPUT_TO_COLUMN = {
     "deposit_cents": "deposit",
     "cause_id": "cause",
     "contributing_cause_ids": "contributing_causes",
+    "resale_price_cents": "resale_price",
 }
 # Text columns and the model column that bounds them (client and contract number
 # are checked by validate_deal_input; notes are multi-line).
@@ -220,6 +221,8 @@ class RowReader:
         fell = read("fell_through_on", lambda v: read_date(v, order), required=True)
         signed = read("signed_on", lambda v: read_date(v, order))
         recovered = read("recovered_on", lambda v: read_date(v, order))
+        resold = read("resold_on", lambda v: read_date(v, order))
+        resale_price = read("resale_price", read_money)
         deposit = read("deposit", read_money)
         status = read("cause_status", lambda v: _enum(v, STATUSES, "the cause status"))
         cancelled_by = read("cancelled_by", lambda v: _enum(v, CANCELLERS, "cancelled by"))
@@ -270,6 +273,8 @@ class RowReader:
             cause_status=status or CauseStatus.SUSPECTED.value,
             recovered_on=recovered,
             notes=txt("notes"),
+            resold_on=resold,
+            resale_price_cents=resale_price,
         )
         for error in validate_deal_input(data, self.today):
             problem(INPUT_TO_COLUMN.get(error.field, error.field), error.message)
@@ -300,6 +305,8 @@ class RowReader:
             "cause_status": data.cause_status,
             "first_cause_id": first_id if first_id is not None else cause_id,
             "recovered_on": recovered,
+            "resold_on": resold,
+            "resale_price_cents": resale_price,
             "notes": data.notes.strip(),
             "created_at": now,
             "updated_at": now,

@@ -17,7 +17,6 @@ from dft.analytics.breakdowns import (
     MonthlyTrend,
     Recovery,
     Slice,
-    by_category,
     by_cause,
     by_lead_source,
     by_responsible_role,
@@ -26,7 +25,8 @@ from dft.analytics.breakdowns import (
     monthly_trend,
     recovery,
 )
-from dft.analytics.calibration import Calibration, Callers, calibration, callers
+from dft.analytics.calibration import Calibration, Callers, calibration_from, callers_from
+from dft.analytics.call_figures import call_figures
 from dft.analytics.cancellation import (
     CancellationRate,
     benchmark_rate,
@@ -44,7 +44,7 @@ from dft.analytics.cost import Cost, month_costs
 from dft.analytics.follow_ups import FollowUpMetrics, follow_up_metrics
 from dft.analytics.stats import Share
 from dft.analytics.timing import SigningToFallThrough, signing_to_fall_through
-from dft.analytics.win_back import WinBacks, win_backs
+from dft.analytics.win_back import WinBacks, win_backs_from
 from dft.core.dates import add_months, month_start
 from dft.core.errors import ValidationError
 from dft.core.lists import find_entry
@@ -200,12 +200,15 @@ def build_monthly_report(
     long_trend = monthly_trend(session, base, first, CONTROL_MONTHS)
     trend = long_trend.last(TREND_MONTHS)
     costs = month_costs(session, in_month)
+    # Calibration, callers and win-backs read the month's calls in one pass.
+    calls = call_figures(session, in_month)
+    comparison = compare_month(session, first, base, long_trend)
     return MonthlyReport(
         month=first,
         scope=scope,
         generated_at=generated_at or datetime.now().replace(microsecond=0),
-        comparison=compare_month(session, first, base),
-        categories=tuple(by_category(session, in_month)),
+        comparison=comparison,
+        categories=comparison.current.categories,  # the month's own, read once
         causes=tuple(by_cause(session, in_month)),
         roles=tuple(by_responsible_role(session, in_month)),
         lead_sources=tuple(by_lead_source(session, in_month)),
@@ -217,8 +220,8 @@ def build_monthly_report(
         timing=signing_to_fall_through(session, in_month),
         deposits=tuple(deposits(session, in_month)),
         recovery=recovery(session, in_month),
-        calibration=tuple(calibration(session, in_month)),
-        callers=callers(session, in_month),
+        calibration=tuple(calibration_from(session, calls)),
+        callers=callers_from(session, calls),
         control=control_from_trend(long_trend, controllable_by_category(session)),
         cost=costs[0],
         cost_by_cause=tuple(costs[1]),
@@ -231,7 +234,7 @@ def build_monthly_report(
             benchmark_rate(session),
             comparable_with_contracts(base),
         ),
-        win_backs=win_backs(session, in_month),
+        win_backs=win_backs_from(session, calls),
     )
 
 

@@ -2,14 +2,18 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass, replace
 from datetime import date
 from enum import Enum
+from typing import Protocol
 
-from dft.analytics.calibration import NOT_RECORDED_PERSON
+from dft.analytics.calibration import NOT_RECORDED_PERSON, Calibration, Callers
 from dft.analytics.cancellation import CancellationRate
+from dft.analytics.control import ControlChart
 from dft.analytics.cost import Cost
 from dft.analytics.stats import Share
+from dft.analytics.win_back import WinBacks
 from dft.core.money import format_cents
 from dft.reports.monthly import MonthlyReport
 
@@ -219,7 +223,27 @@ def _interval(share: Share) -> str:
     return f"{low * 100:.0f}–{high * 100:.0f}%"
 
 
-def insight_tables(report: MonthlyReport) -> list[Table]:
+class InsightSections(Protocol):
+    """What the insight tables are made of: the monthly report has it, and so has
+    :class:`~dft.analytics.insights.Insights` (the window and ``dft insights``)."""
+
+    @property
+    def calibration(self) -> Sequence[Calibration]: ...
+    @property
+    def callers(self) -> Callers: ...
+    @property
+    def control(self) -> ControlChart: ...
+    @property
+    def cost(self) -> Cost: ...
+    @property
+    def cost_by_cause(self) -> Sequence[Cost]: ...
+    @property
+    def cancellation(self) -> CancellationRate: ...
+    @property
+    def win_backs(self) -> WinBacks: ...
+
+
+def insight_tables(report: InsightSections) -> list[Table]:
     """Calibration, callers, the control chart, cost, cancellation rate and win-backs."""
     calibration = Table(
         "calibration",
@@ -253,7 +277,7 @@ def insight_tables(report: MonthlyReport) -> list[Table]:
          Column("95% interval", Kind.TEXT, 0.9)),
         tuple((label, g.calls, g.changed, g.change_rate.value if g.calls else None,
                _interval(g.change_rate)) for label, g in groups),
-        note="Reached calls that confirmed or changed the cause of the month's deals. The caller "
+        note="Reached calls that confirmed or changed the cause of these deals. The caller "
         "is matched to the deal's salesperson ignoring case and spaces.",
     )  # fmt: skip
     latest = report.control.latest

@@ -101,6 +101,11 @@ MANAGE_LISTS = ActionSpec(
     "Sales&people, lead sources, communities…",
     tip="Salespeople, lead sources and communities: add, rename, retire, merge",
 )
+TEAM_SETTINGS = ActionSpec(
+    "Team &settings…",
+    tip="Settings everyone using this database shares: win-back calls, who calls, "
+    "the carrying cost and the cancellation benchmark",
+)
 YOUR_NAME = ActionSpec(
     "Your na&me…", tip="The name recorded on the deals and calls you log or change"
 )
@@ -110,6 +115,12 @@ YOUR_NAME = ActionSpec(
 DEALS_TAB = ActionSpec("&Deals", shortcuts.DEALS_TAB)
 DASHBOARD_TAB = ActionSpec(
     "D&ashboard", shortcuts.DASHBOARD_TAB, "Charts for the current filter", "report"
+)
+INSIGHTS_TAB = ActionSpec(
+    "&Insights",
+    shortcuts.INSIGHTS_TAB,
+    "Whose first guesses hold up, who calls, is the change real, what it costs",
+    "insights",
 )
 FOLLOW_UPS_TAB = ActionSpec(
     "&Follow-ups due", shortcuts.FOLLOW_UPS_TAB, "Every follow-up call still to make", "follow-ups"

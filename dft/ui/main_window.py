@@ -38,18 +38,19 @@ from dft.ui.dialogs.signed_contracts_dialog import SignedContractsDialog
 from dft.ui.dialogs.taxonomy_dialog import TaxonomyDialog
 from dft.ui.formatting import count_of
 from dft.ui.icons import icon
-from dft.ui.operations import calls, databases, deals, exchange, identity
+from dft.ui.operations import calls, databases, deals, exchange, identity, team_settings
 from dft.ui.operations.databases import DatabaseOpener
 from dft.ui.views.dashboard import DashboardView
 from dft.ui.views.deals_tab import DealsTab
 from dft.ui.views.filter_bar import FilterBar
 from dft.ui.views.follow_ups_view import FollowUpsView
+from dft.ui.views.insights import InsightsView
 from dft.ui.views.trash_view import TrashView
 from dft.ui.window_state import WindowState, recent_databases, remember_database
 
 # Back in the window after this long, it reads the database again (team mode).
 REFRESH_AFTER_AWAY_SECONDS = 20
-DEALS_TAB, DASHBOARD_TAB, FOLLOW_UPS_TAB, TRASH_TAB = 0, 1, 2, 3
+DEALS_TAB, DASHBOARD_TAB, INSIGHTS_TAB, FOLLOW_UPS_TAB, TRASH_TAB = 0, 1, 2, 3, 4
 
 
 class MainWindow(QMainWindow):
@@ -81,15 +82,17 @@ class MainWindow(QMainWindow):
         self.deals_page = self.deals_stack.page
         self.welcome = self.deals_stack.welcome
         self.dashboard = DashboardView(context, self.filter_bar.current_filter)
+        self.insights = InsightsView(context, self.filter_bar.current_filter)
         self.follow_ups = FollowUpsView(context)
         self.trash = TrashView(context)
         self.tabs = QTabWidget()
         self.tabs.setDocumentMode(True)
         self.tabs.addTab(self.deals_stack, icon("deal-edit"), "Deals")
         self.tabs.addTab(self.dashboard, icon("report"), "Dashboard")
+        self.tabs.addTab(self.insights, icon("insights"), "Insights")
         self.tabs.addTab(self.follow_ups, icon("follow-ups"), "Follow-ups due")
         self.tabs.addTab(self.trash, icon("deal-trash"), "Trash")
-        # One filter for the table and the charts: what you see in one is in the other.
+        # One filter for the table, the charts and the insights: what one shows, all show.
         central = QWidget()
         central_layout = QVBoxLayout(central)
         central_layout.setContentsMargins(6, 6, 6, 0)
@@ -144,9 +147,11 @@ class MainWindow(QMainWindow):
         self.find_action = make(actions.FIND)
         self.causes_action = make(actions.MANAGE_CAUSES)
         self.lists_action = make(actions.MANAGE_LISTS)
+        self.team_settings_action = make(actions.TEAM_SETTINGS)
         self.your_name_action = make(actions.YOUR_NAME)
         self.deals_tab_action = make(actions.DEALS_TAB)
         self.dashboard_tab_action = make(actions.DASHBOARD_TAB)
+        self.insights_tab_action = make(actions.INSIGHTS_TAB)
         self.follow_ups_tab_action = make(actions.FOLLOW_UPS_TAB)
         self.trash_tab_action = make(actions.TRASH_TAB)
         self.detail_action = make(actions.DETAIL_PANE)
@@ -179,9 +184,11 @@ class MainWindow(QMainWindow):
             (self.find_action, self.focus_search),
             (self.causes_action, lambda: self._manage(TaxonomyDialog(c, self))),
             (self.lists_action, lambda: self._manage(ListsDialog(c, self))),
+            (self.team_settings_action, lambda: team_settings.change_team_settings(self, c)),
             (self.your_name_action, lambda: identity.change_your_name(self, c)),
             (self.deals_tab_action, lambda: self.tabs.setCurrentIndex(DEALS_TAB)),
             (self.dashboard_tab_action, lambda: self.tabs.setCurrentIndex(DASHBOARD_TAB)),
+            (self.insights_tab_action, lambda: self.tabs.setCurrentIndex(INSIGHTS_TAB)),
             (self.follow_ups_tab_action, lambda: self.tabs.setCurrentIndex(FOLLOW_UPS_TAB)),
             (self.trash_tab_action, lambda: self.tabs.setCurrentIndex(TRASH_TAB)),
             (self.clear_filters_action, self.filter_bar.clear),
@@ -221,6 +228,7 @@ class MainWindow(QMainWindow):
         self.welcome.newDealRequested.connect(self.new_deal)
         self.tabs.currentChanged.connect(self._tab_changed)
         self.dashboard.drillDown.connect(self.drill_down)
+        self.insights.drillDown.connect(self.drill_down)
         c.dataChanged.connect(self._data_changed)
         c.databaseChanged.connect(self._database_changed)
         c.undo_stack.indexChanged.connect(self._undo_index_changed)
@@ -293,9 +301,10 @@ class MainWindow(QMainWindow):
     def _filter_changed(self, deal_filter: DealFilter) -> None:
         self.deals_model.set_filter(deal_filter)
         self.dashboard.filter_changed()
+        self.insights.filter_changed()
 
     def _tab_changed(self, index: int) -> None:
-        self.filter_bar.setVisible(index in (DEALS_TAB, DASHBOARD_TAB))
+        self.filter_bar.setVisible(index in (DEALS_TAB, DASHBOARD_TAB, INSIGHTS_TAB))
         self._update_actions()
 
     def drill_down(self, gid: str) -> None:

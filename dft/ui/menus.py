@@ -40,11 +40,12 @@ def create_menu_bar(w: MainWindow) -> HelpMenu:
                    None, w.quit_action)),
         ("&Edit", (w.undo_action, w.redo_action, None, w.new_deal_action, w.edit_deal_action,
                    w.log_call_action, w.trash_action, None, w.find_action, w.causes_action,
-                   w.lists_action, None, w.your_name_action)),
-        ("&View", (w.deals_tab_action, w.dashboard_tab_action, w.follow_ups_tab_action,
+                   w.lists_action, None, w.team_settings_action, w.your_name_action)),
+        ("&View", (w.deals_tab_action, w.dashboard_tab_action, w.insights_tab_action,
+                   w.follow_ups_tab_action,
                    w.trash_tab_action, None, w.detail_action, w.clear_filters_action, None,
                    w.refresh_action)),
-        ("&Reports", (w.report_action, w.dashboard_tab_action, None,
+        ("&Reports", (w.report_action, w.dashboard_tab_action, w.insights_tab_action, None,
                       w.contracts_signed_action)),
     )  # fmt: skip
     for title, entries in layout:
@@ -60,7 +61,8 @@ def create_toolbar(w: MainWindow) -> QToolBar:
     toolbar.setMovable(False)
     add_entries(toolbar, (w.new_deal_action, w.edit_deal_action, w.log_call_action,
                           w.trash_action, None, w.undo_action, w.redo_action, None,
-                          w.dashboard_tab_action, w.follow_ups_tab_action, w.report_action,
+                          w.dashboard_tab_action, w.insights_tab_action,
+                          w.follow_ups_tab_action, w.report_action,
                           w.causes_action))  # fmt: skip
     w.addToolBar(toolbar)
     return toolbar

@@ -34,8 +34,9 @@ SAVE_DEAL: Keys = ("Ctrl+S",)
 # View
 DEALS_TAB: Keys = ("Ctrl+1",)
 DASHBOARD_TAB: Keys = ("Ctrl+2",)
-FOLLOW_UPS_TAB: Keys = ("Ctrl+3",)
-TRASH_TAB: Keys = ("Ctrl+4",)
+INSIGHTS_TAB: Keys = ("Ctrl+3",)
+FOLLOW_UPS_TAB: Keys = ("Ctrl+4",)
+TRASH_TAB: Keys = ("Ctrl+5",)
 DETAIL_PANE: Keys = ("F9",)
 CLEAR_FILTERS: Keys = ("Ctrl+Shift+F",)
 REFRESH: Keys = StandardKey.Refresh

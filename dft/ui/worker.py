@@ -7,6 +7,7 @@ the work should then raise :class:`Cancelled` so its transaction rolls back.
 
 from __future__ import annotations
 
+import contextlib
 import threading
 from collections.abc import Callable
 from typing import Any
@@ -104,3 +105,53 @@ class BackgroundTask(QObject):
     def _on_failed(self, error: BaseException) -> None:
         self.error = error
         self._finish()
+
+
+class BackgroundRead(QObject):
+    """A view's reads off the GUI thread, with no dialog: the window stays usable.
+
+    :meth:`start` runs ``work()`` in a thread of its own; ``finished(result, error)``
+    arrives on the GUI thread. At most one read runs at a time: a request made while
+    one runs (the filter changed meanwhile) waits for it, replacing any other waiting
+    one, and the running read's answer, out of date by then, is dropped.
+    """
+
+    finished = Signal(object, object)
+    _done = Signal(object, object)  # emitted from the reading thread: queued
+
+    def __init__(self, parent: QObject | None = None) -> None:
+        super().__init__(parent)
+        self._running = False
+        self._waiting: Callable[[], Any] | None = None
+        self._done.connect(self._deliver)
+
+    @property
+    def busy(self) -> bool:
+        """True from :meth:`start` until the latest request's answer arrived."""
+        return self._running
+
+    def start(self, work: Callable[[], Any]) -> None:
+        """Read with ``work`` in the background: now, or once the running read is done."""
+        if self._running:
+            self._waiting = work
+            return
+        self._running = True
+
+        def run() -> None:
+            try:
+                result, error = work(), None
+            except BaseException as exc:  # handed to the GUI thread, never lost
+                result, error = None, exc
+            # RuntimeError: the view was closed meanwhile, and nobody waits.
+            with contextlib.suppress(RuntimeError):
+                self._done.emit(result, error)
+
+        threading.Thread(target=run, name="dft-background-read", daemon=True).start()
+
+    def _deliver(self, result: Any, error: BaseException | None) -> None:
+        self._running = False
+        if self._waiting is not None:
+            work, self._waiting = self._waiting, None
+            self.start(work)
+            return
+        self.finished.emit(result, error)

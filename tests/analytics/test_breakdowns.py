@@ -305,6 +305,24 @@ def test_compare_month_and_fall_through_rate(month: Session) -> None:
     assert comparison.change(6, 0) is None
 
 
+def test_compare_month_reads_the_earlier_months_off_a_trend_when_given_one(
+    month: Session,
+) -> None:
+    set_signed_contracts(month, date(2026, 9, 1), 12)
+    base = DealFilter(today=TODAY)
+    trend = monthly_trend(month, base, date(2026, 10, 1), months=24)
+    read, from_trend = (
+        compare_month(month, date(2026, 10, 1), base, given) for given in (None, trend)
+    )
+    for a, b in ((read.previous, from_trend.previous), (read.year_before, from_trend.year_before)):
+        assert (a.month, a.deals, a.lost_value_cents, a.contracts_signed) == (
+            b.month, b.deals, b.lost_value_cents, b.contracts_signed
+        )  # fmt: skip
+    assert (from_trend.previous.deals, from_trend.previous.contracts_signed) == (1, 12)
+    assert [(c.label, c.deals) for c in from_trend.previous.categories] == [("Land", 1)]
+    assert from_trend.current == read.current
+
+
 def test_fall_through_rate_per_salesperson(month: Session) -> None:
     dana = resolve_entry(month, Salesperson, "Dana")
     assert dana is not None

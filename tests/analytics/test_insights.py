@@ -334,10 +334,42 @@ def test_won_back_by_cause_and_by_who_called(session: Session) -> None:
     assert (result.won_back.count, result.won_back.total) == (2, 4)
 
 
-def test_the_months_total_and_per_cause_cost_from_one_pair_of_queries(cost_db: Session) -> None:
+def test_the_months_total_and_per_cause_cost_from_one_query(cost_db: Session) -> None:
     from dft.analytics.cost import month_costs
 
     settings.set_int(cost_db, settings.CARRYING_COST_CENTS_PER_DAY, 5_000)
     total, by_cause = month_costs(cost_db, IN_OCTOBER)
     assert total == replace(total_cost(cost_db, IN_OCTOBER), label="All causes")
     assert by_cause == cost_by_cause(cost_db, IN_OCTOBER)
+
+
+# -- The window's Insights tab: whatever its filter selects ---------------------------------
+
+
+def test_the_months_an_open_or_dated_filter_covers() -> None:
+    from dft.analytics.insights import filter_months
+
+    today = date(2026, 11, 24)
+    assert filter_months(DealFilter(), today) == (date(2025, 12, 1), NOVEMBER)
+    assert filter_months(IN_OCTOBER, today) == (OCTOBER, OCTOBER)
+    five_years = DealFilter(fell_from=date(2022, 1, 5), fell_to=date(2026, 10, 10))
+    assert filter_months(five_years, today) == (date(2024, 11, 1), OCTOBER)  # 24 at most
+    into_the_future = DealFilter(fell_from=SEPTEMBER, fell_to=date(2027, 3, 1))
+    assert filter_months(into_the_future, today) == (SEPTEMBER, NOVEMBER)
+    backwards = DealFilter(fell_from=NOVEMBER, fell_to=date(2026, 10, 31))
+    assert filter_months(backwards, today) == (OCTOBER, OCTOBER)
+
+
+def test_a_filters_insights_are_those_of_its_deals(calls_db: Session) -> None:
+    from dft.analytics.insights import filter_insights
+
+    by_filter = filter_insights(calls_db, IN_OCTOBER, date(2026, 11, 24))
+    by_months = build_insights(calls_db, OCTOBER, OCTOBER)
+    assert insights_json(by_filter) == insights_json(by_months)
+    ana = DealFilter(salesperson_ids=(by_months.calibration[0].salesperson_id or 0,))
+    everything = filter_insights(calls_db, ana, date(2026, 11, 24))
+    # All time: her September deal counts too, beside her five October ones.
+    assert [(r.salesperson, r.deals, r.settled) for r in everything.calibration] == [
+        ("Ana Lopez", 6, 4)
+    ]
+    assert (everything.first_month, everything.last_month) == (date(2025, 12, 1), NOVEMBER)

@@ -62,6 +62,10 @@ def test_export_then_import_gives_the_same_deals(
     assert before == after
     assert any(row["first_cause"] for row in before)  # changed causes survive
     assert any(row["contributing_causes"] or row["deposit"] for row in before)
+    resold = [row for row in before if row["resold_on"]]
+    assert resold
+    assert any(row["resale_price"] for row in resold)
+    assert not any(row["resale_price"] and not row["resold_on"] for row in before)
 
 
 def test_csv_export_writes_the_follow_ups_beside_it(database: Database, tmp_path: Path) -> None:
@@ -72,6 +76,7 @@ def test_csv_export_writes_the_follow_ups_beside_it(database: Database, tmp_path
         calls = list(csv.DictReader(handle))
     assert result.follow_ups == len(calls) > 0
     assert {"contract_number", "due_on", "outcome", "client_words"} <= set(calls[0])
+    assert {call["purpose"] for call in calls} == {"cause", "win_back"}
 
 
 def test_export_of_one_month(database: Database, tmp_path: Path) -> None:

@@ -173,3 +173,44 @@ def test_a_fresh_form_waits_for_the_user_before_saying_required(
     qtbot.keyClicks(dialog.client_name, "P")
     qtbot.keyClick(dialog.client_name, Qt.Key.Key_Backspace)
     assert dialog.fields["client_name"].error.text() == "Client name is required."
+
+
+def test_the_re_sale_typed_into_the_editor_lands_on_the_deal(
+    qtbot: Any, window: MainWindow
+) -> None:
+    deal_id = window.selected_ids()[0]
+
+    def fill(dialog: DealEditorDialog) -> None:
+        fell = dialog.fell_through_on.value()
+        qtbot.mouseClick(dialog.resold_on.check, Qt.MouseButton.LeftButton)
+        dialog.resold_on.edit.set_value(fell)
+        qtbot.keyClicks(dialog.resale_price, "$290,000")
+        assert dialog.save_button.isEnabled(), dialog.errors
+        qtbot.mouseClick(dialog.save_button, Qt.MouseButton.LeftButton)
+
+    on_next_dialog(DealEditorDialog, fill)
+    window.edit_deal_action.trigger()
+
+    deal = window.context.read(lambda s: s.get(Deal, deal_id))
+    assert (deal.resold_on, deal.resale_price_cents) == (deal.fell_through_on, 29_000_000)
+    assert "for $290,000.00" in window.detail.browser.toPlainText()
+
+
+def test_a_re_sale_price_needs_its_date_and_a_readable_amount(
+    qtbot: Any, editor: DealEditorDialog
+) -> None:
+    qtbot.keyClicks(editor.resale_price, "290000")
+    row = editor.fields["resale_price"]
+    assert not editor.save_button.isEnabled()
+    assert row.error.text() == "Enter the date the home was re-sold with its re-sale price."
+    editor.resold_on.set_value(date(2026, 10, 1))
+    assert row.error.text() == "The home cannot be re-sold before the deal fell through."
+    editor.resold_on.set_value(date(2026, 11, 2))
+    assert editor.save_button.isEnabled()
+    assert not row.error.isVisible()
+    editor.resale_price.setText("lots")
+    assert "Re-sale price: not an amount" in row.error.text()
+    editor.resale_price.setText("$288,500.50")
+    qtbot.mouseClick(editor.save_button, Qt.MouseButton.LeftButton)
+    [saved] = editor.saved  # type: ignore[attr-defined]
+    assert (saved.resold_on, saved.resale_price_cents) == (date(2026, 11, 2), 28_850_050)

@@ -7,6 +7,7 @@ The deal is named by its contract number, or by its id: a contract number wins (
 from __future__ import annotations
 
 import argparse
+import sys
 from typing import TYPE_CHECKING
 
 from dft.cli.common import EXIT_OK, in_transaction
@@ -36,6 +37,8 @@ _LARGEST_ID = 2**63 - 1
 
 def cmd_call(args: argparse.Namespace) -> int:
     """Record one call on a deal and say in one line what it did."""
+    from dft.core.callers import advise_caller
+    from dft.core.clock import today
     from dft.core.dates import parse_iso_date
     from dft.core.deals import get_deal
 
@@ -44,9 +47,15 @@ def cmd_call(args: argparse.Namespace) -> int:
 
     def work(session: Session) -> int:
         before = _find_deal(session, args)
+        # Asked before the call is in, so the suggestion weighs the calls made until now.
+        advice = advise_caller(session, before.id, args.caller, today=today())
         recorded = _record(session, before.id, args, outcome, done_at)
         after = get_deal(session, before.id)
         print(f"Call logged on {_deal_label(after)}: {_what_happened(before, after, recorded)}.")
+        if advice.breaks_rule:
+            # Logged all the same (the call happened); stderr keeps stdout one line.
+            print(f"dft call: note: {' '.join(args.caller.split())} is this deal's salesperson. "
+                  f"{advice.message}", file=sys.stderr)  # fmt: skip
         return EXIT_OK
 
     return in_transaction(args, work)

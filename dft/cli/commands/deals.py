@@ -58,6 +58,10 @@ def _deal_input(args: argparse.Namespace) -> DealInput:
         responsible_role=args.role,
         cause_status=args.status,
         notes=args.notes,
+        resold_on=parse_iso_date(args.resold_on, "--resold-on") if args.resold_on else None,
+        resale_price_cents=(
+            parse_money(args.resale_price, field="--resale-price") if args.resale_price else None
+        ),
     )
 
 

@@ -49,7 +49,8 @@ class DealEditorDialog(DealForm):
 
     def _connect_validation(self) -> None:
         self.causeChanged.connect(self.validate)
-        for line in (self.client_name, self.contract_number, self.contract_value, self.deposit):
+        for line in (self.client_name, self.contract_number, self.contract_value, self.deposit,
+                     self.resale_price):  # fmt: skip
             line.textChanged.connect(self.validate)
         self.client_name.textEdited.connect(lambda _t: self._touch("client_name"))
         self.contract_value.textEdited.connect(lambda _t: self._touch("contract_value"))
@@ -67,6 +68,7 @@ class DealEditorDialog(DealForm):
         self.fell_through_on.dateChanged.connect(self.validate)
         self.signed_on.changed.connect(self.validate)
         self.recovered_on.changed.connect(self.validate)
+        self.resold_on.changed.connect(self.validate)
         self.contributing.itemChanged.connect(self.validate)
 
     # -- Validation ---------------------------------------------------------------------
@@ -102,8 +104,11 @@ class DealEditorDialog(DealForm):
                 self.fields[widget_name].error.setStyleSheet("color: #c0392b;")
                 self.fields[widget_name].set_error(message)
                 shown.add(widget_name)
+        # Two fields may share one row (deposit and its outcome, the re-sale date and
+        # price): a row showing a message keeps it.
+        showing = {id(self.fields[name]) for name in shown}
         for widget_name, wrapper in self.fields.items():
-            if widget_name not in shown and widget_name not in (
+            if id(wrapper) not in showing and widget_name not in (
                 "salesperson",
                 "lead_source",
                 "community",

@@ -46,6 +46,8 @@ FIELD_WIDGET = {
     "signed_on": "signed_on",
     "fell_through_on": "fell_through_on",
     "recovered_on": "recovered_on",
+    "resold_on": "resold_on",
+    "resale_price_cents": "resale_price",
     "cancelled_by": "cancelled_by",
     "deposit_cents": "deposit",
     "deposit_outcome": "deposit_outcome",
@@ -125,6 +127,10 @@ class DealForm(QDialog):
         ):
             self.deposit_outcome.addItem(label, value)
         self.recovered_on = OptionalDateEdit("Re-signed on:", today)
+        # What the fall-through cost: when the home or lot sold again, and for how much.
+        self.resold_on = OptionalDateEdit("Re-sold on:", today)
+        self.resale_price = MoneyEdit()
+        self.resale_price.setPlaceholderText("re-sale price")
         self.notes = QPlainTextEdit()
         self.notes.setPlaceholderText("What happened, in your words")
         self.notes.setTabChangesFocus(True)
@@ -170,6 +176,15 @@ class DealForm(QDialog):
         cause_form.addRow("Deposit", self.fields["deposit"])
         self.fields["deposit_outcome"] = self.fields["deposit"]
         self._add(cause_form, "Recovered", "recovered_on")
+        resold_row = QWidget()
+        resold_layout = QHBoxLayout(resold_row)
+        resold_layout.setContentsMargins(0, 0, 0, 0)
+        resold_layout.addWidget(self.resold_on, 1)
+        resold_layout.addWidget(QLabel("for"))
+        resold_layout.addWidget(self.resale_price, 1)
+        self.fields["resold_on"] = FieldWithError(resold_row)
+        self.fields["resale_price"] = self.fields["resold_on"]
+        cause_form.addRow("Home re-sold", self.fields["resold_on"])
 
         columns = QHBoxLayout()
         columns.addWidget(deal_box, 1)
@@ -232,6 +247,10 @@ class DealForm(QDialog):
         self.signed_on.setToolTip("Tick when the signing date is known")
         self.recovered_on.setAccessibleName("Recovered")
         self.recovered_on.setToolTip("Tick if the buyer re-signed with you later")
+        self.resold_on.setAccessibleName("Home re-sold on")
+        self.resold_on.setToolTip("Tick when the home or lot was sold to another buyer")
+        self.resale_price.setAccessibleName("Re-sale price")
+        self.resale_price.setToolTip("What the home or lot was re-sold for (needs the date)")
 
     def _add(self, form: QFormLayout, label: str, name: str) -> None:
         wrapper = FieldWithError(getattr(self, name))
@@ -261,6 +280,9 @@ class DealForm(QDialog):
             self.deposit_outcome,
             self.recovered_on.check,
             self.recovered_on.edit,
+            self.resold_on.check,
+            self.resold_on.edit,
+            self.resale_price,
             self.notes,
             self.save_button,
         ]
@@ -334,6 +356,8 @@ class DealForm(QDialog):
             max(self.deposit_outcome.findData(data.deposit_outcome), 0)
         )
         self.recovered_on.set_value(data.recovered_on)
+        self.resold_on.set_value(data.resold_on)
+        self.resale_price.set_cents(data.resale_price_cents)
         self.notes.setPlainText(data.notes)
 
     # -- Reading ----------------------------------------------------------------------
@@ -353,6 +377,11 @@ class DealForm(QDialog):
             deposit = self.deposit.cents("deposit_cents")
         except ValidationError as exc:
             unreadable["deposit_cents"] = exc.message
+        resale_price = None
+        try:
+            resale_price = self.resale_price.cents("resale_price_cents")
+        except ValidationError as exc:
+            unreadable["resale_price_cents"] = f"Re-sale price: {exc.message}"
         contributing = tuple(
             int(self.contributing.item(row).data(Qt.ItemDataRole.UserRole))
             for row in range(self.contributing.count())
@@ -378,8 +407,7 @@ class DealForm(QDialog):
             cause_status=self.cause_status.currentData(),
             recovered_on=self.recovered_on.value(),
             notes=self.notes.toPlainText(),
-            # No fields for these yet: an edit keeps what the deal has.
-            resold_on=self.detail.input.resold_on if self.detail else None,
-            resale_price_cents=self.detail.input.resale_price_cents if self.detail else None,
+            resold_on=self.resold_on.value(),
+            resale_price_cents=resale_price,
         )
         return data, unreadable

@@ -8,13 +8,19 @@ from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelInd
 from PySide6.QtGui import QBrush, QColor, QFont
 
 from dft.core.follow_ups import Due, DueFollowUp, open_follow_ups
+from dft.core.models import CallPurpose
 from dft.ui.context import AppContext
 from dft.ui.formatting import format_date
 
 # Enough for any salesperson's queue; the tab says when more exist.
 MAX_ROWS = 5000
 
-HEADERS = ("Due", "When", "Client", "Contract", "Salesperson", "Cause", "Status")
+HEADERS = ("Due", "When", "Client", "Contract", "Salesperson", "Cause", "Status", "Call")
+# What each call is for (the Call column).
+PURPOSE_LABELS = {
+    CallPurpose.CAUSE.value: "Learn the cause",
+    CallPurpose.WIN_BACK.value: "Win-back",
+}
 DUE_COLORS = {Due.OVERDUE: QColor("#c0392b"), Due.TODAY: QColor("#b9770e")}
 
 AnyIndex = QModelIndex | QPersistentModelIndex
@@ -85,6 +91,7 @@ class FollowUpsTableModel(QAbstractTableModel):
                 row.salesperson or "",
                 cause,
                 row.cause_status.capitalize(),
+                PURPOSE_LABELS.get(row.purpose, row.purpose),
             )[index.column()]
         if role == Qt.ItemDataRole.ForegroundRole and row.due in DUE_COLORS:
             return QBrush(DUE_COLORS[row.due])

@@ -10,6 +10,7 @@ from PySide6.QtWidgets import QHBoxLayout, QPushButton, QTextBrowser, QVBoxLayou
 
 from dft.core.deals import DealDetail, FollowUpInfo, get_deal
 from dft.core.errors import NotFoundError
+from dft.core.models import CallPurpose
 from dft.ui import shortcuts
 from dft.ui.context import AppContext
 from dft.ui.formatting import format_date, format_money
@@ -43,6 +44,13 @@ def _authors(call: FollowUpInfo) -> str:
     if call.updated_by and call.updated_by != call.created_by:
         text += f", changed by {call.updated_by}"
     return f"<br><span class='note'>{escape(text)}</span>"
+
+
+def _resale(resold_on: date | None, price_cents: int | None) -> str | None:
+    if resold_on is None:
+        return None
+    text = f"on {format_date(resold_on)}"
+    return f"{text} for {format_money(price_cents)}" if price_cents is not None else text
 
 
 def deal_html(detail: DealDetail, today: date) -> str:
@@ -84,16 +92,18 @@ def deal_html(detail: DealDetail, today: date) -> str:
                 "Recovered",
                 f"re-signed on {format_date(data.recovered_on)}" if data.recovered_on else None,
             ),
+            _row("Home re-sold", _resale(data.resold_on, data.resale_price_cents)),
         ]
     )
     calls = []
     for call in reversed(detail.follow_ups):
+        kind = " · <b>win-back call</b>" if call.purpose == CallPurpose.WIN_BACK else ""
         if call.done_at is None:
             overdue = call.due_on < today
             when = f"Due {format_date(call.due_on)}"
             css = "overdue" if overdue else "due"
             calls.append(
-                f"<li class='{css}'><b>{when}</b>{' — overdue' if overdue else ''}"
+                f"<li class='{css}'><b>{when}</b>{' — overdue' if overdue else ''}{kind}"
                 f"{' · ' + escape(call.caller) if call.caller else ''}{_authors(call)}</li>"
             )
             continue
@@ -107,7 +117,7 @@ def deal_html(detail: DealDetail, today: date) -> str:
         calls.append(
             f"<li><b>{format_date(call.done_at.date())}</b> "
             f"{escape(OUTCOME_LABELS.get(call.outcome or '', call.outcome or ''))}"
-            f"{' · ' + escape(call.caller) if call.caller else ''}{result}{words}{notes}"
+            f"{kind}{' · ' + escape(call.caller) if call.caller else ''}{result}{words}{notes}"
             f"{_authors(call)}</li>"
         )
     trash = "<p class='overdue'><b>In the trash.</b></p>" if detail.deleted_at else ""

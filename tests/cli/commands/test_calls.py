@@ -210,3 +210,37 @@ def test_flags_that_do_not_go_together_are_refused_before_the_database_is_opened
     result = run_dft("call", *args, "--db", str(never_made))
     assert_one_line_error(result, 2, needle, "(see 'dft call --help')")
     assert not never_made.exists()
+
+
+def test_a_call_by_the_deals_own_salesperson_under_the_rule_is_logged_with_a_notice(
+    db: str, capsys: pytest.CaptureFixture[str]
+) -> None:
+
+    database = open_database(sqlite_url(Path(db)))
+    with database.sessions.begin() as session:
+        dana = add_deal(session, client_name="Dana's client", contract_number="C-77",
+                        salesperson="Dana Whitfield", fell_through_on=date(2026, 10, 5),
+                        signed_on=None)  # fmt: skip
+        add_deal(session, client_name="Lena's client", salesperson="Lena Ortiz",
+                 fell_through_on=date(2026, 10, 5), signed_on=None)  # fmt: skip
+    database.close()
+    own_call = call(db, "C-77", "--on", "2026-10-08", "--caller", "dana  whitfield",
+                    "--outcome", "voicemail")  # fmt: skip
+
+    rule_off = run_main(capsys, *own_call)
+    assert (rule_off.returncode, rule_off.stderr) == (0, "")
+
+    assert run_main(capsys, "settings", "calls-by-someone-else", "on", "--db", db).returncode == 0
+    rule_on = run_main(capsys, *own_call)
+    assert rule_on.returncode == 0, rule_on.stderr
+    assert rule_on.stdout.startswith(f"Call logged on deal #{dana} (Dana's client, contract C-77")
+    assert rule_on.stdout.count("\n") == 1
+    assert rule_on.stderr == (
+        "dft call: note: dana whitfield is this deal's salesperson. The team's rule: calls are "
+        "made by someone other than the deal's salesperson. Suggested caller: Lena Ortiz.\n"
+    )
+    assert [c[3] for c in calls(db, dana)][:2] == ["dana  whitfield", "dana  whitfield"]
+
+    someone_else = run_main(capsys, *call(db, "C-77", "--on", "2026-10-09", "--caller",
+                                          "Lena Ortiz", "--outcome", "reached"))  # fmt: skip
+    assert (someone_else.returncode, someone_else.stderr) == (0, "")

@@ -225,3 +225,24 @@ def test_list_refuses_an_unknown_salesperson_and_status(
         main(["list", "--status", "maybe", "--db", db])
     assert exit_.value.code == 2
     assert "argument --status: invalid choice: 'maybe'" in capsys.readouterr().err
+
+
+def test_add_records_the_re_sale(db: str, capsys: pytest.CaptureFixture[str]) -> None:
+    from dft.core.deals import get_deal
+
+    base = ["add", "--db", db, "--client", "Re-sold", "--value", "300000",
+            "--fell-through", "2026-10-03", "--cause", "Land/Lot not buildable"]  # fmt: skip
+    result = run_main(capsys, *base, "--resold-on", "2026-11-02", "--resale-price", "$290,000")
+    assert result.returncode == 0, result.stderr
+    database = open_database(sqlite_url(Path(db)))
+    with database.read_sessions.begin() as session:
+        data = get_deal(session, int(result.stdout)).input
+    database.close()
+    assert (data.resold_on, data.resale_price_cents) == (date(2026, 11, 2), 29_000_000)
+
+    without_date = run_main(capsys, *base, "--resale-price", "290000")
+    assert_one_line_error(without_date, 2, "resold_on", "re-sold with its re-sale price")
+    too_early = run_main(capsys, *base, "--resold-on", "2026-10-01")
+    assert_one_line_error(too_early, 2, "resold_on", "before the deal fell through")
+    bad_price = run_main(capsys, *base, "--resold-on", "2026-11-02", "--resale-price", "lots")
+    assert_one_line_error(bad_price, 2, "--resale-price", "not an amount")
