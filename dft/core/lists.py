@@ -15,6 +15,7 @@ from sqlalchemy import func, select, update
 from sqlalchemy.orm import Session
 
 from dft.core.errors import NotFoundError, ValidationError
+from dft.core.fields import max_length, text_problem
 from dft.core.models import Community, Deal, LeadSource, Salesperson
 from dft.core.queries import execute_update
 
@@ -60,6 +61,16 @@ def normalize_name(name: str) -> str:
     return " ".join(name.split())
 
 
+def check_name(model: type[ListModel], name: str, field: str) -> str:
+    """``name`` as stored (see :func:`normalize_name`); ValidationError(``field``) when it
+    holds a control character or is longer than the list's name column."""
+    cleaned = normalize_name(name)
+    problem = text_problem(name, None) or text_problem(cleaned, max_length(model.name))
+    if problem is not None:
+        raise ValidationError(field, f"{LIST_LABELS[model].capitalize()} name {problem}.")
+    return cleaned
+
+
 def list_entries(
     session: Session, model: type[ListModel], include_retired: bool = False
 ) -> list[ListEntry]:
@@ -99,7 +110,7 @@ def resolve_entry(
     field = field or label.replace(" ", "_")
     if name is None or not normalize_name(name):
         return None
-    cleaned = normalize_name(name)
+    cleaned = check_name(model, name, field)
     existing = find_entry(session, model, cleaned)
     if existing is not None:
         return existing
@@ -121,7 +132,7 @@ def resolve_entry(
 
 def add_entry(session: Session, model: type[ListModel], name: str) -> int:
     """Add ``name`` to the list; returns its id. A name already there is refused."""
-    cleaned = normalize_name(name)
+    cleaned = check_name(model, name, "name")
     label = LIST_LABELS[model]
     if not cleaned:
         raise ValidationError("name", f"{label} name must not be empty")
@@ -139,7 +150,7 @@ def rename_entry(session: Session, model: type[ListModel], entry_id: int, new_na
     label = LIST_LABELS[model]
     if entry is None:
         raise NotFoundError(f"no {label} with id {entry_id}")
-    cleaned = normalize_name(new_name)
+    cleaned = check_name(model, new_name, "name")
     if not cleaned:
         raise ValidationError("name", f"{label} name must not be empty")
     clash = find_entry(session, model, cleaned)

@@ -29,7 +29,7 @@ from dft.core.models import (
     Salesperson,
 )
 from dft.core.queries import DealFilter, join_deal_names
-from dft.core.text import neutralize_formula
+from dft.core.text import spreadsheet_text
 from dft.exchange.columns import FIELDS
 
 if TYPE_CHECKING:
@@ -192,7 +192,7 @@ def _csv_value(name: str, value: object) -> str:
         return value.isoformat(sep=" ")
     if isinstance(value, date):
         return value.isoformat()
-    return neutralize_formula(str(value))
+    return spreadsheet_text(str(value))
 
 
 def follow_ups_path(path: Path) -> Path:
@@ -224,7 +224,6 @@ def export_xlsx(session: Session, path: Path, deal_filter: DealFilter) -> Export
     """The deals and their calls to ``path``, one sheet each."""
     from openpyxl import Workbook
     from openpyxl.cell import WriteOnlyCell
-    from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
     from openpyxl.styles import Font
 
     workbook = Workbook(write_only=True)
@@ -241,9 +240,7 @@ def export_xlsx(session: Session, path: Path, deal_filter: DealFilter) -> Export
             result.value = value
             result.number_format = "yyyy-mm-dd hh:mm" if hasattr(value, "hour") else "yyyy-mm-dd"
         else:
-            # XML cannot hold most control characters; a stray one must not sink the export.
-            clean = ILLEGAL_CHARACTERS_RE.sub("", str(value))
-            result.value = neutralize_formula(clean)
+            result.value = spreadsheet_text(str(value))
             result.data_type = "s"  # a string cell, never a formula
         return result
 
