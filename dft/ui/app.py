@@ -34,6 +34,7 @@ from dft.store.logs import (
     scrub,
 )
 from dft.store.maintenance import restore_database
+from dft.store.refusals import explain_refusal, is_refusal
 from dft.ui import ask
 from dft.ui.ask import OpenChoice
 from dft.ui.context import AppContext
@@ -61,15 +62,25 @@ def install_error_handler(parent: Callable[[], QWidget | None]) -> None:
         if isinstance(error, DftError):  # already said for a user (a lost connection, ...)
             QMessageBox.warning(window, "Cannot do that", str(error))
             return
-        said = scrub(str(error))
+        if is_refusal(error):
+            QMessageBox.warning(window, "Not saved", explain_refusal("database", error).message)
+            return
+        # A database or driver error's text holds SQL and other people's rows: not shown.
+        said = "" if _from_a_database(error) else f": {scrub(str(error))}"
         QMessageBox.critical(
             window,
             "Something went wrong",
-            f"{APP_NAME} hit an unexpected problem: {said}\n\n"
+            f"{APP_NAME} hit an unexpected problem{said}\n\n"
             f"Nothing you saved before is lost. Details are in {log_file()}.",
         )
 
     sys.excepthook = handle
+
+
+def _from_a_database(error: BaseException) -> bool:
+    """True for an error of SQLAlchemy or a database driver (sqlite3, psycopg)."""
+    module = type(error).__module__.split(".")[0]
+    return module in ("sqlalchemy", "sqlite3", "psycopg", "_sqlite3")
 
 
 def open_with_dialogs(parent: QWidget | None, url: URL) -> Database | None:

@@ -41,6 +41,7 @@ from dft.exchange.importer import (
 )
 from dft.exchange.reading import read_table
 from dft.exchange.values import DateOrder
+from dft.ui import ask
 from dft.ui.context import AppContext
 from dft.ui.worker import BackgroundTask, Progress
 
@@ -251,7 +252,7 @@ class ImportDialog(QDialog):
             message = (
                 "Cancelled; nothing was imported."
                 if isinstance(error, ImportCancelled) or type(error).__name__ == "Cancelled"
-                else f"The import failed; nothing was imported. ({error})"
+                else f"The import failed; nothing was imported. {ask.describe(error)}"
             )
             self.summary.setText(message)
             return
