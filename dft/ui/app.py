@@ -9,7 +9,7 @@ from pathlib import Path
 from types import TracebackType
 
 import platformdirs
-from PySide6.QtCore import QSettings, Qt
+from PySide6.QtCore import QEvent, QSettings, Qt
 from PySide6.QtGui import QGuiApplication
 from PySide6.QtWidgets import QApplication, QMessageBox, QWidget
 from sqlalchemy.engine import URL
@@ -41,6 +41,7 @@ from dft.ui.context import AppContext
 from dft.ui.icons import icon
 from dft.ui.main_window import MainWindow
 from dft.ui.theme import follow_system_theme
+from dft.ui.worker import stop_background_work
 
 log = logging.getLogger(__name__)
 
@@ -172,6 +173,25 @@ def run(database_argument: str | None) -> int:
     windows.append(window)
     window.show()
     window.show_database_warnings()
-    code = app.exec()
-    window.context.database.close()
-    return code
+    try:
+        return app.exec()
+    finally:
+        close_down(app, window)
+        windows.clear()
+
+
+def close_down(app: QApplication, window: MainWindow) -> None:
+    """Take the window apart while the application still runs, in an order Qt expects.
+
+    Left to Python's own exit, Qt objects are freed in no particular order and some
+    after the QApplication: a thread still exporting is destroyed while it runs
+    (which aborts), a window outlives the application. Here: background work
+    stopped, the undo history dropped, the window and its children deleted, then
+    the database closed.
+    """
+    stop_background_work(window)
+    context = window.context
+    context.undo_stack.clear()
+    window.deleteLater()
+    app.sendPostedEvents(None, QEvent.Type.DeferredDelete)
+    context.database.close()

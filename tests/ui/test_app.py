@@ -8,6 +8,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+import shiboken6
 from PySide6.QtCore import QSettings, Qt
 from PySide6.QtWidgets import QMessageBox, QPushButton
 from sqlalchemy import func, select
@@ -185,8 +186,15 @@ def test_run_opens_the_window_on_the_database_given(
         built.append(window)
         return window
 
+    seen: dict[str, object] = {}
+
+    def run_the_event_loop(*_a: object) -> int:
+        [window] = built
+        seen.update(visible=window.isVisible(), label=window.database_label.text())
+        return 0
+
     monkeypatch.setattr(app_module, "build_main_window", build)
-    monkeypatch.setattr(type(qapp), "exec", lambda *_a: 0)
+    monkeypatch.setattr(type(qapp), "exec", run_the_event_loop)
     root = logging.getLogger()
     handlers_before = list(root.handlers)
     try:
@@ -195,9 +203,9 @@ def test_run_opens_the_window_on_the_database_given(
         for handler in [h for h in root.handlers if h not in handlers_before]:
             root.removeHandler(handler)
             handler.close()
-    [window] = built
-    assert window.isVisible()
-    assert window.database_label.text() == str(db_path)
+    assert seen == {"visible": True, "label": str(db_path)}
     assert db_path.exists()
     assert app_module.settings_path().is_relative_to(Path.home())
-    window.close()
+    # Once the event loop is over the window is taken apart before Python's own exit.
+    [window] = built
+    assert not shiboken6.isValid(window)
