@@ -87,9 +87,18 @@ def referral_lead_source_ids(session: Session) -> set[int]:
 
 
 def find_entry(session: Session, model: type[ListModel], name: str) -> ListModel | None:
-    """The entry named ``name`` (ignoring case and spacing), or None."""
-    wanted = normalize_name(name).lower()
-    return session.scalar(select(model).where(func.lower(model.name) == wanted))
+    """The entry named ``name`` (ignoring case and spacing), or None.
+
+    Compared here rather than with SQL's lower(): SQLite's folds ASCII letters only,
+    so "Émile" would not find "Émile" there (and a second deal naming him would add
+    him twice), while PostgreSQL's folds every letter. A list holds a few hundred
+    names at most.
+    """
+    wanted = normalize_name(name).casefold()
+    return next(
+        (e for e in session.scalars(select(model)) if normalize_name(e.name).casefold() == wanted),
+        None,
+    )
 
 
 def resolve_entry(
