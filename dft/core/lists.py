@@ -90,9 +90,9 @@ def find_entry(session: Session, model: type[ListModel], name: str) -> ListModel
     """The entry named ``name`` (ignoring case and spacing), or None.
 
     Compared here rather than with SQL's lower(): SQLite's folds ASCII letters only,
-    so "Émile" would not find "Émile" there (and a second deal naming him would add
-    him twice), while PostgreSQL's folds every letter. A list holds a few hundred
-    names at most.
+    so there a name with a capital outside ASCII ("Émile") did not even find itself,
+    and the next deal naming him added him twice; PostgreSQL's folds every letter.
+    A list holds a few hundred names at most.
     """
     wanted = normalize_name(name).casefold()
     return next(

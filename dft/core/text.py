@@ -2,9 +2,8 @@
 
 from __future__ import annotations
 
-# The control characters an Excel file (XML) cannot hold; openpyxl refuses a cell with
-# one. Tab, line feed and carriage return stay.
-from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
+import functools
+import re
 
 # Characters that make Excel, LibreOffice or Sheets treat a cell as a formula or
 # command (OWASP "CSV injection"), including the full-width forms Excel also honours.
@@ -18,8 +17,18 @@ def neutralize_formula(value: str) -> str:
     return value
 
 
+@functools.cache
+def _not_in_a_spreadsheet() -> re.Pattern[str]:
+    # The control characters an Excel file (XML) cannot hold, as openpyxl knows them
+    # (tab, line feed and carriage return stay). Imported when first needed: openpyxl
+    # brings numpy, which opening the window does without.
+    from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
+
+    return ILLEGAL_CHARACTERS_RE
+
+
 def spreadsheet_text(value: str) -> str:
     """``value`` as a spreadsheet cell (Excel or CSV) holds it: the control characters
     Excel cannot hold removed (a NUL stored by an older version must not sink a report
     or an export), then a formula neutralized (:func:`neutralize_formula`)."""
-    return neutralize_formula(ILLEGAL_CHARACTERS_RE.sub("", value))
+    return neutralize_formula(_not_in_a_spreadsheet().sub("", value))
