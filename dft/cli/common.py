@@ -156,6 +156,11 @@ def run_command(handler: Handler, args: argparse.Namespace) -> int:
             return EXIT_FAILURE
         if os.environ.get("DFT_DEBUG"):
             raise
+        if _is_refusal(exc):
+            # The driver's text quotes the SQL and every parameter: the log file has it.
+            _log_traceback(args.command)
+            print(f"{prefix}: {_explain_refusal(args, exc)}", file=sys.stderr)
+            return EXIT_FAILURE
         log = _log_traceback(args.command)
         print(f"{prefix}: {UNEXPECTED_ERROR.format(log=log)}", file=sys.stderr)
         return EXIT_FAILURE
@@ -176,6 +181,22 @@ def _is_operational_error(exc: Exception) -> bool:
     from sqlalchemy.exc import OperationalError
 
     return isinstance(exc, OperationalError)
+
+
+def _is_refusal(exc: Exception) -> bool:
+    if "sqlalchemy.exc" not in sys.modules:
+        return False
+    from dft.store.refusals import is_refusal
+
+    return is_refusal(exc)
+
+
+def _explain_refusal(args: argparse.Namespace, exc: Any) -> str:
+    from dft.store.location import display_url
+    from dft.store.refusals import explain_refusal
+
+    url = _database_url_or_none(args)
+    return str(explain_refusal(display_url(url) if url is not None else "database", exc))
 
 
 def _explain_operational_error(args: argparse.Namespace, exc: Any) -> str:

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field, fields, replace
 from datetime import date, datetime, timedelta
 from typing import NamedTuple
 
@@ -17,6 +17,7 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 from sqlalchemy.orm.exc import StaleDataError
 
+from dft.core import fields as text_rules
 from dft.core import history, settings
 from dft.core.clock import utc_now
 from dft.core.errors import ConflictError, NotFoundError, ValidationError
@@ -112,8 +113,6 @@ def validate_deal_input(data: DealInput, today: date | None = None) -> list[Vali
 
     if not data.client_name or not data.client_name.strip():
         problem("client_name", "Client name is required.")
-    elif len(data.client_name.strip()) > 200:
-        problem("client_name", "Client name is longer than 200 characters.")
     if data.contract_value_cents is None or data.contract_value_cents < 0:
         problem("contract_value_cents", "Contract value must not be negative.")
     elif data.contract_value_cents > MAX_CENTS:
@@ -148,8 +147,6 @@ def validate_deal_input(data: DealInput, today: date | None = None) -> list[Vali
             problem("resale_price_cents", "Re-sale price is implausibly large.")
         elif data.resold_on is None:
             problem("resold_on", "Enter the date the home was re-sold with its re-sale price.")
-    if data.contract_number is not None and len(data.contract_number.strip()) > 60:
-        problem("contract_number", "Contract number is longer than 60 characters.")
     if data.cancelled_by is not None and data.cancelled_by not in set(CancelledBy):
         problem("cancelled_by", "Cancelled by must be 'buyer' or 'builder'.")
     if data.deposit_cents is not None and data.deposit_cents < 0:
@@ -164,7 +161,35 @@ def validate_deal_input(data: DealInput, today: date | None = None) -> list[Vali
         problem("cause_status", "Pick the cause before marking it confirmed.")
     if data.cause_id is not None and data.cause_id in data.contributing_cause_ids:
         problem("contributing_cause_ids", "The primary cause cannot also be a contributing cause.")
+    for name, message in _text_problems(data):
+        problem(name, message)
     return errors
+
+
+# The lists' names are stored in the lists, not on the deal.
+_NAME_COLUMNS = {
+    "salesperson": Salesperson.name,
+    "lead_source": LeadSource.name,
+    "community": Community.name,
+}
+
+
+def _text_problems(data: DealInput) -> Iterator[tuple[str, str]]:
+    """Every text field against the shared rules (dft/core/fields.py): no control
+    characters (notes may hold tabs and line breaks), and no longer, as stored, than
+    its column, so SQLite accepts exactly what PostgreSQL does."""
+    for spec in fields(DealInput):
+        value = getattr(data, spec.name)
+        column = _NAME_COLUMNS.get(spec.name, getattr(Deal, spec.name, None))
+        if not isinstance(value, str) or column is None:
+            continue
+        multiline = spec.name == "notes"
+        stored = value.strip() if multiline else " ".join(value.split())
+        bad = text_rules.text_problem(value, None, multiline) or text_rules.text_problem(
+            stored, text_rules.max_length(column), multiline
+        )
+        if bad is not None:
+            yield spec.name, f"{spec.name.replace('_', ' ').capitalize()} {bad}."
 
 
 def _raise_first(errors: list[ValidationError]) -> None:

@@ -2,7 +2,7 @@
 
 Every other query is portable SQLAlchemy; wherever the two databases need
 different SQL (matching text without case, whole days between dates, partial
-indexes, id sequences, snapshot reads, deferred constraint checks) the
+indexes, id sequences, snapshot reads, deferred constraint checks, finding a NUL) the
 difference lives here, and the rest of the code asks this module. Migrations
 keep the literal SQL they ran with; the SQLite connection settings (PRAGMAs
 on connect) belong to the engine, dft/store/engine.py.
@@ -99,6 +99,27 @@ def _days_default(element: days_between, compiler: SQLCompiler, **kw: Any) -> st
         f"(CAST({compiler.process(later, **kw)} AS DATE) - "
         f"CAST({compiler.process(earlier, **kw)} AS DATE))"
     )
+
+
+class holds_nul(FunctionElement[bool]):
+    """``column`` holds a NUL character (U+0000)."""
+
+    type = Boolean()
+    inherit_cache = True
+    name = "holds_nul"
+
+
+@compiles(holds_nul, SQLITE)
+def _holds_nul_sqlite(element: holds_nul, compiler: SQLCompiler, **kw: Any) -> str:
+    # LIKE would match every row here; instr() sees past a NUL (length() does not).
+    (column,) = list(element.clauses)
+    return f"instr({compiler.process(column, **kw)}, char(0)) > 0"
+
+
+@compiles(holds_nul)
+def _holds_nul_default(element: holds_nul, compiler: SQLCompiler, **kw: Any) -> str:
+    # PostgreSQL text cannot hold a NUL at all (and chr(0) is an error there).
+    return "false"
 
 
 def partial_index(name: str, *columns: str, where: str, unique: bool = False) -> Index:

@@ -44,11 +44,18 @@ def control_character(value: str, multiline: bool = False) -> str | None:
     return f"{name} ({code})" if name else code
 
 
+def without_control_characters(value: str) -> str:
+    """``value`` with each control character made a space (for names nobody typed here)."""
+    return CONTROL_ONE_LINE.sub(" ", value)
+
+
 def text_problem(value: str, limit: int | None, multiline: bool = False) -> str | None:
     """Why ``value`` cannot be stored in a field of ``limit`` characters, or None."""
     bad = control_character(value, multiline)
     if bad is not None:
-        allowed = " (only notes may hold tabs and line breaks)" if not multiline else ""
+        # Said only where it helps: a tab or line break pasted into a one-line field.
+        line_break = not multiline and control_character(value, multiline=True) is None
+        allowed = " (only notes may hold tabs and line breaks)" if line_break else ""
         return f"contains a control character, {bad}{allowed}"
     if limit is not None and len(value) > limit:
         return f"is {len(value):,} characters long; at most {limit:,} fit"

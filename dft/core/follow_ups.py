@@ -21,6 +21,7 @@ from dft.core import history, settings
 from dft.core.clock import utc_now
 from dft.core.deals import live_deal
 from dft.core.errors import ConflictError, NotFoundError, ValidationError
+from dft.core.fields import check_text
 from dft.core.identity import current_user
 from dft.core.models import (
     CallOutcome,
@@ -45,7 +46,8 @@ MAX_CALLER_LENGTH = 120
 
 
 def _caller_name(caller: str | None) -> str | None:
-    """The caller as stored: trimmed, ``None`` when blank."""
+    """The caller as stored: trimmed, ``None`` when blank; no control characters."""
+    check_text("caller", "Caller name", caller, None)
     cleaned = (caller or "").strip()
     if len(cleaned) > MAX_CALLER_LENGTH:
         raise ValidationError(
@@ -58,6 +60,7 @@ def schedule_follow_up(
     session: Session, deal_id: int, due_on: date, *, caller: str | None = None, notes: str = ""
 ) -> int:
     """Plan a call on a live deal for ``due_on``; returns the new call's id."""
+    check_text("notes", "Notes", notes, None, multiline=True)
     deal = live_deal(session, deal_id)
     if due_on < deal.fell_through_on:
         raise ValidationError("due_on", "A follow-up cannot be due before the deal fell through.")
@@ -144,6 +147,10 @@ def record_follow_up(
             "Pick the new cause when the call changed it (and only then).",
         )
     caller = _caller_name(caller)
+    # Tabs and line breaks are fine in what the client said and in notes; NUL and the
+    # like never are (dft/core/fields.py).
+    check_text("client_words", "The client's words", client_words, None, multiline=True)
+    check_text("notes", "Notes", notes, None, multiline=True)
     deal = live_deal(session, deal_id)
     done_at = done_at or utc_now()
     if done_at.date() < deal.fell_through_on:

@@ -15,6 +15,7 @@ from sqlalchemy import func, select, update
 from sqlalchemy.orm import Session
 
 from dft.core.errors import NotFoundError, ValidationError
+from dft.core.fields import max_length, text_problem
 from dft.core.models import Community, Deal, LeadSource, Salesperson
 from dft.core.queries import execute_update
 
@@ -60,6 +61,16 @@ def normalize_name(name: str) -> str:
     return " ".join(name.split())
 
 
+def check_name(model: type[ListModel], name: str, field: str) -> str:
+    """``name`` as stored (see :func:`normalize_name`); ValidationError(``field``) when it
+    holds a control character or is longer than the list's name column."""
+    cleaned = normalize_name(name)
+    problem = text_problem(name, None) or text_problem(cleaned, max_length(model.name))
+    if problem is not None:
+        raise ValidationError(field, f"{LIST_LABELS[model].capitalize()} name {problem}.")
+    return cleaned
+
+
 def list_entries(
     session: Session, model: type[ListModel], include_retired: bool = False
 ) -> list[ListEntry]:
@@ -76,9 +87,18 @@ def referral_lead_source_ids(session: Session) -> set[int]:
 
 
 def find_entry(session: Session, model: type[ListModel], name: str) -> ListModel | None:
-    """The entry named ``name`` (ignoring case and spacing), or None."""
-    wanted = normalize_name(name).lower()
-    return session.scalar(select(model).where(func.lower(model.name) == wanted))
+    """The entry named ``name`` (ignoring case and spacing), or None.
+
+    Compared here rather than with SQL's lower(): SQLite's folds ASCII letters only,
+    so there a name with a capital outside ASCII ("Émile") did not even find itself,
+    and the next deal naming him added him twice; PostgreSQL's folds every letter.
+    A list holds a few hundred names at most.
+    """
+    wanted = normalize_name(name).casefold()
+    return next(
+        (e for e in session.scalars(select(model)) if normalize_name(e.name).casefold() == wanted),
+        None,
+    )
 
 
 def resolve_entry(
@@ -99,7 +119,7 @@ def resolve_entry(
     field = field or label.replace(" ", "_")
     if name is None or not normalize_name(name):
         return None
-    cleaned = normalize_name(name)
+    cleaned = check_name(model, name, field)
     existing = find_entry(session, model, cleaned)
     if existing is not None:
         return existing
@@ -121,7 +141,7 @@ def resolve_entry(
 
 def add_entry(session: Session, model: type[ListModel], name: str) -> int:
     """Add ``name`` to the list; returns its id. A name already there is refused."""
-    cleaned = normalize_name(name)
+    cleaned = check_name(model, name, "name")
     label = LIST_LABELS[model]
     if not cleaned:
         raise ValidationError("name", f"{label} name must not be empty")
@@ -139,7 +159,7 @@ def rename_entry(session: Session, model: type[ListModel], entry_id: int, new_na
     label = LIST_LABELS[model]
     if entry is None:
         raise NotFoundError(f"no {label} with id {entry_id}")
-    cleaned = normalize_name(new_name)
+    cleaned = check_name(model, new_name, "name")
     if not cleaned:
         raise ValidationError("name", f"{label} name must not be empty")
     clash = find_entry(session, model, cleaned)

@@ -13,6 +13,7 @@ from sqlalchemy import func, select, update
 from sqlalchemy.orm import Session
 
 from dft.core.errors import NotFoundError, ValidationError
+from dft.core.fields import check_text, max_length, text_problem
 from dft.core.models import (
     Category,
     Cause,
@@ -271,11 +272,21 @@ def _get_cause(session: Session, cause_id: int) -> Cause:
     return cause
 
 
-def _clean_name(name: str, field: str = "name") -> str:
+def _clean_name(name: str, model: type[Category] | type[Cause], field: str = "name") -> str:
+    """The name as stored: spaces trimmed, no control characters, fitting its column."""
     cleaned = " ".join(name.split())
     if not cleaned:
         raise ValidationError(field, "name must not be empty")
+    label = "Category" if model is Category else "Cause"
+    problem = text_problem(name, None) or text_problem(cleaned, max_length(model.name))
+    if problem is not None:
+        raise ValidationError(field, f"{label} name {problem}.")
     return cleaned
+
+
+def _clean_description(description: str) -> str:
+    check_text("description", "Description", description, None, multiline=True)
+    return description.strip()
 
 
 # -- Editing -----------------------------------------------------------------
@@ -283,7 +294,7 @@ def _clean_name(name: str, field: str = "name") -> str:
 
 def add_category(session: Session, name: str, controllable: bool | None = None) -> int:
     """Add a category with its general cause; unless told, it is not classified yet."""
-    name = _clean_name(name)
+    name = _clean_name(name, Category)
     existing = session.scalar(select(Category).where(func.lower(Category.name) == name.lower()))
     if existing is not None:
         raise ValidationError("name", f"a category named {existing.name!r} already exists")
@@ -324,7 +335,7 @@ def category_for_imported_causes(session: Session) -> int:
 def add_cause(session: Session, category_id: int, name: str, description: str = "") -> int:
     """Add a cause to a category; returns its id."""
     category = _get_category(session, category_id)
-    name = _clean_name(name)
+    name = _clean_name(name, Cause)
     clash = session.scalar(
         select(Cause).where(
             Cause.category_id == category.id, func.lower(Cause.name) == name.lower()
@@ -339,7 +350,7 @@ def add_cause(session: Session, category_id: int, name: str, description: str = 
     cause = Cause(
         category_id=category.id,
         name=name,
-        description=description.strip(),
+        description=_clean_description(description),
         position=position,
         retired=False,
     )
@@ -351,7 +362,7 @@ def add_cause(session: Session, category_id: int, name: str, description: str = 
 def rename_category(session: Session, category_id: int, new_name: str) -> None:
     """Rename a category; past deals follow the new name."""
     category = _get_category(session, category_id)
-    new_name = _clean_name(new_name)
+    new_name = _clean_name(new_name, Category)
     clash = session.scalar(
         select(Category).where(
             func.lower(Category.name) == new_name.lower(), Category.id != category.id
@@ -367,7 +378,7 @@ def rename_cause(
 ) -> None:
     """Rename a cause (and change its description); past deals follow."""
     cause = _get_cause(session, cause_id)
-    new_name = _clean_name(new_name)
+    new_name = _clean_name(new_name, Cause)
     clash = session.scalar(
         select(Cause).where(
             Cause.category_id == cause.category_id,
@@ -379,7 +390,7 @@ def rename_cause(
         raise ValidationError("name", f"this category already has a cause named {clash.name!r}")
     cause.name = new_name
     if description is not None:
-        cause.description = description.strip()
+        cause.description = _clean_description(description)
 
 
 def set_category_controllable(

@@ -29,8 +29,9 @@ from dft.core.models import (
     Salesperson,
 )
 from dft.core.queries import DealFilter, join_deal_names
-from dft.core.text import neutralize_formula
+from dft.core.text import spreadsheet_text
 from dft.exchange.columns import FIELDS
+from dft.store.files import replacing
 
 if TYPE_CHECKING:
     from openpyxl.cell import WriteOnlyCell
@@ -198,7 +199,7 @@ def _csv_value(name: str, value: object) -> str:
         return value.isoformat(sep=" ")
     if isinstance(value, date):
         return value.isoformat()
-    return neutralize_formula(str(value))
+    return spreadsheet_text(str(value))
 
 
 def follow_ups_path(path: Path) -> Path:
@@ -218,19 +219,10 @@ def _write_csv(path: Path, names: tuple[str, ...], rows: Iterator[dict[str, obje
     return written
 
 
-def export_csv(session: Session, path: Path, deal_filter: DealFilter) -> ExportResult:
-    """The deals to ``path`` and their calls beside it (see :func:`follow_ups_path`)."""
-    deals = _write_csv(path, FIELDS, _deal_rows(session, deal_filter))
-    second = follow_ups_path(path)
-    calls = _write_csv(second, FOLLOW_UP_FIELDS, _follow_up_rows(session, deal_filter))
-    return ExportResult(deals, calls, (path, second))
-
-
 def export_xlsx(session: Session, path: Path, deal_filter: DealFilter) -> ExportResult:
     """The deals and their calls to ``path``, one sheet each."""
     from openpyxl import Workbook
     from openpyxl.cell import WriteOnlyCell
-    from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
     from openpyxl.styles import Font
 
     workbook = Workbook(write_only=True)
@@ -247,9 +239,7 @@ def export_xlsx(session: Session, path: Path, deal_filter: DealFilter) -> Export
             result.value = value
             result.number_format = "yyyy-mm-dd hh:mm" if hasattr(value, "hour") else "yyyy-mm-dd"
         else:
-            # XML cannot hold most control characters; a stray one must not sink the export.
-            clean = ILLEGAL_CHARACTERS_RE.sub("", str(value))
-            result.value = neutralize_formula(clean)
+            result.value = spreadsheet_text(str(value))
             result.data_type = "s"  # a string cell, never a formula
         return result
 
@@ -274,23 +264,23 @@ def export_xlsx(session: Session, path: Path, deal_filter: DealFilter) -> Export
 
 
 def export_deals(session: Session, path: Path, deal_filter: DealFilter) -> ExportResult:
-    """Write to temporary names and rename: an export is complete or absent."""
+    """Write to temporary names and rename: an export is complete or absent.
+
+    A file replaced keeps its permissions; a full disk or a folder that cannot be
+    written is a FileWriteError naming the file (dft/store/files.py).
+    """
     suffix = path.suffix.lower()
     if suffix not in (".csv", ".xlsx"):
         raise ValidationError("FILE", f"export writes .csv or .xlsx files, not {path.suffix!r}")
     if not path.parent.is_dir():
         raise ValidationError("FILE", f"folder {path.parent} does not exist")
-    partial = path.with_name(f".{path.name}.partial")
-    try:
-        if suffix == ".csv":
-            result = export_csv(session, partial, deal_filter)
-            calls_partial = follow_ups_path(partial)
-            calls_partial.replace(follow_ups_path(path))
-            partial.replace(path)
-            return ExportResult(result.deals, result.follow_ups, (path, follow_ups_path(path)))
+    if suffix == ".csv":
+        calls_path = follow_ups_path(path)
+        with replacing(path, calls_path) as (partial, calls_partial):
+            deals = _write_csv(partial, FIELDS, _deal_rows(session, deal_filter))
+            rows = _follow_up_rows(session, deal_filter)
+            calls = _write_csv(calls_partial, FOLLOW_UP_FIELDS, rows)
+        return ExportResult(deals, calls, (path, calls_path))
+    with replacing(path) as (partial,):
         result = export_xlsx(session, partial, deal_filter)
-        partial.replace(path)
-        return ExportResult(result.deals, result.follow_ups, (path,))
-    finally:
-        partial.unlink(missing_ok=True)
-        follow_ups_path(partial).unlink(missing_ok=True)
+    return ExportResult(result.deals, result.follow_ups, (path,))

@@ -5,7 +5,7 @@ from __future__ import annotations
 import csv
 from pathlib import Path
 
-from dft.core.text import neutralize_formula
+from dft.core.text import spreadsheet_text
 from dft.reports.monthly import MonthlyReport
 from dft.reports.tables import Cell, Kind, headline_rows, report_tables
 
@@ -25,7 +25,7 @@ def _plain(value: Cell, kind: Kind) -> str:
         return str(value)
     if kind is Kind.NUMBER:
         return f"{float(value):g}"  # type: ignore[arg-type]
-    return neutralize_formula(str(value))
+    return spreadsheet_text(str(value))
 
 
 def write_csv(report: MonthlyReport, path: Path) -> None:
@@ -60,6 +60,6 @@ def write_csv(report: MonthlyReport, path: Path) -> None:
                         _plain(*deals) if deals else "",
                         _plain(*share) if share else "",
                         _plain(*money) if money else "",
-                        neutralize_formula(details),
+                        spreadsheet_text(details),
                     ]
                 )

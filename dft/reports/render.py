@@ -12,6 +12,7 @@ from dft.reports.monthly import MonthlyReport
 from dft.reports.pdf import write_pdf
 from dft.reports.tables import MAX_LISTED_DEALS
 from dft.reports.xlsx import write_xlsx
+from dft.store.files import replacing
 
 WRITERS: dict[str, Callable[[MonthlyReport, Path], None]] = {
     ".pdf": write_pdf,
@@ -28,7 +29,11 @@ def deal_limit_for(path: Path) -> int | None:
 
 
 def write_report(report: MonthlyReport, path: Path) -> None:
-    """Write to a temporary file beside ``path`` and rename: never a half-written report."""
+    """Write to a temporary file beside ``path`` and rename: never a half-written report.
+
+    A file replaced keeps its permissions; a full disk or a folder that cannot be
+    written is a FileWriteError naming ``path`` (dft/store/files.py).
+    """
     writer = WRITERS.get(path.suffix.lower())
     if writer is None:
         raise ValidationError(
@@ -39,9 +44,5 @@ def write_report(report: MonthlyReport, path: Path) -> None:
         raise ValueError(f"{path.name} lists every deal; this report was built with fewer")
     if not path.parent.is_dir():
         raise ValidationError("--out", f"folder {path.parent} does not exist")
-    partial = path.with_name(f".{path.name}.partial")
-    try:
+    with replacing(path) as (partial,):
         writer(report, partial)
-        partial.replace(path)
-    finally:
-        partial.unlink(missing_ok=True)

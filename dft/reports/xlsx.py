@@ -9,7 +9,7 @@ from openpyxl.cell import Cell as XlCell
 from openpyxl.styles import Font, PatternFill
 from openpyxl.utils import get_column_letter
 
-from dft.core.text import neutralize_formula
+from dft.core.text import spreadsheet_text
 from dft.reports.monthly import MonthlyReport
 from dft.reports.tables import Cell, Kind, headline_rows, report_tables
 
@@ -43,7 +43,7 @@ def _set(cell: XlCell, value: Cell, kind: Kind) -> None:
         cell.value = int(value)  # type: ignore[arg-type]
         cell.number_format = "+0;-0;0"
     else:
-        cell.value = neutralize_formula(str(value))
+        cell.value = spreadsheet_text(str(value))
         cell.data_type = "s"  # never a formula, whatever the text starts with
 
 
@@ -53,7 +53,7 @@ def write_xlsx(report: MonthlyReport, path: Path) -> None:
     summary = workbook.active
     assert summary is not None
     summary.title = "Summary"
-    summary["A1"] = report.title
+    _set(summary["A1"], report.title, Kind.TEXT)
     summary["A1"].font = Font(bold=True, size=14)
     summary["A2"] = "Month"
     summary["B2"] = report.month

@@ -16,10 +16,10 @@ from datetime import date, datetime
 from decimal import Decimal
 from typing import Any
 
-from sqlalchemy import Connection, Row, Table, delete, func, insert, select
+from sqlalchemy import Column, Connection, Row, String, Table, delete, func, insert, or_, select
 from sqlalchemy.engine import URL
 
-from dft.core.dialects import continue_id_sequences, snapshot_options
+from dft.core.dialects import continue_id_sequences, holds_nul, snapshot_options
 from dft.core.models import Base
 from dft.core.queries import AnySelect
 from dft.store.database import (
@@ -35,6 +35,8 @@ from dft.store.location import display_url, sqlite_path
 log = logging.getLogger(__name__)
 
 BATCH_ROWS = 5_000
+# Values a server would refuse are listed up to this many, then counted.
+REFUSED_LISTED = 20
 # A new database is seeded with the default causes and lead sources; a target
 # holding only those is empty for the purpose of "does it hold data".
 SEEDED_TABLES = frozenset({"categories", "causes", "lead_sources", "settings"})
@@ -184,6 +186,83 @@ def _snapshot_connection(database: Database) -> Connection:
     return database.engine.connect().execution_options(**options)
 
 
+@dataclass(frozen=True)
+class RefusedValue:
+    """A value a database server would refuse: where it is and what is wrong with it
+    (never the value itself, nor anything else of its row)."""
+
+    table: str
+    row: str
+    column: str
+    problem: str
+
+    def __str__(self) -> str:
+        return f"{self.table} {self.row}, {self.column}: {self.problem}"
+
+
+def values_a_server_refuses(connection: Connection) -> list[RefusedValue]:
+    """Text PostgreSQL would refuse, in every table: longer than its column (SQLite
+    stores any length) or holding a NUL character (PostgreSQL text cannot)."""
+    found = []
+    for table in _tables():
+        texts = [column for column in table.columns if isinstance(column.type, String)]
+        if not texts:
+            continue
+        limits = {column.name: _length(column) for column in texts}
+        suspicious = [holds_nul(column) for column in texts] + [
+            func.length(column) > limits[column.name] for column in texts if limits[column.name]
+        ]
+        keys = list(table.primary_key.columns)
+        query = select(*keys, *texts).where(or_(*suspicious)).order_by(*keys)
+        for row in connection.execute(query):
+            values = row._mapping
+            where = (
+                f"#{values[keys[0].name]}"
+                if len(keys) == 1
+                else "(" + ", ".join(f"{key.name} {values[key.name]}" for key in keys) + ")"
+            )
+            for column in texts:
+                problem = _refused(values[column.name], limits[column.name])
+                if problem is not None:
+                    found.append(RefusedValue(table.name, where, column.name, problem))
+    return found
+
+
+def _length(column: Column[Any]) -> int | None:
+    return column.type.length if isinstance(column.type, String) else None
+
+
+def _refused(value: object, limit: int | None) -> str | None:
+    if not isinstance(value, str):
+        return None
+    if "\x00" in value:
+        return "holds a NUL character (U+0000), which PostgreSQL cannot store"
+    if limit is not None and len(value) > limit:
+        return f"is {len(value):,} characters long; at most {limit:,} fit"
+    return None
+
+
+def _refusals_said(refused: list[RefusedValue]) -> str:
+    listed = [f"  {value}" for value in refused[:REFUSED_LISTED]]
+    if len(refused) > REFUSED_LISTED:
+        listed.append(f"  … and {len(refused) - REFUSED_LISTED:,} more")
+    count = f"{len(refused):,} value{'s' if len(refused) != 1 else ''}"
+    return (
+        f"it holds {count} a database server would refuse, so nothing was copied. "
+        "Correct them here first (for a deal: edit it in the window):\n" + "\n".join(listed)
+    )
+
+
+def _check_for_a_server(source: Database) -> None:
+    """Refuse, before anything is written, a copy that PostgreSQL would stop half-way."""
+    with _snapshot_connection(source) as reading, reading.begin():
+        refused = values_a_server_refuses(reading)
+    if refused:
+        log.info("Copy from %s refused: %d values a server would refuse", source.location,
+                 len(refused))  # fmt: skip
+        raise CopyError(source.location, _refusals_said(refused))
+
+
 def copy_database(
     source_url: URL,
     target_url: URL,
@@ -194,12 +273,16 @@ def copy_database(
     """Copy everything in ``source_url`` to ``target_url`` exactly, or change nothing.
 
     A target that holds data of its own is refused unless ``force``, which
-    replaces it. ``progress(table, rows copied so far)`` is called per batch.
+    replaces it. Copying to a server, text the server would refuse (see
+    :func:`values_a_server_refuses`) is listed and nothing is written, rather
+    than failing half-way. ``progress(table, rows copied so far)`` is called per batch.
     """
     if _same_database(source_url, target_url):
         raise CopyError(display_url(target_url), "the source and the target are the same.")
     source = _open_source(source_url)
     try:
+        if target_url.get_backend_name() != "sqlite":
+            _check_for_a_server(source)
         target = open_database(target_url, daily_backup=False)
     except BaseException:
         source.close()

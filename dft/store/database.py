@@ -413,11 +413,12 @@ def open_database(
         explained = explain_connection_error(url, exc)
         if explained is not None:
             raise explained from exc
-        raise DatabaseError(
-            location, redact(f"cannot use the database ({exc.orig}).", url)
-        ) from exc
+        said = str(exc.orig).split("\n", 1)[0]
+        raise DatabaseError(location, redact(f"cannot use the database ({said}).", url)) from exc
     except SQLAlchemyError as exc:
-        raise DatabaseError(location, redact(f"cannot use the database ({exc}).", url)) from exc
+        # The first line: a statement's error goes on with its SQL and parameters.
+        said = str(exc).split("\n", 1)[0]
+        raise DatabaseError(location, redact(f"cannot use the database ({said}).", url)) from exc
 
     warnings: list[str] = []
     daily = None

@@ -126,4 +126,6 @@ def explain_operational_error(
         return DatabaseBusyError(location, BUSY)
     if "readonly" in text or "read-only" in text:
         return DatabaseError(location, "the database is read-only; nothing was saved.")
-    return DatabaseError(location, redact(f"the database refused the change ({error.orig}).", url))
+    # The driver's first line only: what follows (DETAIL, CONTEXT) can quote rows.
+    said = str(error.orig).split("\n", 1)[0]
+    return DatabaseError(location, redact(f"the database refused the change ({said}).", url))

@@ -11,7 +11,7 @@ from pathlib import Path
 from types import TracebackType
 
 import platformdirs
-from PySide6.QtCore import QSettings, Qt, QTimer
+from PySide6.QtCore import QEvent, QSettings, Qt, QTimer
 from PySide6.QtGui import QGuiApplication
 from PySide6.QtWidgets import (
     QApplication,
@@ -41,12 +41,14 @@ from dft.store.logs import (
     scrub,
 )
 from dft.store.maintenance import restore_database
+from dft.store.refusals import explain_refusal, is_refusal
 from dft.ui import ask
 from dft.ui.ask import OpenChoice
 from dft.ui.context import AppContext
 from dft.ui.icons import icon
 from dft.ui.main_window import MainWindow
 from dft.ui.theme import follow_system_theme
+from dft.ui.worker import stop_background_work
 
 log = logging.getLogger(__name__)
 
@@ -68,15 +70,25 @@ def install_error_handler(parent: Callable[[], QWidget | None]) -> None:
         if isinstance(error, DftError):  # already said for a user (a lost connection, ...)
             QMessageBox.warning(window, "Cannot do that", str(error))
             return
-        said = scrub(str(error))
+        if is_refusal(error):
+            QMessageBox.warning(window, "Not saved", explain_refusal("database", error).message)
+            return
+        # A database or driver error's text holds SQL and other people's rows: not shown.
+        said = "" if _from_a_database(error) else f": {scrub(str(error))}"
         QMessageBox.critical(
             window,
             "Something went wrong",
-            f"{APP_NAME} hit an unexpected problem: {said}\n\n"
+            f"{APP_NAME} hit an unexpected problem{said}\n\n"
             f"Nothing you saved before is lost. Details are in {log_file()}.",
         )
 
     sys.excepthook = handle
+
+
+def _from_a_database(error: BaseException) -> bool:
+    """True for an error of SQLAlchemy or a database driver (sqlite3, psycopg)."""
+    module = type(error).__module__.split(".")[0]
+    return module in ("sqlalchemy", "sqlite3", "psycopg", "_sqlite3")
 
 
 def open_with_dialogs(parent: QWidget | None, url: URL) -> Database | None:
@@ -191,6 +203,25 @@ def run(database_argument: str | None) -> int:
     window.show_database_warnings()
     if os.environ.get(QUIT_AFTER_SHOWN):
         _quit_after_shown(app, window, float(os.environ[QUIT_AFTER_SHOWN]))
-    code = app.exec()
-    window.context.database.close()
-    return code
+    try:
+        return app.exec()
+    finally:
+        close_down(app, window)
+        windows.clear()
+
+
+def close_down(app: QApplication, window: MainWindow) -> None:
+    """Take the window apart while the application still runs, in an order Qt expects.
+
+    Left to Python's own exit, Qt objects are freed in no particular order and some
+    after the QApplication: a thread still exporting is destroyed while it runs
+    (which aborts), a window outlives the application. Here: background work
+    stopped, the undo history dropped, the window and its children deleted, then
+    the database closed.
+    """
+    stop_background_work(window)
+    context = window.context
+    context.undo_stack.clear()
+    window.deleteLater()
+    app.sendPostedEvents(None, QEvent.Type.DeferredDelete)
+    context.database.close()

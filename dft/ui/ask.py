@@ -27,7 +27,10 @@ from PySide6.QtWidgets import (
 )
 from sqlalchemy.engine import URL
 
+from dft.core.errors import DftError
 from dft.store.database import ConnectionLostError, DatabaseError
+from dft.store.logs import log_file, log_unexpected_error, scrub
+from dft.store.refusals import explain_refusal, is_refusal
 from dft.ui.dialogs import run_modal
 from dft.ui.widgets import DateEdit
 
@@ -41,9 +44,25 @@ NEW_DATABASE_FILES = "DFT databases (*.sqlite3 *.db)"
 
 
 def warn(parent: QWidget | None, problem: BaseException | str, title: str = CANNOT_DO_THAT) -> None:
-    """Show why something could not be done (an error's user message, or a text)."""
-    message = problem if isinstance(problem, str) else getattr(problem, "message", None)
-    QMessageBox.warning(parent, title, message or str(problem))
+    """Show why something could not be done (see :func:`describe`)."""
+    QMessageBox.warning(parent, title, describe(problem))
+
+
+def describe(problem: BaseException | str) -> str:
+    """What the user is told about ``problem``: a text as it is; one of the app's own
+    errors in its words; the database refusing a value in a sentence naming the field.
+
+    The text of any other error can hold SQL and other people's rows (a driver's
+    error quotes every parameter): it goes to the log file, and the user is told where.
+    """
+    if isinstance(problem, str):
+        return problem
+    if isinstance(problem, DftError):
+        return getattr(problem, "message", None) or str(problem)
+    log_unexpected_error(type(problem), problem, problem.__traceback__)
+    if is_refusal(problem):
+        return explain_refusal("database", problem).message
+    return scrub(f"An unexpected problem stopped this; the details are in {log_file()}.")
 
 
 def inform(parent: QWidget | None, text: str, title: str) -> None:

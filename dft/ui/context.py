@@ -8,16 +8,20 @@ action wants to tell the user in passing ("Deal logged") goes out through
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Callable
 from datetime import date
 from typing import TypeVar
 
 from PySide6.QtCore import QObject, QSettings, Signal
 from PySide6.QtGui import QUndoStack
-from sqlalchemy.exc import OperationalError
+from sqlalchemy.exc import DBAPIError, OperationalError
 from sqlalchemy.orm import Session, sessionmaker
 
 from dft.store.database import Database, DatabaseError, explain_operational_error
+from dft.store.refusals import explain_refusal, is_refusal
+
+log = logging.getLogger(__name__)
 
 T = TypeVar("T")
 
@@ -57,11 +61,21 @@ class AppContext(QObject):
         try:
             with self.read_sessions.begin() as session:
                 return work(session)
-        except OperationalError as exc:
-            raise self._explain(exc) from exc
+        except DBAPIError as exc:
+            explained = self._explain(exc)
+            if explained is None:
+                raise
+            raise explained from exc
 
-    def _explain(self, error: OperationalError) -> DatabaseError:
-        return explain_operational_error(self.database.location, error, self.database.url)
+    def _explain(self, error: DBAPIError) -> DatabaseError | None:
+        """The database's own failure said for the user; None when it has no words for it."""
+        if isinstance(error, OperationalError):
+            return explain_operational_error(self.database.location, error, self.database.url)
+        if is_refusal(error):
+            # Its text holds the SQL and every parameter: for the log file only.
+            log.error("The database refused a change", exc_info=error)
+            return explain_refusal(self.database.location, error)
+        return None
 
     def write(self, work: Callable[[Session], T]) -> T:
         """Run ``work`` in one transaction; on success tell every view that data changed.
@@ -73,8 +87,11 @@ class AppContext(QObject):
         try:
             with self.sessions.begin() as session:
                 result = work(session)
-        except OperationalError as exc:
-            raise self._explain(exc) from exc
+        except DBAPIError as exc:
+            explained = self._explain(exc)
+            if explained is None:
+                raise
+            raise explained from exc
         self.dataChanged.emit()
         return result
 

@@ -39,12 +39,13 @@ def parse_money_text(text: str, field: str) -> int:
         if symbol:
             cleaned = cleaned.replace(symbol, "")
     cleaned = cleaned.strip()
+    # To parse_money's $1,234.50: the group separator through a placeholder, so that a
+    # decimal comma (fr_FR: "1 234,50", the group a narrow no-break space) is not
+    # taken for a group separator too.
     group, point = loc.groupSeparator(), loc.decimalPoint()
-    if point != ".":
-        cleaned = cleaned.replace(".", "\0") if group == "." else cleaned
-        cleaned = cleaned.replace(group, ",").replace(point, ".").replace("\0", ",")
-    elif group not in (",", ""):
-        cleaned = cleaned.replace(group, ",")
+    if group:
+        cleaned = cleaned.replace(group, "\0")
+    cleaned = cleaned.replace(point, ".").replace("\0", ",")
     try:
         return parse_money(cleaned, field=field)
     except ValidationError as exc:

@@ -73,6 +73,8 @@ class BackgroundTask(QObject):
         self._worker = _Worker(work)
         self._worker.moveToThread(self._thread)
         self._thread.started.connect(self._worker.run)
+        # The worker has no parent to delete it: it goes with its thread.
+        self._thread.finished.connect(self._worker.deleteLater)
         self._worker.progressed.connect(self._on_progress)
         self._worker.succeeded.connect(self._on_succeeded)
         self._worker.failed.connect(self._on_failed)
@@ -92,11 +94,23 @@ class BackgroundTask(QObject):
         self.dialog.setMaximum(total)
         self.dialog.setValue(done)
 
-    def _finish(self) -> None:
+    @property
+    def running(self) -> bool:
+        """True while the work's thread runs."""
+        return self._thread.isRunning()
+
+    def wait(self) -> None:
+        """Block until the work has stopped (its thread is gone)."""
         self._thread.quit()
         self._thread.wait()
+
+    def _finish(self) -> None:
+        self.wait()
         self.dialog.close()
         self.finished.emit(self.result, self.error)
+        # Done: nothing of it stays behind as a child of the window for a whole session.
+        self.dialog.deleteLater()
+        self.deleteLater()
 
     def _on_succeeded(self, result: Any) -> None:
         self.result = result
@@ -155,3 +169,14 @@ class BackgroundRead(QObject):
             self.start(work)
             return
         self.finished.emit(result, error)
+
+
+def stop_background_work(owner: QObject) -> None:
+    """Cancel every task still running under ``owner`` and wait for each to stop.
+
+    Before the app exits: a QThread destroyed while it runs aborts the process.
+    """
+    for task in owner.findChildren(BackgroundTask):
+        if task.running:
+            task.cancel()
+            task.wait()

@@ -206,8 +206,7 @@ def test_text_rules_name_the_row_and_the_column(database: Database, tmp_path: Pa
         (4, "Phone"),
     ]
     assert [str(g) for g in failed.groups] == [
-        "Client: contains a control character, NUL (U+0000) (only notes may hold tabs and line "
-        "breaks), in 1 row (2)",
+        "Client: contains a control character, NUL (U+0000), in 1 row (2)",
         "Stage when lost: is 81 characters long; at most 80 fit, in 1 row (3)",
         "Client phone (\"Phone\"): not a phone number: 'call me', in 1 row (4)",
     ]

@@ -16,6 +16,7 @@ from dft.core.demo import generate_demo_data
 from dft.reports.monthly import MonthlyReport, ReportScope, build_monthly_report
 from dft.reports.render import write_report
 from dft.store.database import Database
+from dft.store.files import FileWriteError
 from tests.reports.conftest import (
     LAND_VALUE,
     OCTOBER,
@@ -250,8 +251,10 @@ def test_a_failed_write_leaves_no_partial_file(
         raise OSError("disk full")
 
     monkeypatch.setitem(render.WRITERS, ".pdf", broken)
-    with pytest.raises(OSError, match="disk full"):
+    with pytest.raises(FileWriteError, match="disk full") as caught:
         write_report(october_report, out / "r.pdf")
+    assert f"cannot write {out / 'r.pdf'}" in str(caught.value)
+    assert ".partial" not in str(caught.value)
     assert list(out.iterdir()) == []
 
 

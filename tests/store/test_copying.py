@@ -40,10 +40,10 @@ def source(tmp_path: Path) -> URL:
         generate_demo_data(session, deals=400, seed=3, today=TODAY)
         odd = add_deal(
             session,
-            client_name='Zoë "the client" O\'Brien\nsecond line ✓ 😀',
+            client_name='Zoë "the client" O\'Brien — second line ✓ 😀',
             contract_value_cents=99_999_999_999,
             contract_number="Ü-1",
-            notes="=SUM(A1) , ; \t tab",
+            notes="=SUM(A1) , ; \t tab\nsecond line",
             contributing_cause_ids=(find_cause(session, "Rude or dismissive remark").id,),
         )
         update_deal(

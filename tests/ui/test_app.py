@@ -9,6 +9,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+import shiboken6
 from PySide6.QtCore import QSettings, Qt
 from PySide6.QtWidgets import QMessageBox, QPushButton, QTabWidget
 from sqlalchemy import func, select
@@ -186,8 +187,15 @@ def test_run_opens_the_window_on_the_database_given(
         built.append(window)
         return window
 
+    seen: dict[str, object] = {}
+
+    def run_the_event_loop(*_a: object) -> int:
+        [window] = built
+        seen.update(visible=window.isVisible(), label=window.database_label.text())
+        return 0
+
     monkeypatch.setattr(app_module, "build_main_window", build)
-    monkeypatch.setattr(type(qapp), "exec", lambda *_a: 0)
+    monkeypatch.setattr(type(qapp), "exec", run_the_event_loop)
     root = logging.getLogger()
     handlers_before = list(root.handlers)
     try:
@@ -196,12 +204,12 @@ def test_run_opens_the_window_on_the_database_given(
         for handler in [h for h in root.handlers if h not in handlers_before]:
             root.removeHandler(handler)
             handler.close()
-    [window] = built
-    assert window.isVisible()
-    assert window.database_label.text() == str(db_path)
+    assert seen == {"visible": True, "label": str(db_path)}
     assert db_path.exists()
     assert app_module.settings_path().is_relative_to(Path.home())
-    window.close()
+    # Once the event loop is over the window is taken apart before Python's own exit.
+    [window] = built
+    assert not shiboken6.isValid(window)
 
 
 def test_the_smoke_test_hook_says_when_the_window_is_shown_opens_every_tab_and_quits(
@@ -219,6 +227,16 @@ def test_the_smoke_test_hook_says_when_the_window_is_shown_opens_every_tab_and_q
         built.append(window)
         return window
 
+    seen: list[tuple[int, int]] = []
+    real_close_down = app_module.close_down
+
+    def close_down(app: Any, window: MainWindow) -> None:
+        tabs = window.findChild(QTabWidget)
+        assert tabs is not None
+        seen.append((tabs.currentIndex(), tabs.count()))
+        real_close_down(app, window)
+
+    monkeypatch.setattr(app_module, "close_down", close_down)
     quits: list[bool] = []
     monkeypatch.setattr(app_module, "build_main_window", build)
     monkeypatch.setenv(app_module.QUIT_AFTER_SHOWN, "0.1")
@@ -235,7 +253,6 @@ def test_the_smoke_test_hook_says_when_the_window_is_shown_opens_every_tab_and_q
             handler.close()
     assert re.search(r"^dft: window shown at \d+\.\d{3}$", capsys.readouterr().err, re.M)
     [window] = built
-    tabs = window.findChild(QTabWidget)
-    assert tabs is not None
-    assert tabs.currentIndex() == tabs.count() - 1
-    window.close()
+    [(shown, count)] = seen
+    assert shown == count - 1  # every tab was opened, the last one last
+    assert not shiboken6.isValid(window)  # and the window taken apart after the event loop

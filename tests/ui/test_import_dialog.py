@@ -237,8 +237,7 @@ def test_a_refused_import_says_each_problem_whole_and_writes_nothing(
     idle(qtbot, dialog)
     problems = dialog.values_page.problems
     assert problems.text().split("\n") == [
-        "Client: contains a control character, NUL (U+0000) (only notes may hold tabs and line "
-        "breaks), in 1 row (32).",
+        "Client: contains a control character, NUL (U+0000), in 1 row (32).",
         "Correct these in the file and import it again; nothing was imported.",
     ]
     assert problems.wordWrap()

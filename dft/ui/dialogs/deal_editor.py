@@ -49,8 +49,15 @@ class DealEditorDialog(DealForm):
 
     def _connect_validation(self) -> None:
         self.causeChanged.connect(self.validate)
-        for line in (self.client_name, self.contract_number, self.contract_value, self.deposit,
-                     self.resale_price):  # fmt: skip
+        for line in (
+            self.client_name,
+            self.contract_number,
+            self.contract_value,
+            self.deposit,
+            self.resale_price,
+            self.lot,
+            self.notes,
+        ):
             line.textChanged.connect(self.validate)
         self.client_name.textEdited.connect(lambda _t: self._touch("client_name"))
         self.contract_value.textEdited.connect(lambda _t: self._touch("contract_value"))
@@ -63,7 +70,13 @@ class DealEditorDialog(DealForm):
             self.community,
         ):
             combo.currentIndexChanged.connect(self.validate)
-        for name_combo in (self.salesperson, self.lead_source, self.community):
+        for name_combo in (
+            self.salesperson,
+            self.lead_source,
+            self.community,
+            self.stage,
+            self.responsible_role,
+        ):
             name_combo.editTextChanged.connect(self.validate)
         self.fell_through_on.dateChanged.connect(self.validate)
         self.signed_on.changed.connect(self.validate)

@@ -246,7 +246,10 @@ class ColumnsPage(QWidget):
             if reading.read_as is None:
                 parts.append(f"{reading.raw} cannot be read this way")
             else:
-                shown = locale.toString(QDate(reading.read_as), QLocale.FormatType.LongFormat)
+                day = reading.read_as
+                shown = locale.toString(
+                    QDate(day.year, day.month, day.day), QLocale.FormatType.LongFormat
+                )
                 parts.append(f"{reading.raw} reads as {shown}")
         self.date_preview.setText("; ".join(parts))
         self.date_preview.setVisible(bool(parts))

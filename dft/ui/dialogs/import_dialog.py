@@ -34,6 +34,7 @@ from dft.exchange.problems import ImportCancelled, ImportFailed, ProblemKind
 from dft.exchange.reading import read_table
 from dft.exchange.remembered import find_remembered
 from dft.store.database import explain_operational_error
+from dft.ui import ask
 from dft.ui.context import AppContext
 from dft.ui.dialogs.import_columns import PREVIEW_ROWS, ColumnsPage, wrapped
 from dft.ui.dialogs.import_summary import SummaryPage
@@ -215,10 +216,9 @@ class ImportDialog(QDialog):
         if isinstance(error, OperationalError):
             database = self._context.database
             error = explain_operational_error(database.location, error, database.url)
-        if isinstance(error, DftError):
-            return f"{getattr(error, 'message', None) or error} Nothing was imported."
-        log.error("Import of %s stopped", self.path, exc_info=error)
-        return "The import stopped on an unexpected error; nothing was imported. See the log."
+        if not isinstance(error, DftError):
+            log.error("Import of %s stopped", self.path, exc_info=error)
+        return f"{ask.describe(error)} Nothing was imported."
 
     def read_values(self) -> None:
         """Read the whole file for its cause values (off the GUI thread), then show them."""

@@ -166,7 +166,7 @@ class MonthlyReportDialog(QDialog):
     def _saved(self, result: Any, error: BaseException | None) -> None:
         self._task = None
         if error is not None:
-            ask.warn(self, str(error), "Cannot save the report")
+            ask.warn(self, error, "Cannot save the report")
             return
         self.status.setText(f"Saved {result}")
 
