@@ -335,6 +335,8 @@ class DueFollowUp:
     fell_through_on: date
     due_on: date
     due: Due
+    client_phone: str | None = None
+    client_email: str | None = None
 
     def days_overdue(self, today: date) -> int:
         return max(0, (today - self.due_on).days)
@@ -374,6 +376,8 @@ def open_follow_ups(
             Deal.cause_status,
             Deal.fell_through_on,
             FollowUp.due_on,
+            Deal.client_phone,
+            Deal.client_email,
         )
         .join(Deal, FollowUp.deal_id == Deal.id)
         .outerjoin(Salesperson, Deal.salesperson_id == Salesperson.id)
@@ -399,6 +403,8 @@ def open_follow_ups(
             fell_through_on=row[8],
             due_on=row[9],
             due=due_state(row[9], today),
+            client_phone=row[10],
+            client_email=row[11],
         )
         for row in session.execute(query)
     ]

@@ -19,6 +19,9 @@ from dft.core.money import format_cents
 LABELS = {
     "client_name": "Client",
     "contract_number": "Contract number",
+    "client_phone": "Phone",
+    "client_email": "E-mail",
+    "crm_link": "CRM link",
     "contract_value_cents": "Contract value",
     "fell_through_on": "Fell through",
     "signed_on": "Signed",

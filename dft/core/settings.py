@@ -12,6 +12,7 @@ FOLLOW_UP_RETRY_DAYS = "follow_up_retry_days"
 BACKUPS_KEPT = "backups_kept"
 CAUSE_REQUIRED = "cause_required"
 HISTORY_WITHOUT_CALLS_AFTER_DAYS = "history_without_calls_after_days"
+SAMPLE_DATA = "sample_data"
 
 DEFAULTS: dict[str, int] = {
     # PRODUCT.md: a follow-up call is due within 3 days of a deal falling through.
@@ -26,8 +27,10 @@ DEFAULTS: dict[str, int] = {
     # Imported deals that fell through longer ago than this are history: they
     # get no automatic follow-up call, so old history does not flood the list.
     HISTORY_WITHOUT_CALLS_AFTER_DAYS: 30,
+    # 1: the deals are made-up sample data (the window's title says so).
+    SAMPLE_DATA: 0,
 }
-BOOLEANS = frozenset({CAUSE_REQUIRED})
+BOOLEANS = frozenset({CAUSE_REQUIRED, SAMPLE_DATA})
 
 
 def get_int(session: Session, key: str) -> int:

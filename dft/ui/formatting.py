@@ -9,6 +9,9 @@ from PySide6.QtCore import QDate, QLocale
 from dft.core.errors import ValidationError
 from dft.core.money import parse_money
 
+# One plural rule for the window and the command line.
+from dft.core.words import count_of as count_of
+
 
 def locale() -> QLocale:
     """The locale money and dates are written in."""
@@ -74,8 +77,3 @@ def to_qdate(day: date) -> QDate:
 def from_qdate(qdate: QDate) -> date:
     """A QDate as a date."""
     return date(qdate.year(), qdate.month(), qdate.day())
-
-
-def count_of(count: int, singular: str, plural: str | None = None) -> str:
-    """``1 deal``, ``2,300 deals``: the number with the noun it needs."""
-    return f"{count:,} {singular if count == 1 else plural or singular + 's'}"

@@ -65,7 +65,8 @@ def test_add_then_list(db: str) -> None:
             "salesperson": "Dana Whitfield",
             "lead_source": "Referral",
             "community": "Cedar Ridge",
-            "next_follow_up_on": "2026-10-06",
+            # Due 3 days after it fell through, but never before the day it was logged.
+            "next_follow_up_on": max(date(2026, 10, 6), date.today()).isoformat(),
         }
     ]
     assert json.loads(run_dft("list", "--json", "--month", "2026-09", "--db", db).stdout) == []
