@@ -44,6 +44,10 @@ class Slice:
     controllable: bool | None = None
     cumulative: float | None = None  # Pareto: share of deals up to and including this one
     flag: bool = False  # lead sources: a referral
+    # The built-in key of what the slice is ("land", "pending_call") and of its
+    # category: the splits find the headline categories by key, whatever their name.
+    key: str | None = None
+    category_key: str | None = None
 
 
 def _totals(session: Session, deal_filter: DealFilter) -> tuple[int, int]:
@@ -93,6 +97,8 @@ def by_category(session: Session, deal_filter: DealFilter) -> list[Slice]:
                 ref_id=category.id,
                 category=category.name,
                 controllable=category.controllable,
+                key=category.key,
+                category_key=category.key,
             )
         )
     if None in counts:
@@ -112,17 +118,21 @@ def by_cause(session: Session, deal_filter: DealFilter) -> list[Slice]:
                 Category.controllable,
                 func.count(Deal.id),
                 func.coalesce(func.sum(Deal.contract_value_cents), 0),
+                Cause.key,
+                Category.key,
             )
             .select_from(Deal)
             .join(Cause, Deal.cause_id == Cause.id)
             .join(Category, Cause.category_id == Category.id)
-            .group_by(Cause.id, Cause.name, Category.name, Category.controllable)
+            .group_by(
+                Cause.id, Cause.name, Category.name, Category.controllable, Cause.key, Category.key
+            )
         )
     ).all()
     total, _value = _totals(session, deal_filter)
     ordered = sorted(rows, key=lambda r: (-int(r[4]), -int(r[5]), r[2], r[1]))
     slices, running = [], 0
-    for cause_id, name, category, controllable, deals, cents in ordered:
+    for cause_id, name, category, controllable, deals, cents, key, category_key in ordered:
         running += int(deals)
         slices.append(
             Slice(
@@ -134,6 +144,8 @@ def by_cause(session: Session, deal_filter: DealFilter) -> list[Slice]:
                 category=category,
                 controllable=controllable,
                 cumulative=running / total if total else 0.0,
+                key=key,
+                category_key=category_key,
             )
         )
     return slices

@@ -32,6 +32,10 @@ from dft.core.queries import DealFilter
 from dft.core.text import neutralize_formula
 from dft.exchange.columns import FIELDS
 
+# How to reach the client and the deal in the CRM; written after the columns the
+# importer documents (and skipped where a newer importer already lists them).
+CONTACT_FIELDS = ("client_phone", "client_email", "crm_link")
+DEAL_FIELDS: tuple[str, ...] = (*FIELDS, *(f for f in CONTACT_FIELDS if f not in FIELDS))
 FOLLOW_UP_FIELDS = (
     "contract_number",
     "client",
@@ -90,6 +94,9 @@ def _deal_rows(session: Session, deal_filter: DealFilter) -> Iterator[dict[str, 
             Deal.recovered_on,
             first_category.name,
             first.name,
+            Deal.client_phone,
+            Deal.client_email,
+            Deal.crm_link,
         )
         .select_from(Deal)
         .outerjoin(Salesperson, Deal.salesperson_id == Salesperson.id)
@@ -139,6 +146,9 @@ def _deal_rows(session: Session, deal_filter: DealFilter) -> Iterator[dict[str, 
                 # The first-recorded cause only when a call changed it.
                 "first_category": r[20] if (r[20], r[21]) != (r[12], r[13]) else None,
                 "first_cause": r[21] if (r[20], r[21]) != (r[12], r[13]) else None,
+                "client_phone": r[22],
+                "client_email": r[23],
+                "crm_link": r[24],
             }
 
     for row in session.execute(query):
@@ -199,9 +209,9 @@ def export_csv(session: Session, path: Path, deal_filter: DealFilter) -> ExportR
     deals = calls = 0
     with path.open("w", newline="", encoding="utf-8") as handle:
         writer = csv.writer(handle)
-        writer.writerow(FIELDS)
+        writer.writerow(DEAL_FIELDS)
         for row in _deal_rows(session, deal_filter):
-            writer.writerow([_csv_value(name, row[name]) for name in FIELDS])
+            writer.writerow([_csv_value(name, row[name]) for name in DEAL_FIELDS])
             deals += 1
     second = follow_ups_path(path)
     with second.open("w", newline="", encoding="utf-8") as handle:
@@ -248,10 +258,10 @@ def export_xlsx(session: Session, path: Path, deal_filter: DealFilter) -> Export
         return cells
 
     deals_sheet = workbook.create_sheet("Deals")
-    deals_sheet.append(header(deals_sheet, FIELDS))
+    deals_sheet.append(header(deals_sheet, DEAL_FIELDS))
     deals = 0
     for row in _deal_rows(session, deal_filter):
-        deals_sheet.append([cell(deals_sheet, name, row[name]) for name in FIELDS])
+        deals_sheet.append([cell(deals_sheet, name, row[name]) for name in DEAL_FIELDS])
         deals += 1
     calls_sheet = workbook.create_sheet("Follow-ups")
     calls_sheet.append(header(calls_sheet, FOLLOW_UP_FIELDS))
