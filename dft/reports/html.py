@@ -84,12 +84,14 @@ def report_html(
             " in this scope.</p>"
         )
     else:
-        parts.append(chart("headline", charts.headline_chart(report.categories)))
+        parts.append("<h2>Why deals fell through</h2>")
+        parts.append("<p>" + "<br>".join(escape(line) for line in report.split.lines()) + "</p>")
+        parts.append(chart("headline", charts.headline_chart(report.categories, title="")))
         parts.append(_table(tables[0]))
         parts.append(chart("pareto", charts.pareto_chart(report.causes)))
         parts.extend(_table(t) for t in tables[1:6])
     parts.append("<h2>The last twelve months</h2>")
-    parts.append(chart("trend", charts.trend_chart(report.trend)))
+    parts.append(chart("trend", charts.trend_chart(report.trend, title="")))
     if report.deal_count:
         deals = tables[7]
         if max_deals is not None:

@@ -28,6 +28,7 @@ from dft.analytics.breakdowns import (
 )
 from dft.analytics.comparison import MonthComparison, compare_month
 from dft.analytics.follow_ups import FollowUpMetrics, follow_up_metrics
+from dft.analytics.split import CauseSplit, cause_split
 from dft.analytics.stats import Share
 from dft.analytics.timing import SigningToFallThrough, signing_to_fall_through
 from dft.core.dates import add_months, month_start
@@ -119,10 +120,13 @@ class MonthlyReport:
         return sum(s.deals for s in self.lead_sources if s.flag)
 
     @property
+    def split(self) -> CauseSplit:
+        """Land vs service, controllable vs not, and the deals on neither side."""
+        return cause_split(self.causes, self.deal_count)
+
+    @property
     def land_share_of_land_and_service(self) -> Share | None:
-        by_name = {c.label: c.deals for c in self.categories}
-        land, service = by_name.get("Land", 0), by_name.get("Customer service", 0)
-        return Share(land, land + service) if land + service else None
+        return self.split.land_share
 
 
 def resolve_scope(session: Session, scope: ReportScope) -> DealFilter:

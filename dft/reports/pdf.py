@@ -25,7 +25,9 @@ from reportlab.platypus import (
 )
 
 from dft.analytics import charts
+from dft.analytics.split import percent_pair
 from dft.core.money import format_cents
+from dft.core.words import count_of
 from dft.reports.monthly import MonthlyReport
 from dft.reports.tables import (
     MAX_LISTED_DEALS,
@@ -33,7 +35,6 @@ from dft.reports.tables import (
     Table,
     capped,
     format_cell,
-    headline_rows,
     report_tables,
 )
 
@@ -138,7 +139,6 @@ def _table(table: Table, width: float) -> list[Any]:
 
 
 def _headline(report: MonthlyReport, width: float) -> Any:
-    rows = {label: (value, kind) for label, value, kind in headline_rows(report)}
     now = report.comparison.current
     before = report.comparison.previous
 
@@ -160,8 +160,9 @@ def _headline(report: MonthlyReport, width: float) -> Any:
     split = report.land_share_of_land_and_service
     boxes.append(
         ("Land vs service",
-         f"{split.value:.0%} / {1 - split.value:.0%}" if split else "—",
-         f"{rows['Referral deals lost'][0]} referral deal(s) lost")
+         " / ".join(percent_pair(split)) if split else "—",
+         f"of the {count_of(split.total, 'deal')} whose cause was land or service" if split
+         else "no land or service deals")
     )  # fmt: skip
     cells = [
         [Paragraph(escape(label), NOTE), Paragraph(escape(value), BIG),
@@ -217,23 +218,19 @@ def write_pdf(report: MonthlyReport, path: Path) -> None:
             ),
         ]
     else:
-        split = report.land_share_of_land_and_service
-        split_text = (
-            f" Of the land and customer-service losses, {split.value:.0%} were land "
-            f"and {1 - split.value:.0%} customer service."
-            if split
-            else ""
-        )
+        said = [f"{count_of(report.deal_count, 'deal')} fell through.",
+                *(f"{line}." for line in report.split.lines())]  # fmt: skip
         story += [
             Paragraph("Why deals fell through", HEADING),
-            Paragraph(escape(f"{report.deal_count} deals fell through.{split_text}"), BODY),
+            Paragraph("<br/>".join(escape(line) for line in said), BODY),
             KeepTogether([
-                _figure_image(charts.headline_chart(report.categories), width * 0.7),
+                _figure_image(charts.headline_chart(report.categories, title="By category"),
+                              width * 0.7),
                 *_table(tables["categories"], width),
             ]),
             KeepTogether([
                 Paragraph("Causes", HEADING),
-                _figure_image(charts.pareto_chart(report.causes), width * 0.8),
+                _figure_image(charts.pareto_chart(report.causes, title=""), width * 0.8),
             ]),
             *_table(tables["causes"], width),
             Paragraph("Who or what was responsible", HEADING),
@@ -249,7 +246,7 @@ def write_pdf(report: MonthlyReport, path: Path) -> None:
         KeepTogether(
             [
                 Paragraph("The last twelve months", HEADING),
-                _figure_image(charts.trend_chart(report.trend), width),
+                _figure_image(charts.trend_chart(report.trend, title=""), width),
             ]
         )
     )
