@@ -10,6 +10,7 @@ from __future__ import annotations
 from datetime import date
 from enum import Enum, StrEnum
 from html import escape
+from pathlib import Path
 
 from PySide6.QtWidgets import (
     QDialog,
@@ -61,6 +62,36 @@ def confirm(parent: QWidget | None, title: str, text: str) -> bool:
         QMessageBox.StandardButton.Cancel,
     )
     return answer == QMessageBox.StandardButton.Yes
+
+
+def confirm_open_sample_database(parent: QWidget | None, location: Path) -> bool:
+    """This database holds deals: open (or create) a separate sample database instead?"""
+    answer = QMessageBox.question(
+        parent,
+        "Open a sample database?",
+        "This database holds deals, so sample data never goes into it: made-up deals "
+        "would mix with yours.\n\n"
+        f"Open a separate sample database instead?\n{location}\n\n"
+        "Your own database stays in File > Open recent.",
+        QMessageBox.StandardButton.Open | QMessageBox.StandardButton.Cancel,
+        QMessageBox.StandardButton.Open,
+    )
+    return answer == QMessageBox.StandardButton.Open
+
+
+def confirm_discard_changes(parent: QWidget | None) -> bool:
+    """A form with unsaved changes is being closed: True only for an explicit Discard."""
+    box = QMessageBox(parent)
+    box.setIcon(QMessageBox.Icon.Question)
+    box.setWindowTitle("Discard changes?")
+    box.setText("What you typed is not saved yet.")
+    box.setInformativeText("Discard your changes, or go on editing?")
+    discard = box.addButton("Discard changes", QMessageBox.ButtonRole.DestructiveRole)
+    keep = box.addButton("Keep editing", QMessageBox.ButtonRole.RejectRole)
+    box.setDefaultButton(keep)
+    box.setEscapeButton(keep)
+    run_modal(box)
+    return box.clickedButton() is discard
 
 
 def confirm_new_names(parent: QWidget | None, names: list[tuple[str, str]]) -> bool:

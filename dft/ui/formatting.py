@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, datetime
 
-from PySide6.QtCore import QDate, QLocale
+from PySide6.QtCore import QDate, QLocale, QTime
 
 from dft.core.errors import ValidationError
 from dft.core.money import parse_money
@@ -59,6 +59,33 @@ def format_date(day: date | None, empty: str = "") -> str:
     if day is None:
         return empty
     return locale().toString(to_qdate(day), date_format())
+
+
+def format_date_time(moment: datetime) -> str:
+    """A date and time in the locale's short formats ("11/24/2026 9:05 AM")."""
+    qtime = QTime(moment.hour, moment.minute)
+    if locale().language() == QLocale.Language.C:
+        return f"{format_date(moment.date())} {moment:%H:%M}"
+    time_text = locale().toString(qtime, QLocale.FormatType.ShortFormat)
+    return f"{format_date(moment.date())} {time_text}"
+
+
+def format_month(month: date) -> str:
+    """A month as the locale names it ("November 2026", "novembre 2026")."""
+    return locale().toString(to_qdate(month), "MMMM yyyy")
+
+
+def due_in_words(due: date, today: date) -> str:
+    """When a call is due, as a person says it: "Overdue 3 days", "Today", "Tomorrow",
+    "In 2 days"."""
+    days = (due - today).days
+    if days < 0:
+        return f"Overdue {count_of(-days, 'day')}"
+    if days == 0:
+        return "Today"
+    if days == 1:
+        return "Tomorrow"
+    return f"In {count_of(days, 'day')}"
 
 
 def date_format() -> str:

@@ -19,7 +19,8 @@ DEFAULT_SIZE = (1280, 780)
 GEOMETRY = "window/geometry"
 TOOLBARS = "window/state"
 SPLITTER = "deals/splitter"
-COLUMNS = "deals/header"
+# Renamed when the notes column came: widths saved for the old columns do not fit.
+COLUMNS = "deals/columns"
 FILTERS = "deals/filters"
 DETAIL_VISIBLE = "deals/detailVisible"
 RECENT = "recentDatabases"
@@ -45,22 +46,23 @@ class WindowState:
         self.filter_bar = filter_bar
         self.detail_action = detail_action
 
-    def restore(self) -> None:
-        """Put the window back as it was left (a first run gets the default size)."""
+    def restore(self) -> bool:
+        """Put the window back as it was left (a first run gets the default size); True
+        when the user's own column widths came back."""
         settings = self.settings
         geometry = settings.value(GEOMETRY)
         if isinstance(geometry, QByteArray):
             self.window.restoreGeometry(geometry)
         else:
             self.window.resize(*DEFAULT_SIZE)
+        restored = {}
         for key, restore in (
             (TOOLBARS, self.window.restoreState),
             (SPLITTER, self.splitter.restoreState),
             (COLUMNS, self.columns.restoreState),
         ):
             state = settings.value(key)
-            if isinstance(state, QByteArray):
-                restore(state)
+            restored[key] = isinstance(state, QByteArray) and bool(restore(state))
         try:
             filters = json.loads(str(settings.value(FILTERS, "{}")))
         except ValueError:
@@ -68,6 +70,7 @@ class WindowState:
         if isinstance(filters, dict):
             self.filter_bar.restore_state(filters)
         self.detail_action.setChecked(str(settings.value(DETAIL_VISIBLE, "true")).lower() == "true")
+        return restored[COLUMNS]
 
     def save(self, database_location: str) -> None:
         """Remember the layout, and the database to reopen, for the next run."""

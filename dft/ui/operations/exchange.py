@@ -2,14 +2,19 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from pathlib import Path
 
 from PySide6.QtWidgets import QWidget
+from sqlalchemy.orm import Session
 
+from dft.core.deals import count_deals
 from dft.core.demo import DemoResult, generate_demo_data
 from dft.core.queries import DealFilter
 from dft.exchange import exporter
 from dft.exchange.exporter import ExportResult
+from dft.store.database import Database
+from dft.store.location import user_data_dir
 from dft.ui import ask
 from dft.ui.context import AppContext
 from dft.ui.dialogs import run_modal
@@ -79,7 +84,37 @@ def export_deals(
     )
 
 
-def load_sample_data(parent: QWidget, context: AppContext) -> BackgroundTask:
+def every_deal(session: Session) -> int:
+    """Deals in the database, those in the trash included."""
+    return count_deals(session) + count_deals(session, in_trash=True)
+
+
+def sample_database_location(database: Database) -> Path:
+    """Where the separate sample database lives: beside a database file, else (a team
+    server) in the user-data folder."""
+    if database.path is not None:
+        return database.path.with_name(f"{database.path.stem}-sample-data.sqlite3")
+    return user_data_dir() / "dft-sample-data.sqlite3"
+
+
+def load_sample_data(
+    parent: QWidget, context: AppContext, open_elsewhere: Callable[[str], bool]
+) -> BackgroundTask | None:
+    """Load made-up deals, never into a database that holds deals: there, offer a
+    separate sample database instead (``open_elsewhere`` opens it in the window)."""
+    if context.read(every_deal):
+        location = sample_database_location(context.database)
+        if not ask.confirm_open_sample_database(parent, location):
+            return None
+        if not open_elsewhere(str(location)):
+            return None
+        if context.read(every_deal):  # opened before: its sample data is there already
+            context.announce(f"Opened the sample database {location}.", 8000)
+            return None
+    return _load_into_empty_database(parent, context)
+
+
+def _load_into_empty_database(parent: QWidget, context: AppContext) -> BackgroundTask:
     """Add realistic made-up deals off the GUI thread; Cancel adds none."""
     sessions = context.sessions
     today = context.today()
