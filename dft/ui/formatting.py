@@ -70,9 +70,9 @@ def format_date_time(moment: datetime) -> str:
     return f"{format_date(moment.date())} {time_text}"
 
 
-def format_month(month: date) -> str:
-    """A month as the locale names it ("November 2026", "novembre 2026")."""
-    return locale().toString(to_qdate(month), "MMMM yyyy")
+def format_month(month: date, *, short: bool = False) -> str:
+    """A month as the locale names it ("November 2026", "novembre 2026"; short: "Nov 2026")."""
+    return locale().toString(to_qdate(month), "MMM yyyy" if short else "MMMM yyyy")
 
 
 def due_in_words(due: date, today: date) -> str:
