@@ -39,6 +39,7 @@ from dft.ui.context import AppContext
 from dft.ui.icons import icon
 from dft.ui.main_window import MainWindow
 from dft.ui.theme import follow_system_theme
+from dft.ui.window_state import FileFolder, FileKind
 
 log = logging.getLogger("dft")
 
@@ -46,6 +47,11 @@ log = logging.getLogger("dft")
 def settings_path() -> Path:
     """Where the window's own settings (size, filters, recent databases) are kept."""
     return Path(platformdirs.user_config_dir(APP_DIR_NAME, appauthor=False)) / "settings.ini"
+
+
+def window_settings() -> QSettings:
+    """The window's settings file (size, filters, recent databases, folders)."""
+    return QSettings(str(settings_path()), QSettings.Format.IniFormat)
 
 
 def log_path() -> Path:
@@ -114,8 +120,11 @@ def install_error_handler(parent: Callable[[], QWidget | None]) -> None:
     sys.excepthook = handle
 
 
-def open_with_dialogs(parent: QWidget | None, url: URL) -> Database | None:
+def open_with_dialogs(
+    parent: QWidget | None, url: URL, settings: QSettings | None = None
+) -> Database | None:
     """Open ``url``; when that fails, say why and offer another file or a new one."""
+    place = FileFolder(settings or window_settings(), FileKind.DATABASE)
     while True:
         keep_out_of_logs(url)
         try:
@@ -131,9 +140,11 @@ def open_with_dialogs(parent: QWidget | None, url: URL) -> Database | None:
         if choice == OpenChoice.RETRY:
             continue
         if choice == OpenChoice.OTHER:
-            path = ask.ask_open_path(parent, "Open database", "", ask.DATABASE_FILES)
+            path = ask.ask_open_path(parent, "Open database", place, ask.DATABASE_FILES)
         elif choice == OpenChoice.NEW:
-            path = ask.ask_save_path(parent, "New database", "dft.sqlite3", ask.NEW_DATABASE_FILES)
+            path = ask.ask_save_path(
+                parent, "New database", place, "dft.sqlite3", ask.NEW_DATABASE_FILES
+            )
         else:
             return None
         if not path:
@@ -165,7 +176,7 @@ def build_main_window(database: Database, settings: QSettings) -> MainWindow:
     return MainWindow(
         context,
         open_database=lambda parent, location: open_with_dialogs(
-            parent, resolve_database_url(location)
+            parent, resolve_database_url(location), settings
         ),
     )
 
@@ -176,11 +187,11 @@ def run(database_argument: str | None) -> int:
     app = create_application()
     windows: list[MainWindow] = []
     install_error_handler(lambda: windows[0] if windows else None)
-    database = open_with_dialogs(None, resolve_database_url(database_argument))
+    settings = window_settings()
+    database = open_with_dialogs(None, resolve_database_url(database_argument), settings)
     if database is None:
         return 1
     log.info("Opened %s", database.location)
-    settings = QSettings(str(settings_path()), QSettings.Format.IniFormat)
     window = build_main_window(database, settings)
     windows.append(window)
     window.show()

@@ -28,6 +28,7 @@ from sqlalchemy.engine import URL
 from dft.store.database import ConnectionLostError, DatabaseError
 from dft.ui.dialogs import run_modal
 from dft.ui.widgets import DateEdit
+from dft.ui.window_state import FileFolder
 
 CANNOT_DO_THAT = "Cannot do that"
 # The database files offered when opening one and when creating one.
@@ -259,13 +260,19 @@ def ask_password(parent: QWidget | None, url: URL, *, retrying: bool) -> str | N
     return dialog.textValue()
 
 
-def ask_open_path(parent: QWidget | None, title: str, folder: str, filters: str) -> str:
-    """An existing file to read; empty when cancelled."""
-    path, _ = QFileDialog.getOpenFileName(parent, title, folder, filters)
+def ask_open_path(parent: QWidget | None, title: str, place: FileFolder, filters: str) -> str:
+    """An existing file to read, starting where the last one of its kind was; empty when
+    cancelled."""
+    path, _ = QFileDialog.getOpenFileName(parent, title, place.start(), filters)
+    place.remember(path)
     return path
 
 
-def ask_save_path(parent: QWidget | None, title: str, suggested: str, filters: str) -> str:
-    """A file to write (the user confirms replacing one); empty when cancelled."""
-    path, _ = QFileDialog.getSaveFileName(parent, title, suggested, filters)
+def ask_save_path(
+    parent: QWidget | None, title: str, place: FileFolder, name: str, filters: str
+) -> str:
+    """A file to write, suggested as ``name`` where the last one of its kind went (the
+    user confirms replacing one); empty when cancelled."""
+    path, _ = QFileDialog.getSaveFileName(parent, title, place.start(name), filters)
+    place.remember(path)
     return path

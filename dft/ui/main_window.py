@@ -163,8 +163,10 @@ class MainWindow(QMainWindow):
         """Each action to what it does: an operation, a dialog, or a change of view."""
         c = self.context
         wiring: tuple[tuple[QAction, Callable[[], object]], ...] = (
-            (self.new_database_action, lambda: self.switch_to(databases.choose_new_database(self))),
-            (self.open_database_action, lambda: self.switch_to(databases.choose_database(self))),
+            (self.new_database_action, lambda: self.switch_to(
+                databases.choose_new_database(self, c.settings))),
+            (self.open_database_action, lambda: self.switch_to(
+                databases.choose_database(self, c.settings))),
             (self.team_database_action, lambda: self.switch_to(
                 databases.choose_team_database(self, recent_databases(c.settings)))),
             (self.import_action, lambda: exchange.import_deals(self, c)),

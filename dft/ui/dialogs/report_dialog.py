@@ -30,6 +30,7 @@ from dft.ui import ask
 from dft.ui.context import AppContext
 from dft.ui.dialogs import run_modal
 from dft.ui.formatting import count_of, format_month
+from dft.ui.window_state import FileFolder, FileKind
 from dft.ui.worker import BackgroundTask, Progress
 
 SAVE_FILTERS = "PDF report (*.pdf);;Excel workbook (*.xlsx);;CSV data (*.csv);;Web page (*.html)"
@@ -140,7 +141,8 @@ class MonthlyReportDialog(QDialog):
     def save(self) -> None:
         """Save the report to a file the user names; the ending picks the format."""
         suggested = f"dft-report-{self.selected_month():%Y-%m}.pdf"
-        path = ask.ask_save_path(self, "Save report", suggested, SAVE_FILTERS)
+        place = FileFolder(self._context.settings, FileKind.REPORT)
+        path = ask.ask_save_path(self, "Save report", place, suggested, SAVE_FILTERS)
         if not path:
             return
         target = Path(path)

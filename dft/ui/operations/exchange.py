@@ -21,6 +21,7 @@ from dft.ui.dialogs import run_modal
 from dft.ui.dialogs.import_dialog import ImportDialog
 from dft.ui.formatting import count_of
 from dft.ui.operations.runner import run, run_in_background
+from dft.ui.window_state import FileFolder, FileKind
 from dft.ui.worker import BackgroundTask, Cancelled, Progress
 
 SAMPLE_DEALS = 300
@@ -30,7 +31,8 @@ EXPORT_FILES = "Excel workbook (*.xlsx);;CSV (*.csv)"
 
 def import_deals(parent: QWidget, context: AppContext) -> None:
     """Import deals from a CSV or Excel file the user picks, through the import dialog."""
-    path = ask.ask_open_path(parent, "Import deals", "", SPREADSHEET_FILES)
+    place = FileFolder(context.settings, FileKind.IMPORT)
+    path = ask.ask_open_path(parent, "Import deals", place, SPREADSHEET_FILES)
     if not path:
         return
     # The dialog reads the file's headers at once: an unreadable file is refused here.
@@ -58,7 +60,8 @@ def export_deals(
     parent: QWidget, context: AppContext, deal_filter: DealFilter
 ) -> BackgroundTask | None:
     """Write the deals ``deal_filter`` picks, with their calls, to a file the user names."""
-    path = ask.ask_save_path(parent, "Export deals", "dft-deals.xlsx", EXPORT_FILES)
+    place = FileFolder(context.settings, FileKind.EXPORT)
+    path = ask.ask_save_path(parent, "Export deals", place, "dft-deals.xlsx", EXPORT_FILES)
     if not path:
         return None
     target = Path(path)

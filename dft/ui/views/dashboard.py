@@ -13,7 +13,7 @@ from datetime import date
 from html import escape
 from typing import TYPE_CHECKING, Any
 
-from PySide6.QtCore import QEvent, Qt, Signal
+from PySide6.QtCore import QEvent, QSettings, Qt, Signal
 from PySide6.QtGui import QGuiApplication, QImage, QPalette
 from PySide6.QtWidgets import (
     QComboBox,
@@ -40,6 +40,7 @@ from dft.ui import ask
 from dft.ui.context import AppContext
 from dft.ui.formatting import count_of, format_money
 from dft.ui.views.lazy import RefreshWhenShown
+from dft.ui.window_state import FileFolder, FileKind
 
 if TYPE_CHECKING:
     from matplotlib.backend_bases import PickEvent
@@ -62,8 +63,11 @@ class ChartPanel(QFrame):
 
     picked = Signal(str)
 
-    def __init__(self, key: str, title: str, parent: QWidget | None = None) -> None:
+    def __init__(
+        self, key: str, title: str, settings: QSettings, parent: QWidget | None = None
+    ) -> None:
         super().__init__(parent)
+        self._place = FileFolder(settings, FileKind.CHART)
         from matplotlib.backends.backend_qtagg import FigureCanvasQTAgg
 
         from dft.analytics.charts import new_figure
@@ -111,7 +115,7 @@ class ChartPanel(QFrame):
 
     def save(self) -> None:
         """Save the chart as PNG, SVG or PDF (the ending decides; PNG by default)."""
-        path = ask.ask_save_path(self, "Save chart", f"{self.key}.png", SAVE_FILTERS)
+        path = ask.ask_save_path(self, "Save chart", self._place, f"{self.key}.png", SAVE_FILTERS)
         if not path:
             return
         if not path.lower().endswith((".png", ".svg", ".pdf")):
@@ -176,7 +180,7 @@ class DashboardView(RefreshWhenShown):
 
     def _build(self) -> None:
         for index, (key, title) in enumerate(CHARTS):
-            panel = ChartPanel(key, title)
+            panel = ChartPanel(key, title, self._context.settings)
             panel.picked.connect(self.drillDown)
             panel.setContextMenuPolicy(Qt.ContextMenuPolicy.CustomContextMenu)
             panel.customContextMenuRequested.connect(lambda _pos, p=panel: self._panel_menu(p))
