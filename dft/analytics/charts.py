@@ -359,7 +359,7 @@ def salesperson_chart(
                   fontsize=LABEL_SIZE - 1, color=theme.ink)  # fmt: skip
     axes.set_yticks(positions, [literal(wrap_label(p.label)) for p in people],
                     fontsize=LABEL_SIZE - 1)  # fmt: skip
-    axes.invert_yaxis()
+    _top_down(axes, len(people))
     axes.set_xlim(0, max(p.split.deals for p in people) * 1.9 or 1)
     axes.xaxis.set_major_locator(MaxNLocator(integer=True, nbins=5))
     axes.grid(axis="x", color=theme.grid, linewidth=0.8)
@@ -399,6 +399,11 @@ def funnel_chart(
     )
 
 
+def _top_down(axes: Any, bars: int) -> None:
+    """The first bar on top, and room for at least five: one bar is a bar, not a wall."""
+    axes.set_ylim(max(bars, 5) - 0.5, -0.5)
+
+
 def _horizontal_bars(
     figure: Figure,
     title: str,
@@ -422,7 +427,7 @@ def _horizontal_bars(
                    padding=3, color=theme.ink)  # fmt: skip
     axes.set_yticks(positions, [literal(wrap_label(label)) for label in labels],
                     fontsize=LABEL_SIZE - 1)  # fmt: skip
-    axes.invert_yaxis()
+    _top_down(axes, len(labels))
     axes.set_xlim(0, (max(values) if values else 1) * 1.3 or 1)
     if money_axis:
         axes.xaxis.set_major_locator(MaxNLocator(nbins=4, steps=[1, 2, 2.5, 5, 10]))
