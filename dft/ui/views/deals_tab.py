@@ -143,6 +143,7 @@ class DealsTab(QStackedWidget):
             action.toggled.connect(lambda shown, i=index: self.table.setColumnHidden(i, not shown))
             menu.addAction(action)
         menu.exec(self.table.horizontalHeader().mapToGlobal(point))
+        menu.deleteLater()
 
     # -- No deal matches --------------------------------------------------------------
 
