@@ -59,6 +59,7 @@ HEADING = ParagraphStyle("Heading", parent=_styles["Heading2"], fontSize=13, lea
                          keepWithNext=1)  # fmt: skip
 BODY = ParagraphStyle("Body", parent=_styles["Normal"], fontSize=9, leading=12, textColor=INK)
 NOTE = ParagraphStyle("Note", parent=BODY, textColor=MUTED, fontSize=8, leading=10)
+DEALS_HEADING = ParagraphStyle("DealsHeading", parent=HEADING, keepWithNext=0)
 # A table's note stays with its table.
 TABLE_NOTE = ParagraphStyle("TableNote", parent=NOTE, keepWithNext=1)
 CELL = ParagraphStyle("Cell", parent=BODY, fontSize=7.5, leading=9.5)
@@ -200,6 +201,16 @@ def _widths_from_content(
     return widths
 
 
+def _deal_cell(text: str, column: Column, room: float) -> Paragraph | str:
+    # A plain string is laid out many times faster than a paragraph (500 deals are a
+    # few thousand cells): only text that must wrap, between words, is a paragraph.
+    if column.kind is not Kind.TEXT or column.title in IDENTIFIERS:
+        return text
+    if _text_width(text, CELL_WORDS) <= room:
+        return text
+    return Paragraph(escape(text), CELL_WORDS)
+
+
 def _deals_table(table: Table, width: float) -> list[Any]:
     """The month's deals laid out from their content (see IDENTIFIERS and FOLDED)."""
     if not table.rows:
@@ -213,6 +224,7 @@ def _deals_table(table: Table, width: float) -> list[Any]:
     columns = [table.columns[i] for i in kept]
     texts = [[format_cell(row[i], table.columns[i].kind) for i in kept] for row in table.rows]
     widths = _widths_from_content(columns, texts, width)
+    rooms = [w - 2 * CELL_PADDING for w in widths]
     rows: list[list[Any]] = [
         [Paragraph(escape(c.title), HEAD_CELL if c.kind is Kind.TEXT else HEAD_CELL_RIGHT)
          for c in columns]
@@ -231,9 +243,8 @@ def _deals_table(table: Table, width: float) -> list[Any]:
         first = len(rows)
         starts.append(first)
         rows.append([
-            Paragraph(escape(text), CELL_WORDS)
-            if column.kind is Kind.TEXT and column.title not in IDENTIFIERS else text
-            for text, column in zip(cells, columns, strict=True)
+            _deal_cell(text, column, room)
+            for text, column, room in zip(cells, columns, rooms, strict=True)
         ])  # fmt: skip
         note = str(row[folded[0]] or "") if folded else ""
         if note:
@@ -241,6 +252,7 @@ def _deals_table(table: Table, width: float) -> list[Any]:
                          *[""] * (len(columns) - 1)])  # fmt: skip
             style += [("SPAN", (0, first + 1), (-1, first + 1)),
                       ("NOSPLIT", (0, first), (-1, first + 1))]  # fmt: skip
+        # A deal and its folded note: one stripe, one rule under both.
         last = len(rows) - 1
         style.append(("LINEBELOW", (0, last), (-1, last), 0.25, RULE))
         if number % 2:
@@ -376,8 +388,10 @@ def write_pdf(report: MonthlyReport, path: Path) -> None:
     if report.deal_count:
         deals = capped(tables["deals"], MAX_LISTED_DEALS, "deals", total=report.deal_count)
         story += [
+            # Room for the heading and the first deals, else a new page; not a
+            # keep-with-next, which would lay out the whole long table once more.
             CondPageBreak(DEALS_START_AT_LEAST),
-            Paragraph("The month's deals", HEADING),
+            Paragraph("The month's deals", DEALS_HEADING),
             *_deals_table(deals, width),
         ]
     footer = f"{report.title} · {report.scope.describe()}"
