@@ -11,6 +11,7 @@ from sqlalchemy import Connection, text
 from sqlalchemy.engine import URL
 from sqlalchemy.orm import Session
 
+from dft.core import settings
 from dft.core.deals import DealInput, log_deal
 from dft.core.taxonomy import find_cause
 
@@ -30,13 +31,18 @@ def deal_input(
 
 
 def add_deal(session: Session, cause: str | None = "Land/Lot not buildable", **fields: Any) -> int:
+    """Log a deal as typed in on the day it fell through, or on the day of its re-sale when it
+    has one (``today=`` says otherwise), so its first call is due the usual N days later."""
     create_names = fields.pop("create_names", True)
-    return log_deal(
-        session,
-        deal_input(session, cause, **fields),
-        create_names=create_names,
-        today=date(2026, 11, 24),
-    )
+    today = fields.pop("today", None)
+    data = deal_input(session, cause, **fields)
+    typed_on = max(day for day in (data.fell_through_on, data.resold_on) if day is not None)
+    return log_deal(session, data, create_names=create_names, today=today or typed_on)
+
+
+def allow_deals_without_cause(session: Session) -> None:
+    """Turn off the team setting that every deal names a cause (on by default)."""
+    settings.set_bool(session, settings.CAUSE_REQUIRED, False)
 
 
 @contextmanager

@@ -45,6 +45,10 @@ class Slice:
     controllable: bool | None = None
     cumulative: float | None = None  # Pareto: share of deals up to and including this one
     flag: bool = False  # lead sources: a referral
+    # The built-in key of what the slice is ("land", "pending_call") and of its
+    # category: the splits find the headline categories by key, whatever their name.
+    key: str | None = None
+    category_key: str | None = None
 
 
 # What every breakdown counts: deals, and the contract value they lost.
@@ -73,11 +77,18 @@ def cause_labels(session: Session) -> dict[int | None, tuple[str, str | None]]:
 
 def _per_cause(
     session: Session, deal_filter: DealFilter, *, contributing: bool
-) -> list[Row[int, str, str, bool | None, int, int]]:
-    """(cause id, cause, category, controllable, deals, lost value) for every cause with
-    deals: each deal's primary cause, or with ``contributing`` each contributing one."""
+) -> list[Row[int, str, str, bool | None, int, int, str | None, str | None]]:
+    """(cause id, cause, category, controllable, deals, lost value, cause key, category key)
+    for every cause with deals: each deal's primary cause, or with ``contributing`` each
+    contributing one."""
     query = select(
-        Cause.id, Cause.name, Category.name, Category.controllable, *_DEALS_AND_LOST_VALUE
+        Cause.id,
+        Cause.name,
+        Category.name,
+        Category.controllable,
+        *_DEALS_AND_LOST_VALUE,
+        Cause.key,
+        Category.key,
     ).select_from(Deal)
     if contributing:
         query = query.join(DealContributingCause, DealContributingCause.deal_id == Deal.id).join(
@@ -86,7 +97,7 @@ def _per_cause(
     else:
         query = query.join(Cause, Deal.cause_id == Cause.id)
     query = query.join(Category, Cause.category_id == Category.id).group_by(
-        Cause.id, Cause.name, Category.name, Category.controllable
+        Cause.id, Cause.name, Category.name, Category.controllable, Cause.key, Category.key
     )
     return list(session.execute(deal_filter.apply(query)).all())
 
@@ -123,6 +134,8 @@ def by_category(session: Session, deal_filter: DealFilter) -> list[Slice]:
                 ref_id=category.id,
                 category=category.name,
                 controllable=category.controllable,
+                key=category.key,
+                category_key=category.key,
             )
         )
     if None in counts:
@@ -137,7 +150,7 @@ def by_cause(session: Session, deal_filter: DealFilter) -> list[Slice]:
     total, _value = _totals(session, deal_filter)
     ordered = sorted(rows, key=lambda r: (-int(r[4]), -int(r[5]), r[2], r[1]))
     slices, running = [], 0
-    for cause_id, name, category, controllable, deals, cents in ordered:
+    for cause_id, name, category, controllable, deals, cents, key, category_key in ordered:
         running += int(deals)
         slices.append(
             Slice(
@@ -149,6 +162,8 @@ def by_cause(session: Session, deal_filter: DealFilter) -> list[Slice]:
                 category=category,
                 controllable=controllable,
                 cumulative=running / total if total else 0.0,
+                key=key,
+                category_key=category_key,
             )
         )
     return slices
@@ -232,7 +247,7 @@ def contributing_causes(session: Session, deal_filter: DealFilter) -> list[Slice
     return sorted(
         (
             Slice(name, int(n), int(v), Share(int(n), total), ref_id=cid, category=category)
-            for cid, name, category, _controllable, n, v in rows
+            for cid, name, category, _controllable, n, v, _key, _category_key in rows
         ),
         key=lambda s: (-s.deals, s.label),
     )

@@ -1,21 +1,34 @@
 """Chart builders: numbers in, ``matplotlib.figure.Figure`` out. No pyplot, no Qt.
 
-The dashboard and the PDF report draw with these same functions. Every
+The dashboard and the reports draw with these same functions. Every
 clickable artist carries a ``gid`` such as ``"category:3"`` or
 ``"cause:12"`` so the dashboard can drill down into the deals behind it,
 and tests can read what was drawn without looking at pixels.
+
+Two rules hold for every builder here:
+
+- Text from the user's data (cause, category and salespeople names) goes
+  through :func:`literal` before matplotlib sees it, so a ``$`` in a name is a
+  dollar sign, never the start of mathtext.
+- Colours of ink, grid and background come from a :class:`ChartTheme`, so the
+  dashboard follows a dark palette (the reports stay on paper white).
 """
 
 from __future__ import annotations
 
+import textwrap
 from collections.abc import Sequence
+from dataclasses import dataclass
 from datetime import date
+from typing import Any
 
 from matplotlib.figure import Figure
 from matplotlib.ticker import FuncFormatter, MaxNLocator
 
 from dft.analytics.breakdowns import NO_CAUSE_YET, MonthlyTrend, Slice
 from dft.analytics.follow_ups import FollowUpMetrics
+from dft.analytics.split import PersonSplit, percent_pair
+from dft.core.words import count_of
 
 # Okabe–Ito: distinguishable with every common colour-vision deficiency.
 CATEGORY_COLORS = {
@@ -27,10 +40,42 @@ CATEGORY_COLORS = {
     NO_CAUSE_YET: "#D0D0D0",
 }
 SPARE_COLORS = ("#56B4E9", "#D55E00", "#F0E442", "#6A3D9A", "#8C564B")
-INK = "#333333"
-GRID = "#E5E5E5"
+# The follow-up funnel's steps are not categories: one blue-grey ramp of their own.
+FUNNEL_COLORS = ("#455A64", "#607D8B", "#78909C", "#90A4AE", "#B0BEC5")
+# The per-salesperson split: the side of land, the side of service, and neither yet.
+NOT_CONTROLLABLE_COLOR = CATEGORY_COLORS["Land"]
+CONTROLLABLE_COLOR = CATEGORY_COLORS["Customer service"]
+APART_COLOR = CATEGORY_COLORS[NO_CAUSE_YET]
 TITLE_SIZE = 11
 LABEL_SIZE = 9
+# Cause names on the bar charts wrap at about this many characters, at spaces only:
+# every default cause fits on one line, so ten bars never crowd their names.
+WRAP_WIDTH = 34
+
+
+@dataclass(frozen=True)
+class ChartTheme:
+    """The colours a chart draws its frame and words in."""
+
+    background: str
+    ink: str
+    muted: str
+    grid: str
+
+
+LIGHT = ChartTheme(background="#FFFFFF", ink="#333333", muted="#666666", grid="#E5E5E5")
+# The dark window palette's own background and text (dft/ui/theme.py).
+DARK = ChartTheme(background="#2B2D31", ink="#E6E6E6", muted="#9AA0A8", grid="#3E4147")
+
+
+def literal(text: str) -> str:
+    """User text as matplotlib must draw it: literally.
+
+    An unescaped pair of ``$`` starts mathtext ("Fee $1_2_3$" drawn as
+    subscripts; "$\\frac{1}{$" an error that sinks the whole report), so every
+    ``$`` is escaped: matplotlib draws ``\\$`` as a plain dollar sign.
+    """
+    return text.replace("$", r"\$")
 
 
 def category_color(name: str | None) -> str:
@@ -52,127 +97,161 @@ def money_short(cents: int) -> str:
     return f"${dollars:,.0f}"
 
 
-def new_figure(width: float = 6.4, height: float = 3.6) -> Figure:
-    """An empty white figure of the given size in inches."""
+def money_tick(dollars: float) -> str:
+    """An axis tick: ``$2M``, ``$2.5M``, ``$350K``, ``$900``, short enough never to run
+    into its neighbours."""
+    value = abs(dollars)
+    sign = "-" if dollars < 0 else ""
+    for limit, suffix in ((1e9, "B"), (1e6, "M"), (1e3, "K")):
+        if value >= limit:
+            number = f"{value / limit:.1f}".rstrip("0").rstrip(".")
+            return f"{sign}${number}{suffix}"
+    return f"{sign}${value:,.0f}"
+
+
+def wrap_label(label: str, width: int = WRAP_WIDTH) -> str:
+    """A long name on up to four lines, broken at spaces only (never inside a word)."""
+    lines = textwrap.wrap(
+        label, width, break_long_words=False, break_on_hyphens=False, max_lines=4, placeholder=" …"
+    )
+    return "\n".join(lines) or label
+
+
+def new_figure(width: float = 6.4, height: float = 3.6, theme: ChartTheme = LIGHT) -> Figure:
+    """An empty figure in ``theme``'s background, laid out by matplotlib's constrained layout."""
     figure = Figure(figsize=(width, height), dpi=100, layout="constrained")
-    figure.set_facecolor("white")
+    figure.set_facecolor(theme.background)
     return figure
 
 
-def _prepare(figure: Figure | None, width: float, height: float) -> Figure:
+def _prepare(figure: Figure | None, width: float, height: float, theme: ChartTheme) -> Figure:
     if figure is None:
-        return new_figure(width, height)
+        return new_figure(width, height, theme)
     figure.clear()
+    figure.set_facecolor(theme.background)
     return figure
 
 
-def _empty(figure: Figure, title: str) -> Figure:
+def _title(axes: Any, title: str, theme: ChartTheme) -> None:
+    if title:
+        axes.set_title(literal(title), fontsize=TITLE_SIZE, loc="left", color=theme.ink)
+
+
+def _empty(figure: Figure, title: str, theme: ChartTheme) -> Figure:
     axes = figure.add_subplot()
     axes.set_axis_off()
-    axes.set_title(title, fontsize=TITLE_SIZE, loc="left", color=INK)
-    axes.text(0.5, 0.5, "No deals in this selection", ha="center", va="center", color="#888888")
+    _title(axes, title, theme)
+    axes.text(0.5, 0.5, "No deals in this selection", ha="center", va="center",
+              color=theme.muted)  # fmt: skip
     return figure
 
 
-def _style(axes: object) -> None:
+def _style(axes: Any, theme: ChartTheme) -> None:
+    axes.set_facecolor(theme.background)
     for side in ("top", "right"):
-        axes.spines[side].set_visible(False)  # type: ignore[attr-defined]
-    axes.tick_params(labelsize=LABEL_SIZE, colors=INK)  # type: ignore[attr-defined]
+        axes.spines[side].set_visible(False)
+    for side in ("bottom", "left"):
+        axes.spines[side].set_color(theme.muted)
+    axes.tick_params(labelsize=LABEL_SIZE, colors=theme.muted, labelcolor=theme.ink)
 
 
-def headline_chart(categories: Sequence[Slice], figure: Figure | None = None) -> Figure:
-    """The land-vs-service headline: a donut of deals by category."""
-    figure = _prepare(figure, 6.4, 3.6)
-    title = "Why deals fell through"
+def _legend_colors(legend: Any, theme: ChartTheme) -> None:
+    for text in legend.get_texts():
+        text.set_color(theme.ink)
+    legend.get_title().set_color(theme.ink)
+
+
+def headline_chart(
+    categories: Sequence[Slice],
+    figure: Figure | None = None,
+    *,
+    title: str | None = None,
+    theme: ChartTheme = LIGHT,
+) -> Figure:
+    """Deals by category: a donut whose legend says what its shares are of (all deals)."""
+    figure = _prepare(figure, 6.4, 3.6, theme)
+    title = "Why deals fell through" if title is None else title
     shown = [c for c in categories if c.deals]
     total = sum(c.deals for c in shown)
     if not total:
-        return _empty(figure, title)
+        return _empty(figure, title, theme)
     axes = figure.add_subplot()
+    axes.set_facecolor(theme.background)
     wedges, _texts = axes.pie(
         [c.deals for c in shown],
         colors=[category_color(c.category) for c in shown],
         startangle=90,
         counterclock=False,
-        wedgeprops={"width": 0.38, "edgecolor": "white", "linewidth": 1.5},
+        wedgeprops={"width": 0.38, "edgecolor": theme.background, "linewidth": 1.5},
     )
     for wedge, slice_ in zip(wedges, shown, strict=True):
         wedge.set_gid(f"category:{slice_.ref_id}" if slice_.ref_id else "category:none")
         wedge.set_picker(True)
-    axes.text(0, 0.08, str(total), ha="center", va="center", fontsize=18, weight="bold", color=INK)
-    axes.text(0, -0.18, "deals", ha="center", va="center", fontsize=LABEL_SIZE, color="#666666")
-    legend_labels = [f"{c.label}  {c.share.percent(0)} ({c.deals})" for c in shown]
-    axes.legend(
+    axes.text(0, 0.08, str(total), ha="center", va="center", fontsize=18, weight="bold",
+              color=theme.ink)  # fmt: skip
+    axes.text(0, -0.18, "deals", ha="center", va="center", fontsize=LABEL_SIZE,
+              color=theme.muted)  # fmt: skip
+    # In the figure, outside the axes: constrained layout makes room for it, so a long
+    # category name shrinks the donut instead of running off the edge.
+    legend = figure.legend(
         wedges,
-        legend_labels,
-        loc="center left",
-        bbox_to_anchor=(1.0, 0.5),
+        [literal(f"{c.label}  {c.share.percent(0)} ({c.deals})") for c in shown],
+        loc="outside right center",
         frameon=False,
         fontsize=LABEL_SIZE,
+        title=f"Share of all {count_of(total, 'deal')}",
+        title_fontsize=LABEL_SIZE,
     )
-    axes.set_title(title, fontsize=TITLE_SIZE, loc="left", color=INK)
-    split = land_service_split(categories)
-    if split is not None:
-        axes.text(
-            0.0,
-            -0.08,
-            split,
-            transform=axes.transAxes,
-            fontsize=LABEL_SIZE,
-            color=INK,
-            weight="bold",
-            gid="split",
-        )
+    _legend_colors(legend, theme)
+    _title(axes, title, theme)
     axes.set_aspect("equal")
     return figure
 
 
-def land_service_split(categories: Sequence[Slice]) -> str | None:
-    """The headline: of land and service losses, how much was each ("29% land / 71% service")."""
-    by_name = {c.label: c.deals for c in categories}
-    land, service = by_name.get("Land", 0), by_name.get("Customer service", 0)
-    if not land + service:
-        return None
-    land_share = land / (land + service)
-    return f"Land vs service: {land_share:.0%} land / {1 - land_share:.0%} service"
-
-
-def pareto_chart(causes: Sequence[Slice], figure: Figure | None = None, top: int = 10) -> Figure:
+def pareto_chart(
+    causes: Sequence[Slice],
+    figure: Figure | None = None,
+    top: int = 10,
+    *,
+    title: str | None = None,
+    theme: ChartTheme = LIGHT,
+) -> Figure:
     """Causes largest first, coloured by category; each bar says its share and the running total.
 
     Horizontal, so cause names read in full; the running total is the Pareto line
     in words ("cum. 52%"): the few causes that make most of the losses.
     """
-    figure = _prepare(figure, 6.4, 3.8)
-    title = "Causes, largest first"
+    figure = _prepare(figure, 6.4, 3.8, theme)
+    title = "Causes, largest first" if title is None else title
     shown = list(causes[:top])
     if not shown:
-        return _empty(figure, title)
+        return _empty(figure, title, theme)
+    total = shown[0].share.total
     return _horizontal_bars(
         figure,
         title,
+        theme,
         [c.label for c in shown],
         [c.deals for c in shown],
         [category_color(c.category) for c in shown],
         [f"cause:{c.ref_id}" for c in shown],
         [f"{c.deals} ({c.share.percent(0)}) · cum. {(c.cumulative or 0):.0%}" for c in shown],
+        axis_label=f"Deals (% of all {count_of(total, 'deal')}; cum.: running total)",
     )
 
 
-def _wrap(label: str, width: int = 22) -> str:
-    if len(label) <= width:
-        return label
-    cut = label.rfind(" ", 0, width)
-    cut = cut if cut > 0 else width
-    return label[:cut] + "\n" + _wrap(label[cut:].strip(), width)
-
-
-def trend_chart(trend: MonthlyTrend, figure: Figure | None = None) -> Figure:
+def trend_chart(
+    trend: MonthlyTrend,
+    figure: Figure | None = None,
+    *,
+    title: str | None = None,
+    theme: ChartTheme = LIGHT,
+) -> Figure:
     """Deals per month, stacked by category."""
-    figure = _prepare(figure, 7.2, 3.6)
-    title = f"Deals per month, last {len(trend.months)} months"
+    figure = _prepare(figure, 7.2, 3.6, theme)
+    title = f"Deals per month, last {len(trend.months)} months" if title is None else title
     if not any(trend.deals.values()):
-        return _empty(figure, title)
+        return _empty(figure, title, theme)
     axes = figure.add_subplot()
     positions = list(range(len(trend.months)))
     bottoms = [0] * len(trend.months)
@@ -183,9 +262,9 @@ def trend_chart(trend: MonthlyTrend, figure: Figure | None = None) -> Figure:
             heights,
             bottom=bottoms,
             color=category_color(None if category == NO_CAUSE_YET else category),
-            edgecolor="white",
+            edgecolor=theme.background,
             linewidth=0.6,
-            label=category,
+            label=literal(category),
         )
         for bar, month in zip(bars, trend.months, strict=True):
             bar.set_gid(f"month:{month.isoformat()}|category:{category}")
@@ -193,18 +272,18 @@ def trend_chart(trend: MonthlyTrend, figure: Figure | None = None) -> Figure:
         bottoms = [b + h for b, h in zip(bottoms, heights, strict=True)]
     for position, total in zip(positions, bottoms, strict=True):
         if total:
-            axes.text(
-                position, total, str(total), ha="center", va="bottom", fontsize=LABEL_SIZE - 2
-            )
+            axes.text(position, total, str(total), ha="center", va="bottom",
+                      fontsize=LABEL_SIZE - 2, color=theme.ink)  # fmt: skip
     axes.set_xticks(positions, [_month_tick(m) for m in trend.months], fontsize=LABEL_SIZE - 1)
     axes.yaxis.set_major_locator(MaxNLocator(integer=True))
-    axes.set_ylabel("Deals", fontsize=LABEL_SIZE, color=INK)
-    axes.grid(axis="y", color=GRID, linewidth=0.8)
+    axes.set_ylabel("Deals", fontsize=LABEL_SIZE, color=theme.ink)
+    axes.grid(axis="y", color=theme.grid, linewidth=0.8)
     axes.set_axisbelow(True)
-    _style(axes)
-    axes.legend(fontsize=LABEL_SIZE - 1, frameon=False, loc="upper left", ncols=3)
+    _style(axes, theme)
+    legend = axes.legend(fontsize=LABEL_SIZE - 1, frameon=False, loc="upper left", ncols=3)
+    _legend_colors(legend, theme)
     axes.set_ylim(0, max(bottoms) * 1.25 + 1)
-    axes.set_title(title, fontsize=TITLE_SIZE, loc="left", color=INK)
+    _title(axes, title, theme)
     return figure
 
 
@@ -213,87 +292,152 @@ def _month_tick(month: date) -> str:
 
 
 def lost_value_chart(
-    causes: Sequence[Slice], figure: Figure | None = None, top: int = 10
+    causes: Sequence[Slice],
+    figure: Figure | None = None,
+    top: int = 10,
+    *,
+    title: str | None = None,
+    theme: ChartTheme = LIGHT,
 ) -> Figure:
     """Contract value lost per cause, largest first."""
-    figure = _prepare(figure, 6.4, 3.8)
-    title = "Contract value lost by cause"
+    figure = _prepare(figure, 6.4, 3.8, theme)
+    title = "Contract value lost by cause" if title is None else title
     shown = sorted(causes, key=lambda c: -c.lost_value_cents)[:top]
     if not shown:
-        return _empty(figure, title)
+        return _empty(figure, title, theme)
     return _horizontal_bars(
         figure,
         title,
+        theme,
         [c.label for c in shown],
         [c.lost_value_cents / 100 for c in shown],
         [category_color(c.category) for c in shown],
         [f"cause:{c.ref_id}" for c in shown],
         [money_short(c.lost_value_cents) for c in shown],
         money_axis=True,
+        axis_label="Contract value lost",
     )
 
 
-def salesperson_chart(people: Sequence[Slice], figure: Figure | None = None) -> Figure:
-    """Deals lost per salesperson, with the value lost on each bar."""
-    figure = _prepare(figure, 6.4, 3.6)
-    title = "Deals lost by salesperson"
+def salesperson_chart(
+    people: Sequence[PersonSplit],
+    figure: Figure | None = None,
+    *,
+    title: str | None = None,
+    theme: ChartTheme = LIGHT,
+) -> Figure:
+    """Each salesperson's deals split into not controllable (land, ...), controllable
+    (service, ...) and neither yet; each bar says its land / service split."""
+    figure = _prepare(figure, 6.4, 3.6, theme)
+    title = "Deals lost by salesperson" if title is None else title
     if not people:
-        return _empty(figure, title)
-    return _horizontal_bars(
-        figure,
-        title,
-        [p.label for p in people],
-        [p.deals for p in people],
-        ["#0072B2"] * len(people),
-        [f"salesperson:{p.ref_id}" if p.ref_id else "salesperson:none" for p in people],
-        [f"{p.deals} · {money_short(p.lost_value_cents)}" for p in people],
-    )
+        return _empty(figure, title, theme)
+    axes = figure.add_subplot()
+    positions = list(range(len(people)))
+    left = [0] * len(people)
+    segments = (
+        ("Not controllable (land, …)", NOT_CONTROLLABLE_COLOR,
+         [p.split.not_controllable for p in people]),
+        ("Controllable (service, …)", CONTROLLABLE_COLOR, [p.split.controllable for p in people]),
+        ("Not known or not classified yet", APART_COLOR,
+         [p.split.deals - p.split.controllable - p.split.not_controllable for p in people]),
+    )  # fmt: skip
+    for label, color, widths in segments:
+        bars = axes.barh(positions, widths, left=left, color=color,
+                         edgecolor=theme.background, label=label)  # fmt: skip
+        for bar, person in zip(bars, people, strict=True):
+            bar.set_gid(f"salesperson:{person.ref_id}" if person.ref_id else "salesperson:none")
+            bar.set_picker(True)
+        left = [a + b for a, b in zip(left, widths, strict=True)]
+    for position, person in zip(positions, people, strict=True):
+        words = f"{person.split.deals} · {money_short(person.lost_value_cents)}"
+        share = person.split.land_share
+        if share is not None:
+            land, service = percent_pair(share)
+            words += f" · {land} land / {service} service"
+        axes.text(person.split.deals, position, "  " + literal(words), va="center",
+                  fontsize=LABEL_SIZE - 1, color=theme.ink)  # fmt: skip
+    axes.set_yticks(positions, [literal(wrap_label(p.label)) for p in people],
+                    fontsize=LABEL_SIZE - 1)  # fmt: skip
+    _top_down(axes, len(people))
+    axes.set_xlim(0, max(p.split.deals for p in people) * 1.9 or 1)
+    axes.xaxis.set_major_locator(MaxNLocator(integer=True, nbins=5))
+    axes.grid(axis="x", color=theme.grid, linewidth=0.8)
+    axes.set_axisbelow(True)
+    _style(axes, theme)
+    # Below the bars, never over a bar's words.
+    legend = figure.legend(fontsize=LABEL_SIZE - 1, frameon=False, loc="outside lower center",
+                           ncols=3, handlelength=1.2)  # fmt: skip
+    _legend_colors(legend, theme)
+    _title(axes, title, theme)
+    return figure
 
 
-def funnel_chart(metrics: FollowUpMetrics, figure: Figure | None = None) -> Figure:
+def funnel_chart(
+    metrics: FollowUpMetrics,
+    figure: Figure | None = None,
+    *,
+    title: str | None = None,
+    theme: ChartTheme = LIGHT,
+) -> Figure:
     """From fell-through to confirmed cause: how far follow-up calls got."""
-    figure = _prepare(figure, 6.4, 3.2)
-    title = "Follow-up funnel"
+    figure = _prepare(figure, 6.4, 3.2, theme)
+    title = "Follow-up funnel" if title is None else title
     if not metrics.deals:
-        return _empty(figure, title)
+        return _empty(figure, title, theme)
     steps = list(metrics.funnel)
     return _horizontal_bars(
         figure,
         title,
+        theme,
         [s.label for s in steps],
         [s.deals for s in steps],
-        ["#0072B2", "#56B4E9", "#009E73", "#E69F00", "#D55E00"][: len(steps)],
+        [FUNNEL_COLORS[min(i, len(FUNNEL_COLORS) - 1)] for i in range(len(steps))],
         [f"funnel:{i}" for i in range(len(steps))],
         [f"{s.deals} ({s.deals / metrics.deals:.0%})" for s in steps],
+        axis_label=f"Deals (% of all {count_of(metrics.deals, 'deal')})",
     )
+
+
+def _top_down(axes: Any, bars: int) -> None:
+    """The first bar on top, and room for at least five: one bar is a bar, not a wall."""
+    axes.set_ylim(max(bars, 5) - 0.5, -0.5)
 
 
 def _horizontal_bars(
     figure: Figure,
     title: str,
+    theme: ChartTheme,
     labels: list[str],
     values: Sequence[float],
     colors: list[str],
     gids: list[str],
     bar_labels: list[str],
+    *,
     money_axis: bool = False,
+    axis_label: str = "",
 ) -> Figure:
     axes = figure.add_subplot()
     positions = list(range(len(labels)))
-    bars = axes.barh(positions, values, color=colors, edgecolor="white")
+    bars = axes.barh(positions, values, color=colors, edgecolor=theme.background)
     for bar, gid in zip(bars, gids, strict=True):
         bar.set_gid(gid)
         bar.set_picker(True)
-    axes.bar_label(bars, labels=bar_labels, fontsize=LABEL_SIZE - 1, padding=3)
-    axes.set_yticks(positions, [_wrap(label, 28) for label in labels], fontsize=LABEL_SIZE - 1)
-    axes.invert_yaxis()
+    axes.bar_label(bars, labels=[literal(t) for t in bar_labels], fontsize=LABEL_SIZE - 1,
+                   padding=3, color=theme.ink)  # fmt: skip
+    axes.set_yticks(positions, [literal(wrap_label(label)) for label in labels],
+                    fontsize=LABEL_SIZE - 1)  # fmt: skip
+    _top_down(axes, len(labels))
     axes.set_xlim(0, (max(values) if values else 1) * 1.3 or 1)
     if money_axis:
-        axes.xaxis.set_major_formatter(FuncFormatter(lambda x, _p: money_short(int(x * 100))))
+        axes.xaxis.set_major_locator(MaxNLocator(nbins=4, steps=[1, 2, 2.5, 5, 10]))
+        axes.xaxis.set_major_formatter(FuncFormatter(lambda x, _p: literal(money_tick(x))))
     else:
         axes.xaxis.set_major_locator(MaxNLocator(integer=True))
-    axes.grid(axis="x", color=GRID, linewidth=0.8)
+    if axis_label:
+        axes.set_xlabel(literal(axis_label), fontsize=LABEL_SIZE - 1, color=theme.muted)
+    axes.grid(axis="x", color=theme.grid, linewidth=0.8)
     axes.set_axisbelow(True)
-    _style(axes)
-    axes.set_title(title, fontsize=TITLE_SIZE, loc="left", color=INK)
+    _style(axes, theme)
+    _title(axes, title, theme)
     return figure

@@ -2,7 +2,8 @@
 
 As in :mod:`dft.analytics.charts`, clickable artists carry a ``gid``
 (``"salesperson:3"``, ``"month:2026-10-01"``, ``"cause:12"``) for drill-down.
-Every text is drawn literally: a name with ``$`` in it is not mathematics.
+Every text is drawn literally (``literal``: a name with ``$`` in it is not
+mathematics), in the dashboard's light or dark ``ChartTheme``.
 """
 
 from __future__ import annotations
@@ -11,21 +12,22 @@ from collections.abc import Sequence
 from typing import Any
 
 from matplotlib.figure import Figure
-from matplotlib.text import Text
 from matplotlib.ticker import FuncFormatter, MaxNLocator, PercentFormatter
 
 from dft.analytics.calibration import NOT_RECORDED_PERSON, Calibration, Callers
 from dft.analytics.cancellation import CancellationRate
 from dft.analytics.charts import (
-    GRID,
-    INK,
     LABEL_SIZE,
-    TITLE_SIZE,
+    LIGHT,
+    ChartTheme,
     _horizontal_bars,
+    _legend_colors,
     _month_tick,
     _prepare,
     _style,
+    _title,
     category_color,
+    literal,
     money_short,
 )
 from dft.analytics.control import ControlChart
@@ -39,34 +41,32 @@ UNUSUAL = "#D55E00"
 BLUE = "#0072B2"
 
 
-def _literal(figure: Figure) -> Figure:
-    for text in figure.findobj(Text):
-        text.set_parse_math(False)
+def _nothing(figure: Figure, title: str, message: str, theme: ChartTheme) -> Figure:
+    axes = figure.add_subplot()
+    axes.set_axis_off()
+    _title(axes, title, theme)
+    axes.text(0.5, 0.5, literal(message), ha="center", va="center", color=theme.muted)
     return figure
 
 
-def _nothing(figure: Figure, title: str, message: str) -> Figure:
-    axes = figure.add_subplot()
-    axes.set_axis_off()
-    axes.set_title(title, fontsize=TITLE_SIZE, loc="left", color=INK)
-    axes.text(0.5, 0.5, message, ha="center", va="center", color="#888888")
-    return _literal(figure)
-
-
-def calibration_chart(rows: Sequence[Calibration], figure: Figure | None = None) -> Figure:
+def calibration_chart(
+    rows: Sequence[Calibration], figure: Figure | None = None, theme: ChartTheme = LIGHT
+) -> Figure:
     """Each salesperson's confirmed share of first guesses, with its 95% interval."""
-    figure = _prepare(figure, 6.4, 3.6)
+    figure = _prepare(figure, 6.4, 3.6, theme)
     title = "First guesses confirmed by the call"
     shown = [r for r in rows if r.settled]
     if not shown:
-        return _nothing(figure, title, "No settled deals in this selection")
+        return _nothing(figure, title, "No settled deals in this selection", theme)
     axes = figure.add_subplot()
     positions = list(range(len(shown)))
     shares = [r.confirmed_share.value for r in shown]
     lows = [r.confirmed_share.value - r.confirmed_share.interval[0] for r in shown]
     highs = [r.confirmed_share.interval[1] - r.confirmed_share.value for r in shown]
-    bars = axes.barh(positions, shares, color=CONFIRMED, edgecolor="white")
-    axes.errorbar(shares, positions, xerr=[lows, highs], fmt="none", ecolor=INK, capsize=3, lw=1)
+    bars = axes.barh(positions, shares, color=CONFIRMED, edgecolor=theme.background)
+    axes.errorbar(
+        shares, positions, xerr=[lows, highs], fmt="none", ecolor=theme.ink, capsize=3, lw=1
+    )
     for bar, row in zip(bars, shown, strict=True):
         bar.set_gid(
             f"salesperson:{row.salesperson_id}" if row.salesperson_id else "salesperson:none"
@@ -76,62 +76,66 @@ def calibration_chart(rows: Sequence[Calibration], figure: Figure | None = None)
     for position, row, label in zip(positions, shown, labels, strict=True):
         axes.text(
             row.confirmed_share.interval[1] + 0.02, position, label, va="center",
-            fontsize=LABEL_SIZE - 1, color=INK,
+            fontsize=LABEL_SIZE - 1, color=theme.ink,
         )  # fmt: skip
-    axes.set_yticks(positions, [r.salesperson or NOT_RECORDED_PERSON for r in shown],
+    axes.set_yticks(positions, [literal(r.salesperson or NOT_RECORDED_PERSON) for r in shown],
                     fontsize=LABEL_SIZE - 1)  # fmt: skip
     axes.invert_yaxis()
     axes.set_xlim(0, 1.35)
     axes.xaxis.set_major_formatter(PercentFormatter(1.0, decimals=0))
     axes.set_xticks([0, 0.25, 0.5, 0.75, 1.0])
-    axes.grid(axis="x", color=GRID, linewidth=0.8)
+    axes.grid(axis="x", color=theme.grid, linewidth=0.8)
     axes.set_axisbelow(True)
-    _style(axes)
-    axes.set_title(title, fontsize=TITLE_SIZE, loc="left", color=INK)
-    axes.set_xlabel("Share confirmed (line: 95% interval)", fontsize=LABEL_SIZE, color=INK)
-    return _literal(figure)
+    _style(axes, theme)
+    _title(axes, title, theme)
+    axes.set_xlabel("Share confirmed (line: 95% interval)", fontsize=LABEL_SIZE, color=theme.ink)
+    return figure
 
 
-def callers_chart(callers: Callers, figure: Figure | None = None) -> Figure:
+def callers_chart(
+    callers: Callers, figure: Figure | None = None, theme: ChartTheme = LIGHT
+) -> Figure:
     """How often a call changed the cause: by the deal's own salesperson vs someone else."""
-    figure = _prepare(figure, 6.4, 2.6)
+    figure = _prepare(figure, 6.4, 2.6, theme)
     title = "Calls that changed the cause, by who called"
     groups = [
         ("Own salesperson", "caller:own", callers.own_salesperson),
         ("Someone else", "caller:else", callers.someone_else),
     ]
     if not any(g.calls for _l, _g, g in groups):
-        return _nothing(figure, title, "No settling calls in this selection")
+        return _nothing(figure, title, "No settling calls in this selection", theme)
     axes = figure.add_subplot()
     rates = [g.change_rate.value for _l, _g, g in groups]
-    bars = axes.barh([0, 1], rates, color=[BLUE, CHANGED], edgecolor="white")
+    bars = axes.barh([0, 1], rates, color=[BLUE, CHANGED], edgecolor=theme.background)
     for bar, (_label, gid, group) in zip(bars, groups, strict=True):
         bar.set_gid(gid)
         low, high = group.change_rate.interval if group.calls else (0.0, 0.0)
         axes.errorbar([group.change_rate.value], [bar.get_y() + bar.get_height() / 2],
                       xerr=[[group.change_rate.value - low], [high - group.change_rate.value]],
-                      fmt="none", ecolor=INK, capsize=3, lw=1)  # fmt: skip
+                      fmt="none", ecolor=theme.ink, capsize=3, lw=1)  # fmt: skip
         axes.text(high + 0.02, bar.get_y() + bar.get_height() / 2,
                   f"{group.change_rate.percent(0)} ({group.changed} of {group.calls} calls)",
-                  va="center", fontsize=LABEL_SIZE - 1, color=INK)  # fmt: skip
+                  va="center", fontsize=LABEL_SIZE - 1, color=theme.ink)  # fmt: skip
     axes.set_yticks([0, 1], [label for label, _g, _c in groups], fontsize=LABEL_SIZE - 1)
     axes.invert_yaxis()
     axes.set_xlim(0, 1.45)
     axes.set_xticks([0, 0.25, 0.5, 0.75, 1.0])
     axes.xaxis.set_major_formatter(PercentFormatter(1.0, decimals=0))
-    axes.grid(axis="x", color=GRID, linewidth=0.8)
+    axes.grid(axis="x", color=theme.grid, linewidth=0.8)
     axes.set_axisbelow(True)
-    _style(axes)
-    axes.set_title(title, fontsize=TITLE_SIZE, loc="left", color=INK)
-    return _literal(figure)
+    _style(axes, theme)
+    _title(axes, title, theme)
+    return figure
 
 
-def control_chart_figure(chart: ControlChart, figure: Figure | None = None) -> Figure:
+def control_chart_figure(
+    chart: ControlChart, figure: Figure | None = None, theme: ChartTheme = LIGHT
+) -> Figure:
     """The monthly controllable share against its centre line and 3-sigma limits."""
-    figure = _prepare(figure, 7.2, 3.4)
+    figure = _prepare(figure, 7.2, 3.4, theme)
     title = "Controllable share by month, with its usual range"
     if not any(m.deals for m in chart.months):
-        return _nothing(figure, title, "No deals with a classified cause in these months")
+        return _nothing(figure, title, "No deals with a classified cause in these months", theme)
     axes = figure.add_subplot()
     positions = list(range(len(chart.months)))
     lines: tuple[tuple[list[float | None], dict[str, Any], str | None], ...] = (
@@ -157,48 +161,52 @@ def control_chart_figure(chart: ControlChart, figure: Figure | None = None) -> F
     )
     axes.set_ylim(0, 1.05)
     axes.yaxis.set_major_formatter(PercentFormatter(1.0, decimals=0))
-    axes.grid(axis="y", color=GRID, linewidth=0.8)
+    axes.grid(axis="y", color=theme.grid, linewidth=0.8)
     axes.set_axisbelow(True)
-    _style(axes)
-    axes.legend(fontsize=LABEL_SIZE - 1, frameon=False, loc="lower left", ncols=3)
-    axes.set_title(title, fontsize=TITLE_SIZE, loc="left", color=INK)
+    _style(axes, theme)
+    _legend_colors(
+        axes.legend(fontsize=LABEL_SIZE - 1, frameon=False, loc="lower left", ncols=3), theme
+    )
+    _title(axes, title, theme)
     latest = chart.latest
     if latest is not None:
-        axes.text(0.0, -0.30, latest.headline(), transform=axes.transAxes,
-                  fontsize=LABEL_SIZE, color=UNUSUAL if latest.unusual else INK,
+        axes.text(0.0, -0.30, literal(latest.headline()), transform=axes.transAxes,
+                  fontsize=LABEL_SIZE, color=UNUSUAL if latest.unusual else theme.ink,
                   weight="bold", gid="headline")  # fmt: skip
-    return _literal(figure)
+    return figure
 
 
-def cancellation_chart(rate: CancellationRate, figure: Figure | None = None) -> Figure:
+def cancellation_chart(
+    rate: CancellationRate, figure: Figure | None = None, theme: ChartTheme = LIGHT
+) -> Figure:
     """The cancellation rate month by month, with the team's benchmark as a line."""
-    figure = _prepare(figure, 7.2, 3.2)
+    figure = _prepare(figure, 7.2, 3.2, theme)
     title = "Cancellation rate: fell through ÷ contracts signed"
     if not rate.counted:
-        return _nothing(figure, title, "Enter contracts signed to see the cancellation rate")
+        return _nothing(figure, title, "Enter contracts signed to see the cancellation rate", theme)
     axes = figure.add_subplot()
     positions = list(range(len(rate.months)))
     values = [m.rate.value if m.rate else 0.0 for m in rate.months]
-    bars = axes.bar(positions, values, color=BLUE, edgecolor="white")
+    bars = axes.bar(positions, values, color=BLUE, edgecolor=theme.background)
     for bar, month in zip(bars, rate.months, strict=True):
         bar.set_gid(f"month:{month.month.isoformat()}")
         bar.set_picker(True)
         text = month.rate.percent(0) if month.rate else "n/e"
         axes.text(bar.get_x() + bar.get_width() / 2, bar.get_height(), text, ha="center",
-                  va="bottom", fontsize=LABEL_SIZE - 2, color=INK)  # fmt: skip
+                  va="bottom", fontsize=LABEL_SIZE - 2, color=theme.ink)  # fmt: skip
     top = max([*values, rate.benchmark or 0.0]) * 1.3 or 1.0
     if rate.benchmark is not None:
         axes.axhline(rate.benchmark, color=CHANGED, lw=1.2, ls="--",
                      label=f"Benchmark {rate.benchmark * 100:.0f}%")  # fmt: skip
-        axes.legend(fontsize=LABEL_SIZE - 1, frameon=False, loc="upper left")
+        _legend_colors(axes.legend(fontsize=LABEL_SIZE - 1, frameon=False, loc="upper left"), theme)
     axes.set_xticks(positions, [_month_tick(m.month) for m in rate.months], fontsize=LABEL_SIZE - 2)
     axes.set_ylim(0, top)
     axes.yaxis.set_major_formatter(PercentFormatter(1.0, decimals=0))
-    axes.grid(axis="y", color=GRID, linewidth=0.8)
+    axes.grid(axis="y", color=theme.grid, linewidth=0.8)
     axes.set_axisbelow(True)
-    _style(axes)
-    axes.set_title(title, fontsize=TITLE_SIZE, loc="left", color=INK)
-    return _literal(figure)
+    _style(axes, theme)
+    _title(axes, title, theme)
+    return figure
 
 
 COST_PARTS = (
@@ -208,12 +216,14 @@ COST_PARTS = (
 )
 
 
-def cost_chart(months: Sequence[Cost], figure: Figure | None = None) -> Figure:
+def cost_chart(
+    months: Sequence[Cost], figure: Figure | None = None, theme: ChartTheme = LIGHT
+) -> Figure:
     """Per month: deposits kept, carrying cost until re-sold, and the re-sale price gap."""
-    figure = _prepare(figure, 7.2, 3.4)
+    figure = _prepare(figure, 7.2, 3.4, theme)
     title = "What the fall-throughs cost, by month"
     if not any(c.deals for c in months):
-        return _nothing(figure, title, "No deals in these months")
+        return _nothing(figure, title, "No deals in these months", theme)
     axes = figure.add_subplot()
     width = 0.8 / len(COST_PARTS)
     for index, (label, color, value) in enumerate(COST_PARTS):
@@ -221,33 +231,39 @@ def cost_chart(months: Sequence[Cost], figure: Figure | None = None) -> Figure:
         bars = axes.bar(xs, [value(c) / 100 for c in months], width, color=color, label=label)
         for bar, cost in zip(bars, months, strict=True):
             bar.set_gid(f"month:{cost.month.isoformat()}" if cost.month else "month:none")
-    axes.axhline(0, color=INK, lw=0.6)
+    axes.axhline(0, color=theme.ink, lw=0.6)
     axes.set_xticks(
         list(range(len(months))),
-        [_month_tick(c.month) if c.month else c.label for c in months],
+        [_month_tick(c.month) if c.month else literal(c.label) for c in months],
         fontsize=LABEL_SIZE - 2,
     )
-    axes.yaxis.set_major_formatter(FuncFormatter(lambda y, _p: money_short(int(y * 100))))
-    axes.grid(axis="y", color=GRID, linewidth=0.8)
+    axes.yaxis.set_major_formatter(FuncFormatter(lambda y, _p: literal(money_short(int(y * 100)))))
+    axes.grid(axis="y", color=theme.grid, linewidth=0.8)
     axes.set_axisbelow(True)
-    _style(axes)
-    axes.legend(fontsize=LABEL_SIZE - 1, frameon=False, loc="upper left", ncols=3)
-    axes.set_title(title, fontsize=TITLE_SIZE, loc="left", color=INK)
-    return _literal(figure)
+    _style(axes, theme)
+    _legend_colors(
+        axes.legend(fontsize=LABEL_SIZE - 1, frameon=False, loc="upper left", ncols=3), theme
+    )
+    _title(axes, title, theme)
+    return figure
 
 
 def win_back_chart(
-    lines: Sequence[WinBackLine], figure: Figure | None = None, top: int = 10
+    lines: Sequence[WinBackLine],
+    figure: Figure | None = None,
+    top: int = 10,
+    theme: ChartTheme = LIGHT,
 ) -> Figure:
     """Buyers won back (re-signed) per cause, most first."""
-    figure = _prepare(figure, 6.4, 3.4)
+    figure = _prepare(figure, 6.4, 3.4, theme)
     title = "Buyers won back, by cause"
     shown = [line for line in lines if line.won_back][:top]
     if not shown:
-        return _nothing(figure, title, "No buyers won back in this selection")
+        return _nothing(figure, title, "No buyers won back in this selection", theme)
     _horizontal_bars(
         figure,
         title,
+        theme,
         [line.label for line in shown],
         [line.won_back for line in shown],
         [category_color(line.category) for line in shown],
@@ -255,4 +271,4 @@ def win_back_chart(
         [f"{line.won_back} of {line.deals} ({line.share.percent(0)})" for line in shown],
     )
     figure.axes[0].xaxis.set_major_locator(MaxNLocator(integer=True))
-    return _literal(figure)
+    return figure

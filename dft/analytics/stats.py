@@ -53,7 +53,9 @@ def wilson_interval(count: int, total: int, z: float = Z_95) -> tuple[float, flo
     denominator = 1 + z * z / total
     centre = (p + z * z / (2 * total)) / denominator
     margin = z * math.sqrt(p * (1 - p) / total + z * z / (4 * total * total)) / denominator
-    return (max(0.0, centre - margin), min(1.0, centre + margin))
+    # Rounding may put an end a hair on the wrong side of p (at 0 or n); charts draw
+    # the interval as error bars around p, which must not be negative.
+    return (min(p, max(0.0, centre - margin)), max(p, min(1.0, centre + margin)))
 
 
 def median_from_histogram(histogram: dict[int, int]) -> float | None:

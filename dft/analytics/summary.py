@@ -8,10 +8,18 @@ from datetime import date, timedelta
 from sqlalchemy.orm import Session
 
 from dft.analytics.breakdowns import NO_CAUSE_YET, by_category, by_cause
+from dft.analytics.split import CauseSplit, cause_split
 from dft.core.dates import month_label, next_month
 from dft.core.queries import DealFilter
 
-__all__ = ["NO_CAUSE_YET", "CategoryShare", "CauseShare", "MonthSummary", "month_summary"]
+__all__ = [
+    "NO_CAUSE_YET",
+    "CategoryShare",
+    "CauseShare",
+    "CauseSplit",
+    "MonthSummary",
+    "month_summary",
+]
 
 
 @dataclass(frozen=True)
@@ -45,6 +53,7 @@ class MonthSummary:
     lost_value_cents: int
     categories: tuple[CategoryShare, ...]
     causes: tuple[CauseShare, ...]
+    split: CauseSplit
 
 
 def month_summary(
@@ -62,9 +71,10 @@ def month_summary(
     )
     categories = by_category(session, deal_filter)
     causes = by_cause(session, deal_filter)
+    deals = sum(c.deals for c in categories)
     return MonthSummary(
         month=month_label(first_day),
-        deals=sum(c.deals for c in categories),
+        deals=deals,
         lost_value_cents=sum(c.lost_value_cents for c in categories),
         categories=tuple(
             CategoryShare(c.label, c.controllable, c.deals, c.share.value, c.lost_value_cents)
@@ -74,4 +84,5 @@ def month_summary(
             CauseShare(c.category or "", c.label, c.deals, c.share.value, c.lost_value_cents)
             for c in causes
         ),
+        split=cause_split(causes, deals),
     )

@@ -99,7 +99,10 @@ def load_handler(name: str) -> Handler:
 
 def _add_demo(commands: Commands) -> None:
     demo = _command(
-        commands, "demo", "databases:cmd_demo", help="fill the database with realistic sample deals"
+        commands,
+        "demo",
+        "databases:cmd_demo",
+        help="fill an empty database with realistic sample deals",
     )
     demo.add_argument("--deals", type=int, default=300, metavar="N", help="how many (300)")
     demo.add_argument("--seed", type=int, default=1, metavar="S", help="same seed, same data")
@@ -117,7 +120,12 @@ def _add_add(commands: Commands) -> None:
     add.add_argument("--client", required=True, metavar="NAME")
     add.add_argument("--value", required=True, metavar="AMOUNT", help="12500, 12500.00, $12,500")
     add.add_argument("--fell-through", required=True, metavar="YYYY-MM-DD")
-    add.add_argument("--cause", required=True, metavar='"Category/Cause"')
+    add.add_argument(
+        "--cause",
+        metavar='"Category/Cause"',
+        help="required while the team requires a cause (the default); when it is not known "
+        'yet: "Not yet known/Unknown — pending call"',
+    )
     add.add_argument("--signed", metavar="YYYY-MM-DD")
     add.add_argument("--contract", metavar="NO", help="contract number")
     add.add_argument("--salesperson", metavar="NAME")
@@ -127,6 +135,9 @@ def _add_add(commands: Commands) -> None:
     add.add_argument("--role", metavar="TEXT", help="who or what was responsible")
     add.add_argument("--status", choices=("suspected", "confirmed"), default="suspected")
     add.add_argument("--notes", metavar="TEXT", default="")
+    add.add_argument("--phone", metavar="NUMBER", help="the client's phone number")
+    add.add_argument("--email", metavar="ADDRESS", help="the client's e-mail address")
+    add.add_argument("--crm-link", metavar="URL", help="the deal in your CRM (http… address)")
     add.add_argument("--resold-on", metavar="YYYY-MM-DD", help="when the home or lot was re-sold")
     add.add_argument("--resale-price", metavar="AMOUNT", help="what it was re-sold for")
     add.add_argument(

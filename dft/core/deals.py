@@ -36,6 +36,7 @@ from dft.core.models import (
     Salesperson,
 )
 from dft.core.money import MAX_CENTS
+from dft.core.taxonomy import PENDING_CALL
 from dft.core.win_back import win_back_due_on
 
 # Earliest plausible date; catches a two-digit year typed as 0024.
@@ -73,6 +74,10 @@ class DealInput:
     fell_through_on: date
     signed_on: date | None = None
     contract_number: str | None = None
+    # How to reach the client for the follow-up call, and the deal in the team's CRM.
+    client_phone: str | None = None
+    client_email: str | None = None
+    crm_link: str | None = None
     salesperson: str | None = None
     lead_source: str | None = None
     community: str | None = None
@@ -99,10 +104,25 @@ def _blank_to_none(value: str | None) -> str | None:
     return cleaned or None
 
 
-def validate_deal_input(data: DealInput, today: date | None = None) -> list[ValidationError]:
+# The client's phone, e-mail and CRM link: (field, label, shape rule).
+CONTACT_FIELDS = (
+    ("client_phone", "Phone", text_rules.phone_problem),
+    ("client_email", "E-mail", text_rules.email_problem),
+    ("crm_link", "CRM link", text_rules.web_address_problem),
+)
+CAUSE_REQUIRED_MESSAGE = (
+    f"Pick the cause. When it is not known yet, pick '{PENDING_CALL}': the deal then "
+    "counts as awaiting its call."
+)
+
+
+def validate_deal_input(
+    data: DealInput, today: date | None = None, *, cause_required: bool = False
+) -> list[ValidationError]:
     """Every problem with ``data``, one error per field, without touching the database.
 
     Forms call this as the user types; services call it before writing.
+    ``cause_required``: the team's setting that every deal names a cause.
     """
     today = today or date.today()
     errors: list[ValidationError] = []
@@ -159,6 +179,20 @@ def validate_deal_input(data: DealInput, today: date | None = None) -> list[Vali
         problem("cause_status", "Cause status must be 'suspected' or 'confirmed'.")
     elif data.cause_status == CauseStatus.CONFIRMED and data.cause_id is None:
         problem("cause_status", "Pick the cause before marking it confirmed.")
+    if cause_required and data.cause_id is None:
+        problem("cause_id", CAUSE_REQUIRED_MESSAGE)
+    for name, label, shape_problem in CONTACT_FIELDS:
+        value = _blank_to_none(getattr(data, name))
+        if value is None:
+            continue
+        bad = text_rules.text_problem(value, text_rules.max_length(getattr(Deal, name)))
+        if bad is None:
+            bad = shape_problem(value)
+            bad = None if bad is None else bad[:1].upper() + bad[1:] + "."
+        else:
+            bad = f"{label} {bad}."
+        if bad is not None:
+            problem(name, bad)
     if data.cause_id is not None and data.cause_id in data.contributing_cause_ids:
         problem("contributing_cause_ids", "The primary cause cannot also be a contributing cause.")
     for name, message in _text_problems(data):
@@ -285,6 +319,9 @@ def _check_causes(session: Session, data: DealInput, allowed_retired: set[int]) 
 def _apply(session: Session, deal: Deal, data: DealInput, create_names: bool) -> None:
     deal.client_name = " ".join(data.client_name.split())
     deal.contract_number = _blank_to_none(data.contract_number)
+    deal.client_phone = _blank_to_none(data.client_phone)
+    deal.client_email = _blank_to_none(data.client_email)
+    deal.crm_link = _blank_to_none(data.crm_link)
     deal.contract_value_cents = data.contract_value_cents
     deal.signed_on = data.signed_on
     deal.fell_through_on = data.fell_through_on
@@ -319,8 +356,15 @@ def log_deal(
     today: date | None = None,
     user: str | None = None,
 ) -> int:
-    """Log a lost deal; schedules its follow-up call N days (a setting) after it fell through."""
-    _raise_first(validate_deal_input(data, today))
+    """Log a lost deal and schedule its first follow-up call.
+
+    The call is due N days (a setting) after the deal fell through, but never
+    before today: a deal logged late is called now, not marked overdue from the
+    start. When the team requires a cause (a setting), a deal without one is refused.
+    """
+    today = today or date.today()
+    cause_required = settings.get_bool(session, settings.CAUSE_REQUIRED)
+    _raise_first(validate_deal_input(data, today, cause_required=cause_required))
     contract_number = _blank_to_none(data.contract_number)
     _check_contract_number_free(session, contract_number)
     _check_causes(session, data, allowed_retired=set())
@@ -331,15 +375,23 @@ def log_deal(
         history.record(session, deal, deal.created_by, "Deal", None, "logged")
         session.add(deal)
         if schedule_follow_up:
-            days = settings.get_int(session, settings.FOLLOW_UP_DAYS)
-            deal.follow_ups.append(FollowUp(due_on=data.fell_through_on + timedelta(days=days)))
+            deal.follow_ups.append(
+                FollowUp(due_on=first_call_due(session, data.fell_through_on, today))
+            )
             win_back_on = win_back_due_on(session, data.cause_id, data.fell_through_on)
             if win_back_on is not None:
                 deal.follow_ups.append(
-                    FollowUp(due_on=win_back_on, purpose=CallPurpose.WIN_BACK.value)
+                    FollowUp(due_on=max(win_back_on, today), purpose=CallPurpose.WIN_BACK.value)
                 )
         session.flush()
     return deal.id
+
+
+def first_call_due(session: Session, fell_through_on: date, today: date) -> date:
+    """When the first follow-up call of a deal logged today is due: N days (a
+    setting) after it fell through, and never before today."""
+    days = settings.get_int(session, settings.FOLLOW_UP_DAYS)
+    return max(fell_through_on + timedelta(days=days), today)
 
 
 def live_deal(session: Session, deal_id: int) -> Deal:
@@ -510,6 +562,9 @@ def deal_input_of(deal: Deal) -> DealInput:
         fell_through_on=deal.fell_through_on,
         signed_on=deal.signed_on,
         contract_number=deal.contract_number,
+        client_phone=deal.client_phone,
+        client_email=deal.client_email,
+        crm_link=deal.crm_link,
         salesperson=deal.salesperson.name if deal.salesperson else None,
         lead_source=deal.lead_source.name if deal.lead_source else None,
         community=deal.community.name if deal.community else None,

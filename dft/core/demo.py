@@ -1,11 +1,16 @@
 """Realistic sample data, so a new user sees charts at once and benchmarks have volume.
 
+Sample data goes only into an empty database, which is then marked as holding
+sample data: made-up deals never mix with a team's real ones.
+
 Deals spread over the 24 months before ``today``. Among land and customer
 service the split is about 30/70 (the field's own tally was 29/71), with
 financing, buyer circumstances and other causes besides. Follow-up calls are
 made on most older deals: some reach the client on the first try, some after
 a voicemail; most confirm the first guess, some change it. Recent deals still
-have calls due, a few of them overdue. The same seed on the same day gives
+have calls due, a few of them overdue, and some of those are logged as
+"Unknown — pending call" until the call tells. A category's catch-all cause
+("Unspecified") is never a sample deal's cause. The same seed on the same day gives
 the same data.
 
 Rows go in with bulk INSERTs in batches: a million deals must stay workable.
@@ -18,14 +23,16 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 
-from sqlalchemy import insert, select
+from sqlalchemy import func, insert, select
 from sqlalchemy.orm import Session
 
 from dft.core import settings
 from dft.core.dialects import reserve_ids
+from dft.core.errors import ValidationError
 from dft.core.lists import resolve_entry
 from dft.core.models import (
     Category,
+    Cause,
     Community,
     Deal,
     FollowUp,
@@ -33,7 +40,14 @@ from dft.core.models import (
     Salesperson,
     SignedContracts,
 )
-from dft.core.taxonomy import CUSTOMER_SERVICE, LAND
+from dft.core.taxonomy import (
+    CUSTOMER_SERVICE,
+    CUSTOMER_SERVICE_KEY,
+    LAND,
+    LAND_KEY,
+    PENDING_CALL_KEY,
+)
+from dft.core.words import count_of
 
 SALESPEOPLE = ("Dana Whitfield", "Marcus Bell", "Priya Raman", "Tom Kowalski", "Lena Ortiz")
 COMMUNITIES = ("Cedar Ridge", "Willow Creek", "Stonebrook", "Harbor Pointe", "Scattered lots")
@@ -122,6 +136,9 @@ LAST_NAMES = [
 
 # Deals younger than this may still have a call waiting; older ones are settled.
 RECENT_DAYS = 45
+# Of the recent deals still waiting for their call, this share is logged as
+# "Unknown — pending call": the salesperson does not know yet.
+PENDING_SHARE = 0.4
 
 # First guesses: land 27 vs service 48. Calls then move some deals to service (the
 # real cause behind a polite excuse), which ends near the field's 29/71.
@@ -268,6 +285,17 @@ def _ensure_lists(session: Session) -> tuple[list[int], list[int], list[int]]:
     )
 
 
+def refuse_unless_empty(session: Session) -> None:
+    """Sample data goes only into an empty database (no deal, none in the trash either)."""
+    deals = int(session.scalar(select(func.count()).select_from(Deal)) or 0)
+    if deals:
+        raise ValidationError(
+            "database",
+            f"This database already holds {count_of(deals, 'deal')}; sample data goes only "
+            "into an empty database, so made-up deals never mix with real ones.",
+        )
+
+
 def generate_demo_data(
     session: Session,
     *,
@@ -277,11 +305,14 @@ def generate_demo_data(
     batch_size: int = 5000,
     progress: Callable[[int, int], bool | None] | None = None,
 ) -> DemoResult:
-    """Add ``deals`` sample deals with their follow-ups; returns what was written.
+    """Add ``deals`` sample deals with their follow-ups to an empty database (else
+    ValidationError) and mark it as sample data; returns what was written.
 
     ``progress(done, total)`` is called after each batch; returning ``False``
     stops early (the caller's transaction decides whether anything stays).
     """
+    refuse_unless_empty(session)
+    settings.set_bool(session, settings.SAMPLE_DATA, True)
     today = today or date.today()
     rng = random.Random(seed)
     # A second stream for what sample data gained later (words, re-sales, win-backs),
@@ -290,11 +321,8 @@ def generate_demo_data(
     salespeople, communities, lead_sources = _ensure_lists(session)
     source_weights = [5 if i == lead_sources[0] else 3 for i in lead_sources]
     categories = list(session.scalars(select(Category).where(Category.retired.is_(False))))
-    causes_by_category: dict[str, list[int]] = {}
-    for category_row in categories:
-        live = [c.id for c in category_row.causes if not c.retired]
-        if live:
-            causes_by_category[category_row.name] = live
+    causes_by_category = _typical_causes(categories)
+    pending_cause = session.scalar(select(Cause.id).where(Cause.key == PENDING_CALL_KEY))
     category_names = [n for n in CATEGORY_WEIGHTS if n in causes_by_category] or list(
         causes_by_category
     )
@@ -366,6 +394,10 @@ def generate_demo_data(
                     follow_up_rows.append(_scheduled(deal_id, call_day + timedelta(days=1)))
             elif recent:
                 follow_up_rows.append(_scheduled(deal_id, due))
+                if pending_cause is not None and rng.random() < PENDING_SHARE:
+                    # Not known yet: the call will tell.
+                    cause_id = first_cause_id = pending_cause
+                    category = ""
             follow_up_rows.extend(attempts)
             controllable = category == CUSTOMER_SERVICE
             if controllable and age_days > 100 and extra.random() < 0.5:
@@ -397,7 +429,9 @@ def generate_demo_data(
                     "community_id": rng.choice(communities),
                     "lot": f"Lot {rng.randint(1, 140)}",
                     "stage": rng.choice(STAGES),
-                    "responsible_role": rng.choice(ROLES.get(category, ("Other",))),
+                    "responsible_role": (
+                        rng.choice(ROLES.get(category, ("Other",))) if category else None
+                    ),
                     "cancelled_by": "builder" if rng.random() < 0.08 else "buyer",
                     "deposit_cents": deposit,
                     "deposit_outcome": (
@@ -454,6 +488,26 @@ def _enter_contracts_signed(
         for month, deals in sorted(deals_per_month.items())
         if month not in entered
     )
+
+
+def _typical_causes(categories: list[Category]) -> dict[str, list[int]]:
+    """The causes a sample deal may have, by category name (Land and Customer service
+    by their keys, whatever the team renamed them to).
+
+    A category's catch-all ("Unspecified") is left out where it has real causes
+    (Other's only cause is its catch-all), and so is "Not yet known": it is kept
+    for recent deals still waiting for their call.
+    """
+    typical: dict[str, list[int]] = {}
+    for category in categories:
+        live = [c for c in category.causes if not c.retired and c.key != PENDING_CALL_KEY]
+        specific = [c.id for c in live if not c.general]
+        if specific or live:
+            name = {LAND_KEY: LAND, CUSTOMER_SERVICE_KEY: CUSTOMER_SERVICE}.get(
+                category.key or "", category.name
+            )
+            typical[name] = specific or [c.id for c in live]
+    return typical
 
 
 def _attempt(

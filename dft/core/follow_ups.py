@@ -375,6 +375,8 @@ class DueFollowUp:
     due_on: date
     due: Due
     purpose: str = CallPurpose.CAUSE.value
+    client_phone: str | None = None
+    client_email: str | None = None
 
     def days_overdue(self, today: date) -> int:
         """Days past due on ``today`` (0 when not overdue)."""
@@ -418,6 +420,8 @@ def open_follow_ups(
                 Deal.fell_through_on,
                 FollowUp.due_on,
                 FollowUp.purpose,
+                Deal.client_phone,
+                Deal.client_email,
             ).join(Deal, FollowUp.deal_id == Deal.id),
             "salesperson",
             "category",
@@ -443,6 +447,8 @@ def open_follow_ups(
             due_on=row[9],
             due=due_state(row[9], today),
             purpose=row[10],
+            client_phone=row[11],
+            client_email=row[12],
         )
         for row in session.execute(query)
     ]

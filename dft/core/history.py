@@ -22,6 +22,9 @@ if TYPE_CHECKING:
 LABELS = {
     "client_name": "Client",
     "contract_number": "Contract number",
+    "client_phone": "Phone",
+    "client_email": "E-mail",
+    "crm_link": "CRM link",
     "contract_value_cents": "Contract value",
     "fell_through_on": "Fell through",
     "signed_on": "Signed",

@@ -134,6 +134,10 @@ class DealRow:
     lead_source: str | None
     community: str | None
     next_follow_up_on: date | None
+    notes: str = ""
+    client_phone: str | None = None
+    client_email: str | None = None
+    crm_link: str | None = None
 
 
 def _next_follow_up() -> ScalarSelect[date]:
@@ -162,6 +166,7 @@ SORT_COLUMNS: dict[str, SQLColumnExpression[Any]] = {
     "lead_source": LeadSource.name,
     "community": Community.name,
     "next_follow_up_on": NEXT_FOLLOW_UP,
+    "notes": Deal.notes,
 }
 
 
@@ -212,6 +217,10 @@ def deal_rows_query(
             LeadSource.name.label("lead_source"),
             Community.name.label("community"),
             NEXT_FOLLOW_UP,
+            Deal.notes,
+            Deal.client_phone,
+            Deal.client_email,
+            Deal.crm_link,
         ),
         *_NAME_JOINS,
     ).order_by(*_order_by(sort_key, descending))

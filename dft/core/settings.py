@@ -23,6 +23,7 @@ CALLS_BY_SOMEONE_ELSE = "calls_by_someone_else"
 CARRYING_COST_CENTS_PER_DAY = "carrying_cost_cents_per_day"
 # The cancellation rate the team compares itself with, in basis points (2000 = 20.00%).
 CANCELLATION_BENCHMARK_BASIS_POINTS = "cancellation_benchmark_basis_points"
+SAMPLE_DATA = "sample_data"
 
 DEFAULTS: dict[str, int] = {
     # A follow-up call is due within 3 days of a deal falling through.
@@ -41,6 +42,8 @@ DEFAULTS: dict[str, int] = {
     WIN_BACK_CALLS: 0,
     WIN_BACK_DAYS: 90,
     CALLS_BY_SOMEONE_ELSE: 0,
+    # 1: the deals are made-up sample data (the window's title says so).
+    SAMPLE_DATA: 0,
 }
 
 # Settings that are "not entered" until the user enters them: no default is guessed.
@@ -51,6 +54,7 @@ OPTIONAL: frozenset[str] = frozenset(
 # The values each setting accepts; set_int's own bounds apply to the rest.
 LIMITS: dict[str, tuple[int, int]] = {
     CAUSE_REQUIRED: (0, 1),
+    SAMPLE_DATA: (0, 1),
     WIN_BACK_CALLS: (0, 1),
     CALLS_BY_SOMEONE_ELSE: (0, 1),
     WIN_BACK_DAYS: (1, 730),

@@ -23,6 +23,7 @@ from dft.core.models import (
     ImportMappingValue,
 )
 from dft.core.queries import execute_update
+from dft.core.words import count_of
 
 LAND = "Land"
 CUSTOMER_SERVICE = "Customer service"
@@ -463,7 +464,8 @@ def delete_cause(session: Session, cause_id: int) -> None:
     if used:
         raise ValidationError(
             "cause",
-            f"{cause.name!r} is used by {used} record(s); retire it instead of deleting it",
+            f"{cause.name!r} is used by {count_of(used, 'record')}; "
+            "retire it instead of deleting it",
         )
     session.delete(cause)
     session.flush()

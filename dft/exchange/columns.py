@@ -46,7 +46,7 @@ FIELDS: tuple[str, ...] = (
     "first_category",
     "first_cause",
 )
-# How to reach the client and the deal in the CRM: imported, not (yet) exported.
+# How to reach the client and the deal in the CRM: imported and exported.
 CONTACT_FIELDS: tuple[str, ...] = ("client_phone", "client_email", "crm_link")
 IMPORT_FIELDS: tuple[str, ...] = FIELDS + CONTACT_FIELDS
 REQUIRED: tuple[str, ...] = ("client", "contract_value", "fell_through_on")

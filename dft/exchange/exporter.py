@@ -30,13 +30,15 @@ from dft.core.models import (
 )
 from dft.core.queries import DealFilter, join_deal_names
 from dft.core.text import spreadsheet_text
-from dft.exchange.columns import FIELDS
+from dft.exchange.columns import IMPORT_FIELDS
 from dft.store.files import replacing
 
 if TYPE_CHECKING:
     from openpyxl.cell import WriteOnlyCell
     from openpyxl.worksheet._write_only import WriteOnlyWorksheet
 
+# Every field the importer reads, the client's contacts included, so an export imports back.
+DEAL_FIELDS: tuple[str, ...] = IMPORT_FIELDS
 FOLLOW_UP_FIELDS = (
     "contract_number",
     "client",
@@ -100,6 +102,9 @@ def _deal_rows(session: Session, deal_filter: DealFilter) -> Iterator[dict[str, 
                 first.name,
                 Deal.resold_on,
                 Deal.resale_price_cents,
+                Deal.client_phone,
+                Deal.client_email,
+                Deal.crm_link,
             ).select_from(Deal),
             "salesperson",
             "lead_source",
@@ -150,6 +155,9 @@ def _deal_rows(session: Session, deal_filter: DealFilter) -> Iterator[dict[str, 
                 # The first-recorded cause only when a call changed it.
                 "first_category": r[20] if (r[20], r[21]) != (r[12], r[13]) else None,
                 "first_cause": r[21] if (r[20], r[21]) != (r[12], r[13]) else None,
+                "client_phone": r[24],
+                "client_email": r[25],
+                "crm_link": r[26],
             }
 
     for row in session.execute(query):
@@ -257,7 +265,7 @@ def export_xlsx(session: Session, path: Path, deal_filter: DealFilter) -> Export
             written += 1
         return written
 
-    deals = write_sheet("Deals", FIELDS, _deal_rows(session, deal_filter))
+    deals = write_sheet("Deals", DEAL_FIELDS, _deal_rows(session, deal_filter))
     calls = write_sheet("Follow-ups", FOLLOW_UP_FIELDS, _follow_up_rows(session, deal_filter))
     workbook.save(path)
     return ExportResult(deals, calls, (path,))
@@ -277,7 +285,7 @@ def export_deals(session: Session, path: Path, deal_filter: DealFilter) -> Expor
     if suffix == ".csv":
         calls_path = follow_ups_path(path)
         with replacing(path, calls_path) as (partial, calls_partial):
-            deals = _write_csv(partial, FIELDS, _deal_rows(session, deal_filter))
+            deals = _write_csv(partial, DEAL_FIELDS, _deal_rows(session, deal_filter))
             rows = _follow_up_rows(session, deal_filter)
             calls = _write_csv(calls_partial, FOLLOW_UP_FIELDS, rows)
         return ExportResult(deals, calls, (path, calls_path))

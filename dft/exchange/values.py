@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import math
 import re
 from collections.abc import Iterable
 from dataclasses import dataclass
@@ -74,7 +75,7 @@ def read_date(value: object, order: DateOrder = DateOrder.MDY) -> date:
     if isinstance(value, date):
         return value
     if isinstance(value, (int, float)) and not isinstance(value, bool):
-        if int(value) in _EXCEL_SERIALS:
+        if math.isfinite(value) and int(value) in _EXCEL_SERIALS:
             return _EXCEL_EPOCH + timedelta(days=int(value))
         raise CellError(f"not a date: {value!r}")
     raw = text(value)

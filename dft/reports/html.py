@@ -85,14 +85,16 @@ def report_html(
             " in this scope.</p>"
         )
     else:
-        parts.append(chart("headline", charts.headline_chart(report.categories)))
+        parts.append("<h2>Why deals fell through</h2>")
+        parts.append("<p>" + "<br>".join(escape(line) for line in report.split.lines()) + "</p>")
+        parts.append(chart("headline", charts.headline_chart(report.categories, title="")))
         parts.append(_table(tables["categories"]))
         parts.append(chart("pareto", charts.pareto_chart(report.causes)))
         keys = ("causes", "roles", "lead_sources", "follow_ups", "overdue", "calibration",
                 "callers", "cost")  # fmt: skip
         parts.extend(_table(tables[key]) for key in keys)
     parts.append("<h2>The last twelve months</h2>")
-    parts.append(chart("trend", charts.trend_chart(report.trend)))
+    parts.append(chart("trend", charts.trend_chart(report.trend, title="")))
     parts.append("<h2>Is the change real?</h2>")
     latest = report.control.latest
     if latest is not None:

@@ -42,6 +42,7 @@ from dft.analytics.control import (
 )
 from dft.analytics.cost import Cost, month_costs
 from dft.analytics.follow_ups import FollowUpMetrics, follow_up_metrics
+from dft.analytics.split import CauseSplit, cause_split
 from dft.analytics.stats import Share
 from dft.analytics.timing import SigningToFallThrough, signing_to_fall_through
 from dft.analytics.win_back import WinBacks, win_backs_from
@@ -154,11 +155,13 @@ class MonthlyReport:
         return sum(s.deals for s in self.lead_sources if s.flag)
 
     @property
+    def split(self) -> CauseSplit:
+        """Land vs service, controllable vs not, and the deals on neither side."""
+        return cause_split(self.causes, self.deal_count)
+
+    @property
     def land_share_of_land_and_service(self) -> Share | None:
-        """Land's share of land and customer-service deals: the headline split."""
-        by_name = {c.label: c.deals for c in self.categories}
-        land, service = by_name.get("Land", 0), by_name.get("Customer service", 0)
-        return Share(land, land + service) if land + service else None
+        return self.split.land_share
 
 
 def resolve_scope(session: Session, scope: ReportScope) -> DealFilter:

@@ -14,8 +14,10 @@ from reportlab.lib.enums import TA_RIGHT
 from reportlab.lib.pagesizes import LETTER
 from reportlab.lib.styles import ParagraphStyle, getSampleStyleSheet
 from reportlab.lib.units import inch
+from reportlab.pdfbase.pdfmetrics import stringWidth
 from reportlab.pdfgen.canvas import Canvas
 from reportlab.platypus import (
+    CondPageBreak,
     Flowable,
     Image,
     KeepTogether,
@@ -27,17 +29,19 @@ from reportlab.platypus import (
 )
 
 from dft.analytics import charts, insight_charts
+from dft.analytics.split import percent_pair
 from dft.core.money import format_cents
+from dft.core.words import count_of
 from dft.reports.monthly import MonthlyReport
 from dft.reports.tables import (
     CONTROL_NOTE,
     MAX_LISTED_DEALS,
     Cell,
+    Column,
     Kind,
     Table,
     capped,
     format_cell,
-    headline_rows,
     report_tables,
 )
 
@@ -53,14 +57,23 @@ _styles = getSampleStyleSheet()
 TITLE = ParagraphStyle("ReportTitle", parent=_styles["Title"], alignment=0, fontSize=20,
                        leading=24, textColor=HEADER_FILL, spaceAfter=2)  # fmt: skip
 SUBTITLE = ParagraphStyle("Subtitle", parent=_styles["Normal"], textColor=MUTED, fontSize=9)
+# A heading never ends a page: it goes with what it introduces.
 HEADING = ParagraphStyle("Heading", parent=_styles["Heading2"], fontSize=13, leading=16,
-                         textColor=HEADER_FILL, spaceBefore=12, spaceAfter=4)  # fmt: skip
+                         textColor=HEADER_FILL, spaceBefore=12, spaceAfter=4,
+                         keepWithNext=1)  # fmt: skip
 BODY = ParagraphStyle("Body", parent=_styles["Normal"], fontSize=9, leading=12, textColor=INK)
 NOTE = ParagraphStyle("Note", parent=BODY, textColor=MUTED, fontSize=8, leading=10)
+DEALS_HEADING = ParagraphStyle("DealsHeading", parent=HEADING, keepWithNext=0)
+# A table's note stays with its table.
+TABLE_NOTE = ParagraphStyle("TableNote", parent=NOTE, keepWithNext=1)
 CELL = ParagraphStyle("Cell", parent=BODY, fontSize=7.5, leading=9.5)
 CELL_RIGHT = ParagraphStyle("CellRight", parent=CELL, alignment=TA_RIGHT)
 HEAD_CELL = ParagraphStyle("HeadCell", parent=CELL, textColor=colors.white,
                            fontName="Helvetica-Bold")  # fmt: skip
+HEAD_CELL_RIGHT = ParagraphStyle("HeadCellRight", parent=HEAD_CELL, alignment=TA_RIGHT)
+# Names and causes wrap between words only: "Montgomery-Fairweather" stays whole.
+CELL_WORDS = ParagraphStyle("CellWords", parent=CELL, splitLongWords=0)
+FOLDED_NOTE = ParagraphStyle("FoldedNote", parent=CELL_WORDS, textColor=MUTED, leftIndent=8)
 BIG = ParagraphStyle("Big", parent=BODY, fontSize=18, leading=22, fontName="Helvetica-Bold",
                      textColor=INK)  # fmt: skip
 
@@ -139,12 +152,125 @@ def _table(table: Table, width: float) -> list[Flowable]:
     grid.setStyle(TableStyle(style))
     parts: list[Flowable] = [grid]
     if table.note:
-        parts.insert(0, Paragraph(escape(table.note), NOTE))
+        parts.insert(0, Paragraph(escape(table.note), TABLE_NOTE))
     return parts
 
 
+# The month's deals: identifiers are never broken, not even at a space; the latest
+# call's note, empty for most deals, is folded under its deal instead of taking a
+# column; at least this many deals end the table together (no orphan rows).
+IDENTIFIERS = ("Contract",)
+FOLDED = "Latest follow-up note"
+LAST_ROWS_TOGETHER = 4
+CELL_PADDING = 3
+# Room the heading, the header row and the first deals need: less left, a new page.
+DEALS_START_AT_LEAST = 2.2 * inch
+
+
+def _text_width(text: str, style: ParagraphStyle) -> float:
+    return float(stringWidth(text, style.fontName, style.fontSize))
+
+
+def _widths_from_content(
+    columns: list[Column], texts: list[list[str]], width: float
+) -> list[float]:
+    """Column widths from what the columns hold: wide enough for every identifier and
+    every word, the room left shared out towards each column's longest value."""
+    pad = 2 * CELL_PADDING + 6  # a visible gap between neighbours
+    least, most = [], []
+    for j, column in enumerate(columns):
+        values = [row[j] for row in texts]
+        head = max(_text_width(word, HEAD_CELL) for word in column.title.split())
+        if column.kind is not Kind.TEXT or column.title in IDENTIFIERS:
+            whole = max((_text_width(v, CELL) for v in values), default=0.0)
+            least.append(max(whole, head) + pad)
+            most.append(least[-1])
+        else:
+            words = [w for v in values for w in v.split()]
+            longest_word = max((_text_width(w, CELL_WORDS) for w in words), default=0.0)
+            longest = max((_text_width(v, CELL_WORDS) for v in values), default=0.0)
+            least.append(max(longest_word, head) + pad)
+            most.append(max(longest, head) + pad)
+    spare = width - sum(least)
+    if spare < 0:
+        # Wider than the page even at its narrowest: shrink evenly (never seen with the
+        # columns' lengths, which the services check).
+        return [w * width / sum(least) for w in least]
+    growth = [m - n for m, n in zip(most, least, strict=True)]
+    taken = min(spare, sum(growth))
+    widths = [n + (taken * g / sum(growth) if taken else 0.0)
+              for n, g in zip(least, growth, strict=True)]  # fmt: skip
+    # Any room still left goes to the columns that wrap, so they wrap less.
+    wrapping = [j for j, g in enumerate(growth) if g > 0] or list(range(len(widths)))
+    for j in wrapping:
+        widths[j] += (spare - taken) / len(wrapping)
+    return widths
+
+
+def _deal_cell(text: str, column: Column, room: float) -> Paragraph | str:
+    # A plain string is laid out many times faster than a paragraph (500 deals are a
+    # few thousand cells): only text that must wrap, between words, is a paragraph.
+    if column.kind is not Kind.TEXT or column.title in IDENTIFIERS:
+        return text
+    if _text_width(text, CELL_WORDS) <= room:
+        return text
+    return Paragraph(escape(text), CELL_WORDS)
+
+
+def _deals_table(table: Table, width: float) -> list[Any]:
+    """The month's deals laid out from their content (see IDENTIFIERS and FOLDED)."""
+    if not table.rows:
+        return [Paragraph("None.", NOTE)]
+    folded = [i for i, c in enumerate(table.columns) if c.title == FOLDED]
+    kept = [
+        i
+        for i, c in enumerate(table.columns)
+        if c.title != FOLDED and any(row[i] not in (None, "") for row in table.rows)
+    ]
+    columns = [table.columns[i] for i in kept]
+    texts = [[format_cell(row[i], table.columns[i].kind) for i in kept] for row in table.rows]
+    widths = _widths_from_content(columns, texts, width)
+    rooms = [w - 2 * CELL_PADDING for w in widths]
+    rows: list[list[Any]] = [
+        [Paragraph(escape(c.title), HEAD_CELL if c.kind is Kind.TEXT else HEAD_CELL_RIGHT)
+         for c in columns]
+    ]  # fmt: skip
+    style: list[Any] = [
+        ("BACKGROUND", (0, 0), (-1, 0), HEADER_FILL),
+        ("FONTSIZE", (0, 1), (-1, -1), CELL.fontSize),
+        ("TEXTCOLOR", (0, 1), (-1, -1), INK),
+        ("VALIGN", (0, 0), (-1, -1), "TOP"),
+        *(("PADDING", (0, 0), (-1, -1), CELL_PADDING),),
+        *(("ALIGN", (j, 1), (j, -1), "RIGHT") for j, c in enumerate(columns)
+          if c.kind is not Kind.TEXT),
+    ]  # fmt: skip
+    starts = []  # the first table row of each deal
+    for number, (row, cells) in enumerate(zip(table.rows, texts, strict=True)):
+        first = len(rows)
+        starts.append(first)
+        rows.append([
+            _deal_cell(text, column, room)
+            for text, column, room in zip(cells, columns, rooms, strict=True)
+        ])  # fmt: skip
+        note = str(row[folded[0]] or "") if folded else ""
+        if note:
+            rows.append([Paragraph(f"<i>Latest follow-up note:</i> {escape(note)}", FOLDED_NOTE),
+                         *[""] * (len(columns) - 1)])  # fmt: skip
+            style += [("SPAN", (0, first + 1), (-1, first + 1)),
+                      ("NOSPLIT", (0, first), (-1, first + 1))]  # fmt: skip
+        # A deal and its folded note: one stripe, one rule under both.
+        last = len(rows) - 1
+        style.append(("LINEBELOW", (0, last), (-1, last), 0.25, RULE))
+        if number % 2:
+            style.append(("BACKGROUND", (0, first), (-1, last), STRIPE))
+    tail = starts[max(0, len(starts) - LAST_ROWS_TOGETHER)]
+    style.append(("NOSPLIT", (0, tail), (-1, -1)))
+    grid = LongTable(rows, colWidths=widths, repeatRows=1)
+    grid.setStyle(TableStyle(style))
+    return [Paragraph(escape(table.note), TABLE_NOTE), grid] if table.note else [grid]
+
+
 def _headline(report: MonthlyReport, width: float) -> Flowable:
-    rows = {label: (value, kind) for label, value, kind in headline_rows(report)}
     now = report.comparison.current
     before = report.comparison.previous
 
@@ -166,15 +292,17 @@ def _headline(report: MonthlyReport, width: float) -> Flowable:
     split = report.land_share_of_land_and_service
     boxes.append(
         ("Land vs service",
-         f"{split.value:.0%} / {1 - split.value:.0%}" if split else "—",
-         f"{rows['Referral deals lost'][0]} referral deal(s) lost")
+         " / ".join(percent_pair(split)) if split else "—",
+         f"of the {count_of(split.total, 'deal')} whose cause was land or service" if split
+         else "no land or service deals")
     )  # fmt: skip
+    box_width = width / len(boxes)
     cells = [
-        [Paragraph(escape(label), NOTE), Paragraph(escape(value), BIG),
+        [Paragraph(escape(label), NOTE), Paragraph(escape(value), _fitting(value, box_width)),
          Paragraph(escape(sub), NOTE)]
         for label, value, sub in boxes
     ]  # fmt: skip
-    grid = LongTable([cells], colWidths=[width / len(cells)] * len(cells))
+    grid = LongTable([cells], colWidths=[box_width] * len(cells))
     grid.setStyle(
         TableStyle(
             [
@@ -227,6 +355,14 @@ def _with_win_backs(table: Table) -> Table:
     return replace(table, rows=kept, note=note)
 
 
+def _fitting(value: str, box_width: float) -> ParagraphStyle:
+    """The big figure's style, its type made smaller where the figure would not fit whole
+    on one line ("$10,124,186.00" is never broken)."""
+    room = box_width - 14  # the cell's own padding, and a little air
+    size = min(BIG.fontSize, BIG.fontSize * room / max(_text_width(value, BIG), 1.0))
+    return ParagraphStyle("BigFitting", parent=BIG, fontSize=size, leading=max(size + 4, 14))
+
+
 def write_pdf(report: MonthlyReport, path: Path) -> None:
     """Write the report to ``path`` as a PDF."""
     width = LETTER[0] - 2 * MARGIN
@@ -262,24 +398,20 @@ def write_pdf(report: MonthlyReport, path: Path) -> None:
             ),
         ]
     else:
-        split = report.land_share_of_land_and_service
-        split_text = (
-            f" Of the land and customer-service losses, {split.value:.0%} were land "
-            f"and {1 - split.value:.0%} customer service."
-            if split
-            else ""
-        )
+        said = [f"{count_of(report.deal_count, 'deal')} fell through.",
+                *(f"{line}." for line in report.split.lines())]  # fmt: skip
         story += [
             Paragraph("Why deals fell through", HEADING),
-            Paragraph(escape(f"{report.deal_count} deals fell through.{split_text}"), BODY),
+            Paragraph("<br/>".join(escape(line) for line in said), BODY),
             *_control_headline(report),
             KeepTogether([
-                _figure_image(charts.headline_chart(report.categories), width * 0.7),
+                _figure_image(charts.headline_chart(report.categories, title="By category"),
+                              width * 0.7),
                 *_table(tables["categories"], width),
             ]),
             KeepTogether([
                 Paragraph("Causes", HEADING),
-                _figure_image(charts.pareto_chart(report.causes), width * 0.8),
+                _figure_image(charts.pareto_chart(report.causes, title=""), width * 0.8),
             ]),
             *_table(tables["causes"], width),
             Paragraph("Who or what was responsible", HEADING),
@@ -301,13 +433,19 @@ def write_pdf(report: MonthlyReport, path: Path) -> None:
         KeepTogether(
             [
                 Paragraph("The last twelve months", HEADING),
-                _figure_image(charts.trend_chart(report.trend), width),
+                _figure_image(charts.trend_chart(report.trend, title=""), width),
             ]
         )
     )
     story += _trend_insights(report, tables, width)
     if report.deal_count:
         deals = capped(tables["deals"], MAX_LISTED_DEALS, "deals", total=report.deal_count)
-        story += [Paragraph("The month's deals", HEADING), *_table(deals, width)]
+        story += [
+            # Room for the heading and the first deals, else a new page; not a
+            # keep-with-next, which would lay out the whole long table once more.
+            CondPageBreak(DEALS_START_AT_LEAST),
+            Paragraph("The month's deals", DEALS_HEADING),
+            *_deals_table(deals, width),
+        ]
     footer = f"{report.title} · {report.scope.describe()}"
     document.build(story, canvasmaker=lambda *a, **k: NumberedCanvas(*a, footer=footer, **k))

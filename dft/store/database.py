@@ -151,6 +151,11 @@ class Database:
         """Where the file is damaged, once known; it is then read only (None: not known)."""
         return self.guard.damage if self.guard is not None else None
 
+    def refuse_writes_if_damaged(self) -> None:
+        """Raise the damage refusal now, for a command whose first step only reads."""
+        if self.guard is not None and self.guard.damage is not None:
+            raise self.guard.refusal(self.guard.damage)
+
     @property
     def location(self) -> str:
         """The database as the user should see it: a path, or a URL without password."""

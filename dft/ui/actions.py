@@ -74,7 +74,10 @@ RESTORE_BACKUP = ActionSpec(
     tip="Replace the database with a backup (the current one is backed up first)",
 )
 CHECK_DATABASE = ActionSpec("&Check database", tip="Check integrity and schema version")
-LOAD_SAMPLE_DATA = ActionSpec("Load &sample data…", tip="Add 300 realistic made-up deals")
+LOAD_SAMPLE_DATA = ActionSpec(
+    "Load &sample data…",
+    tip="300 realistic made-up deals: in an empty database, else in a separate sample database",
+)
 QUIT = ActionSpec("&Quit", shortcuts.QUIT, f"Quit {APP_NAME}")
 
 # -- Edit ----------------------------------------------------------------------------

@@ -48,6 +48,7 @@ from dft.ui.context import AppContext
 from dft.ui.icons import icon
 from dft.ui.main_window import MainWindow
 from dft.ui.theme import follow_system_theme
+from dft.ui.window_state import FileFolder, FileKind
 from dft.ui.worker import stop_background_work
 
 log = logging.getLogger(__name__)
@@ -56,6 +57,11 @@ log = logging.getLogger(__name__)
 def settings_path() -> Path:
     """Where the window's own settings (size, filters, recent databases) are kept."""
     return Path(platformdirs.user_config_dir(APP_DIR_NAME, appauthor=False)) / "settings.ini"
+
+
+def window_settings() -> QSettings:
+    """The window's settings file (size, filters, recent databases, folders)."""
+    return QSettings(str(settings_path()), QSettings.Format.IniFormat)
 
 
 def install_error_handler(parent: Callable[[], QWidget | None]) -> None:
@@ -91,8 +97,11 @@ def _from_a_database(error: BaseException) -> bool:
     return module in ("sqlalchemy", "sqlite3", "psycopg", "_sqlite3")
 
 
-def open_with_dialogs(parent: QWidget | None, url: URL) -> Database | None:
+def open_with_dialogs(
+    parent: QWidget | None, url: URL, settings: QSettings | None = None
+) -> Database | None:
     """Open ``url``; when that fails, say why and offer another file or a new one."""
+    place = FileFolder(settings or window_settings(), FileKind.DATABASE)
     while True:
         keep_out_of_logs(url)
         try:
@@ -111,9 +120,11 @@ def open_with_dialogs(parent: QWidget | None, url: URL) -> Database | None:
         if choice in (OpenChoice.RETRY, OpenChoice.RESTORE):
             continue
         if choice == OpenChoice.OTHER:
-            path = ask.ask_open_path(parent, "Open database", "", ask.DATABASE_FILES)
+            path = ask.ask_open_path(parent, "Open database", place, ask.DATABASE_FILES)
         elif choice == OpenChoice.NEW:
-            path = ask.ask_save_path(parent, "New database", "dft.sqlite3", ask.NEW_DATABASE_FILES)
+            path = ask.ask_save_path(
+                parent, "New database", place, "dft.sqlite3", ask.NEW_DATABASE_FILES
+            )
         else:
             return None
         if not path:
@@ -160,7 +171,7 @@ def build_main_window(database: Database, settings: QSettings) -> MainWindow:
     return MainWindow(
         context,
         open_database=lambda parent, location: open_with_dialogs(
-            parent, resolve_database_url(location)
+            parent, resolve_database_url(location), settings
         ),
     )
 
@@ -192,11 +203,11 @@ def run(database_argument: str | None) -> int:
     app = create_application()
     windows: list[MainWindow] = []
     install_error_handler(lambda: windows[0] if windows else None)
-    database = open_with_dialogs(None, resolve_database_url(database_argument))
+    settings = window_settings()
+    database = open_with_dialogs(None, resolve_database_url(database_argument), settings)
     if database is None:
         return 1
     log.info("Opened %s", database.location)
-    settings = QSettings(str(settings_path()), QSettings.Format.IniFormat)
     window = build_main_window(database, settings)
     windows.append(window)
     window.show()

@@ -33,6 +33,7 @@ from dft.store.logs import log_file, log_unexpected_error, scrub
 from dft.store.refusals import explain_refusal, is_refusal
 from dft.ui.dialogs import run_modal
 from dft.ui.widgets import DateEdit
+from dft.ui.window_state import FileFolder
 
 CANNOT_DO_THAT = "Cannot do that"
 # The database files offered when opening one and when creating one.
@@ -83,6 +84,36 @@ def confirm(parent: QWidget | None, title: str, text: str) -> bool:
         QMessageBox.StandardButton.Cancel,
     )
     return answer == QMessageBox.StandardButton.Yes
+
+
+def confirm_open_sample_database(parent: QWidget | None, location: Path) -> bool:
+    """This database holds deals: open (or create) a separate sample database instead?"""
+    answer = QMessageBox.question(
+        parent,
+        "Open a sample database?",
+        "This database holds deals, so sample data never goes into it: made-up deals "
+        "would mix with yours.\n\n"
+        f"Open a separate sample database instead?\n{location}\n\n"
+        "Your own database stays in File > Open recent.",
+        QMessageBox.StandardButton.Open | QMessageBox.StandardButton.Cancel,
+        QMessageBox.StandardButton.Open,
+    )
+    return answer == QMessageBox.StandardButton.Open
+
+
+def confirm_discard_changes(parent: QWidget | None) -> bool:
+    """A form with unsaved changes is being closed: True only for an explicit Discard."""
+    box = QMessageBox(parent)
+    box.setIcon(QMessageBox.Icon.Question)
+    box.setWindowTitle("Discard changes?")
+    box.setText("What you typed is not saved yet.")
+    box.setInformativeText("Discard your changes, or go on editing?")
+    discard = box.addButton("Discard changes", QMessageBox.ButtonRole.DestructiveRole)
+    keep = box.addButton("Keep editing", QMessageBox.ButtonRole.RejectRole)
+    box.setDefaultButton(keep)
+    box.setEscapeButton(keep)
+    run_modal(box)
+    return box.clickedButton() is discard
 
 
 def confirm_new_names(parent: QWidget | None, names: list[tuple[str, str]]) -> bool:
@@ -317,13 +348,19 @@ def ask_password(parent: QWidget | None, url: URL, *, retrying: bool) -> str | N
     return dialog.textValue()
 
 
-def ask_open_path(parent: QWidget | None, title: str, folder: str, filters: str) -> str:
-    """An existing file to read; empty when cancelled."""
-    path, _ = QFileDialog.getOpenFileName(parent, title, folder, filters)
+def ask_open_path(parent: QWidget | None, title: str, place: FileFolder, filters: str) -> str:
+    """An existing file to read, starting where the last one of its kind was; empty when
+    cancelled."""
+    path, _ = QFileDialog.getOpenFileName(parent, title, place.start(), filters)
+    place.remember(path)
     return path
 
 
-def ask_save_path(parent: QWidget | None, title: str, suggested: str, filters: str) -> str:
-    """A file to write (the user confirms replacing one); empty when cancelled."""
-    path, _ = QFileDialog.getSaveFileName(parent, title, suggested, filters)
+def ask_save_path(
+    parent: QWidget | None, title: str, place: FileFolder, name: str, filters: str
+) -> str:
+    """A file to write, suggested as ``name`` where the last one of its kind went (the
+    user confirms replacing one); empty when cancelled."""
+    path, _ = QFileDialog.getSaveFileName(parent, title, place.start(name), filters)
+    place.remember(path)
     return path

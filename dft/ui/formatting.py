@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, datetime
 
-from PySide6.QtCore import QDate, QLocale
+from PySide6.QtCore import QDate, QLocale, QTime
 
 from dft.core.errors import ValidationError
 from dft.core.money import parse_money
+
+# One plural rule for the window and the command line.
+from dft.core.words import count_of as count_of
 
 
 def locale() -> QLocale:
@@ -59,6 +62,33 @@ def format_date(day: date | None, empty: str = "") -> str:
     return locale().toString(to_qdate(day), date_format())
 
 
+def format_date_time(moment: datetime) -> str:
+    """A date and time in the locale's short formats ("11/24/2026 9:05 AM")."""
+    qtime = QTime(moment.hour, moment.minute)
+    if locale().language() == QLocale.Language.C:
+        return f"{format_date(moment.date())} {moment:%H:%M}"
+    time_text = locale().toString(qtime, QLocale.FormatType.ShortFormat)
+    return f"{format_date(moment.date())} {time_text}"
+
+
+def format_month(month: date, *, short: bool = False) -> str:
+    """A month as the locale names it ("November 2026", "novembre 2026"; short: "Nov 2026")."""
+    return locale().toString(to_qdate(month), "MMM yyyy" if short else "MMMM yyyy")
+
+
+def due_in_words(due: date, today: date) -> str:
+    """When a call is due, as a person says it: "Overdue 3 days", "Today", "Tomorrow",
+    "In 2 days"."""
+    days = (due - today).days
+    if days < 0:
+        return f"Overdue {count_of(-days, 'day')}"
+    if days == 0:
+        return "Today"
+    if days == 1:
+        return "Tomorrow"
+    return f"In {count_of(days, 'day')}"
+
+
 def date_format() -> str:
     """The locale's short date format, but always with a four-digit year."""
     if locale().language() == QLocale.Language.C:
@@ -75,8 +105,3 @@ def to_qdate(day: date) -> QDate:
 def from_qdate(qdate: QDate) -> date:
     """A QDate as a date."""
     return date(qdate.year(), qdate.month(), qdate.day())
-
-
-def count_of(count: int, singular: str, plural: str | None = None) -> str:
-    """``1 deal``, ``2,300 deals``: the number with the noun it needs."""
-    return f"{count:,} {singular if count == 1 else plural or singular + 's'}"

@@ -7,8 +7,9 @@ table and connects them itself; the window only gives it the menu bar.
 from __future__ import annotations
 
 from html import escape
+from typing import Any, cast
 
-from PySide6.QtCore import QUrl
+from PySide6.QtCore import Qt, QUrl
 from PySide6.QtGui import QAction, QDesktopServices, QKeySequence
 from PySide6.QtWidgets import QDialog, QMainWindow, QMessageBox, QTextBrowser, QVBoxLayout, QWidget
 
@@ -35,16 +36,38 @@ class HelpMenu:
         menu.addAction(self.about_action)
 
 
+# Keys a keyboard has that a shortcut may use without Ctrl, Alt or Shift.
+_PLAIN_KEYS = {Qt.Key.Key_Delete, Qt.Key.Key_Backspace, Qt.Key.Key_Escape, Qt.Key.Key_Insert,
+               Qt.Key.Key_Return, Qt.Key.Key_Enter, Qt.Key.Key_Home, Qt.Key.Key_End,
+               Qt.Key.Key_PageUp, Qt.Key.Key_PageDown, Qt.Key.Key_Tab,
+               *(Qt.Key(Qt.Key.Key_F1.value + n) for n in range(35))}  # fmt: skip
+
+
+def typed_on_a_keyboard(keys: QKeySequence) -> bool:
+    """False for the dedicated keys some keyboards have (Find, Help, Undo, New…), which
+    Qt lists among a standard shortcut's keys under its own names: nobody types "Find"."""
+    first = cast(Any, keys)[0]  # a QKeyCombination (PySide's stubs miss __getitem__)
+    return first.keyboardModifiers() != Qt.KeyboardModifier.NoModifier or (
+        first.key() in _PLAIN_KEYS
+    )
+
+
 def shortcuts_html(window: QWidget) -> str:
-    """Every action of ``window`` that has keys, with its keys, as an HTML table."""
+    """Every action of ``window`` that has keys, with its keys as the platform writes them
+    (Ctrl+F on Linux and Windows, ⌘F on macOS), as an HTML table."""
     rows = []
     for action in window.findChildren(QAction):
         keys = ", ".join(
-            s.toString(QKeySequence.SequenceFormat.NativeText) for s in action.shortcuts()
+            s.toString(QKeySequence.SequenceFormat.NativeText)
+            for s in action.shortcuts()
+            if not s.isEmpty() and typed_on_a_keyboard(s)
         )
         if keys and action.text():
             rows.append((action.text().replace("&", "").rstrip("…"), keys))
-    body = "".join(f"<tr><td>{name}</td><td><b>{keys}</b></td></tr>" for name, keys in sorted(rows))
+    body = "".join(
+        f"<tr><td>{escape(name)}</td><td><b>{escape(keys)}</b></td></tr>"
+        for name, keys in sorted(rows)
+    )
     return f"<table cellpadding='4'>{body}</table>"
 
 

@@ -25,6 +25,7 @@ from PySide6.QtWidgets import (
 from sqlalchemy.orm import Session
 
 from dft import APP_NAME
+from dft.core import settings
 from dft.core.deals import count_deals
 from dft.core.follow_ups import count_overdue
 from dft.core.queries import DealFilter
@@ -38,7 +39,15 @@ from dft.ui.dialogs.signed_contracts_dialog import SignedContractsDialog
 from dft.ui.dialogs.taxonomy_dialog import TaxonomyDialog
 from dft.ui.formatting import count_of
 from dft.ui.icons import icon
-from dft.ui.operations import calls, databases, deals, exchange, identity, team_settings
+from dft.ui.operations import (
+    calls,
+    contacts,
+    databases,
+    deals,
+    exchange,
+    identity,
+    team_settings,
+)
 from dft.ui.operations.databases import DatabaseOpener
 from dft.ui.views.dashboard import DashboardView
 from dft.ui.views.deals_tab import DealsTab
@@ -119,7 +128,9 @@ class MainWindow(QMainWindow):
             self.filter_bar,
             self.detail_action,
         )
-        self.layout_state.restore()
+        if self.layout_state.restore():
+            self.deals_stack.keep_column_widths()
+        self._counts = (0, 0, 0)  # live, trashed, overdue: the status bar's figures
         self._connect_views()
         self._database_changed()
 
@@ -165,8 +176,10 @@ class MainWindow(QMainWindow):
         """Each action to what it does: an operation, a dialog, or a change of view."""
         c = self.context
         wiring: tuple[tuple[QAction, Callable[[], object]], ...] = (
-            (self.new_database_action, lambda: self.switch_to(databases.choose_new_database(self))),
-            (self.open_database_action, lambda: self.switch_to(databases.choose_database(self))),
+            (self.new_database_action, lambda: self.switch_to(
+                databases.choose_new_database(self, c.settings))),
+            (self.open_database_action, lambda: self.switch_to(
+                databases.choose_database(self, c.settings))),
             (self.team_database_action, lambda: self.switch_to(
                 databases.choose_team_database(self, recent_databases(c.settings)))),
             (self.import_action, lambda: exchange.import_deals(self, c)),
@@ -175,7 +188,7 @@ class MainWindow(QMainWindow):
             (self.backup_action, lambda: databases.back_up(self, c)),
             (self.restore_action, lambda: databases.restore_backup(self, c, self._open_database)),
             (self.check_action, lambda: databases.check(self, c)),
-            (self.sample_action, lambda: exchange.load_sample_data(self, c)),
+            (self.sample_action, lambda: exchange.load_sample_data(self, c, self.switch_to)),
             (self.quit_action, self.close),
             (self.new_deal_action, self.new_deal),
             (self.edit_deal_action, self.edit_selected),
@@ -205,6 +218,9 @@ class MainWindow(QMainWindow):
         # Qt disconnects when the window is destroyed (a lambda would be left dangling).
         c = self.context
         self.filter_bar.filterChanged.connect(self._filter_changed)
+        # The status bar's "N shown" follows the table at every change of filter.
+        self.deals_model.modelReset.connect(self._show_counts)
+        self.deals_stack.clearFiltersRequested.connect(self.filter_bar.clear)
         self.deals_stack.selectionChanged.connect(self._update_actions)
         self.table.doubleClicked.connect(lambda _index: self.edit_selected())
         self.table.customContextMenuRequested.connect(self._context_menu)
@@ -218,13 +234,17 @@ class MainWindow(QMainWindow):
             lambda deal_id, follow_up_id: calls.log_call(self, c, deal_id, follow_up_id)
         )
         self.follow_ups.openDealRequested.connect(self.show_deal)
+        self.detail.linkRequested.connect(lambda url: contacts.open_link(self, url))
+        self.follow_ups.linkRequested.connect(lambda url: contacts.open_link(self, url))
         self.follow_ups.cancelCallRequested.connect(
             lambda deal_id, follow_up_id: calls.cancel_call(self, c, deal_id, follow_up_id)
         )
         self.trash.restoreRequested.connect(lambda ids: deals.restore_deals(self, c, ids))
         self.trash.purgeRequested.connect(lambda ids: deals.purge_deals(self, c, ids))
         self.trash.emptyRequested.connect(lambda: deals.empty_trash(self, c))
-        self.welcome.loadSampleRequested.connect(lambda: exchange.load_sample_data(self, c))
+        self.welcome.loadSampleRequested.connect(
+            lambda: exchange.load_sample_data(self, c, self.switch_to)
+        )
         self.welcome.newDealRequested.connect(self.new_deal)
         self.tabs.currentChanged.connect(self._tab_changed)
         self.dashboard.drillDown.connect(self.drill_down)
@@ -276,14 +296,17 @@ class MainWindow(QMainWindow):
         self.filter_bar.search.setFocus()
         self.filter_bar.search.selectAll()
 
-    def switch_to(self, location: str | None) -> None:
-        """Open the database at ``location`` (a path or URL) in this window."""
+    def switch_to(self, location: str | None) -> bool:
+        """Open the database at ``location`` (a path or URL) in this window; False when
+        it stayed closed."""
         if not location:
-            return
+            return False
         database = databases.switch_database(self, self.context, self._open_database, location)
-        if database is not None:
-            self.databaseSwitched.emit(database.reopen_location)
-            self.show_database_warnings()
+        if database is None:
+            return False
+        self.databaseSwitched.emit(database.reopen_location)
+        self.show_database_warnings()
+        return True
 
     def show_database_warnings(self) -> None:
         """Say what the user should know about the open database (a network drive, ...)."""
@@ -330,8 +353,6 @@ class MainWindow(QMainWindow):
             self.select_row(0)  # the detail pane has something to show from the start
         self.database_label.setText(database.location)
         self.database_label.setToolTip(f"Database: {database.location}")
-        damaged = " (damaged — read only)" if database.damaged else ""
-        self.setWindowTitle(f"{APP_NAME} — {database.short_name}{damaged}")
         self._fill_recent_menu(remember_database(self.context.settings, database.reopen_location))
         on_file = database.path is not None
         for action in (self.backup_action, self.restore_action):
@@ -355,14 +376,30 @@ class MainWindow(QMainWindow):
     def _update_status(self) -> None:
         today = self.context.today()
 
-        def counts(session: Session) -> tuple[int, int, int]:
+        def counts(session: Session) -> tuple[int, int, int, bool]:
             return (
                 count_deals(session),
                 count_deals(session, in_trash=True),
                 count_overdue(session, today),
+                settings.get_bool(session, settings.SAMPLE_DATA),
             )
 
-        live, trashed, overdue = self.context.read(counts)
+        live, trashed, overdue, sample = self.context.read(counts)
+        # Made-up deals must never pass for real ones: the title says so.
+        title = f"{APP_NAME} — {self.context.database.short_name}"
+        if sample and live + trashed:
+            title += " (sample data)"
+        if self.context.database.damaged:
+            title += " (damaged — read only)"
+        self.setWindowTitle(title)
+        self._counts = (live, trashed, overdue)
+        self._show_counts()
+        self.deals_stack.show_welcome(live == 0 and trashed == 0)
+        self.tabs.setTabText(FOLLOW_UPS_TAB, f"Follow-ups due ({overdue})" if overdue else
+                             "Follow-ups due")  # fmt: skip
+
+    def _show_counts(self) -> None:
+        live, _trashed, overdue = self._counts
         shown = self.deals_model.rowCount()
         parts = [count_of(live, "deal")]
         if shown != live:
@@ -370,9 +407,6 @@ class MainWindow(QMainWindow):
         if overdue:
             parts.append(f"{count_of(overdue, 'follow-up')} overdue")
         self.count_label.setText(" · ".join(parts))
-        self.deals_stack.show_welcome(live == 0 and trashed == 0)
-        self.tabs.setTabText(FOLLOW_UPS_TAB, f"Follow-ups due ({overdue})" if overdue else
-                             "Follow-ups due")  # fmt: skip
 
     def _undo_index_changed(self, _index: int) -> None:
         self._update_actions()

@@ -5,6 +5,7 @@ from __future__ import annotations
 from datetime import date
 
 from PySide6.QtCore import Qt, Signal
+from PySide6.QtGui import QResizeEvent
 from PySide6.QtWidgets import (
     QCheckBox,
     QComboBox,
@@ -121,16 +122,41 @@ class NameCombo(QComboBox):
         self.setEditText(value or "")
 
 
+class WrappingLabel(QLabel):
+    """A label that wraps its words and is always given the height they need.
+
+    A plain word-wrapped QLabel in a form is sized for one line when the form lays
+    out, and a longer message is cut off at top and bottom: this one asks for its
+    wrapped height at every width it gets, so the dialog grows to show it whole.
+    """
+
+    def __init__(self, text: str = "", parent: QWidget | None = None) -> None:
+        super().__init__(text, parent)
+        self.setWordWrap(True)
+
+    def setText(self, text: str) -> None:
+        super().setText(text)
+        self._fit()
+
+    def resizeEvent(self, event: QResizeEvent) -> None:
+        super().resizeEvent(event)
+        self._fit()
+
+    def _fit(self) -> None:
+        needed = self.heightForWidth(self.width()) if self.text() else 0
+        if needed != self.minimumHeight():
+            self.setMinimumHeight(max(needed, 0))
+
+
 class FieldWithError(QWidget):
     """A form field with its validation message right below it."""
 
     def __init__(self, field: QWidget, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.field = field
-        self.error = QLabel()
+        self.error = WrappingLabel()
         self.error.setObjectName("fieldError")
         self.error.setStyleSheet("color: #c0392b;")
-        self.error.setWordWrap(True)
         self.error.hide()
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)

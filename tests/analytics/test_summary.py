@@ -10,7 +10,7 @@ from sqlalchemy.orm import Session
 from dft.analytics.summary import NO_CAUSE_YET, month_summary
 from dft.core.deals import trash_deal
 from dft.core.taxonomy import find_cause, set_cause_retired
-from tests.factories import add_deal
+from tests.factories import add_deal, allow_deals_without_cause
 
 LAND_CAUSES = ["Lot not buildable"] * 4 + ["Utilities or access"] * 3
 SERVICE_CAUSES = ["Staff too busy / unresponsive"] * 10 + ["Phone tag / voicemail runaround"] * 7
@@ -81,6 +81,7 @@ def test_an_empty_month(october: Session) -> None:
 
 
 def test_deals_with_no_cause_yet_and_retired_causes_still_count(session: Session) -> None:
+    allow_deals_without_cause(session)
     add_deal(session, cause=None, fell_through_on=date(2026, 10, 5))
     add_deal(session, cause="Loan denied", fell_through_on=date(2026, 10, 6))
     set_cause_retired(session, find_cause(session, "Loan denied").id)

@@ -69,6 +69,79 @@ def test_a_new_deal_gets_a_follow_up_due_three_days_after_it_fell_through(
     assert due == [date(2026, 10, 18)]
 
 
+def test_a_deal_logged_late_gets_its_first_call_today_not_overdue(session: Session) -> None:
+    deal_id = add_deal(session, fell_through_on=date(2026, 10, 15), today=TODAY)
+    due = session.scalars(select(FollowUp.due_on).where(FollowUp.deal_id == deal_id)).all()
+    assert due == [TODAY]
+
+
+def test_a_deal_logged_at_once_gets_its_first_call_after_the_usual_delay(
+    session: Session,
+) -> None:
+    deal_id = add_deal(session, fell_through_on=TODAY - timedelta(days=1), today=TODAY)
+    due = session.scalars(select(FollowUp.due_on).where(FollowUp.deal_id == deal_id)).all()
+    assert due == [TODAY + timedelta(days=2)]
+
+
+def test_a_deal_without_a_cause_is_refused_while_the_team_requires_one(
+    session: Session,
+) -> None:
+    assert settings.get_bool(session, settings.CAUSE_REQUIRED) is True  # the default
+    before = count_deals(session)
+    with pytest.raises(ValidationError) as refused:
+        add_deal(session, cause=None)
+    assert refused.value.field == "cause_id"
+    assert "Unknown — pending call" in refused.value.message
+    assert count_deals(session) == before
+    pending = add_deal(session, cause="Not yet known/Unknown — pending call")
+    assert get_deal(session, pending).cause == "Unknown — pending call"
+    settings.set_bool(session, settings.CAUSE_REQUIRED, False)
+    assert get_deal(session, add_deal(session, cause=None)).cause is None
+
+
+def test_the_clients_phone_e_mail_and_crm_link_are_kept(session: Session) -> None:
+    deal_id = add_deal(
+        session,
+        client_phone=" +1 (919) 555-0142 ",
+        client_email="maria.lopez@example.com",
+        crm_link="https://crm.example.com/deals/2041",
+    )
+    data = get_deal(session, deal_id).input
+    assert (data.client_phone, data.client_email, data.crm_link) == (
+        "+1 (919) 555-0142",
+        "maria.lopez@example.com",
+        "https://crm.example.com/deals/2041",
+    )
+    update_deal(session, deal_id, with_changes(data, client_phone="", client_email=None))
+    data = get_deal(session, deal_id).input
+    assert (data.client_phone, data.client_email) == (None, None)
+    changes = {(h.field, h.old_value) for h in get_deal(session, deal_id).history}
+    assert ("Phone", "+1 (919) 555-0142") in changes
+
+
+@pytest.mark.parametrize(
+    ("field", "value", "said"),
+    [
+        ("client_phone", "call me maybe", "Not a phone number"),
+        ("client_phone", "919\x00555", "control character"),
+        ("client_phone", "1" * 41, "at most 40 fit"),
+        ("client_email", "maria at example", "Not an e-mail address"),
+        ("client_email", "maria@example", "Not an e-mail address"),
+        ("crm_link", "crm.example.com/deals/1", "Not a web address"),
+        ("crm_link", "https://x.example/" + "a" * 1000, "at most 1,000 fit"),
+    ],
+)
+def test_a_contact_that_cannot_be_used_is_refused_naming_the_field(
+    session: Session, field: str, value: str, said: str
+) -> None:
+    data = with_changes(deal_input(session), **{field: value})
+    [error] = validate_deal_input(data, TODAY)
+    assert error.field == field
+    assert said in error.message
+    with pytest.raises(ValidationError):
+        log_deal(session, data, today=TODAY)
+
+
 def test_the_follow_up_delay_is_a_setting(session: Session) -> None:
     settings.set_int(session, settings.FOLLOW_UP_DAYS, 7)
     deal_id = add_deal(session, fell_through_on=date(2026, 10, 15))

@@ -2,13 +2,18 @@ from __future__ import annotations
 
 from datetime import date
 
-from sqlalchemy import func, select
+import pytest
+from sqlalchemy import func, select, update
 from sqlalchemy.orm import Session
 
+from dft.core import settings
+from dft.core.deals import trash_deal
 from dft.core.demo import generate_demo_data
+from dft.core.errors import ValidationError
 from dft.core.follow_ups import Due, open_follow_ups
 from dft.core.models import Category, Cause, Deal, FollowUp
 from dft.core.queries import DealFilter, fetch_deal_rows
+from dft.core.taxonomy import PENDING_CALL_KEY, UNSPECIFIED
 from dft.store.database import Database
 
 TODAY = date(2026, 11, 24)
@@ -79,5 +84,58 @@ def test_deals_logged_after_sample_data_get_ids_of_their_own(session: Session) -
     generate_demo_data(session, deals=50, seed=9, today=TODAY)
     highest = session.scalar(select(func.max(Deal.id)))
     assert add_deal(session, contract_number="AFTER-1") > highest
-    generate_demo_data(session, deals=10, seed=10, today=TODAY)  # and again after that one
-    assert session.scalar(select(func.count()).select_from(Deal)) == 61
+    assert session.scalar(select(func.count()).select_from(Deal)) == 51
+
+
+def test_sample_data_goes_only_into_an_empty_database(session: Session) -> None:
+    from tests.factories import add_deal
+
+    assert settings.get_bool(session, settings.SAMPLE_DATA) is False
+    trash_deal(session, add_deal(session, contract_number="REAL-1"))  # even one in the trash
+    with pytest.raises(ValidationError) as refused:
+        generate_demo_data(session, deals=10, seed=10, today=TODAY)
+    assert refused.value.field == "database"
+    assert "already holds 1 deal;" in refused.value.message
+    assert session.scalar(select(func.count()).select_from(Deal)) == 1
+    assert settings.get_bool(session, settings.SAMPLE_DATA) is False
+
+
+def test_an_empty_database_is_marked_as_holding_sample_data(session: Session) -> None:
+    generate_demo_data(session, deals=10, seed=10, today=TODAY)
+    assert settings.get_bool(session, settings.SAMPLE_DATA) is True
+
+
+def test_sample_deals_use_the_taxonomy_as_a_salesperson_would(session: Session) -> None:
+    generate_demo_data(session, deals=3000, seed=3, today=TODAY)
+    rows = session.execute(
+        select(Cause.name, Cause.key, Cause.general, Deal.fell_through_on, Deal.cause_status).join(
+            Deal, Deal.cause_id == Cause.id
+        )
+    ).all()
+    # A catch-all is what an import of a bare category gets, not a typical cause.
+    assert not [r for r in rows if r.name == UNSPECIFIED]
+    pending = [r for r in rows if r.key == PENDING_CALL_KEY]
+    assert 10 < len(pending) < 150
+    assert all((TODAY - r.fell_through_on).days <= 45 for r in pending)
+    assert {r.cause_status for r in pending} == {"suspected"}
+    awaiting = {row.deal_id for row in open_follow_ups(session, TODAY)}
+    pending_ids = set(
+        session.scalars(
+            select(Deal.id)
+            .join(Cause, Deal.cause_id == Cause.id)
+            .where(Cause.key == PENDING_CALL_KEY)
+        )
+    )
+    assert pending_ids <= awaiting  # each one still has its call to come
+
+
+def test_the_headline_categories_are_found_by_key_when_renamed(session: Session) -> None:
+    session.execute(update(Category).where(Category.key == "land").values(name="Lot & land"))
+    generate_demo_data(session, deals=1000, seed=3, today=TODAY)
+    land = session.scalar(
+        select(func.count(Deal.id))
+        .join(Cause, Deal.cause_id == Cause.id)
+        .join(Category, Cause.category_id == Category.id)
+        .where(Category.key == "land")
+    )
+    assert 150 < (land or 0) < 350

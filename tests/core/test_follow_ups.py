@@ -120,6 +120,12 @@ def test_open_follow_ups_are_sorted_and_marked_overdue_today_upcoming(session: S
     assert rows[0].days_overdue(date(2026, 11, 24)) == 20
 
 
+def test_open_follow_ups_carry_the_clients_phone_and_e_mail(session: Session) -> None:
+    add_deal(session, client_phone="919-555-0142", client_email="pat@example.com")
+    [row] = open_follow_ups(session, date(2026, 11, 24))
+    assert (row.client_phone, row.client_email) == ("919-555-0142", "pat@example.com")
+
+
 def test_a_follow_up_cannot_be_scheduled_before_the_deal_fell_through(session: Session) -> None:
     deal_id = add_deal(session)
     with pytest.raises(ValidationError, match="before the deal fell through"):

@@ -29,7 +29,7 @@ from dft.core.taxonomy import (
     reorder_causes,
     set_cause_retired,
 )
-from tests.factories import add_deal
+from tests.factories import add_deal, allow_deals_without_cause
 
 
 def test_a_new_database_holds_the_default_taxonomy_land_and_service_first(
@@ -123,6 +123,7 @@ def test_live_deals_are_counted_per_primary_cause(session: Session) -> None:
     add_deal(session, cause="Loan denied")
     add_deal(session, cause="Loan denied")
     trash_deal(session, add_deal(session, cause="Lot not buildable"))  # trashed: not counted
+    allow_deals_without_cause(session)
     add_deal(session, cause=None)  # no cause yet: in no count
     counts = live_deals_per_cause(session)
     assert counts[loan.id] == before.get(loan.id, 0) + 2

@@ -25,6 +25,7 @@ from sqlalchemy import select
 from dft import cli
 from dft.core.deals import DealInput, count_deals, log_deal
 from dft.core.models import Deal
+from dft.core.taxonomy import find_cause
 from dft.store.backup import (
     backup_if_due,
     backup_sqlite_file,
@@ -145,7 +146,10 @@ def test_every_write_to_a_damaged_database_is_refused_naming_the_newest_good_bac
             log_deal(
                 session,
                 DealInput(
-                    client_name="X", contract_value_cents=1, fell_through_on=date(2026, 1, 5)
+                    client_name="X",
+                    contract_value_cents=1,
+                    fell_through_on=date(2026, 1, 5),
+                    cause_id=find_cause(session, "Other/Other").id,
                 ),
             )
     finally:

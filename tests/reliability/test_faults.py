@@ -80,13 +80,15 @@ def test_sigkill_during_edits_loses_nothing_committed(db_file: Path) -> None:
 import sys
 from datetime import date
 from dft.core.deals import DealInput, log_deal
+from dft.core.taxonomy import find_cause
 from dft.store.database import open_database
 from dft.store.location import sqlite_url
 db = open_database(sqlite_url(__import__("pathlib").Path({str(db_file)!r})), daily_backup=False)
 for i in range(100000):
     with db.sessions.begin() as session:
         deal_id = log_deal(session, DealInput(client_name=f"Edit {{i}}", contract_value_cents=i,
-                                              fell_through_on=date(2026, 1, 1)))
+                                              fell_through_on=date(2026, 1, 1),
+                                              cause_id=find_cause(session, "Other").id))
     print(deal_id, flush=True)
 """
     process = python("-c", script)
@@ -270,6 +272,7 @@ import sys
 from datetime import date
 from pathlib import Path
 from dft.core.deals import DealInput, log_deal
+from dft.core.taxonomy import find_cause
 from dft.store.database import open_database
 from dft.store.location import sqlite_url
 db = open_database(sqlite_url(Path(sys.argv[1])), daily_backup=False)
@@ -277,7 +280,8 @@ for i in range(1000):
     with db.sessions.begin() as session:
         log_deal(session, DealInput(client_name=f"{sys.argv[2]} {i}", contract_value_cents=i,
                                     fell_through_on=date(2026, 1, 1),
-                                    contract_number=f"{sys.argv[2]}-{i}"))
+                                    contract_number=f"{sys.argv[2]}-{i}",
+                                    cause_id=find_cause(session, "Other").id))
 print("done")
 """
     first = python("-c", script, str(db_file), "A")

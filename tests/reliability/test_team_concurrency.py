@@ -21,6 +21,7 @@ from datetime import date
 from sqlalchemy.engine import make_url
 from dft.core.deals import DealInput, log_deal
 from dft.core.errors import ValidationError
+from dft.core.taxonomy import find_cause
 from dft.store.database import open_database
 db = open_database(make_url(sys.argv[1]), daily_backup=False)
 name, refused = sys.argv[2], 0
@@ -29,7 +30,8 @@ for i in range(300):
     try:
         with db.sessions.begin() as session:
             log_deal(session, DealInput(client_name=f"{name} {i}", contract_value_cents=i,
-                                        fell_through_on=date(2026, 1, 1), contract_number=number),
+                                        fell_through_on=date(2026, 1, 1), contract_number=number,
+                                        cause_id=find_cause(session, "Other").id),
                      user=name)
     except ValidationError as exc:
         assert exc.field == "contract_number", exc

@@ -139,7 +139,7 @@ def test_dft_add_and_dft_call_name_the_field(
     base = ["--db", str(db_path), "add", "--value", "1000", "--fell-through", "2026-10-03",
             "--cause", "Other/Other"]  # fmt: skip
     assert cli.main([*base, "--client", "Maria\x1bLopez"]) == 2
-    assert "client_name" in capsys.readouterr().err
+    assert "--client: Client name" in capsys.readouterr().err
     assert cli.main([*base, "--client", "Maria", "--lot", "L" * 61]) == 2
     err = capsys.readouterr().err
     assert "lot" in err
@@ -174,6 +174,7 @@ def test_the_editor_shows_the_problem_beside_the_field(
     qtbot.addWidget(dialog)
     dialog.client_name.setText("Maria Lopez")
     dialog.contract_value.setText("412,500")
+    dialog.pick_pending_cause()
     dialog.lot.setText("14\x07B")
     assert "control character" in dialog.fields["lot"].error.text()
     assert not dialog.save_button.isEnabled()

@@ -97,7 +97,8 @@ class Session:
         dialog.client_name.setText(f"Quitting Tester {self.round}")
         dialog.contract_number.setText(f"Q-{self.round}")
         dialog.contract_value.setText("412,500")
-        dialog.category.setCurrentIndex(1)
+        dialog.category.setCurrentIndex(dialog.category.findText("Land"))
+        dialog.cause.setCurrentIndex(dialog.cause.findText("Lot not buildable"))
         dialog.buttons.accepted.emit()
         when(lambda: QApplication.activeModalWidget() is None, self.edit, "the editor to close")
 

@@ -13,11 +13,19 @@ from PySide6.QtWidgets import QApplication, QWidget
 
 from dft.core.demo import generate_demo_data
 from dft.store.database import Database
+from dft.ui import ask
 from dft.ui.context import AppContext
 from dft.ui.main_window import MainWindow
 
 TODAY = date(2026, 11, 24)
 W = TypeVar("W", bound=QWidget)
+
+
+@pytest.fixture(autouse=True)
+def discard_when_asked(monkeypatch: pytest.MonkeyPatch) -> None:
+    """A form closed with changes asks first; tests say Discard unless they ask otherwise
+    (autouse, so it is still in place when qtbot closes the test's widgets)."""
+    monkeypatch.setattr(ask, "confirm_discard_changes", lambda _parent: True)
 
 
 @pytest.fixture

@@ -108,13 +108,85 @@ def test_an_empty_database_offers_sample_data_which_loads_off_the_gui_thread(
 
 def test_cancelling_the_sample_data_writes_nothing(qtbot: Any, empty_window: MainWindow) -> None:
     window = empty_window
-    task = exchange.load_sample_data(window, window.context)
+    task = exchange.load_sample_data(window, window.context, window.switch_to)
     assert task is not None
     task.cancel()
     with qtbot.waitSignal(task.finished, timeout=30_000):
         pass
     assert count(window) == 0
     assert window.deals_stack.currentWidget() is window.welcome
+
+
+def test_the_welcome_text_is_shown_whole_at_the_default_size(
+    qtbot: Any, empty_window: MainWindow
+) -> None:
+    empty_window.resize(1280, 780)
+    text = empty_window.welcome.text
+    qtbot.waitUntil(lambda: text.width() > 300)
+    assert "the part you can fix" in text.text()
+    assert text.height() >= text.heightForWidth(text.width())
+    assert text.heightForWidth(text.width()) > 3 * text.fontMetrics().height()  # wrapped
+
+
+@pytest.fixture
+def real_window(qtbot: Any, db_path: Path, settings: QSettings) -> Any:
+    """A window on a database holding one real deal, able to open other databases."""
+    from dft.store.location import resolve_database_url
+    from tests.factories import add_deal
+
+    database = open_database(sqlite_url(db_path))
+    with database.sessions.begin() as session:
+        add_deal(session, client_name="Real Client", contract_number="REAL-1")
+    opened: list[Any] = []
+
+    def open_other(_parent: Any, location: str) -> Any:
+        opened.append(open_database(resolve_database_url(location)))
+        return opened[-1]
+
+    window = MainWindow(AppContext(database, settings, today=lambda: TODAY), open_other)
+    qtbot.addWidget(window)
+    window.show()
+    yield window
+    window.close()
+    window.context.database.close()
+    database.close()
+
+
+def test_sample_data_never_goes_into_a_database_with_deals(
+    qtbot: Any, real_window: MainWindow, db_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    window = real_window
+    asked: list[Path] = []
+    monkeypatch.setattr(ask, "confirm_open_sample_database", lambda _p, where: asked.append(where))
+    window.sample_action.trigger()  # answered no
+    assert asked == [db_path.with_name("test-sample-data.sqlite3")]
+    assert window.context.database.path == db_path
+    assert count(window) == 1
+    assert "sample data" not in window.windowTitle()
+
+
+def test_sample_data_opens_in_a_separate_database_titled_as_such(
+    qtbot: Any, real_window: MainWindow, db_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    window = real_window
+    monkeypatch.setattr(ask, "confirm_open_sample_database", lambda _p, _where: True)
+    sample = db_path.with_name("test-sample-data.sqlite3")
+    with qtbot.waitSignal(window.context.dataChanged, timeout=30_000):
+        window.sample_action.trigger()
+    # Loaded in the background; the title follows once the window has read it back.
+    title = "DFT Tracker — test-sample-data.sqlite3 (sample data)"
+    qtbot.waitUntil(lambda: window.windowTitle() == title, timeout=30_000)
+    assert count(window) == 300
+    assert window.context.database.path == sample
+    real = open_database(sqlite_url(db_path))
+    try:
+        with real.sessions.begin() as session:
+            clients = session.scalars(select(Deal.client_name)).all()
+        assert clients == ["Real Client"]  # untouched
+    finally:
+        real.close()
+    window.switch_to(str(db_path))  # back to the real deals: no longer titled sample data
+    assert window.windowTitle() == "DFT Tracker — test.sqlite3"
 
 
 def test_log_your_first_deal_opens_the_editor(qtbot: Any, empty_window: MainWindow) -> None:

@@ -109,7 +109,7 @@ def test_the_charts_follow_the_filter(qtbot: Any, dashboard: MainWindow) -> None
     confirmed = len(sql_ids(dashboard, "d.cause_status = 'confirmed'"))
     assert confirmed != everything
     assert str(confirmed) in drawn_total()
-    assert f"{confirmed}</b> deals fell through" in dashboard.dashboard.kpis.text()
+    assert f"{confirmed} deals</b> fell through" in dashboard.dashboard.kpis.text()
 
 
 @pytest.mark.parametrize("suffix", [".png", ".svg", ".pdf"])
@@ -133,3 +133,74 @@ def test_copy_puts_the_chart_on_the_clipboard(qtbot: Any, dashboard: MainWindow)
     image = QGuiApplication.clipboard().image()
     assert not image.isNull()
     assert image.width() > 300
+
+
+def test_the_headline_names_its_base_and_the_controllable_split_stands_beside_it(
+    dashboard: MainWindow,
+) -> None:
+    def count(where: str) -> int:
+        return len(
+            sql_ids(dashboard, f"c.category_id IN (SELECT id FROM categories WHERE {where})")
+        )
+
+    land, service = count("key = 'land'"), count("key = 'customer_service'")
+    classified = count("controllable IS NOT NULL")
+    pending = len(sql_ids(dashboard, "c.key = 'pending_call'"))
+    assert pending  # the sample data has deals awaiting their call
+    kpis = dashboard.dashboard.kpis.text()
+    land_percent = round(100 * land / (land + service))
+    assert (
+        f"Land vs service: {land_percent}% land / {100 - land_percent}% service, "
+        f"of the {land + service} deals whose cause was land or service"
+    ) in kpis
+    assert f"of the {classified} deals in categories marked controllable or not" in kpis
+    awaiting = "1 deal awaits its call" if pending == 1 else f"{pending} deals await their call"
+    assert awaiting in kpis
+    assert "share" in dashboard.dashboard.kpis.toolTip()
+    panel = dashboard.dashboard.panels["headline"]
+    [legend] = panel.figure.legends
+    assert legend.get_title().get_text() == f"Share of all {len(shown_ids(dashboard))} deals"
+
+
+def test_the_salesperson_chart_splits_each_persons_deals(dashboard: MainWindow) -> None:
+    panel = dashboard.dashboard.panels["people"]
+    segments = [b for b in panel.figure.findobj(Rectangle) if b.get_gid()]
+    person = segments[0].get_gid()
+    person_id = person.split(":")[1]
+    mine = [b for b in segments if b.get_gid() == person]
+    assert len(mine) == 3  # not controllable, controllable, neither yet
+    assert sum(b.get_width() for b in mine) == len(
+        sql_ids(dashboard, f"d.salesperson_id = {person_id}")
+    )
+    controllable = len(
+        sql_ids(
+            dashboard,
+            f"d.salesperson_id = {person_id} AND c.category_id IN "
+            "(SELECT id FROM categories WHERE controllable)",
+        )
+    )
+    assert mine[1].get_width() == controllable
+
+
+def test_the_charts_follow_a_dark_palette(qtbot: Any, dashboard: MainWindow) -> None:
+    from matplotlib.colors import to_hex
+    from PySide6.QtWidgets import QApplication
+
+    from dft.analytics.charts import DARK, LIGHT
+    from dft.ui.theme import dark_palette
+
+    panel = dashboard.dashboard.panels["pareto"]
+    assert to_hex(panel.figure.get_facecolor()) == LIGHT.background.lower()
+    app = QApplication.instance()
+    assert isinstance(app, QApplication)
+    before = app.palette()
+    try:
+        app.setPalette(dark_palette())
+        qtbot.waitUntil(
+            lambda: to_hex(panel.figure.get_facecolor()) == DARK.background.lower(), timeout=5000
+        )
+        axes = panel.figure.axes[0]
+        assert to_hex(axes.get_facecolor()) == DARK.background.lower()
+        assert {to_hex(t.get_color()) for t in axes.get_yticklabels()} == {DARK.ink.lower()}
+    finally:
+        app.setPalette(before)

@@ -10,8 +10,9 @@ from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QDialog, QDialogButtonBox
 from sqlalchemy import func, select
 
+from dft.core import settings
 from dft.core.deals import DealInput
-from dft.core.models import Deal
+from dft.core.models import Cause, Deal
 from dft.ui import ask
 from dft.ui.context import AppContext
 from dft.ui.dialogs.deal_editor import DealEditorDialog
@@ -83,6 +84,8 @@ def editor(qtbot: Any, context: AppContext) -> DealEditorDialog:
     qtbot.keyClicks(dialog.client_name, "Pat Example")
     qtbot.keyClicks(dialog.contract_value, "250000")
     dialog.fell_through_on.set_value(date(2026, 10, 15))
+    choose(dialog.category, "Land")
+    choose(dialog.cause, "Lot not buildable")
     assert dialog.save_button.isEnabled()
     return dialog
 
@@ -106,8 +109,14 @@ def editor(qtbot: Any, context: AppContext) -> DealEditorDialog:
     ],
 )
 def test_invalid_input_disables_save_and_shows_next_to_the_field(
-    qtbot: Any, editor: DealEditorDialog, break_it: Any, field: str, message: str
+    qtbot: Any,
+    editor: DealEditorDialog,
+    break_it: Any,
+    field: str,
+    message: str,
+    monkeypatch: pytest.MonkeyPatch,
 ) -> None:
+    monkeypatch.setattr(ask, "confirm_discard_changes", lambda _parent: True)
     before = deal_count(editor._context)
     break_it(editor)
     assert not editor.save_button.isEnabled()
@@ -132,7 +141,10 @@ def test_fixing_the_field_clears_the_message_and_enables_save(
     assert not editor.fields["client_name"].error.isVisible()
 
 
-def test_escape_writes_nothing(qtbot: Any, editor: DealEditorDialog) -> None:
+def test_escape_writes_nothing(
+    qtbot: Any, editor: DealEditorDialog, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(ask, "confirm_discard_changes", lambda _parent: True)
     before = deal_count(editor._context)
     qtbot.keyClick(editor, Qt.Key.Key_Escape)
     assert editor.result() == QDialog.DialogCode.Rejected
@@ -214,3 +226,123 @@ def test_a_re_sale_price_needs_its_date_and_a_readable_amount(
     qtbot.mouseClick(editor.save_button, Qt.MouseButton.LeftButton)
     [saved] = editor.saved  # type: ignore[attr-defined]
     assert (saved.resold_on, saved.resale_price_cents) == (date(2026, 11, 2), 28_850_050)
+
+
+def test_a_cause_is_required_and_not_known_yet_is_one_click(
+    qtbot: Any, context: AppContext
+) -> None:
+    saved: list[DealInput] = []
+    dialog = DealEditorDialog(context, lambda data, _c: saved.append(data) or True)
+    qtbot.addWidget(dialog)
+    dialog.show()
+    qtbot.keyClicks(dialog.client_name, "Pat Example")
+    qtbot.keyClicks(dialog.contract_value, "250000")
+    assert not dialog.save_button.isEnabled()
+    assert dialog.status_label.text() == "Fill in the fields marked * to save."
+    qtbot.keyClick(dialog.category, Qt.Key.Key_Down)  # a category, but no cause yet
+    assert dialog.category.currentText() == "Land"
+    error = dialog.fields["cause"].error
+    assert error.isVisible()
+    assert "Unknown — pending call" in error.text()
+    qtbot.mouseClick(dialog.pending_button, Qt.MouseButton.LeftButton)
+    assert (dialog.category.currentText(), dialog.cause.currentText()) == (
+        "Not yet known",
+        "Unknown — pending call",
+    )
+    assert dialog.save_button.isEnabled()
+    qtbot.mouseClick(dialog.save_button, Qt.MouseButton.LeftButton)
+    pending = context.read(lambda s: s.scalar(select(Cause.id).where(Cause.key == "pending_call")))
+    assert [d.cause_id for d in saved] == [pending]
+
+
+def test_without_the_team_setting_a_deal_may_be_saved_without_a_cause(
+    qtbot: Any, context: AppContext
+) -> None:
+    with context.sessions.begin() as session:
+        settings.set_bool(session, settings.CAUSE_REQUIRED, False)
+    dialog = DealEditorDialog(context, lambda *_a: True)
+    qtbot.addWidget(dialog)
+    qtbot.keyClicks(dialog.client_name, "Pat Example")
+    qtbot.keyClicks(dialog.contract_value, "250000")
+    assert dialog.save_button.isEnabled()
+    assert dialog.cause.itemText(0) == "— not known yet —"
+
+
+@pytest.mark.parametrize(
+    "leave",
+    [
+        lambda qtbot, d: qtbot.keyClick(d, Qt.Key.Key_Escape),
+        lambda qtbot, d: qtbot.mouseClick(
+            d.buttons.button(QDialogButtonBox.StandardButton.Cancel), Qt.MouseButton.LeftButton
+        ),
+        lambda _qtbot, d: d.close(),
+    ],
+    ids=["escape", "cancel", "close"],
+)
+def test_leaving_a_changed_form_asks_before_throwing_the_work_away(
+    qtbot: Any, editor: DealEditorDialog, monkeypatch: pytest.MonkeyPatch, leave: Any
+) -> None:
+    asked: list[bool] = []
+    answer = False
+    monkeypatch.setattr(ask, "confirm_discard_changes", lambda _p: asked.append(answer) or answer)
+    leave(qtbot, editor)
+    assert asked == [False]
+    assert editor.isVisible()  # kept open, with what was typed
+    assert editor.client_name.text() == "Pat Example"
+    answer = True
+    leave(qtbot, editor)
+    assert asked == [False, True]
+    assert not editor.isVisible()
+    assert editor.result() == QDialog.DialogCode.Rejected
+
+
+def test_leaving_an_untouched_form_asks_nothing(
+    qtbot: Any, context: AppContext, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(ask, "confirm_discard_changes", lambda _p: pytest.fail("asked"))
+    dialog = DealEditorDialog(context, lambda *_a: True)
+    qtbot.addWidget(dialog)
+    dialog.show()
+    qtbot.keyClick(dialog, Qt.Key.Key_Escape)
+    assert not dialog.isVisible()
+
+
+def test_long_messages_under_the_fields_show_whole(qtbot: Any, editor: DealEditorDialog) -> None:
+    editor.client_phone.setText("call me maybe, after five in the evening please")
+    editor.client_email.setText("maria at example dot com")
+    editor.crm_link.setText("crm/deals/2041")
+    editor.contract_value.setText("-5")
+    editor.signed_on.set_value(date(2026, 10, 20))
+    editor.category.setCurrentIndex(0)
+    shown = [f.error for f in editor.fields.values() if f.error.isVisible()]
+    assert len(shown) >= 5
+
+    def whole() -> bool:
+        return all(
+            label.height() >= label.heightForWidth(label.width())
+            and label.visibleRegion().boundingRect().height() >= label.heightForWidth(label.width())
+            for label in shown
+        )
+
+    qtbot.waitUntil(whole, timeout=3000)
+    assert any(label.heightForWidth(label.width()) > label.fontMetrics().height() * 1.5
+               for label in shown)  # fmt: skip  # some of them wrap onto more lines
+
+
+def test_the_clients_phone_e_mail_and_crm_link_are_typed_in(
+    qtbot: Any, editor: DealEditorDialog
+) -> None:
+    qtbot.keyClicks(editor.client_phone, "(919) 555-0142")
+    qtbot.keyClicks(editor.client_email, "pat")
+    assert not editor.save_button.isEnabled()
+    assert "Not an e-mail address" in editor.fields["client_email"].error.text()
+    qtbot.keyClicks(editor.client_email, "@example.com")
+    qtbot.keyClicks(editor.crm_link, "https://crm.example.com/deals/7")
+    assert editor.save_button.isEnabled()
+    qtbot.mouseClick(editor.save_button, Qt.MouseButton.LeftButton)
+    [data] = editor.saved  # type: ignore[attr-defined]
+    assert (data.client_phone, data.client_email, data.crm_link) == (
+        "(919) 555-0142",
+        "pat@example.com",
+        "https://crm.example.com/deals/7",
+    )

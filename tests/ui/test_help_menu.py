@@ -41,3 +41,22 @@ def test_without_a_file_manager_the_user_is_told_where_the_log_is(
     help_action(window, "Open log folder").trigger()
     assert len(warned) == 1
     assert str(user_log_dir()) in warned[0]
+
+
+def test_the_shortcut_list_shows_keys_as_the_platform_writes_them(window: MainWindow) -> None:
+    import re
+
+    from dft.ui.help_menu import shortcuts_html
+
+    listed = dict(
+        re.findall(r"<tr><td>(.*?)</td><td><b>(.*?)</b></td></tr>", shortcuts_html(window))
+    )
+    assert listed["Find"] == "Ctrl+F"
+    assert listed["Keyboard shortcuts"] == "F1"
+    assert listed["New deal"] == "Ctrl+N"
+    assert listed["Move to trash"] == "Del"
+    assert listed["Redo"] == "Ctrl+Shift+Z, Ctrl+Y"
+    # Never the names Qt gives a keyboard's dedicated keys ("Find", "Help", "Undo", "New").
+    for keys in listed.values():
+        for key in keys.split(", "):
+            assert "+" in key or re.fullmatch(r"F\d+|Del", key), keys

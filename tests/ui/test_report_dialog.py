@@ -30,7 +30,7 @@ def test_choosing_a_month_updates_the_preview(dialog: MonthlyReportDialog) -> No
     assert dialog.report.month == date(2026, 9, 1)
     text = dialog.preview.toPlainText()
     assert "Lost contracts report — September 2026" in text
-    assert f"{dialog.report.deal_count} deal(s) in September 2026" == dialog.status.text()
+    assert f"{dialog.report.deal_count} deals in September 2026" == dialog.status.text()
 
 
 def test_saving_writes_the_chosen_month_to_the_file(

@@ -101,7 +101,8 @@ def test_the_window_names_the_server_database_but_never_its_password(
     team_window: MainWindow, team_url: URL, settings: QSettings
 ) -> None:
     title = team_window.windowTitle()
-    assert title.endswith(f"{team_url.database} on 127.0.0.1")
+    # The team database here holds sample data, and the title says so.
+    assert title.endswith(f"{team_url.database} on 127.0.0.1 (sample data)")
     # Backups of a server database are the server's business (or dft copy's).
     assert not team_window.backup_action.isEnabled()
     assert not team_window.restore_action.isEnabled()

@@ -13,15 +13,23 @@ if TYPE_CHECKING:
 
 
 def cmd_demo(args: argparse.Namespace) -> int:
-    """Add realistic sample deals with their follow-up calls."""
+    """Add realistic sample deals with their follow-up calls to an empty database."""
     from dft.core.demo import generate_demo_data
+    from dft.core.errors import ValidationError
 
     if args.deals < 1:
         raise UsageError("--deals must be at least 1")
     database = open_database(args)
     try:
+        # Said before "already holds N deals": restoring comes first.
+        database.refuse_writes_if_damaged()
         with database.sessions.begin() as session:
-            result = generate_demo_data(session, deals=args.deals, seed=args.seed)
+            try:
+                result = generate_demo_data(session, deals=args.deals, seed=args.seed)
+            except ValidationError as exc:
+                raise UsageError(
+                    f"{exc.message} Give --db a new file for a database of sample data."
+                ) from exc
         print(
             f"Added {result.deals} sample deals with {result.follow_ups} follow-up calls "
             f"to {database.location}"

@@ -17,19 +17,38 @@ if TYPE_CHECKING:
     from dft.core.queries import DealFilter, DealRow
 
 
+# The flags of `dft add`, by the DealInput field a refusal names.
+_FLAGS = {
+    "cause_id": "--cause",
+    "client_phone": "--phone",
+    "client_email": "--email",
+    "crm_link": "--crm-link",
+    "client_name": "--client",
+    "contract_number": "--contract",
+    "fell_through_on": "--fell-through",
+    "signed_on": "--signed",
+}
+
+
 def cmd_add(args: argparse.Namespace) -> int:
     """Log one deal and print its id; names new to a list are announced on stderr."""
     from dft.core.deals import log_deal, with_changes
+    from dft.core.errors import ValidationError
     from dft.core.taxonomy import find_cause
 
     deal = _deal_input(args)
 
     def work(session: Session) -> int:
-        cause = find_cause(session, args.cause, field="--cause")
+        cause = find_cause(session, args.cause, field="--cause") if args.cause else None
         new_names = _names_not_in_lists(session, args)
-        deal_id = log_deal(
-            session, with_changes(deal, cause_id=cause.id), create_names=args.create_names
-        )
+        try:
+            deal_id = log_deal(
+                session,
+                with_changes(deal, cause_id=cause.id if cause else None),
+                create_names=args.create_names,
+            )
+        except ValidationError as exc:
+            raise ValidationError(_FLAGS.get(exc.field, exc.field), exc.message) from exc
         for created in new_names:
             print(f"dft add: created new {created}", file=sys.stderr)
         print(deal_id)
@@ -58,6 +77,9 @@ def _deal_input(args: argparse.Namespace) -> DealInput:
         responsible_role=args.role,
         cause_status=args.status,
         notes=args.notes,
+        client_phone=args.phone,
+        client_email=args.email,
+        crm_link=args.crm_link,
         resold_on=parse_iso_date(args.resold_on, "--resold-on") if args.resold_on else None,
         resale_price_cents=(
             parse_money(args.resale_price, field="--resale-price") if args.resale_price else None
@@ -153,6 +175,9 @@ def _deal_json(row: DealRow) -> dict[str, object]:
         "lead_source": row.lead_source,
         "community": row.community,
         "next_follow_up_on": row.next_follow_up_on,
+        "client_phone": row.client_phone,
+        "client_email": row.client_email,
+        "crm_link": row.crm_link,
     }
 
 
@@ -161,6 +186,7 @@ _DEAL_COLUMNS = ("ID", "Fell through", "Client", "Contract", "Value", "Category"
 
 def _print_deals(rows: list[DealRow]) -> None:
     from dft.core.money import format_cents
+    from dft.core.words import count_of
 
     if not rows:
         print("No deals match.")
@@ -179,4 +205,4 @@ def _print_deals(rows: list[DealRow]) -> None:
         for r in rows
     ]
     print(table(_DEAL_COLUMNS, cells, right={0, 4}))
-    print(f"\n{len(rows)} deal(s)")
+    print(f"\n{count_of(len(rows), 'deal')}")

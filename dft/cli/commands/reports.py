@@ -36,6 +36,13 @@ def _summary_json(summary: MonthSummary) -> dict[str, Any]:
         "month": summary.month,
         "deals": summary.deals,
         "lost_value_cents": summary.lost_value_cents,
+        # Deal counts: each deal is controllable, not controllable, in a category not
+        # classified yet, awaiting its call (cause not known yet), or without a cause.
+        "controllable": summary.split.controllable,
+        "not_controllable": summary.split.not_controllable,
+        "unclassified": summary.split.unclassified,
+        "pending": summary.split.pending,
+        "no_cause": summary.split.no_cause,
         "categories": [
             {
                 "name": c.name,
@@ -61,13 +68,16 @@ def _summary_json(summary: MonthSummary) -> dict[str, Any]:
 
 def _print_summary(summary: MonthSummary) -> None:
     from dft.core.money import format_cents
+    from dft.core.words import count_of
 
     print(
-        f"{summary.month}: {summary.deals} deal(s) fell through, "
+        f"{summary.month}: {count_of(summary.deals, 'deal')} fell through, "
         f"{format_cents(summary.lost_value_cents)} contract value lost"
     )
     if not summary.deals:
         return
+    for line in summary.split.lines():
+        print(line)
     categories = [
         (c.name, str(c.deals), f"{c.share * 100:.1f}%", format_cents(c.lost_value_cents))
         for c in summary.categories
@@ -93,6 +103,7 @@ def cmd_report(args: argparse.Namespace) -> int:
     from pathlib import Path
 
     from dft.core.dates import parse_month
+    from dft.core.words import count_of
     from dft.reports.monthly import ReportScope, build_monthly_report
     from dft.reports.render import WRITERS, deal_limit_for, write_report
 
@@ -109,7 +120,10 @@ def cmd_report(args: argparse.Namespace) -> int:
     def work(session: Session) -> int:
         report = build_monthly_report(session, month, scope, deal_limit=deal_limit_for(out))
         write_report(report, out)
-        print(f"Wrote the {report.month:%B %Y} report ({report.deal_count} deals) to {out}")
+        print(
+            f"Wrote the {report.month:%B %Y} report ({count_of(report.deal_count, 'deal')}) "
+            f"to {out}"
+        )
         return EXIT_OK
 
     return reading(args, work)

@@ -16,6 +16,8 @@ from dft.ui.dialogs.deal_form import FIELD_WIDGET, DealForm
 from dft.ui.dialogs.save_failed import save_with_retry
 
 SaveCallback = Callable[[DealInput, bool], bool]
+# Fields whose "required" message waits until the user has been in them (or tried to save).
+REQUIRED_WIDGETS = ("client_name", "contract_value", "cause")
 
 
 class DealEditorDialog(DealForm):
@@ -42,6 +44,22 @@ class DealEditorDialog(DealForm):
         self.client_name.setFocus()
         self.validate()
         self.resize(self.sizeHint().expandedTo(self.minimumSizeHint()))
+        # What the form held when it opened: closing it with anything else asks first.
+        self._opened_with = self._typed()
+
+    def _typed(self) -> tuple[object, ...]:
+        data, _unreadable = self.current_input()
+        return (data, self.contract_value.text(), self.deposit.text())
+
+    def has_changes(self) -> bool:
+        """True when the form holds something other than what it opened with."""
+        return self._typed() != self._opened_with
+
+    def reject(self) -> None:
+        # Esc, Cancel and closing the window all come here.
+        if self.has_changes() and not ask.confirm_discard_changes(self):
+            return
+        super().reject()
 
     def _touch(self, name: str) -> None:
         self._touched.add(name)
@@ -57,10 +75,15 @@ class DealEditorDialog(DealForm):
             self.resale_price,
             self.lot,
             self.notes,
+            self.client_phone,
+            self.client_email,
+            self.crm_link,
         ):
             line.textChanged.connect(self.validate)
         self.client_name.textEdited.connect(lambda _t: self._touch("client_name"))
         self.contract_value.textEdited.connect(lambda _t: self._touch("contract_value"))
+        for combo in (self.category, self.cause):
+            combo.activated.connect(lambda _i: self._touch("cause"))
         for combo in (
             self.cause_status,
             self.cancelled_by,
@@ -90,7 +113,8 @@ class DealEditorDialog(DealForm):
         """Show every problem beside its field and enable Save only when there is none."""
         data, messages = self.current_input()
         assert data is not None
-        for error in validate_deal_input(data, self._context.today()):
+        today = self._context.today()
+        for error in validate_deal_input(data, today, cause_required=self.cause_required):
             messages.setdefault(error.field, error.message)
         if "contract_number" not in messages and data.contract_number:
             clash = self._contract_number_clash(data.contract_number)
@@ -107,10 +131,7 @@ class DealEditorDialog(DealForm):
         waiting = False
         for field_name, message in messages.items():
             widget_name = FIELD_WIDGET.get(field_name, field_name)
-            if (
-                widget_name in ("client_name", "contract_value")
-                and widget_name not in self._touched
-            ):
+            if widget_name in REQUIRED_WIDGETS and widget_name not in self._touched:
                 waiting = True
                 continue
             if widget_name in self.fields and widget_name not in shown:

@@ -24,16 +24,18 @@ from PySide6.QtWidgets import (
     QListWidget,
     QListWidgetItem,
     QPlainTextEdit,
+    QPushButton,
     QVBoxLayout,
     QWidget,
 )
 from sqlalchemy.orm import Session
 
+from dft.core import settings
 from dft.core.deals import SUGGESTED_ROLES, SUGGESTED_STAGES, DealInput, get_deal, known_values
 from dft.core.errors import ValidationError
 from dft.core.lists import list_entries
 from dft.core.models import Community, LeadSource, Salesperson
-from dft.core.taxonomy import CategoryInfo, list_taxonomy
+from dft.core.taxonomy import PENDING_CALL, PENDING_CALL_KEY, CategoryInfo, list_taxonomy
 from dft.ui import shortcuts
 from dft.ui.context import AppContext
 from dft.ui.widgets import DateEdit, FieldWithError, MoneyEdit, NameCombo, OptionalDateEdit
@@ -57,6 +59,9 @@ FIELD_WIDGET = {
     "salesperson": "salesperson",
     "lead_source": "lead_source",
     "community": "community",
+    "client_phone": "client_phone",
+    "client_email": "client_email",
+    "crm_link": "crm_link",
 }
 
 
@@ -85,15 +90,31 @@ class DealForm(QDialog):
                 known_values(session, "responsible_role", SUGGESTED_ROLES),
                 known_values(session, "stage", SUGGESTED_STAGES),
                 get_deal(session, deal_id) if deal_id else None,
+                settings.get_bool(session, settings.CAUSE_REQUIRED),
             )
 
-        (taxonomy, people, sources, places, roles, stages, detail) = context.read(load)
+        (taxonomy, people, sources, places, roles, stages, detail, cause_required) = context.read(
+            load
+        )
         self._taxonomy: list[CategoryInfo] = taxonomy
+        # The team's setting: every deal names a cause, the pending one when not known yet.
+        self.cause_required: bool = cause_required
+        self._pending_cause = next(
+            ((c.id, cat.id) for cat in taxonomy for c in cat.causes
+             if c.key == PENDING_CALL_KEY and not c.retired and not cat.retired),
+            None,
+        )  # fmt: skip
         self._list_names = {"salesperson": people, "lead_source": sources, "community": places}
         self.detail = detail
         today = context.today()
 
         self.client_name = QLineEdit()
+        self.client_phone = QLineEdit()
+        self.client_phone.setPlaceholderText("+1 (919) 555-0142")
+        self.client_email = QLineEdit()
+        self.client_email.setPlaceholderText("name@example.com")
+        self.crm_link = QLineEdit()
+        self.crm_link.setPlaceholderText("https://… the deal in your CRM")
         self.contract_number = QLineEdit()
         self.contract_value = MoneyEdit()
         self.fell_through_on = DateEdit(today)
@@ -106,6 +127,19 @@ class DealForm(QDialog):
         self.responsible_role = NameCombo(roles)
         self.category = QComboBox()
         self.cause = QComboBox()
+        # "Not known yet" is an answer, not a gap: one click picks the pending cause.
+        self.pending_button = QPushButton("Not known yet")
+        self.pending_button.setToolTip(
+            f"Pick '{PENDING_CALL}': the deal counts as awaiting its call, on neither side "
+            "of the split, until the follow-up call tells the cause"
+        )
+        self.pending_button.setVisible(self._pending_cause is not None)
+        self.cause_row = QWidget()
+        cause_layout = QHBoxLayout(self.cause_row)
+        cause_layout.setContentsMargins(0, 0, 0, 0)
+        cause_layout.addWidget(self.cause, 1)
+        cause_layout.addWidget(self.pending_button)
+        self.cause_row.setFocusProxy(self.cause)
         self.cause_status = QComboBox()
         self.cause_status.addItem("Suspected (not yet confirmed with the client)", "suspected")
         self.cause_status.addItem("Confirmed", "confirmed")
@@ -145,6 +179,9 @@ class DealForm(QDialog):
         deal_box = QGroupBox("Deal")
         deal_form = QFormLayout(deal_box)
         self._add(deal_form, "Client *", "client_name")
+        self._add(deal_form, "Phone", "client_phone")
+        self._add(deal_form, "E-mail", "client_email")
+        self._add(deal_form, "CRM link", "crm_link")
         self._add(deal_form, "Contract number", "contract_number")
         self._add(deal_form, "Contract value *", "contract_value")
         self._add(deal_form, "Signed", "signed_on")
@@ -158,7 +195,8 @@ class DealForm(QDialog):
         cause_box = QGroupBox("Why it fell through")
         cause_form = QFormLayout(cause_box)
         self._add(cause_form, "Category", "category")
-        self._add(cause_form, "Cause", "cause")
+        self.fields["cause"] = FieldWithError(self.cause_row)
+        cause_form.addRow("Cause *" if self.cause_required else "Cause", self.fields["cause"])
         self._add(cause_form, "Cause status", "cause_status")
         self.cause_description = QLabel()
         self.cause_description.setWordWrap(True)
@@ -187,8 +225,10 @@ class DealForm(QDialog):
         cause_form.addRow("Home re-sold", self.fields["resold_on"])
 
         columns = QHBoxLayout()
-        columns.addWidget(deal_box, 1)
-        columns.addWidget(cause_box, 1)
+        # Each column as tall as its own fields: a long message under one field must
+        # not pull the other column's rows apart.
+        columns.addWidget(deal_box, 1, Qt.AlignmentFlag.AlignTop)
+        columns.addWidget(cause_box, 1, Qt.AlignmentFlag.AlignTop)
         self.buttons = QDialogButtonBox(
             QDialogButtonBox.StandardButton.Save | QDialogButtonBox.StandardButton.Cancel
         )
@@ -213,6 +253,7 @@ class DealForm(QDialog):
         self._set_tab_order()
         self.category.currentIndexChanged.connect(self._category_changed)
         self.cause.currentIndexChanged.connect(self._cause_changed)
+        self.pending_button.clicked.connect(self.pick_pending_cause)
         self._category_changed()
         self._fill_contributing()
         if detail is not None:
@@ -223,6 +264,9 @@ class DealForm(QDialog):
     def _describe(self) -> None:
         for name, text, tip in (
             ("client_name", "Client", "The buyer's name as on the contract"),
+            ("client_phone", "Client's phone", "For the follow-up call; click it in the details"),
+            ("client_email", "Client's e-mail", "Click it in the details to write"),
+            ("crm_link", "CRM link", "The deal's page in your CRM (http… address)"),
             ("contract_number", "Contract number", "Unique among the deals you have logged"),
             ("contract_value", "Contract value", "The contract price, e.g. $412,500"),
             ("fell_through_on", "Fell-through date", "The day the contract was cancelled"),
@@ -261,6 +305,9 @@ class DealForm(QDialog):
     def _set_tab_order(self) -> None:
         order = [
             self.client_name,
+            self.client_phone,
+            self.client_email,
+            self.crm_link,
             self.contract_number,
             self.contract_value,
             self.signed_on.check,
@@ -273,6 +320,7 @@ class DealForm(QDialog):
             self.stage,
             self.category,
             self.cause,
+            self.pending_button,
             self.cause_status,
             self.responsible_role,
             self.contributing,
@@ -295,7 +343,7 @@ class DealForm(QDialog):
         current_cause = self.detail.input.cause_id if self.detail else None
         self.cause.blockSignals(True)
         self.cause.clear()
-        self.cause.addItem("— not known yet —", None)
+        self.cause.addItem("— choose —" if self.cause_required else "— not known yet —", None)
         for category in self._taxonomy:
             if category.id != category_id:
                 continue
@@ -308,6 +356,14 @@ class DealForm(QDialog):
                     )
         self.cause.blockSignals(False)
         self._cause_changed()
+
+    def pick_pending_cause(self) -> None:
+        """Not known yet: the pending cause ("Unknown — pending call"), until the call tells."""
+        if self._pending_cause is None:
+            return
+        cause_id, category_id = self._pending_cause
+        self.category.setCurrentIndex(self.category.findData(category_id))
+        self.cause.setCurrentIndex(self.cause.findData(cause_id))
 
     def _cause_changed(self) -> None:
         self.cause_description.setText(
@@ -331,6 +387,9 @@ class DealForm(QDialog):
 
     def _load(self, data: DealInput) -> None:
         self.client_name.setText(data.client_name)
+        self.client_phone.setText(data.client_phone or "")
+        self.client_email.setText(data.client_email or "")
+        self.crm_link.setText(data.crm_link or "")
         self.contract_number.setText(data.contract_number or "")
         self.contract_value.set_cents(data.contract_value_cents)
         self.fell_through_on.set_value(data.fell_through_on)
@@ -394,6 +453,9 @@ class DealForm(QDialog):
             fell_through_on=self.fell_through_on.value(),
             signed_on=self.signed_on.value(),
             contract_number=self.contract_number.text().strip() or None,
+            client_phone=self.client_phone.text().strip() or None,
+            client_email=self.client_email.text().strip() or None,
+            crm_link=self.crm_link.text().strip() or None,
             salesperson=self.salesperson.value(),
             lead_source=self.lead_source.value(),
             community=self.community.value(),

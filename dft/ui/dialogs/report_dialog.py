@@ -29,6 +29,8 @@ from dft.reports.tables import MAX_LISTED_DEALS
 from dft.ui import ask
 from dft.ui.context import AppContext
 from dft.ui.dialogs import run_modal
+from dft.ui.formatting import count_of, format_month
+from dft.ui.window_state import FileFolder, FileKind
 from dft.ui.worker import BackgroundTask, Progress
 
 SAVE_FILTERS = "PDF report (*.pdf);;Excel workbook (*.xlsx);;CSV data (*.csv);;Web page (*.html)"
@@ -49,7 +51,7 @@ class MonthlyReportDialog(QDialog):
         first = month_start(context.today())
         for back in range(MONTHS_OFFERED):
             month = add_months(first, -back)
-            self.month.addItem(month.strftime("%B %Y"), month.isoformat())
+            self.month.addItem(format_month(month), month.isoformat())
         # The month just ended is the one a manager usually asks for. (Months are
         # stored as ISO text: a date put in a combo comes back as another type.)
         self.month.setCurrentIndex(1)
@@ -132,12 +134,15 @@ class MonthlyReportDialog(QDialog):
             return f'<p><img src="{url.toString()}" width="{min(image.width(), 760)}"></p>'
 
         self.preview.setHtml(report_html(report, chart, max_deals=MAX_LISTED_DEALS))
-        self.status.setText(f"{report.deal_count} deal(s) in {report.month:%B %Y}")
+        self.status.setText(
+            f"{count_of(report.deal_count, 'deal')} in {format_month(report.month)}"
+        )
 
     def save(self) -> None:
         """Save the report to a file the user names; the ending picks the format."""
         suggested = f"dft-report-{self.selected_month():%Y-%m}.pdf"
-        path = ask.ask_save_path(self, "Save report", suggested, SAVE_FILTERS)
+        place = FileFolder(self._context.settings, FileKind.REPORT)
+        path = ask.ask_save_path(self, "Save report", place, suggested, SAVE_FILTERS)
         if not path:
             return
         target = Path(path)

@@ -24,6 +24,7 @@ from dft.core.models import Salesperson
 from dft.core.signed_contracts import set_signed_contracts, signed_contracts
 from dft.ui import ask
 from dft.ui.context import AppContext
+from dft.ui.formatting import format_month
 
 MONTHS_SHOWN = 24
 TEAM = "Whole team"
@@ -49,7 +50,7 @@ class SignedContractsDialog(QDialog):
         self.people = people
         self.table = QTableWidget(len(self.months), 1 + len(people))
         self.table.setHorizontalHeaderLabels([TEAM, *(p.name for p in people)])
-        self.table.setVerticalHeaderLabels([m.strftime("%b %Y") for m in self.months])
+        self.table.setVerticalHeaderLabels([format_month(m, short=True) for m in self.months])
         self.table.setAccessibleName("Contracts signed per month")
         column_of = {None: 0, **{p.name: i + 1 for i, p in enumerate(people)}}
         row_of = {m: i for i, m in enumerate(self.months)}
@@ -90,7 +91,7 @@ class SignedContractsDialog(QDialog):
                     header = self.table.horizontalHeaderItem(column)
                     who = header.text() if header is not None else ""
                     raise ValueError(
-                        f"{month.strftime('%b %Y')}, {who}: '{text}' is not a whole number"
+                        f"{format_month(month, short=True)}, {who}: '{text}' is not a whole number"
                     )
                 result[(month, person)] = int(text) if text else None
         return result

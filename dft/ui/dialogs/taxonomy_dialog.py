@@ -28,6 +28,7 @@ from sqlalchemy.orm import Session
 from dft.core import taxonomy as tx
 from dft.ui import ask
 from dft.ui.context import AppContext
+from dft.ui.formatting import count_of
 from dft.ui.operations.runner import run
 
 KIND = Qt.ItemDataRole.UserRole
@@ -271,7 +272,7 @@ class TaxonomyDialog(QDialog):
         target_id = targets[choice]
         moved = self._act(lambda s: tx.merge_causes(s, item_id, target_id), "cause", target_id)
         if moved is not None:
-            self.description.setText(f"Merged: {moved} deal(s) moved to {choice}.")
+            self.description.setText(f"Merged: {count_of(moved, 'deal')} moved to {choice}.")
 
     def delete(self) -> None:
         """Delete the selected cause, which no deal uses."""

@@ -48,6 +48,8 @@ COLUMNS: tuple[Column, ...] = (
     Column("lead_source", "Lead source", "Where the buyer came from"),
     Column("community", "Community", "Community or area"),
     Column("next_follow_up_on", "Next call", "When the next follow-up call is due"),
+    # Last: it takes whatever width the others leave.
+    Column("notes", "Notes", "The deal's notes (first line)"),
 )
 COLUMN_INDEX = {c.key: i for i, c in enumerate(COLUMNS)}
 
@@ -193,6 +195,8 @@ class DealsTableModel(QAbstractTableModel):
         if role == Qt.ItemDataRole.ToolTipRole:
             if column.key == "next_follow_up_on" and value is not None and value < self._today():
                 return f"Follow-up call overdue since {format_date(value)}"
+            if column.key == "notes":
+                return str(value) if value else None
             if column.key == "cause_status":
                 return (
                     "Confirmed by a follow-up call"
@@ -212,6 +216,8 @@ class DealsTableModel(QAbstractTableModel):
             return format_date(value)
         if key == "cause_status":
             return str(value).capitalize()
+        if key == "notes":
+            return str(value).strip().split("\n", 1)[0]
         return str(value)
 
     def sort(self, column: int, order: Qt.SortOrder = Qt.SortOrder.AscendingOrder) -> None:

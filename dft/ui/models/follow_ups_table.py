@@ -4,18 +4,21 @@ from __future__ import annotations
 
 from typing import Any
 
-from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt
-from PySide6.QtGui import QBrush, QColor, QFont
+from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt, QUrl
+from PySide6.QtGui import QBrush, QColor, QFont, QGuiApplication, QPalette
 
 from dft.core.follow_ups import Due, DueFollowUp, open_follow_ups
 from dft.core.models import CallPurpose
 from dft.ui.context import AppContext
-from dft.ui.formatting import format_date
+from dft.ui.formatting import due_in_words, format_date
+from dft.ui.links import email_url, phone_url
 
 # Enough for any salesperson's queue; the tab says when more exist.
 MAX_ROWS = 5000
 
-HEADERS = ("Due", "When", "Client", "Contract", "Salesperson", "Cause", "Status", "Call")
+HEADERS = ("Due", "When", "Client", "Phone", "E-mail", "Contract", "Salesperson", "Cause",
+           "Status", "Call")  # fmt: skip
+PHONE_COLUMN, EMAIL_COLUMN = HEADERS.index("Phone"), HEADERS.index("E-mail")
 # What each call is for (the Call column).
 PURPOSE_LABELS = {
     CallPurpose.CAUSE.value: "Learn the cause",
@@ -52,6 +55,17 @@ class FollowUpsTableModel(QAbstractTableModel):
         """The call shown in ``row``, or None."""
         return self._rows[row] if 0 <= row < len(self._rows) else None
 
+    def link_at(self, index: AnyIndex) -> QUrl | None:
+        """The ``tel:`` or ``mailto:`` link a click on ``index`` opens, if any."""
+        row = self.row_at(index.row()) if index.isValid() else None
+        if row is None:
+            return None
+        if index.column() == PHONE_COLUMN and row.client_phone:
+            return phone_url(row.client_phone)
+        if index.column() == EMAIL_COLUMN and row.client_email:
+            return email_url(row.client_email)
+        return None
+
     def rowCount(self, parent: AnyIndex = QModelIndex()) -> int:  # noqa: B008
         return 0 if parent.isValid() else len(self._rows)
 
@@ -74,25 +88,29 @@ class FollowUpsTableModel(QAbstractTableModel):
         if row is None or not 0 <= index.column() < len(HEADERS):
             return None
         today = self._context.today()
+        link = self.link_at(index)
         if role == Qt.ItemDataRole.DisplayRole:
-            if row.due == Due.OVERDUE:
-                days = row.days_overdue(today)
-                when = f"Overdue {days} day{'s' if days != 1 else ''}"
-            elif row.due == Due.TODAY:
-                when = "Today"
-            else:
-                when = f"In {(row.due_on - today).days} days"
             cause = f"{row.category} › {row.cause}" if row.cause else "No cause yet"
             return (
                 format_date(row.due_on),
-                when,
+                due_in_words(row.due_on, today),
                 row.client_name,
+                row.client_phone or "",
+                row.client_email or "",
                 row.contract_number or "",
                 row.salesperson or "",
                 cause,
                 row.cause_status.capitalize(),
                 PURPOSE_LABELS.get(row.purpose, row.purpose),
             )[index.column()]
+        if role == Qt.ItemDataRole.ForegroundRole and link is not None:
+            return QGuiApplication.palette().brush(QPalette.ColorRole.Link)
+        if role == Qt.ItemDataRole.FontRole and link is not None:
+            font = QFont()
+            font.setUnderline(True)
+            return font
+        if role == Qt.ItemDataRole.ToolTipRole and link is not None:
+            return f"Click to {'call' if index.column() == PHONE_COLUMN else 'write to'} the client"
         if role == Qt.ItemDataRole.ForegroundRole and row.due in DUE_COLORS:
             return QBrush(DUE_COLORS[row.due])
         if role == Qt.ItemDataRole.FontRole and row.due == Due.OVERDUE and index.column() < 2:

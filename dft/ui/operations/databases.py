@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from pathlib import Path
 
+from PySide6.QtCore import QSettings
 from PySide6.QtWidgets import QWidget
 
 from dft.core import settings
@@ -17,6 +18,7 @@ from dft.ui.dialogs import run_modal
 from dft.ui.dialogs.team_dialog import TeamDatabaseDialog
 from dft.ui.formatting import count_of
 from dft.ui.operations.runner import run
+from dft.ui.window_state import FileFolder, FileKind
 
 BACKUP_FILES = "DFT backups (*.sqlite3);;All files (*)"
 
@@ -43,9 +45,8 @@ def restore_backup(parent: QWidget, context: AppContext, open_database: Database
     if location is None:
         ask.warn(parent, "Restore works on SQLite database files.")
         return
-    path = ask.ask_open_path(
-        parent, "Restore from backup", str(default_backup_dir(location)), BACKUP_FILES
-    )
+    place = FileFolder(context.settings, FileKind.BACKUP, default_backup_dir(location))
+    path = ask.ask_open_path(parent, "Restore from backup", place, BACKUP_FILES)
     if not path or not ask.confirm(
         parent,
         "Restore this backup?",
@@ -97,20 +98,20 @@ def show_warnings(parent: QWidget, context: AppContext) -> None:
         ask.warn(parent, warning, "About this database")
 
 
-def choose_new_database(parent: QWidget) -> str | None:
+def choose_new_database(parent: QWidget, settings: QSettings) -> str | None:
     """Where to create a new, empty database file; None when cancelled or taken."""
-    path = ask.ask_save_path(
-        parent, "New database", str(Path.home() / "dft.sqlite3"), ask.NEW_DATABASE_FILES
-    )
+    place = FileFolder(settings, FileKind.DATABASE)
+    path = ask.ask_save_path(parent, "New database", place, "dft.sqlite3", ask.NEW_DATABASE_FILES)
     if path and Path(path).exists():
         ask.warn(parent, f"{path} already exists; open it instead.")
         return None
     return path or None
 
 
-def choose_database(parent: QWidget) -> str | None:
+def choose_database(parent: QWidget, settings: QSettings) -> str | None:
     """An existing database file to open; None when cancelled."""
-    return ask.ask_open_path(parent, "Open database", "", ask.DATABASE_FILES) or None
+    place = FileFolder(settings, FileKind.DATABASE)
+    return ask.ask_open_path(parent, "Open database", place, ask.DATABASE_FILES) or None
 
 
 def choose_team_database(parent: QWidget, recent: list[str]) -> str | None:

@@ -6,18 +6,23 @@ from collections.abc import Callable
 from pathlib import Path
 
 from PySide6.QtWidgets import QWidget
+from sqlalchemy.orm import Session
 
+from dft.core.deals import count_deals
 from dft.core.demo import DemoResult, generate_demo_data
 from dft.core.imported import ImportedRecords, Removed, remove_imported
 from dft.core.queries import DealFilter
 from dft.exchange import exporter
 from dft.exchange.exporter import ExportResult
+from dft.store.database import Database
+from dft.store.location import user_data_dir
 from dft.ui import ask
 from dft.ui.context import AppContext
 from dft.ui.dialogs import run_modal
 from dft.ui.dialogs.import_dialog import ImportDialog
 from dft.ui.formatting import count_of
 from dft.ui.operations.runner import run, run_in_background
+from dft.ui.window_state import FileFolder, FileKind
 from dft.ui.worker import BackgroundTask, Cancelled, Progress
 
 SAMPLE_DEALS = 300
@@ -27,7 +32,8 @@ EXPORT_FILES = "Excel workbook (*.xlsx);;CSV (*.csv)"
 
 def import_deals(parent: QWidget, context: AppContext) -> None:
     """Import deals from a CSV or Excel file the user picks, through the import dialog."""
-    path = ask.ask_open_path(parent, "Import deals", "", SPREADSHEET_FILES)
+    place = FileFolder(context.settings, FileKind.IMPORT)
+    path = ask.ask_open_path(parent, "Import deals", place, SPREADSHEET_FILES)
     if not path:
         return
     # The dialog reads the file's headers at once: an unreadable file is refused here.
@@ -91,7 +97,8 @@ def export_deals(
     parent: QWidget, context: AppContext, deal_filter: DealFilter
 ) -> BackgroundTask | None:
     """Write the deals ``deal_filter`` picks, with their calls, to a file the user names."""
-    path = ask.ask_save_path(parent, "Export deals", "dft-deals.xlsx", EXPORT_FILES)
+    place = FileFolder(context.settings, FileKind.EXPORT)
+    path = ask.ask_save_path(parent, "Export deals", place, "dft-deals.xlsx", EXPORT_FILES)
     if not path:
         return None
     target = Path(path)
@@ -117,7 +124,37 @@ def export_deals(
     )
 
 
-def load_sample_data(parent: QWidget, context: AppContext) -> BackgroundTask:
+def every_deal(session: Session) -> int:
+    """Deals in the database, those in the trash included."""
+    return count_deals(session) + count_deals(session, in_trash=True)
+
+
+def sample_database_location(database: Database) -> Path:
+    """Where the separate sample database lives: beside a database file, else (a team
+    server) in the user-data folder."""
+    if database.path is not None:
+        return database.path.with_name(f"{database.path.stem}-sample-data.sqlite3")
+    return user_data_dir() / "dft-sample-data.sqlite3"
+
+
+def load_sample_data(
+    parent: QWidget, context: AppContext, open_elsewhere: Callable[[str], bool]
+) -> BackgroundTask | None:
+    """Load made-up deals, never into a database that holds deals: there, offer a
+    separate sample database instead (``open_elsewhere`` opens it in the window)."""
+    if context.read(every_deal):
+        location = sample_database_location(context.database)
+        if not ask.confirm_open_sample_database(parent, location):
+            return None
+        if not open_elsewhere(str(location)):
+            return None
+        if context.read(every_deal):  # opened before: its sample data is there already
+            context.announce(f"Opened the sample database {location}.", 8000)
+            return None
+    return _load_into_empty_database(parent, context)
+
+
+def _load_into_empty_database(parent: QWidget, context: AppContext) -> BackgroundTask:
     """Add realistic made-up deals off the GUI thread; Cancel adds none."""
     sessions = context.sessions
     today = context.today()

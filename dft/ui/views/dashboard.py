@@ -13,8 +13,8 @@ from datetime import date
 from html import escape
 from typing import TYPE_CHECKING, Any
 
-from PySide6.QtCore import Qt, Signal
-from PySide6.QtGui import QGuiApplication, QImage
+from PySide6.QtCore import QEvent, QSettings, Qt, Signal
+from PySide6.QtGui import QGuiApplication, QImage, QPalette
 from PySide6.QtWidgets import (
     QComboBox,
     QFrame,
@@ -33,12 +33,14 @@ from sqlalchemy.orm import Session
 from dft.analytics import breakdowns
 from dft.analytics.comparison import fall_through_rate
 from dft.analytics.follow_ups import follow_up_metrics
+from dft.analytics.split import CauseSplit, cause_split, split_by_salesperson
 from dft.core.dates import month_start
 from dft.core.queries import DealFilter
 from dft.ui import ask
 from dft.ui.context import AppContext
-from dft.ui.formatting import format_money
+from dft.ui.formatting import count_of, format_money
 from dft.ui.views.lazy import RefreshWhenShown
+from dft.ui.window_state import FileFolder, FileKind
 
 if TYPE_CHECKING:
     from matplotlib.backend_bases import PickEvent
@@ -56,13 +58,24 @@ CHARTS = (
 SAVE_FILTERS = "PNG image (*.png);;SVG drawing (*.svg);;PDF document (*.pdf)"
 
 
+def chart_theme(widget: QWidget) -> Any:
+    """The charts' colours for ``widget``: dark on a dark palette, else light."""
+    from dft.analytics import charts
+
+    window = widget.palette().color(QPalette.ColorRole.Window)
+    return charts.DARK if window.lightness() < 128 else charts.LIGHT
+
+
 class ChartPanel(QFrame):
     """One chart: its canvas, Save… and Copy. Clicking a bar or wedge emits its gid."""
 
     picked = Signal(str)
 
-    def __init__(self, key: str, title: str, parent: QWidget | None = None) -> None:
+    def __init__(
+        self, key: str, title: str, settings: QSettings, parent: QWidget | None = None
+    ) -> None:
         super().__init__(parent)
+        self._place = FileFolder(settings, FileKind.CHART)
         from matplotlib.backends.backend_qtagg import FigureCanvasQTAgg
 
         from dft.analytics.charts import new_figure
@@ -110,7 +123,7 @@ class ChartPanel(QFrame):
 
     def save(self) -> None:
         """Save the chart as PNG, SVG or PDF (the ending decides; PNG by default)."""
-        path = ask.ask_save_path(self, "Save chart", f"{self.key}.png", SAVE_FILTERS)
+        path = ask.ask_save_path(self, "Save chart", self._place, f"{self.key}.png", SAVE_FILTERS)
         if not path:
             return
         if not path.lower().endswith((".png", ".svg", ".pdf")):
@@ -148,6 +161,7 @@ class DashboardView(RefreshWhenShown):
         self.kpis.setWordWrap(True)
         self.kpis.setTextFormat(Qt.TextFormat.RichText)
         self.kpis.setAccessibleName("Key figures")
+        self.kpis.setToolTip(KPI_TIP)
         self.months = QComboBox()
         self.months.addItem("Trend: 12 months", 12)
         self.months.addItem("Trend: 24 months", 24)
@@ -174,7 +188,7 @@ class DashboardView(RefreshWhenShown):
 
     def _build(self) -> None:
         for index, (key, title) in enumerate(CHARTS):
-            panel = ChartPanel(key, title)
+            panel = ChartPanel(key, title, self._context.settings)
             panel.picked.connect(self.drillDown)
             panel.setContextMenuPolicy(Qt.ContextMenuPolicy.CustomContextMenu)
             panel.customContextMenuRequested.connect(lambda _pos, p=panel: self._panel_menu(p))
@@ -191,6 +205,16 @@ class DashboardView(RefreshWhenShown):
         """The filter bar changed: draw again (now if shown, else when shown)."""
         self.data_changed()
 
+    def changeEvent(self, event: QEvent) -> None:
+        # The system switched between light and dark: the charts follow.
+        if event.type() == QEvent.Type.PaletteChange and self.built:
+            self.data_changed()
+        super().changeEvent(event)
+
+    def chart_theme(self) -> Any:
+        """The charts' colours: dark on a dark palette, else light."""
+        return chart_theme(self)
+
     def reload(self) -> None:
         """Read the figures for the current filter and draw every chart."""
         from dft.analytics import charts
@@ -201,42 +225,61 @@ class DashboardView(RefreshWhenShown):
         months = int(self.months.currentData() or 12)
         last_month = month_start(deal_filter.fell_to or self._context.today())
         data = self._context.read(lambda s: _collect(s, deal_filter, last_month, months))
-        charts.headline_chart(data["categories"], figure=self.panels["headline"].figure)
-        charts.pareto_chart(data["causes"], figure=self.panels["pareto"].figure)
-        charts.trend_chart(data["trend"], figure=self.panels["trend"].figure)
-        charts.lost_value_chart(data["causes"], figure=self.panels["value"].figure)
-        charts.salesperson_chart(data["people"], figure=self.panels["people"].figure)
-        charts.funnel_chart(data["follow_ups"], figure=self.panels["funnel"].figure)
+        theme = self.chart_theme()
+        figure = {key: panel.figure for key, panel in self.panels.items()}
+        charts.headline_chart(data["categories"], figure=figure["headline"], theme=theme)
+        charts.pareto_chart(data["causes"], figure=figure["pareto"], theme=theme)
+        charts.trend_chart(data["trend"], figure=figure["trend"], theme=theme)
+        charts.lost_value_chart(data["causes"], figure=figure["value"], theme=theme)
+        charts.salesperson_chart(data["people"], figure=figure["people"], theme=theme)
+        charts.funnel_chart(data["follow_ups"], figure=figure["funnel"], theme=theme)
         for panel in self.panels.values():
             panel.redraw()
-        self.kpis.setText(_kpi_html(data, charts.land_service_split(data["categories"])))
+        self.kpis.setText(_kpi_html(data, data["split"]))
 
 
 def _collect(session: Session, deal_filter: DealFilter, last_month: date, months: int) -> Any:
     categories = breakdowns.by_category(session, deal_filter)
+    causes = breakdowns.by_cause(session, deal_filter)
     changed, _people = breakdowns.changed_causes(session, deal_filter)
+    deals = sum(c.deals for c in categories)
     return {
         "categories": categories,
-        "causes": breakdowns.by_cause(session, deal_filter),
+        "causes": causes,
+        "split": cause_split(causes, deals),
         "trend": breakdowns.monthly_trend(session, deal_filter, last_month, months),
-        "people": breakdowns.by_salesperson(session, deal_filter),
+        "people": split_by_salesperson(session, deal_filter),
         "follow_ups": follow_up_metrics(session, deal_filter, deal_filter.today),
         "changed": changed,
         "recovery": breakdowns.recovery(session, deal_filter),
         "rate": fall_through_rate(session, deal_filter),
-        "deals": sum(c.deals for c in categories),
+        "deals": deals,
         "lost": sum(c.lost_value_cents for c in categories),
     }
 
 
-def _kpi_html(data: Any, split: str | None) -> str:
+# What each share on the dashboard is a share of (the key figures' tooltip).
+KPI_TIP = (
+    "The donut and the cause bars are shares of all deals the filter shows. Land vs "
+    "service is land out of the deals whose cause was land or customer service. "
+    "Controllable vs not is out of the deals in categories marked controllable or not; "
+    "deals awaiting their call, in categories not classified yet, or without a cause "
+    "are counted apart. Each other figure names its base: (n of N)."
+)
+
+
+def _kpi_html(data: Any, split: CauseSplit) -> str:
     follow_ups = data["follow_ups"]
-    parts = [
-        f"<b style='font-size:14pt'>{data['deals']}</b> deals fell through",
-        f"<b style='font-size:14pt'>{format_money(data['lost'])}</b> contract value lost",
-    ]
-    if split:
-        parts.append(f"<b>{escape(split)}</b>")
+    head = (
+        f"<b style='font-size:14pt'>{count_of(data['deals'], 'deal')}</b> fell through"
+        " &nbsp;·&nbsp; "
+        f"<b style='font-size:14pt'>{format_money(data['lost'])}</b> contract value lost"
+    )
+    headline = split.land_service_line()
+    beside = [line for line in (split.controllable_line(), *split.apart_lines()) if line]
+    split_html = (f"<br><b>{escape(headline)}</b>" if headline else "") + (
+        "<br>" + " &nbsp;·&nbsp; ".join(escape(line) for line in beside) if beside else ""
+    )
     lines = [
         "Follow-up call completed: " + follow_ups.completed.describe(),
         f"Overdue calls: {follow_ups.overdue}",
@@ -247,8 +290,4 @@ def _kpi_html(data: Any, split: str | None) -> str:
         lines.append(f"Median days to first call: {follow_ups.median_days_to_first_call:g}")
     if data["rate"] is not None:
         lines.append("Fall-through rate: " + data["rate"].describe())
-    return (
-        " &nbsp;·&nbsp; ".join(parts)
-        + "<br>"
-        + " &nbsp;·&nbsp; ".join(escape(line) for line in lines)
-    )
+    return head + split_html + "<br>" + " &nbsp;·&nbsp; ".join(escape(line) for line in lines)

@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import date
 from html import escape
 
-from PySide6.QtCore import Signal, SignalInstance
+from PySide6.QtCore import QUrl, Signal, SignalInstance
 from PySide6.QtWidgets import QHBoxLayout, QPushButton, QTextBrowser, QVBoxLayout, QWidget
 
 from dft.core.deals import DealDetail, FollowUpInfo, get_deal
@@ -13,8 +13,9 @@ from dft.core.errors import NotFoundError
 from dft.core.models import CallPurpose
 from dft.ui import shortcuts
 from dft.ui.context import AppContext
-from dft.ui.formatting import format_date, format_money
+from dft.ui.formatting import format_date, format_date_time, format_money
 from dft.ui.icons import icon
+from dft.ui.links import crm_url, email_url, phone_url
 
 OUTCOME_LABELS = {
     "reached": "Reached",
@@ -30,10 +31,14 @@ DEPOSIT_LABELS = {
 }
 
 
-def _row(label: str, value: str | None) -> str:
+def _row(label: str, value: str | None, link: QUrl | None = None) -> str:
     if not value:
         return ""
-    return f"<tr><td class='k'>{escape(label)}</td><td>{escape(value)}</td></tr>"
+    shown = escape(value)
+    if link is not None:
+        href = escape(link.toString(QUrl.ComponentFormattingOption.FullyEncoded))
+        shown = f"<a href='{href}'>{shown}</a>"
+    return f"<tr><td class='k'>{escape(label)}</td><td>{shown}</td></tr>"
 
 
 def _authors(call: FollowUpInfo) -> str:
@@ -75,6 +80,13 @@ def deal_html(detail: DealDetail, today: date) -> str:
             deposit += f" ({DEPOSIT_LABELS.get(data.deposit_outcome, data.deposit_outcome)})"
     facts = "".join(
         [
+            _row("Phone", data.client_phone, phone_url(data.client_phone or "")),
+            _row("E-mail", data.client_email, email_url(data.client_email or "")),
+            _row(
+                "CRM",
+                "Open the deal in the CRM" if data.crm_link else None,
+                crm_url(data.crm_link or ""),
+            ),
             _row("Contract", data.contract_number),
             _row("Value", format_money(data.contract_value_cents)),
             _row("Signed", format_date(data.signed_on, "unknown")),
@@ -122,7 +134,7 @@ def deal_html(detail: DealDetail, today: date) -> str:
         )
     trash = "<p class='overdue'><b>In the trash.</b></p>" if detail.deleted_at else ""
     changes = [
-        f"<li><span class='note'>{h.changed_at:%Y-%m-%d %H:%M} · {escape(h.changed_by)}</span> "
+        f"<li><span class='note'>{format_date_time(h.changed_at)} · {escape(h.changed_by)}</span> "
         f"<b>{escape(h.field)}</b>: {escape(h.old_value or '—')} → "
         f"{escape(h.new_value or '—')}</li>"
         for h in detail.history[:HISTORY_SHOWN]
@@ -159,6 +171,7 @@ class DealDetailPane(QWidget):
     logCallRequested = Signal(int)
     trashRequested = Signal(int)
     scheduleCallRequested = Signal(int)
+    linkRequested = Signal(QUrl)  # the client's phone, e-mail or CRM link was clicked
 
     def __init__(self, context: AppContext, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -167,18 +180,20 @@ class DealDetailPane(QWidget):
         self.browser = QTextBrowser()
         self.browser.setOpenLinks(False)
         self.browser.setAccessibleName("Deal details")
+        self.browser.anchorClicked.connect(self.linkRequested)
         self.edit_button = QPushButton(icon("deal-edit"), "Edit…")
         self.edit_button.setToolTip(f"Edit this deal ({shortcuts.label(shortcuts.EDIT_DEAL)})")
         self.call_button = QPushButton(icon("call-log"), "Log call…")
         self.call_button.setToolTip(
             f"Record a follow-up call with the client ({shortcuts.label(shortcuts.LOG_CALL)})"
         )
-        self.schedule_button = QPushButton(icon("follow-ups"), "Schedule call…")
+        self.schedule_button = QPushButton(icon("follow-ups"), "Schedule…")
         self.schedule_button.setToolTip("Plan another follow-up call with this client")
-        self.trash_button = QPushButton(icon("deal-trash"), "Trash")
+        self.trash_button = QPushButton(icon("deal-trash"), "")
         self.trash_button.setToolTip(
             f"Move this deal to the trash ({shortcuts.label(shortcuts.TRASH)})"
         )
+        self.trash_button.setAccessibleName("Move to trash")
         buttons = QHBoxLayout()
         buttons.addWidget(self.edit_button)
         buttons.addWidget(self.call_button)

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from PySide6.QtCore import Signal
+from PySide6.QtCore import QModelIndex, QUrl, Signal
 from PySide6.QtWidgets import (
     QComboBox,
     QHBoxLayout,
@@ -27,6 +27,7 @@ class FollowUpsView(RefreshWhenShown):
     logCallRequested = Signal(int, int)  # deal id, follow-up id
     cancelCallRequested = Signal(int, int)  # deal id, follow-up id
     openDealRequested = Signal(int)
+    linkRequested = Signal(QUrl)  # a client's phone or e-mail was clicked
 
     def __init__(self, context: AppContext, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -68,7 +69,8 @@ class FollowUpsView(RefreshWhenShown):
         self.log_button.clicked.connect(self.log_selected)
         self.open_button.clicked.connect(self._open_selected)
         self.cancel_button.clicked.connect(self._cancel_selected)
-        self.table.doubleClicked.connect(lambda _index: self.log_selected())
+        self.table.clicked.connect(self._clicked)
+        self.table.doubleClicked.connect(self._double_clicked)
         self.table.selectionModel().selectionChanged.connect(self._update_buttons)
         context.dataChanged.connect(self.data_changed)
 
@@ -82,10 +84,10 @@ class FollowUpsView(RefreshWhenShown):
         rows = [self.model.row_at(i) for i in range(self.model.rowCount())]
         overdue = sum(1 for r in rows if r is not None and r.due == Due.OVERDUE)
         today = sum(1 for r in rows if r is not None and r.due == Due.TODAY)
-        more = f" (showing the first {MAX_ROWS})" if len(rows) >= MAX_ROWS else ""
+        more = f" (showing the first {MAX_ROWS:,})" if len(rows) >= MAX_ROWS else ""
         self.summary.setText(
-            f"<b style='color:#c0392b'>{overdue} overdue</b> · {today} due today · "
-            f"{len(rows)} shown{more}"
+            f"<b style='color:#c0392b'>{overdue:,} overdue</b> · {today:,} due today · "
+            f"{len(rows):,} shown{more}"
         )
         self.table.resizeColumnsToContents()
         self._update_buttons()
@@ -109,6 +111,16 @@ class FollowUpsView(RefreshWhenShown):
         selected = self.selected()
         if selected is not None:
             self.logCallRequested.emit(*selected)
+
+    def _clicked(self, index: QModelIndex) -> None:
+        link = self.model.link_at(index)
+        if link is not None:
+            self.linkRequested.emit(link)
+
+    def _double_clicked(self, index: QModelIndex) -> None:
+        # A double click on a phone number or e-mail is two clicks on the link, not a call logged.
+        if self.model.link_at(index) is None:
+            self.log_selected()
 
     def _cancel_selected(self) -> None:
         selected = self.selected()

@@ -15,7 +15,7 @@ from collections.abc import Callable
 from dataclasses import replace
 from typing import TYPE_CHECKING
 
-from PySide6.QtCore import Qt, Signal
+from PySide6.QtCore import QEvent, Qt, Signal
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QGridLayout,
@@ -35,7 +35,7 @@ from dft.core.errors import DftError
 from dft.core.queries import DealFilter
 from dft.ui.context import AppContext
 from dft.ui.formatting import format_date, format_money
-from dft.ui.views.dashboard import ChartPanel
+from dft.ui.views.dashboard import ChartPanel, chart_theme
 from dft.ui.views.lazy import RefreshWhenShown
 from dft.ui.worker import BackgroundRead
 
@@ -194,12 +194,32 @@ class InsightsView(RefreshWhenShown):
         if kind == "table":
             self.tables[key] = _table_widget()
             return self.tables[key]
-        panel = ChartPanel(f"insights-{key}", CHART_TITLES[key])
+        panel = ChartPanel(f"insights-{key}", CHART_TITLES[key], self._context.settings)
         panel.picked.connect(self.drillDown)
         self.panels[key] = panel
         return panel
 
     # -- Showing -------------------------------------------------------------------------
+
+    def _draw_charts(self, insights: Insights) -> None:
+        from dft.analytics import insight_charts
+
+        theme = chart_theme(self)
+        figure = {key: panel.figure for key, panel in self.panels.items()}
+        insight_charts.calibration_chart(insights.calibration, figure["calibration"], theme)
+        insight_charts.callers_chart(insights.callers, figure["callers"], theme)
+        insight_charts.control_chart_figure(insights.control, figure["control"], theme)
+        insight_charts.cost_chart(insights.cost_by_month, figure["cost"], theme)
+        insight_charts.cancellation_chart(insights.cancellation, figure["cancellation"], theme)
+        insight_charts.win_back_chart(insights.win_backs.by_cause, figure["win_backs"], theme=theme)
+        for panel in self.panels.values():
+            panel.redraw()
+
+    def changeEvent(self, event: QEvent) -> None:
+        """The system switched between light and dark: the charts follow."""
+        if event.type() == QEvent.Type.PaletteChange and self.insights is not None:
+            self._draw_charts(self.insights)
+        super().changeEvent(event)
 
     def _show(self, insights: Insights | None, error: BaseException | None) -> None:
         self.content.setEnabled(True)
@@ -210,7 +230,6 @@ class InsightsView(RefreshWhenShown):
             self.status.setText(f"Could not read the insights. {error}")
             return
         assert insights is not None
-        from dft.analytics import insight_charts
         from dft.reports.tables import insight_tables
 
         if not self.built:
@@ -220,16 +239,7 @@ class InsightsView(RefreshWhenShown):
         self.headline.setText(
             f"{latest.month:%B %Y}: {latest.headline()}" if latest else "No months to compare"
         )
-        insight_charts.calibration_chart(insights.calibration, self.panels["calibration"].figure)
-        insight_charts.callers_chart(insights.callers, self.panels["callers"].figure)
-        insight_charts.control_chart_figure(insights.control, self.panels["control"].figure)
-        insight_charts.cost_chart(insights.cost_by_month, self.panels["cost"].figure)
-        insight_charts.cancellation_chart(insights.cancellation,
-                                          self.panels["cancellation"].figure)  # fmt: skip
-        insight_charts.win_back_chart(insights.win_backs.by_cause,
-                                      self.panels["win_backs"].figure)  # fmt: skip
-        for panel in self.panels.values():
-            panel.redraw()
+        self._draw_charts(insights)
         tables = {t.key: t for t in insight_tables(insights)}
         for key, widget in self.tables.items():
             fill_table(widget, tables[key])

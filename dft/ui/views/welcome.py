@@ -6,6 +6,7 @@ from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import QHBoxLayout, QLabel, QPushButton, QVBoxLayout, QWidget
 
 from dft.ui.icons import icon
+from dft.ui.widgets import WrappingLabel
 
 
 class WelcomePanel(QWidget):
@@ -18,16 +19,15 @@ class WelcomePanel(QWidget):
         super().__init__(parent)
         title = QLabel("<h1>Welcome to DFT Tracker</h1>")
         title.setAlignment(Qt.AlignmentFlag.AlignCenter)
-        text = QLabel(
+        self.text = WrappingLabel(
             "<p>Log every contract that falls through, call the client to confirm why, "
             "and see each month how much was <b>land</b> and how much was "
             "<b>customer service</b> — the part you can fix.</p>"
             "<p>This database is empty. Load realistic sample data to look around, "
             "or log your first lost deal.</p>"
         )
-        text.setWordWrap(True)
-        text.setAlignment(Qt.AlignmentFlag.AlignCenter)
-        text.setMaximumWidth(560)
+        self.text.setAlignment(Qt.AlignmentFlag.AlignCenter)
+        self.text.setMaximumWidth(560)
         self.sample_button = QPushButton(icon("report"), "Load sample data")
         self.sample_button.setToolTip("Adds 300 made-up deals over the last 24 months")
         self.new_button = QPushButton(icon("deal-new"), "Log your first lost deal")
@@ -42,7 +42,13 @@ class WelcomePanel(QWidget):
         layout = QVBoxLayout(self)
         layout.addStretch(1)
         layout.addWidget(title)
-        layout.addWidget(text, 0, Qt.AlignmentFlag.AlignHCenter)
+        # Centred by stretches, not by an alignment flag: a layout item with an
+        # alignment gets one line's height and the wrapped text was cut off.
+        centred = QHBoxLayout()
+        centred.addStretch(1)
+        centred.addWidget(self.text, 100)
+        centred.addStretch(1)
+        layout.addLayout(centred)
         layout.addSpacing(16)
         layout.addLayout(buttons)
         layout.addStretch(2)

@@ -9,6 +9,7 @@ from pathlib import Path
 import pytest
 
 from dft.cli import main
+from dft.core import settings
 from dft.core.follow_ups import record_follow_up
 from dft.store.database import open_database
 from dft.store.location import sqlite_url
@@ -45,6 +46,12 @@ def test_add_then_list(db: str) -> None:
         "Project manager",
         "--notes",
         "Eight hours of phone tag for one appointment.",
+        "--phone",
+        "+1 (919) 555-0142",
+        "--email",
+        "maria.lopez@example.com",
+        "--crm-link",
+        "https://crm.example.com/deals/2041",
     )
     assert result.returncode == 0, result.stderr
     deal_id = int(result.stdout.strip())
@@ -65,7 +72,11 @@ def test_add_then_list(db: str) -> None:
             "salesperson": "Dana Whitfield",
             "lead_source": "Referral",
             "community": "Cedar Ridge",
-            "next_follow_up_on": "2026-10-06",
+            # Due 3 days after it fell through, but never before the day it was logged.
+            "next_follow_up_on": max(date(2026, 10, 6), date.today()).isoformat(),
+            "client_phone": "+1 (919) 555-0142",
+            "client_email": "maria.lopez@example.com",
+            "crm_link": "https://crm.example.com/deals/2041",
         }
     ]
     assert json.loads(run_dft("list", "--json", "--month", "2026-09", "--db", db).stdout) == []
@@ -81,7 +92,10 @@ def test_add_then_list(db: str) -> None:
         (["--value", "-100"], ["--value", "negative"]),
         (["--value", "lots"], ["--value", "not an amount"]),
         (["--fell-through", "2026-13-01"], ["--fell-through", "YYYY-MM-DD"]),
-        (["--signed", "2026-10-20"], ["fell_through_on", "before it was signed"]),
+        (["--signed", "2026-10-20"], ["--fell-through", "before it was signed"]),
+        (["--phone", "call me"], ["dft add: error: --phone: Not a phone number: 'call me'"]),
+        (["--email", "pat at home"], ["--email", "Not an e-mail address"]),
+        (["--crm-link", "crm/deal/4"], ["--crm-link", "Not a web address"]),
         (["--cause", "Land/Martians"], ["--cause", "unknown cause"]),
         (["--status", "maybe"], ["--status", "invalid choice"]),
         (["--salesperson", "Dana Whitfeld"], ["did you mean 'Dana Whitfield'", "--create-names"]),
@@ -118,6 +132,24 @@ def test_add_refuses_bad_input_with_one_line_and_exit_2(
     result = run_dft("add", "--db", db, *flat)
     assert_one_line_error(result, 2, *needles)
     assert len(json.loads(run_dft("list", "--json", "--db", db).stdout)) == 1
+
+
+def test_add_without_a_cause_is_refused_while_the_team_requires_one(db: str) -> None:
+    deal = ["add", "--db", db, "--client", "Pat", "--value", "100", "--fell-through", "2026-10-15"]
+    assert_one_line_error(
+        run_dft(*deal), 2, "dft add: error: --cause: Pick the cause", "Unknown — pending call"
+    )
+    assert json.loads(run_dft("list", "--json", "--db", db).stdout) == []
+    pending = run_dft(*deal, "--cause", "Not yet known/Unknown — pending call")
+    assert pending.returncode == 0, pending.stderr
+
+    database = open_database(sqlite_url(Path(db)))
+    with database.sessions.begin() as session:
+        settings.set_bool(session, settings.CAUSE_REQUIRED, False)
+    database.close()
+    assert run_dft(*deal).returncode == 0
+    causes = [d["cause"] for d in json.loads(run_dft("list", "--json", "--db", db).stdout)]
+    assert causes == ["Unknown — pending call", None]
 
 
 @pytest.fixture
@@ -209,7 +241,7 @@ def test_list_overdue_as_a_table(
     assert result.returncode == 0, result.stderr
     assert "other" in result.stdout
     assert "open" not in result.stdout
-    assert result.stdout.endswith("\n1 deal(s)\n")
+    assert result.stdout.endswith("\n1 deal\n")
 
 
 def test_list_refuses_an_unknown_salesperson_and_status(
