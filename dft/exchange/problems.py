@@ -12,6 +12,7 @@ from enum import StrEnum
 from pathlib import Path
 
 from dft.core.errors import DftError
+from dft.core.words import count_of
 from dft.exchange.columns import ColumnMap
 from dft.exchange.mapping import CauseTarget, CauseValue
 
@@ -104,7 +105,7 @@ class ImportFailed(DftError):
         self.more_groups = more_groups
         self.values = values  # the cause values and where each would go
         count = len(self.groups) + more_groups
-        super().__init__(f"{path.name}: {count} problem(s); nothing was imported")
+        super().__init__(f"{path.name}: {count_of(count, 'problem')}; nothing was imported")
 
 
 class ImportCancelled(DftError):

@@ -61,7 +61,7 @@ def test_a_value_over_many_rows_is_one_problem_with_its_first_rows(
         "Competitor",
         40,
     )
-    assert str(failed).endswith("2 problem(s); nothing was imported")
+    assert str(failed).endswith("2 problems; nothing was imported")
     assert "--" not in " ".join(str(g) for g in failed.groups)  # no command-line flags
     assert [v.label for v in failed.values] == ["Competitor", "Loan denied"]
 

@@ -242,7 +242,7 @@ def test_a_refused_import_says_each_problem_whole_and_writes_nothing(
     ]
     assert problems.wordWrap()
     assert problems.isVisible()
-    assert dialog.message.text() == "hostile.csv: 1 problem(s); nothing was imported."
+    assert dialog.message.text() == "hostile.csv: 1 problem; nothing was imported."
     assert dialog.message.wordWrap()
     assert count(context) == before
     assert not [text for text in every_text(dialog) if "--" in text]

@@ -48,7 +48,7 @@ def test_import_prints_a_summary_and_every_error(tmp_path: Path, db: str) -> Non
     assert lines[1].endswith(", in 1 row (2)")
     assert lines[2].startswith("Fell through on: ")
     assert lines[2].endswith(", in 1 row (3)")
-    assert "3 problem(s); nothing was imported" in lines[-1]
+    assert "3 problems; nothing was imported" in lines[-1]
     assert len(json.loads(run_dft("list", "--json", "--db", db).stdout)) == 2
     mapped = tmp_path / "mapped.csv"
     mapped.write_text("Who,Sum,Day,Why\nZed,100,2024-06-01,Space debris\n", encoding="utf-8")
@@ -110,7 +110,7 @@ def test_only_sure_matches_apply_and_a_near_miss_is_reported_with_its_suggestion
     assert lines == [
         "'Loan denyed': 2 rows (4, 5) is not a cause; it looks like Financing › Loan denied"
         " — map it with --cause-map or create it with --create-causes",
-        "dft import: reasons.csv: 1 problem(s); nothing was imported",
+        "dft import: reasons.csv: 1 problem; nothing was imported",
     ]
     assert deals(capsys, db) == []
 
