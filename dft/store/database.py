@@ -21,10 +21,10 @@ from sqlalchemy.exc import DBAPIError, SQLAlchemyError
 from sqlalchemy.orm import Session, sessionmaker
 
 from dft.core import settings
+from dft.core.default_taxonomy import seed_default_taxonomy
 from dft.core.dialects import broken_references
 from dft.core.lists import seed_default_lead_sources
 from dft.core.models import Base
-from dft.core.taxonomy import seed_default_taxonomy
 from dft.store.backup import (
     BackupError,
     backup_if_due,

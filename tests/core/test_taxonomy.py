@@ -5,6 +5,7 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from dft.core.deals import get_deal, trash_deal
+from dft.core.default_taxonomy import DEFAULT_TAXONOMY
 from dft.core.errors import ValidationError
 from dft.core.follow_ups import record_follow_up
 from dft.core.models import (
@@ -15,7 +16,6 @@ from dft.core.models import (
     ImportMappingValue,
 )
 from dft.core.taxonomy import (
-    DEFAULT_TAXONOMY,
     IMPORTED_CAUSES_KEY,
     add_category,
     add_cause,

@@ -5,7 +5,8 @@ from __future__ import annotations
 import pytest
 from sqlalchemy.orm import Session
 
-from dft.core.taxonomy import DEFAULT_TAXONOMY, find_cause, rename_cause, set_cause_retired
+from dft.core.default_taxonomy import DEFAULT_TAXONOMY
+from dft.core.taxonomy import find_cause, rename_cause, set_cause_retired
 from dft.exchange.mapping import MatchReason, Taxonomy, value_key
 from dft.exchange.trade_words import TRADE_WORDS, best_trade_match
 
