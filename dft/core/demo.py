@@ -144,6 +144,8 @@ def generate_demo_data(
     # A second stream for what sample data gained later (words, re-sales, win-backs),
     # so adding to one of them does not reshuffle the deals.
     extra = random.Random(f"{seed}-extra")
+    # Phone numbers and e-mails from their own generator, so the rest stays as it was.
+    contacts = random.Random(f"{seed}-contacts")
     salespeople, communities, lead_sources = _ensure_lists(session)
     source_weights = [5 if i == lead_sources[0] else 3 for i in lead_sources]
     categories = list(session.scalars(select(Category).where(Category.retired.is_(False))))
@@ -242,10 +244,14 @@ def generate_demo_data(
                 resold_on = fell + timedelta(days=extra.randint(15, min(age_days, 240)))
                 resale_price = int(value_cents * extra.uniform(0.86, 1.03)) // 50_000 * 50_000
             signed_per_month[fell.replace(day=1)] = signed_per_month.get(fell.replace(day=1), 0) + 1
+            client_name = f"{rng.choice(FIRST_NAMES)} {rng.choice(LAST_NAMES)}"
+            phone, email = _contact(contacts, client_name)
             deal_rows.append(
                 {
                     "id": deal_id,
-                    "client_name": f"{rng.choice(FIRST_NAMES)} {rng.choice(LAST_NAMES)}",
+                    "client_name": client_name,
+                    "client_phone": phone,
+                    "client_email": email,
                     "contract_number": f"C{fell.year % 100:02d}-{deal_id:06d}",
                     "contract_value_cents": value_cents,
                     "signed_on": signed,
@@ -288,6 +294,15 @@ def generate_demo_data(
     _enter_contracts_signed(session, signed_per_month, extra)
     session.flush()
     return DemoResult(written_deals, written_follow_ups)
+
+
+def _contact(rng: random.Random, client_name: str) -> tuple[str | None, str | None]:
+    """Most sample clients left a phone number, many an e-mail; all of them fictional
+    (555-0100 to 555-0199 are reserved for fiction, example.com for examples)."""
+    phone = f"(919) 555-01{rng.randint(0, 99):02d}" if rng.random() < 0.85 else None
+    handle = client_name.lower().replace(" ", ".").replace("'", "")
+    email = f"{handle}@example.com" if rng.random() < 0.6 else None
+    return phone, email
 
 
 def _client_words(rng: random.Random, cause: str) -> str:

@@ -10,6 +10,7 @@ from dft.core import settings
 from dft.core.deals import trash_deal
 from dft.core.demo import generate_demo_data
 from dft.core.errors import ValidationError
+from dft.core.fields import email_problem, phone_problem
 from dft.core.follow_ups import Due, open_follow_ups
 from dft.core.models import Category, Cause, Deal, FollowUp
 from dft.core.queries import DealFilter, fetch_deal_rows
@@ -76,6 +77,18 @@ def test_demo_data_is_realistic(session: Session) -> None:
     assert session.scalar(
         select(func.count()).select_from(FollowUp).where(FollowUp.outcome == "voicemail")
     )
+
+
+def test_sample_clients_can_be_called_and_written_to(session: Session) -> None:
+    generate_demo_data(session, deals=400, seed=7, today=date(2026, 11, 24))
+    contacts = session.execute(select(Deal.client_phone, Deal.client_email)).all()
+    phones = [phone for phone, _email in contacts if phone]
+    emails = [email for _phone, email in contacts if email]
+    # Most, not all: a real book has clients who left no number.
+    assert 0.5 * len(contacts) < len(phones) < len(contacts)
+    assert 0.3 * len(contacts) < len(emails) < len(contacts)
+    assert not [phone for phone in phones if phone_problem(phone) or "555-01" not in phone]
+    assert not [email for email in emails if email_problem(email) or "@example.com" not in email]
 
 
 def test_deals_logged_after_sample_data_get_ids_of_their_own(session: Session) -> None:
