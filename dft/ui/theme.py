@@ -3,8 +3,50 @@
 from __future__ import annotations
 
 from PySide6.QtCore import Qt
-from PySide6.QtGui import QColor, QGuiApplication, QPalette
-from PySide6.QtWidgets import QApplication, QStyleFactory
+from PySide6.QtGui import QColor, QGuiApplication, QPainter, QPalette, QPen
+from PySide6.QtWidgets import (
+    QApplication,
+    QProxyStyle,
+    QStyle,
+    QStyleFactory,
+    QStyleOption,
+    QWidget,
+)
+
+_CHECK_BOXES = (
+    QStyle.PrimitiveElement.PE_IndicatorCheckBox,
+    QStyle.PrimitiveElement.PE_IndicatorItemViewItemCheck,
+)
+
+
+class FusionStyle(QProxyStyle):
+    """Fusion, with check boxes a user can see on a dark palette.
+
+    Fusion outlines a check box in the window colour darkened, which on a dark
+    window is all but black on black: an unticked box in a list (the editor's
+    contributing causes) vanished. A dark palette gets an outline in its Mid colour.
+    """
+
+    def __init__(self) -> None:
+        super().__init__(QStyleFactory.create("Fusion"))
+
+    def drawPrimitive(
+        self,
+        element: QStyle.PrimitiveElement,
+        option: QStyleOption,
+        painter: QPainter,
+        widget: QWidget | None = None,
+    ) -> None:
+        super().drawPrimitive(element, option, painter, widget)
+        if (
+            element in _CHECK_BOXES
+            and option.palette.color(QPalette.ColorRole.Base).lightness() < 128
+        ):
+            painter.save()
+            painter.setPen(QPen(option.palette.color(QPalette.ColorRole.Mid), 1))
+            painter.setBrush(Qt.BrushStyle.NoBrush)
+            painter.drawRect(option.rect.adjusted(0, 0, -1, -1))
+            painter.restore()
 
 
 def dark_palette() -> QPalette:
@@ -45,7 +87,7 @@ def is_dark_scheme() -> bool:
 
 def apply_theme(app: QApplication) -> None:
     """Fusion everywhere (it renders palettes faithfully); dark when the system is dark."""
-    app.setStyle(QStyleFactory.create("Fusion"))
+    app.setStyle(FusionStyle())
     app.setPalette(dark_palette() if is_dark_scheme() else app.style().standardPalette())
 
 

@@ -34,6 +34,11 @@ GIVE_UP_AFTER_POLLS = 6000  # a minute: a step that never comes stops the run, l
 def fail(message: str) -> None:
     """Stop the run with ``message``: a step did not happen as it should."""
     print(f"window_session: {message}", file=sys.stderr)
+    # A message box left open (an unexpected error, say) runs an event loop of its
+    # own that exit() does not end: close every dialog so the run stops, not hangs.
+    for widget in QApplication.topLevelWidgets():
+        if isinstance(widget, QDialog) and widget.isVisible():
+            widget.reject()
     QApplication.exit(3)
 
 
@@ -198,7 +203,9 @@ def answer_questions(csv_path: Path, out: Path) -> None:
     """The file dialogs and questions a user would answer, answered."""
     ask.ask_open_path = lambda *_a, **_k: str(csv_path)
 
-    def save_path(parent: QWidget | None, title: str, suggested: str, filters: str) -> str:
+    def save_path(
+        parent: QWidget | None, title: str, place: object, suggested: str, filters: str
+    ) -> str:
         return str(out / ("report.pdf" if "report" in title.lower() else suggested))
 
     ask.ask_save_path = save_path

@@ -11,7 +11,7 @@ from typing import Any
 import pytest
 import shiboken6
 from PySide6.QtCore import QSettings, Qt
-from PySide6.QtWidgets import QMessageBox, QPushButton, QTabWidget
+from PySide6.QtWidgets import QMessageBox, QPushButton, QStyleFactory, QTabWidget
 from sqlalchemy import func, select
 
 from dft.core.models import Deal
@@ -328,3 +328,41 @@ def test_the_smoke_test_hook_says_when_the_window_is_shown_opens_every_tab_and_q
     [(shown, count)] = seen
     assert shown == count - 1  # every tab was opened, the last one last
     assert not shiboken6.isValid(window)  # and the window taken apart after the event loop
+
+
+@pytest.mark.parametrize("in_a_list", [False, True], ids=["check box", "list item"])
+def test_an_unticked_box_is_visible_on_the_dark_palette(qtbot: Any, in_a_list: bool) -> None:
+    from PySide6.QtGui import QColor
+    from PySide6.QtWidgets import QCheckBox, QListWidget, QListWidgetItem, QStyle, QWidget
+
+    from dft.ui.theme import FusionStyle, dark_palette
+
+    def box_contrast(style: QStyle) -> float:
+        """How far the darkest/lightest pixel of the box's rectangle is from the base."""
+        widget: QWidget
+        if in_a_list:
+            widget = QListWidget()
+            item = QListWidgetItem("Land › Lot not buildable")
+            item.setFlags(item.flags() | Qt.ItemFlag.ItemIsUserCheckable)
+            item.setCheckState(Qt.CheckState.Unchecked)
+            widget.addItem(item)
+        else:
+            widget = QCheckBox("Known")
+        qtbot.addWidget(widget)
+        widget.setStyle(style)
+        widget.setPalette(dark_palette())
+        widget.resize(240, 40)
+        image = widget.grab().toImage()
+        base = QColor(dark_palette().color(dark_palette().ColorRole.Base)).lightness()
+        # Only the box: the label starts after it.
+        width = style.pixelMetric(QStyle.PixelMetric.PM_IndicatorWidth) + (6 if in_a_list else 0)
+        around = [
+            QColor(image.pixel(x, y)).lightness() - base
+            for x in range(width)
+            for y in range(image.height())
+        ]
+        return max(abs(value) for value in around)
+
+    fusion = QStyleFactory.create("Fusion")
+    assert box_contrast(FusionStyle()) > box_contrast(fusion)
+    assert box_contrast(FusionStyle()) >= 60
