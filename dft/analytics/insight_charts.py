@@ -159,13 +159,15 @@ def control_chart_figure(
     axes.set_xticks(
         positions, [_month_tick(m.month) for m in chart.months], fontsize=LABEL_SIZE - 2
     )
-    axes.set_ylim(0, 1.05)
+    # Room above 100% for the legend: shares and limits fill the whole height below.
+    axes.set_ylim(0, 1.22)
+    axes.set_yticks([0, 0.2, 0.4, 0.6, 0.8, 1.0])
     axes.yaxis.set_major_formatter(PercentFormatter(1.0, decimals=0))
     axes.grid(axis="y", color=theme.grid, linewidth=0.8)
     axes.set_axisbelow(True)
     _style(axes, theme)
     _legend_colors(
-        axes.legend(fontsize=LABEL_SIZE - 1, frameon=False, loc="lower left", ncols=3), theme
+        axes.legend(fontsize=LABEL_SIZE - 1, frameon=False, loc="upper left", ncols=3), theme
     )
     _title(axes, title, theme)
     latest = chart.latest
