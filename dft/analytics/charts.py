@@ -22,6 +22,8 @@ from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
+import matplotlib
+from matplotlib import font_manager
 from matplotlib.figure import Figure
 from matplotlib.ticker import FuncFormatter, MaxNLocator
 
@@ -48,9 +50,30 @@ CONTROLLABLE_COLOR = CATEGORY_COLORS["Customer service"]
 APART_COLOR = CATEGORY_COLORS[NO_CAUSE_YET]
 TITLE_SIZE = 11
 LABEL_SIZE = 9
+# Fonts with the scripts DejaVu Sans lacks (Chinese, Japanese, Korean, Arabic, Hebrew),
+# as Linux, Windows and macOS name them: matplotlib takes a glyph DejaVu lacks from
+# the first of these the computer has, so a name in any script is drawn, not boxes.
+FALLBACK_FAMILIES = (
+    "Noto Sans CJK JP", "Noto Sans CJK SC", "Droid Sans Fallback", "WenQuanYi Zen Hei",
+    "NanumGothic", "Microsoft YaHei", "Malgun Gothic", "MS Gothic", "PingFang SC",
+    "Hiragino Sans", "Apple SD Gothic Neo", "Arial Unicode MS", "Noto Sans Arabic",
+    "Noto Sans Hebrew",
+)  # fmt: skip
 # Cause names on the bar charts wrap at about this many characters, at spaces only:
 # every default cause fits on one line, so ten bars never crowd their names.
 WRAP_WIDTH = 34
+
+
+def _use_fallback_fonts() -> None:
+    installed = {font.name for font in font_manager.fontManager.ttflist}
+    matplotlib.rcParams["font.family"] = "sans-serif"
+    matplotlib.rcParams["font.sans-serif"] = [
+        "DejaVu Sans",
+        *(family for family in FALLBACK_FAMILIES if family in installed),
+    ]
+
+
+_use_fallback_fonts()
 
 
 @dataclass(frozen=True)

@@ -22,17 +22,18 @@ from reportlab.platypus import (
     Image,
     KeepTogether,
     LongTable,
-    Paragraph,
     SimpleDocTemplate,
     Spacer,
     TableStyle,
 )
+from reportlab.platypus import Paragraph as PlainParagraph
 
 from dft.analytics import charts, insight_charts
 from dft.analytics.split import percent_pair
 from dft.core.money import format_cents
 from dft.core.words import count_of
 from dft.reports.monthly import MonthlyReport
+from dft.reports.pdf_fonts import SANS, SANS_BOLD, body_font_has, register_fonts, with_fallback
 from dft.reports.tables import (
     CONTROL_NOTE,
     MAX_LISTED_DEALS,
@@ -55,13 +56,16 @@ STRIPE = colors.HexColor("#F3F6FA")
 
 _styles = getSampleStyleSheet()
 TITLE = ParagraphStyle("ReportTitle", parent=_styles["Title"], alignment=0, fontSize=20,
-                       leading=24, textColor=HEADER_FILL, spaceAfter=2)  # fmt: skip
-SUBTITLE = ParagraphStyle("Subtitle", parent=_styles["Normal"], textColor=MUTED, fontSize=9)
+                       leading=24, textColor=HEADER_FILL, spaceAfter=2,
+                       fontName=SANS_BOLD)  # fmt: skip
+SUBTITLE = ParagraphStyle("Subtitle", parent=_styles["Normal"], textColor=MUTED, fontSize=9,
+                          fontName=SANS)  # fmt: skip
 # A heading never ends a page: it goes with what it introduces.
 HEADING = ParagraphStyle("Heading", parent=_styles["Heading2"], fontSize=13, leading=16,
                          textColor=HEADER_FILL, spaceBefore=12, spaceAfter=4,
-                         keepWithNext=1)  # fmt: skip
-BODY = ParagraphStyle("Body", parent=_styles["Normal"], fontSize=9, leading=12, textColor=INK)
+                         keepWithNext=1, fontName=SANS_BOLD)  # fmt: skip
+BODY = ParagraphStyle("Body", parent=_styles["Normal"], fontSize=9, leading=12, textColor=INK,
+                      fontName=SANS)  # fmt: skip
 NOTE = ParagraphStyle("Note", parent=BODY, textColor=MUTED, fontSize=8, leading=10)
 DEALS_HEADING = ParagraphStyle("DealsHeading", parent=HEADING, keepWithNext=0)
 # A table's note stays with its table.
@@ -69,13 +73,21 @@ TABLE_NOTE = ParagraphStyle("TableNote", parent=NOTE, keepWithNext=1)
 CELL = ParagraphStyle("Cell", parent=BODY, fontSize=7.5, leading=9.5)
 CELL_RIGHT = ParagraphStyle("CellRight", parent=CELL, alignment=TA_RIGHT)
 HEAD_CELL = ParagraphStyle("HeadCell", parent=CELL, textColor=colors.white,
-                           fontName="Helvetica-Bold")  # fmt: skip
+                           fontName=SANS_BOLD)  # fmt: skip
 HEAD_CELL_RIGHT = ParagraphStyle("HeadCellRight", parent=HEAD_CELL, alignment=TA_RIGHT)
 # Names and causes wrap between words only: "Montgomery-Fairweather" stays whole.
 CELL_WORDS = ParagraphStyle("CellWords", parent=CELL, splitLongWords=0)
 FOLDED_NOTE = ParagraphStyle("FoldedNote", parent=CELL_WORDS, textColor=MUTED, leftIndent=8)
-BIG = ParagraphStyle("Big", parent=BODY, fontSize=18, leading=22, fontName="Helvetica-Bold",
+FOOTER = ParagraphStyle("Footer", parent=BODY, fontSize=7.5, leading=9, textColor=MUTED)
+BIG = ParagraphStyle("Big", parent=BODY, fontSize=18, leading=22, fontName=SANS_BOLD,
                      textColor=INK)  # fmt: skip
+
+
+class Paragraph(PlainParagraph):
+    """A paragraph whose characters the body font lacks are set in a font that has them."""
+
+    def __init__(self, text: str, style: ParagraphStyle) -> None:
+        super().__init__(with_fallback(text), style)
 
 
 class NumberedCanvas(Canvas):
@@ -102,11 +114,14 @@ class NumberedCanvas(Canvas):
 
     def _draw_footer(self, total: int) -> None:
         width, _height = self._pagesize
-        self.setFont("Helvetica", 7.5)
+        self.setFont(SANS, 7.5)
         self.setFillColor(MUTED)
         self.setStrokeColor(RULE)
         self.line(MARGIN, 0.45 * inch, width - MARGIN, 0.45 * inch)
-        self.drawString(MARGIN, 0.3 * inch, self._footer)
+        # A paragraph, not drawString: the scope may name someone in any script.
+        footer = Paragraph(escape(self._footer), FOOTER)
+        footer.wrapOn(self, width - 2 * MARGIN - inch, 0.2 * inch)
+        footer.drawOn(self, MARGIN, 0.3 * inch - 2)
         self.drawRightString(width - MARGIN, 0.3 * inch, f"Page {self._pageNumber} of {total}")
 
 
@@ -210,6 +225,8 @@ def _widths_from_content(
 def _deal_cell(text: str, column: Column, room: float) -> Paragraph | str:
     # A plain string is laid out many times faster than a paragraph (500 deals are a
     # few thousand cells): only text that must wrap, between words, is a paragraph.
+    if not body_font_has(text):  # a plain string has no fallback font
+        return Paragraph(escape(text), CELL_WORDS if column.kind is Kind.TEXT else CELL_RIGHT)
     if column.kind is not Kind.TEXT or column.title in IDENTIFIERS:
         return text
     if _text_width(text, CELL_WORDS) <= room:
@@ -237,6 +254,7 @@ def _deals_table(table: Table, width: float) -> list[Any]:
     ]  # fmt: skip
     style: list[Any] = [
         ("BACKGROUND", (0, 0), (-1, 0), HEADER_FILL),
+        ("FONTNAME", (0, 1), (-1, -1), SANS),
         ("FONTSIZE", (0, 1), (-1, -1), CELL.fontSize),
         ("TEXTCOLOR", (0, 1), (-1, -1), INK),
         ("VALIGN", (0, 0), (-1, -1), "TOP"),
@@ -365,6 +383,7 @@ def _fitting(value: str, box_width: float) -> ParagraphStyle:
 
 def write_pdf(report: MonthlyReport, path: Path) -> None:
     """Write the report to ``path`` as a PDF."""
+    register_fonts()
     width = LETTER[0] - 2 * MARGIN
     document = SimpleDocTemplate(
         str(path),

@@ -111,3 +111,25 @@ def test_the_donut_does_not_repeat_the_sections_heading(
     assert "Why deals fell through" in pages[0]
     assert titles
     assert "Why deals fell through" not in titles
+
+
+def test_names_in_any_script_print_as_typed(database: Database, out: Path) -> None:
+    from dft.reports.pdf_fonts import body_font_has, with_fallback
+
+    names = ["Łukasz Dvořák", "Дмитрий Иванов", "Σοφία Παπαδοπούλου", "Zoë Müller-Ştefan"]
+    chinese = "王小明"
+    # Chinese needs a font of the computer's; where there is one, it is used.
+    wide = "<font" in with_fallback(chinese)
+    with database.sessions.begin() as session:
+        for i, name in enumerate([*names, chinese]):
+            add_deal(
+                session, CAUSES[i % len(CAUSES)], client_name=name,
+                salesperson=f"{name.split()[0]} S", fell_through_on=date(2026, 10, 2 + i),
+            )  # fmt: skip
+        report = build_monthly_report(session, OCTOBER, today=TODAY, deal_limit=500)
+    text = "\n".join(pages_of(report, out))
+    for name in names:
+        assert body_font_has(name)
+        assert name in text
+    assert (chinese in text) is wide
+    assert "\u25a0" not in text  # no black boxes where letters were
