@@ -204,3 +204,29 @@ def test_the_charts_follow_a_dark_palette(qtbot: Any, dashboard: MainWindow) -> 
         assert {to_hex(t.get_color()) for t in axes.get_yticklabels()} == {DARK.ink.lower()}
     finally:
         app.setPalette(before)
+
+
+def test_turning_the_wheel_over_a_chart_scrolls_and_never_drills_down(
+    qtbot: Any, dashboard: MainWindow
+) -> None:
+    from PySide6.QtCore import QPoint, QPointF
+    from PySide6.QtGui import QWheelEvent
+    from PySide6.QtWidgets import QApplication
+
+    panel = dashboard.dashboard.panels["headline"]
+    wedge = next(w for w in panel.figure.findobj(Wedge) if (w.get_gid() or "").startswith("cat"))
+    point = QPointF(wedge_point(panel, wedge))
+    for step in (120, -120):  # a notch down, a notch up
+        wheel = QWheelEvent(
+            point, QPointF(panel.canvas.mapToGlobal(point.toPoint())), QPoint(0, 0),
+            QPoint(0, step), Qt.MouseButton.NoButton, Qt.KeyboardModifier.NoModifier,
+            Qt.ScrollPhase.NoScrollPhase, False,
+        )  # fmt: skip
+        with qtbot.assertNotEmitted(dashboard.dashboard.drillDown, wait=100):
+            QApplication.sendEvent(panel.canvas, wheel)
+    assert dashboard.tabs.currentWidget() is dashboard.dashboard
+    # A right click is not a drill-down either; a left click still is.
+    with qtbot.assertNotEmitted(dashboard.dashboard.drillDown, wait=100):
+        qtbot.mouseClick(panel.canvas, Qt.MouseButton.RightButton, pos=point.toPoint())
+    with qtbot.waitSignal(dashboard.dashboard.drillDown, timeout=2000):
+        qtbot.mouseClick(panel.canvas, Qt.MouseButton.LeftButton, pos=point.toPoint())

@@ -107,8 +107,12 @@ class ChartPanel(QFrame):
         self._last_pick: tuple[int, str] | None = None
 
     def _on_pick(self, event: PickEvent) -> None:
+        from matplotlib.backend_bases import MouseButton
+
         gid = event.artist.get_gid()
-        if not gid:
+        # matplotlib picks on a wheel turn too: scrolling past a chart is not a click.
+        mouse = event.mouseevent
+        if not gid or mouse.name != "button_press_event" or mouse.button != MouseButton.LEFT:
             return
         # One click may pick several overlapping artists; act on the first only.
         click = id(event.mouseevent)
