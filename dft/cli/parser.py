@@ -268,7 +268,7 @@ def _add_import(commands: Commands) -> None:
         "these headers, a cause of that name, or a category of that name (its general cause). "
         "A value that only looks like a cause is reported with its suggestion, not guessed.",
     )
-    import_.add_argument("file", metavar="FILE", help=".csv or .xlsx")
+    import_.add_argument("file", metavar="FILE", help=".csv, .xlsx, or .txt/.tsv (delimited text)")
     import_.add_argument(
         "--dry-run",
         action="store_true",

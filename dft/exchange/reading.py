@@ -340,13 +340,18 @@ def read_xlsx(path: Path) -> Table:
     )
 
 
+# Excel saves "Unicode text" (UTF-16, tab between fields) as .txt.
+DELIMITED_TEXT = (".csv", ".txt", ".tsv")
+
+
 def read_table(path: Path) -> Table:
-    """The file as a table, by its ending (.csv or .xlsx)."""
+    """The file as a table, by its ending: .xlsx, or delimited text (.csv, and the .txt
+    and .tsv that Excel's "Unicode text" and other exports are saved as)."""
     if not path.exists():
         raise _refuse(path, "no such file")
     suffix = path.suffix.lower()
-    if suffix == ".csv":
+    if suffix in DELIMITED_TEXT:
         return read_csv(path)
     if suffix == ".xlsx":
         return read_xlsx(path)
-    raise _refuse(path, "import reads .csv and .xlsx files")
+    raise _refuse(path, "import reads .csv, .txt, .tsv and .xlsx files")

@@ -46,6 +46,25 @@ def test_encodings_and_delimiters_are_found_without_asking(
     assert found == encoding
 
 
+@pytest.mark.parametrize("ending", [".txt", ".tsv", ".TXT"])
+def test_excels_unicode_text_is_read_under_the_name_excel_gives_it(
+    tmp_path: Path, ending: str
+) -> None:
+    path = tmp_path / f"Opportunities{ending}"
+    path.write_bytes(codecs.BOM_UTF16_LE + TEXT.replace(",", "\t").encode("utf-16-le"))
+    headers, rows, found = rows_of(path)
+    assert headers == ["client", "contract_value", "notes"]
+    assert rows[1] == (3, ["Renée Côté", "9000", "ok"])
+    assert found == "UTF-16"
+
+
+def test_a_file_of_another_kind_is_refused_naming_what_is_read(tmp_path: Path) -> None:
+    path = tmp_path / "deals.pdf"
+    path.write_bytes(b"%PDF-1.7")
+    with pytest.raises(ValidationError, match=r"reads \.csv, \.txt, \.tsv and \.xlsx files"):
+        read_table(path)
+
+
 def test_windows_1252_is_chosen_even_when_the_first_odd_byte_is_far_down(tmp_path: Path) -> None:
     lines = [f"Client {i},{i}" for i in range(60_000)] + ["Renée,1"]
     path = tmp_path / "late.csv"

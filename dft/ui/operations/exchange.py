@@ -26,7 +26,7 @@ from dft.ui.window_state import FileFolder, FileKind
 from dft.ui.worker import BackgroundTask, Cancelled, Progress
 
 SAMPLE_DEALS = 300
-SPREADSHEET_FILES = "Spreadsheets (*.csv *.xlsx);;All files (*)"
+SPREADSHEET_FILES = "Spreadsheets and text exports (*.csv *.xlsx *.txt *.tsv);;All files (*)"
 EXPORT_FILES = "Excel workbook (*.xlsx);;CSV (*.csv)"
 
 
