@@ -139,7 +139,9 @@ def run_command(handler: Handler, args: argparse.Namespace) -> int:
 
     prefix = f"dft {args.command}"
     try:
-        return handler(args)
+        code = handler(args)
+        sys.stdout.flush()  # here, where a closed pipe is caught, not at exit
+        return code
     except (UsageError, ValidationError) as exc:
         print(f"{prefix}: error: {exc}{_create_names_hint(exc)}", file=sys.stderr)
         return EXIT_USAGE
@@ -150,6 +152,12 @@ def run_command(handler: Handler, args: argparse.Namespace) -> int:
     except KeyboardInterrupt:
         print(f"{prefix}: interrupted; nothing was saved.", file=sys.stderr)
         return EXIT_INTERRUPTED
+    except BrokenPipeError:
+        # The reader stopped reading (`dft list | head`): nothing to say. What is left
+        # to print goes nowhere, so the flush at exit does not fail again.
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
+        return EXIT_FAILURE
     except Exception as exc:
         if _is_operational_error(exc):
             print(f"{prefix}: {_explain_operational_error(args, exc)}", file=sys.stderr)

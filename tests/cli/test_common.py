@@ -101,3 +101,32 @@ def test_with_no_log_set_up_the_traceback_stays_off_the_terminal(db: str) -> Non
     assert_one_line_error(result, 1, "unexpected error stopped the command")
     assert "Maria Lopez" not in result.stderr
     assert "INSERT" not in result.stderr
+
+
+def test_a_reader_that_stops_early_is_no_error(db: str) -> None:
+    # `dft causes | head -1`: the pipe closes while the command still prints.
+    lines = 200_000
+    script = (
+        "import sys\n"
+        "import dft.cli.commands.causes as causes\n"
+        "from dft.cli import main\n"
+        "def chatty(args):\n"
+        f"    for i in range({lines}):\n"
+        "        print(f'line {i}')\n"
+        "    return 0\n"
+        "causes.cmd_causes = chatty\n"
+        f"sys.exit(main(['causes', '--db', {db!r}]))\n"
+    )
+    with subprocess.Popen(
+        [sys.executable, "-c", script],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+    ) as process:
+        assert process.stdout is not None and process.stderr is not None
+        assert process.stdout.readline() == "line 0\n"
+        process.stdout.close()  # as `head -1` does
+        error = process.stderr.read()
+        process.wait(timeout=120)
+    assert error == ""
+    assert process.returncode in (0, 1)
