@@ -123,7 +123,8 @@ def test_a_reader_that_stops_early_is_no_error(db: str) -> None:
         stderr=subprocess.PIPE,
         text=True,
     ) as process:
-        assert process.stdout is not None and process.stderr is not None
+        assert process.stdout is not None
+        assert process.stderr is not None
         assert process.stdout.readline() == "line 0\n"
         process.stdout.close()  # as `head -1` does
         error = process.stderr.read()
