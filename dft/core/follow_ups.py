@@ -17,7 +17,7 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 from sqlalchemy.orm.exc import StaleDataError
 
-from dft.core import history, settings
+from dft.core import clock, history, settings
 from dft.core.clock import utc_now
 from dft.core.deals import live_deal
 from dft.core.errors import ConflictError, NotFoundError, ValidationError
@@ -120,8 +120,9 @@ def record_follow_up(
     follow_up_id: int | None = None,
     retry_on: date | None = None,
     purpose: str = CallPurpose.CAUSE.value,
+    today: date | None = None,
 ) -> RecordedCall:
-    """Record one call attempt on a deal.
+    """Record one call attempt on a deal (``today``: the user's day, for tests).
 
     The attempt fills the given scheduled follow-up, else the earliest one of
     its ``purpose`` still open, else it is a new row. A call that did not reach
@@ -156,6 +157,11 @@ def record_follow_up(
     if done_at.date() < deal.fell_through_on:
         raise ValidationError(
             "done_at", "A follow-up call cannot come before the deal fell through."
+        )
+    # A day's grace: the time is stored in UTC, which may be tomorrow already.
+    if done_at.date() > (today or clock.today()) + timedelta(days=1):
+        raise ValidationError(
+            "done_at", "A call cannot be recorded before it is made; schedule it instead."
         )
 
     previous = (deal.cause_id, deal.first_cause_id, deal.cause_status)

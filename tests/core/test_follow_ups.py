@@ -257,8 +257,9 @@ def test_a_cause_call_never_fills_the_win_back_call_and_a_win_back_retry_stays_w
     second = record_follow_up(session, deal_id, outcome="reached", done_at=CALL)
     assert not second.filled_scheduled  # the open win-back call was left alone
     win_back = record_follow_up(
-        session, deal_id, outcome="voicemail", done_at=datetime(2027, 1, 13, 10), purpose="win_back"
-    )
+        session, deal_id, outcome="voicemail", done_at=datetime(2027, 1, 13, 10),
+        purpose="win_back", today=date(2027, 1, 13),
+    )  # fmt: skip
     assert win_back.filled_scheduled
     retry = session.get(FollowUp, win_back.retry_follow_up_id)
     assert retry is not None

@@ -175,6 +175,10 @@ GOOD = ["--on", "2026-10-07", "--caller", "Ann Lee", "--outcome", "reached"]
             ["C-2041", "--on", "2026-10-02", "--caller", "Ann", "--outcome", "reached"],
             ["--on: A follow-up call cannot come before the deal fell through."],
         ),
+        (
+            ["C-2041", "--on", "2099-10-02", "--caller", "Ann", "--outcome", "reached"],
+            ["--on: A call cannot be recorded before it is made; schedule it instead."],
+        ),
         (["C-2041", "--on", "7/10/2026", "--caller", "Ann", "--outcome", "reached"],
          ["--on: not a date (use YYYY-MM-DD)"]),
         (["C-2041", "--on", "2026-10-07", "--caller", "A" * 121, "--outcome", "reached"],
