@@ -172,7 +172,7 @@ def report_tables(report: MonthlyReport) -> list[Table]:
     ]  # fmt: skip
     follow_ups = Table(
         "follow_ups",
-        "Follow-up calls, timing and deposits",
+        "Calls, timing and deposits",
         (Column("Measure", Kind.TEXT, 3.2), Column("Value", Kind.TEXT, 2.2)),
         tuple(follow_up_rows),
     )

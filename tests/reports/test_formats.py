@@ -15,6 +15,7 @@ from pypdf import PdfReader
 from dft.core.demo import generate_demo_data
 from dft.reports.monthly import MonthlyReport, ReportScope, build_monthly_report
 from dft.reports.render import write_report
+from dft.reports.tables import insight_tables, report_tables
 from dft.store.database import Database
 from dft.store.files import FileWriteError
 from tests.reports.conftest import (
@@ -107,6 +108,10 @@ def test_xlsx(october_report: MonthlyReport, out: Path) -> None:
     assert isinstance(first[3].value, datetime)
     assert first[3].value.date() == date(2026, 10, 1)
     assert set(workbook.sheetnames) >= {"Summary", "Causes, largest first", "Lead sources"}
+    # Excel allows 31 characters: every sheet is named by its table's whole title.
+    titles = {table.title for table in [*report_tables(october_report),
+                                        *insight_tables(october_report)]}  # fmt: skip
+    assert set(workbook.sheetnames) - {"Summary"} <= titles
 
 
 def test_csv(october_report: MonthlyReport, out: Path) -> None:
