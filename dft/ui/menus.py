@@ -11,7 +11,7 @@ from typing import TYPE_CHECKING
 
 from PySide6.QtCore import Qt
 from PySide6.QtGui import QAction
-from PySide6.QtWidgets import QMenu, QToolBar
+from PySide6.QtWidgets import QMenu, QToolBar, QToolButton
 
 from dft.ui.help_menu import HelpMenu
 
@@ -64,6 +64,13 @@ def create_toolbar(w: MainWindow) -> QToolBar:
                           w.dashboard_tab_action, w.insights_tab_action,
                           w.follow_ups_tab_action, w.report_action,
                           w.causes_action))  # fmt: skip
+    # Undo and Redo name what they undo ("Undo Log deal Montgomery-Fairweather"): on the
+    # toolbar that pushed the report and causes buttons off, so there the name is the
+    # button's tooltip and the menu keeps it in full.
+    for action in (w.undo_action, w.redo_action):
+        button = toolbar.widgetForAction(action)
+        if isinstance(button, QToolButton):
+            button.setToolButtonStyle(Qt.ToolButtonStyle.ToolButtonIconOnly)
     w.addToolBar(toolbar)
     return toolbar
 

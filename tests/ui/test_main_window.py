@@ -8,6 +8,7 @@ from typing import Any
 import pytest
 from PySide6.QtCore import QSettings, Qt
 from PySide6.QtGui import QKeySequence
+from PySide6.QtWidgets import QToolBar
 from sqlalchemy import select
 
 from dft.core.deals import get_deal, update_deal, with_changes
@@ -66,6 +67,11 @@ def test_edit_then_undo_and_redo_round_trip_the_database_row(
     window.redo_action.trigger()
     assert db_row(window.context, deal_id) == edited
     assert "Undo Edit deal Renamed Client" in window.undo_action.text().replace("&", "")
+    # The toolbar keeps its size: the name is the button's tooltip, not its label.
+    [toolbar] = window.findChildren(QToolBar)
+    button = toolbar.widgetForAction(window.undo_action)
+    assert button.toolButtonStyle() == Qt.ToolButtonStyle.ToolButtonIconOnly
+    assert "Renamed Client" in button.toolTip()
 
 
 def test_delete_goes_to_the_trash_with_undo_and_restores_from_the_trash(
