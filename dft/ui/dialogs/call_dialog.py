@@ -65,12 +65,6 @@ TYPING_PAUSE_MS = 300
 FLAG_STYLE = "color: #c0392b;"
 
 
-def how_sure(suggestion: Suggestion) -> str:
-    """``a likely cause (72%)``; a model is never certain, so never "100%"."""
-    share = suggestion.probability
-    return f"{suggestion.sure} ({'over 99%' if share > 0.99 else f'{share:.0%}'})"
-
-
 class CallDialog(QDialog):
     """Log a follow-up call; ``on_save(call)`` records it (raising keeps the dialog open)."""
 
@@ -281,7 +275,7 @@ class CallDialog(QDialog):
             s = self.suggestion
             where = f"{s.category} › {s.cause}" if s.category else s.cause
             self.suggestion_label.setText(
-                f"Suggested from the client's words: <b>{escape(where)}</b> — {how_sure(s)}"
+                f"Suggested from the client's words: <b>{escape(where)}</b> — {s.sure}"
             )
             self.use_suggestion.show()
         self.suggested.emit()
