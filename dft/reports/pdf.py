@@ -357,13 +357,20 @@ def _trend_insights(report: MonthlyReport, tables: dict[str, Table], width: floa
         ]),
     ]  # fmt: skip
     if report.deal_count:
-        story += [
-            Paragraph("Buyers won back", HEADING),
-            *_table(_with_win_backs(tables["win_back_causes"]), width * 0.85),
-            Spacer(1, 6),
-            *_table(tables["win_back_callers"], width * 0.7),
-        ]
+        won_back = _with_win_backs(tables["win_back_causes"])
+        story.append(Paragraph("Buyers won back", HEADING))
+        if won_back.rows:
+            story += [
+                *_table(won_back, width * 0.85),
+                Spacer(1, 6),
+                *_table(tables["win_back_callers"], width * 0.7),
+            ]
+        else:  # not "None." above a table of nothing but zeros
+            story.append(Paragraph(NO_WIN_BACKS, BODY))
     return story
+
+
+NO_WIN_BACKS = "No win-back call was made on these deals, and no buyer was won back."
 
 
 def _with_win_backs(table: Table) -> Table:

@@ -16,6 +16,7 @@ from dft.core import settings
 from dft.core.deals import get_deal, update_deal, with_changes
 from dft.core.models import Deal
 from dft.core.signed_contracts import set_signed_contracts
+from dft.reports import pdf
 from dft.reports.monthly import MonthlyReport, build_monthly_report
 from dft.reports.render import write_report
 from dft.store.database import Database
@@ -76,6 +77,9 @@ def test_pdf_sections(report: MonthlyReport, tmp_path: Path) -> None:
     assert "All causes 24 $5,500,008.50" in text
     assert "$2,000.00 $10,000.00" in text  # carrying cost, re-sale price gap
     assert "2026-10 96 24 25.0% 25.0%" in text
+    # No win-back call this month: one sentence, not "None." above a table of zeros.
+    assert pdf.NO_WIN_BACKS in text
+    assert "Win-back caller" not in text
 
 
 def test_xlsx_sheets_have_real_numbers(report: MonthlyReport, tmp_path: Path) -> None:
