@@ -212,8 +212,8 @@ def test_an_xlsx_with_real_dates_and_numbers(database: Database, tmp_path: Path)
 def test_not_a_table_file_is_refused(database: Database, tmp_path: Path) -> None:
     from dft.core.errors import ValidationError
 
-    with pytest.raises(ValidationError, match=r"reads \.csv and \.xlsx"):
-        run(database, write(tmp_path / "deals.txt", "x"))
+    with pytest.raises(ValidationError, match=r"reads \.csv, \.txt, \.tsv and \.xlsx"):
+        run(database, write(tmp_path / "deals.docx", "x"))
     bogus = tmp_path / "bogus.xlsx"
     bogus.write_bytes(b"not a zip")
     with pytest.raises(ValidationError, match="not a readable Excel workbook"):
