@@ -208,22 +208,40 @@ _NAME_COLUMNS = {
 }
 
 
+def _text_rules() -> tuple[tuple[str, int | None, bool, str], ...]:
+    """Each text field of DealInput with its stored length limit: (name, limit, multiline,
+    label), worked out once (an import validates 100,000 inputs)."""
+    rules = []
+    for spec in fields(DealInput):
+        column = _NAME_COLUMNS.get(spec.name, getattr(Deal, spec.name, None))
+        if column is None:
+            continue
+        label = spec.name.replace("_", " ").capitalize()
+        rules.append((spec.name, text_rules.max_length(column), spec.name == "notes", label))
+    return tuple(rules)
+
+
+_TEXT_RULES = _text_rules()
+
+
 def _text_problems(data: DealInput) -> Iterator[tuple[str, str]]:
     """Every text field against the shared rules (dft/core/fields.py): no control
     characters (notes may hold tabs and line breaks), and no longer, as stored, than
     its column, so SQLite accepts exactly what PostgreSQL does."""
-    for spec in fields(DealInput):
-        value = getattr(data, spec.name)
-        column = _NAME_COLUMNS.get(spec.name, getattr(Deal, spec.name, None))
-        if not isinstance(value, str) or column is None:
+    for name, limit, multiline, label in _TEXT_RULES:
+        value = getattr(data, name)
+        if not isinstance(value, str):
             continue
-        multiline = spec.name == "notes"
+        # Most values are fine: one search and a length say so (storing never lengthens).
+        control = text_rules.CONTROL_MULTILINE if multiline else text_rules.CONTROL_ONE_LINE
+        if control.search(value) is None and (limit is None or len(value) <= limit):
+            continue
         stored = value.strip() if multiline else " ".join(value.split())
         bad = text_rules.text_problem(value, None, multiline) or text_rules.text_problem(
-            stored, text_rules.max_length(column), multiline
+            stored, limit, multiline
         )
         if bad is not None:
-            yield spec.name, f"{spec.name.replace('_', ' ').capitalize()} {bad}."
+            yield name, f"{label} {bad}."
 
 
 def _raise_first(errors: list[ValidationError]) -> None:
