@@ -10,6 +10,7 @@ on connect) belong to the engine, dft/store/engine.py.
 
 from __future__ import annotations
 
+import logging
 from typing import Any, cast
 
 from sqlalchemy import (
@@ -23,35 +24,16 @@ from sqlalchemy import (
     select,
     text,
 )
+from sqlalchemy.exc import DBAPIError
 from sqlalchemy.ext.compiler import compiles
 from sqlalchemy.orm import DeclarativeBase, Session
 from sqlalchemy.sql.compiler import SQLCompiler
 from sqlalchemy.sql.expression import FunctionElement
 
+log = logging.getLogger(__name__)
+
 POSTGRESQL = "postgresql"
 SQLITE = "sqlite"
-
-
-class contains_text(FunctionElement[bool]):
-    """``column`` contains ``pattern`` (a LIKE pattern with ``\\`` as escape), ignoring case."""
-
-    type = Boolean()
-    inherit_cache = True
-    name = "contains_text"
-
-
-@compiles(contains_text, SQLITE)
-def _contains_sqlite(element: contains_text, compiler: SQLCompiler, **kw: Any) -> str:
-    # SQLite's LIKE already ignores (ASCII) case; lower() on both sides would
-    # only double the work.
-    column, pattern = list(element.clauses)
-    return f"{compiler.process(column, **kw)} LIKE {compiler.process(pattern, **kw)} ESCAPE '\\'"
-
-
-@compiles(contains_text)
-def _contains_default(element: contains_text, compiler: SQLCompiler, **kw: Any) -> str:
-    column, pattern = list(element.clauses)
-    return f"{compiler.process(column, **kw)} ILIKE {compiler.process(pattern, **kw)} ESCAPE '\\'"
 
 
 class month_of(FunctionElement[str]):
@@ -206,3 +188,117 @@ def unvalidated_constraints(connection: Connection) -> list[tuple[str, str]]:
             )
         )
     ]
+
+
+# -- Text search ---------------------------------------------------------------------
+# Each searched table keeps its folded text in ``search_text`` (dft/core/search.py).
+# SQLite indexes it in an FTS5 table of trigrams that reads the text from the table
+# itself (external content), kept in step by triggers, so every writer, the app's or
+# not, keeps the index right. PostgreSQL indexes it with pg_trgm's GIN operator class;
+# where the extension cannot be created the search still works, by scanning.
+SEARCHED_TABLES = ("deals", "follow_ups")
+NO_TRIGRAMS = (
+    "The PostgreSQL server does not offer the pg_trgm extension: "
+    "text searches read every deal instead of an index."
+)
+
+
+def search_index_name(table: str) -> str:
+    """The FTS5 table (SQLite) or trigram index (PostgreSQL) over ``table.search_text``."""
+    return f"{table}_search"
+
+
+def is_search_index(name: str) -> bool:
+    """Whether a table or index by this name belongs to the text search (not to the models)."""
+    return any(
+        name == search_index_name(t)
+        or name.startswith(f"{search_index_name(t)}_")
+        or name == f"ix_{t}_search_text_trgm"
+        for t in SEARCHED_TABLES
+    )
+
+
+def _sqlite_search_ddl(table: str) -> list[str]:
+    fts = search_index_name(table)
+    forget = (
+        f"INSERT INTO {fts}({fts}, rowid, search_text) VALUES ('delete', old.id, old.search_text);"
+    )
+    learn = f"INSERT INTO {fts}(rowid, search_text) VALUES (new.id, new.search_text);"
+    return [
+        f"CREATE VIRTUAL TABLE {fts} USING fts5(search_text, content='{table}',"
+        f" content_rowid='id', tokenize='trigram')",
+        f"CREATE TRIGGER {fts}_insert AFTER INSERT ON {table} BEGIN {learn} END",
+        f"CREATE TRIGGER {fts}_delete AFTER DELETE ON {table} BEGIN {forget} END",
+        f"CREATE TRIGGER {fts}_update AFTER UPDATE OF search_text ON {table}"
+        f" BEGIN {forget} {learn} END",
+    ]
+
+
+def create_search_indexes(connection: Connection) -> bool:
+    """Index ``search_text`` of the searched tables; False when PostgreSQL lacks pg_trgm.
+
+    Rows already in the tables are indexed too (a migration adds the index to a full
+    database).
+    """
+    if connection.dialect.name == SQLITE:
+        for table in SEARCHED_TABLES:
+            for statement in _sqlite_search_ddl(table):
+                connection.exec_driver_sql(statement)
+            fts = search_index_name(table)
+            connection.exec_driver_sql(f"INSERT INTO {fts}({fts}) VALUES ('rebuild')")
+        return True
+    try:
+        with connection.begin_nested():
+            connection.exec_driver_sql("CREATE EXTENSION IF NOT EXISTS pg_trgm")
+    except DBAPIError:
+        # Not installed on the server, or not ours to create: searches scan instead.
+        log.warning(NO_TRIGRAMS)
+        return False
+    for table in SEARCHED_TABLES:
+        connection.exec_driver_sql(
+            f"CREATE INDEX ix_{table}_search_text_trgm ON {table}"
+            " USING gin (search_text gin_trgm_ops)"
+        )
+    return True
+
+
+def drop_search_indexes(connection: Connection) -> None:
+    """Take the text search's indexes (and SQLite's triggers) away again."""
+    for table in SEARCHED_TABLES:
+        fts = search_index_name(table)
+        if connection.dialect.name == SQLITE:
+            for trigger in ("insert", "delete", "update"):
+                connection.exec_driver_sql(f"DROP TRIGGER IF EXISTS {fts}_{trigger}")
+            connection.exec_driver_sql(f"DROP TABLE IF EXISTS {fts}")
+        else:
+            connection.exec_driver_sql(f"DROP INDEX IF EXISTS ix_{table}_search_text_trgm")
+
+
+class search_matches(FunctionElement[bool]):
+    """``table``'s ``search_text`` holds ``folded`` (folded, at least three characters),
+    through the trigram index: ``search_matches(Deal.id, Deal.search_text, folded)``."""
+
+    type = Boolean()
+    inherit_cache = True
+    name = "search_matches"
+
+
+@compiles(search_matches, SQLITE)
+def _search_sqlite(element: search_matches, compiler: SQLCompiler, **kw: Any) -> str:
+    id_column, search_column, phrase, _pattern = list(element.clauses)
+    fts = search_index_name(cast(Any, search_column).table.name)
+    # The FTS5 trigram tokenizer finds a quoted phrase anywhere in the text.
+    return (
+        f"{compiler.process(id_column, **kw)} IN (SELECT rowid FROM {fts}"
+        f" WHERE {fts} MATCH {compiler.process(phrase, **kw)})"
+    )
+
+
+@compiles(search_matches)
+def _search_default(element: search_matches, compiler: SQLCompiler, **kw: Any) -> str:
+    # pg_trgm's GIN index answers LIKE '%...%' (the text is folded already).
+    _id_column, search_column, _phrase, pattern = list(element.clauses)
+    return (
+        f"{compiler.process(search_column, **kw)} LIKE {compiler.process(pattern, **kw)}"
+        " ESCAPE '\\'"
+    )

@@ -265,8 +265,8 @@ class RowReader:
                 read[name] = reader(value)
             except CellError as exc:
                 problem(name, str(exc))
-        value = read.get("contract_value")
-        fell = read.get("fell_through_on")
+        value = cast(int, read.get("contract_value"))  # required: present unless a problem
+        fell = cast(date, read.get("fell_through_on"))
         signed = read.get("signed_on")
         recovered = read.get("recovered_on")
         resold = read.get("resold_on")
