@@ -281,6 +281,9 @@ class search_matches(FunctionElement[bool]):
     type = Boolean()
     inherit_cache = True
     name = "search_matches"
+    # A condition as it stands: without this SQLite would get "... = 1", which hides the
+    # rowid lookup from its planner (a scan of every deal instead).
+    _is_implicitly_boolean = True
 
 
 @compiles(search_matches, SQLITE)

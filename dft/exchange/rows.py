@@ -37,6 +37,7 @@ from dft.core.models import (
     LeadSource,
     Salesperson,
 )
+from dft.core.search import deal_search_text
 from dft.exchange.columns import CONTACT_FIELDS, ColumnMap, label
 from dft.exchange.decisions import CauseDecisions
 from dft.exchange.problems import ProblemKind, RowProblems
@@ -334,8 +335,9 @@ class RowReader:
             return self.names.id(model, raw) if raw else None
 
         now = self.now
+        client_name, notes = " ".join(client.split()), data.notes.strip()
         row = {
-            "client_name": " ".join(client.split()),
+            "client_name": client_name,
             "contract_number": data.contract_number,
             "contract_value_cents": value,
             "signed_on": signed,
@@ -355,7 +357,8 @@ class RowReader:
             "recovered_on": recovered,
             "resold_on": resold,
             "resale_price_cents": resale_price,
-            "notes": data.notes.strip(),
+            "notes": notes,
+            "search_text": deal_search_text(client_name, data.contract_number, notes),
             "created_at": now,
             "updated_at": now,
             "deleted_at": None,

@@ -118,6 +118,7 @@ def write_deals(session: Session, rows: list[dict[str, Any]], calls: CallPlan) -
             "purpose": purpose.value,
             "client_words": "",
             "notes": "",
+            "search_text": "",  # nothing to search yet (no default to work it out per row)
             "created_at": now,
             "updated_at": now,
             "created_by": row["created_by"],

@@ -185,3 +185,27 @@ def test_without_pg_trgm_the_search_still_finds_by_scanning(
     assert NO_TRIGRAMS in caplog.text
     assert found(people, "ΈΚΠΤΩΣΗ") == {"Élodie Martin"}
     assert found(people, "müller") == {"Hans Müller"}
+
+
+@pytest.mark.sqlite_only
+def test_sqlite_looks_the_term_up_in_the_trigram_index_not_in_every_deal(
+    people: Session,
+) -> None:
+    from dft.core.queries import _order_by, join_deal_names
+
+    query = DealFilter(text="müller").apply(
+        join_deal_names(select(Deal.id), "fell_through_on").order_by(
+            *_order_by("fell_through_on", True)
+        )
+    )
+    compiled = query.compile(people.get_bind())
+    plan = [
+        row[-1]
+        for row in people.connection().exec_driver_sql(
+            f"EXPLAIN QUERY PLAN {compiled}",
+            tuple(compiled.params[name] for name in compiled.positiontup or ()),
+        )
+    ]
+    assert "SCAN deals_search VIRTUAL TABLE INDEX 0:M1" in plan
+    assert "SCAN follow_ups_search VIRTUAL TABLE INDEX 0:M1" in plan
+    assert not any(step.startswith(("SCAN deals ", "SCAN follow_ups ")) for step in plan), plan
