@@ -6,6 +6,7 @@ and return plain values, never live ORM objects for a view to hold.
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field, fields, replace
@@ -117,12 +118,18 @@ CAUSE_REQUIRED_MESSAGE = (
 
 
 def validate_deal_input(
-    data: DealInput, today: date | None = None, *, cause_required: bool = False
+    data: DealInput,
+    today: date | None = None,
+    *,
+    cause_required: bool = False,
+    text_fields: tuple[str, ...] | None = None,
 ) -> list[ValidationError]:
     """Every problem with ``data``, one error per field, without touching the database.
 
     Forms call this as the user types; services call it before writing.
     ``cause_required``: the team's setting that every deal names a cause.
+    ``text_fields``: only these text fields get the control-character and length
+    rules (a caller that checked the others itself, the import); None: all of them.
     """
     today = today or date.today()
     errors: list[ValidationError] = []
@@ -195,7 +202,7 @@ def validate_deal_input(
             problem(name, bad)
     if data.cause_id is not None and data.cause_id in data.contributing_cause_ids:
         problem("contributing_cause_ids", "The primary cause cannot also be a contributing cause.")
-    for name, message in _text_problems(data):
+    for name, message in _text_problems(data, text_fields):
         problem(name, message)
     return errors
 
@@ -224,11 +231,20 @@ def _text_rules() -> tuple[tuple[str, int | None, bool, str], ...]:
 _TEXT_RULES = _text_rules()
 
 
-def _text_problems(data: DealInput) -> Iterator[tuple[str, str]]:
-    """Every text field against the shared rules (dft/core/fields.py): no control
-    characters (notes may hold tabs and line breaks), and no longer, as stored, than
-    its column, so SQLite accepts exactly what PostgreSQL does."""
-    for name, limit, multiline, label in _TEXT_RULES:
+@functools.cache
+def _text_rules_of(only: tuple[str, ...]) -> tuple[tuple[str, int | None, bool, str], ...]:
+    return tuple(rule for rule in _TEXT_RULES if rule[0] in only)
+
+
+def _text_problems(
+    data: DealInput, only: tuple[str, ...] | None = None
+) -> Iterator[tuple[str, str]]:
+    """Every text field (or those in ``only``) against the shared rules
+    (dft/core/fields.py): no control characters (notes may hold tabs and line breaks),
+    and no longer, as stored, than its column, so SQLite accepts exactly what
+    PostgreSQL does."""
+    rules = _TEXT_RULES if only is None else _text_rules_of(only)
+    for name, limit, multiline, label in rules:
         value = getattr(data, name)
         if not isinstance(value, str):
             continue

@@ -14,6 +14,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date, timedelta
+from operator import itemgetter
 from typing import Any, cast
 
 from sqlalchemy import Table, insert, select
@@ -67,6 +68,38 @@ def already_present(session: Session, rows: list[dict[str, Any]]) -> set[DealKey
     return present
 
 
+def insert_rows(session: Session, table: Table, rows: list[dict[str, Any]]) -> None:
+    """One executemany of ``rows`` (dicts with the same keys, every value given) into
+    ``table``: the Core INSERT compiled once, its values converted by the columns' own
+    types, and handed to the driver as they are, without SQLAlchemy's work per row
+    (no defaults run: the rows carry every column)."""
+    if not rows:
+        return
+    connection = session.connection()
+    dialect = connection.dialect
+    keys = list(rows[0])
+    compiled = insert(table).compile(dialect=dialect, column_keys=keys)
+    convert = [
+        (position, processor)
+        for position, key in enumerate(keys)
+        if (processor := table.c[key].type.bind_processor(dialect)) is not None
+    ]
+    values = itemgetter(*keys)
+    converted: list[Any] = []
+    for row in rows:
+        cells = list(values(row))
+        for position, processor in convert:
+            cells[position] = processor(cells[position])
+        converted.append(cells)
+    if compiled.positional:
+        order = [keys.index(name) for name in compiled.positiontup or ()]
+        parameters: list[Any] = [tuple(cells[i] for i in order) for cells in converted]
+    else:
+        names = [compiled.bind_names[compiled.binds[key]] for key in keys]
+        parameters = [dict(zip(names, cells, strict=True)) for cells in converted]
+    connection.exec_driver_sql(compiled.string, parameters)
+
+
 @dataclass(frozen=True)
 class CallPlan:
     """When the calls of imported deals fall due."""
@@ -93,8 +126,7 @@ def write_deals(session: Session, rows: list[dict[str, Any]], calls: CallPlan) -
     ids = reserve_ids(session, Deal, len(rows))
     for deal_id, row in zip(ids, rows, strict=True):
         row["id"] = deal_id
-    # The table, not the mapped class: plain rows need no ORM bookkeeping.
-    session.execute(insert(cast(Table, Deal.__table__)), rows)
+    insert_rows(session, cast(Table, Deal.__table__), rows)
     contributing = [
         {"deal_id": deal_id, "cause_id": cause_id}
         for deal_id, causes in zip(ids, links, strict=True)
@@ -142,5 +174,5 @@ def write_deals(session: Session, rows: list[dict[str, Any]], calls: CallPlan) -
             if row["cause_id"] in controllable
         ]
     if first_calls or win_backs:
-        session.execute(insert(FollowUp), first_calls + win_backs)
+        insert_rows(session, cast(Table, FollowUp.__table__), first_calls + win_backs)
     return Written(tuple(ids), len(first_calls), len(win_backs))
