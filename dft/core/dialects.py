@@ -1,7 +1,7 @@
 """SQL that SQLite and PostgreSQL spell differently, written once for both.
 
 Every other query is portable SQLAlchemy; wherever the two databases need
-different SQL (matching text without case, whole days between dates, partial
+different SQL (the text search index and its lookups, whole days between dates, partial
 indexes, id sequences, snapshot reads, deferred constraint checks, finding a NUL) the
 difference lives here, and the rest of the code asks this module. Migrations
 keep the literal SQL they ran with; the SQLite connection settings (PRAGMAs
@@ -262,21 +262,10 @@ def create_search_indexes(connection: Connection) -> bool:
     return True
 
 
-def drop_search_indexes(connection: Connection) -> None:
-    """Take the text search's indexes (and SQLite's triggers) away again."""
-    for table in SEARCHED_TABLES:
-        fts = search_index_name(table)
-        if connection.dialect.name == SQLITE:
-            for trigger in ("insert", "delete", "update"):
-                connection.exec_driver_sql(f"DROP TRIGGER IF EXISTS {fts}_{trigger}")
-            connection.exec_driver_sql(f"DROP TABLE IF EXISTS {fts}")
-        else:
-            connection.exec_driver_sql(f"DROP INDEX IF EXISTS ix_{table}_search_text_trgm")
-
-
 class search_matches(FunctionElement[bool]):
-    """``table``'s ``search_text`` holds ``folded`` (folded, at least three characters),
-    through the trigram index: ``search_matches(Deal.id, Deal.search_text, folded)``."""
+    """The row's ``search_text`` holds a folded term of three characters or more, looked
+    up in the trigram index: ``search_matches(Deal.id, Deal.search_text, phrase, pattern)``
+    with the term as an FTS5 phrase (SQLite) and as a LIKE pattern (PostgreSQL)."""
 
     type = Boolean()
     inherit_cache = True
