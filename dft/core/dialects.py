@@ -262,35 +262,39 @@ def create_search_indexes(connection: Connection) -> bool:
     return True
 
 
-class search_matches(FunctionElement[bool]):
-    """The row's ``search_text`` holds a folded term of three characters or more, looked
-    up in the trigram index: ``search_matches(Deal.id, Deal.search_text, phrase, pattern)``
-    with the term as an FTS5 phrase (SQLite) and as a LIKE pattern (PostgreSQL)."""
+class deal_text_matches(FunctionElement[bool]):
+    """The deal (``Deal.id``), or one of its calls, has a folded term of three characters
+    or more in its ``search_text``, looked up in the trigram indexes:
+    ``deal_text_matches(Deal.id, phrase, pattern)`` with the term as an FTS5 phrase
+    (SQLite) and as a LIKE pattern (PostgreSQL)."""
 
     type = Boolean()
     inherit_cache = True
-    name = "search_matches"
-    # A condition as it stands: without this SQLite would get "... = 1", which hides the
-    # rowid lookup from its planner (a scan of every deal instead).
+    name = "deal_text_matches"
+    # A condition as it stands: without this SQLite would get "(...) = 1", which hides
+    # the rowid lookups from its planner (a scan of every deal instead).
     _is_implicitly_boolean = True
 
 
-@compiles(search_matches, SQLITE)
-def _search_sqlite(element: search_matches, compiler: SQLCompiler, **kw: Any) -> str:
-    id_column, search_column, phrase, _pattern = list(element.clauses)
-    fts = search_index_name(cast(Any, search_column).table.name)
-    # The FTS5 trigram tokenizer finds a quoted phrase anywhere in the text.
+@compiles(deal_text_matches, SQLITE)
+def _deal_text_sqlite(element: deal_text_matches, compiler: SQLCompiler, **kw: Any) -> str:
+    deal_id, phrase, _pattern = (compiler.process(c, **kw) for c in element.clauses)
+    # Two rowid lists joined by OR (SQLite's MULTI-INDEX OR): a UNION in a subquery
+    # would look every matching deal up twice. The FTS5 trigram tokenizer finds a
+    # quoted phrase anywhere in the text.
     return (
-        f"{compiler.process(id_column, **kw)} IN (SELECT rowid FROM {fts}"
-        f" WHERE {fts} MATCH {compiler.process(phrase, **kw)})"
+        f"({deal_id} IN (SELECT rowid FROM deals_search WHERE deals_search MATCH {phrase})"
+        f" OR {deal_id} IN (SELECT deal_id FROM follow_ups WHERE id IN"
+        f" (SELECT rowid FROM follow_ups_search WHERE follow_ups_search MATCH {phrase})))"
     )
 
 
-@compiles(search_matches)
-def _search_default(element: search_matches, compiler: SQLCompiler, **kw: Any) -> str:
-    # pg_trgm's GIN index answers LIKE '%...%' (the text is folded already).
-    _id_column, search_column, _phrase, pattern = list(element.clauses)
+@compiles(deal_text_matches)
+def _deal_text_default(element: deal_text_matches, compiler: SQLCompiler, **kw: Any) -> str:
+    deal_id, _phrase, pattern = (compiler.process(c, **kw) for c in element.clauses)
+    # pg_trgm's GIN indexes answer LIKE '%...%' (the text is folded already); a UNION,
+    # because an OR with a subquery would make PostgreSQL read every deal.
     return (
-        f"{compiler.process(search_column, **kw)} LIKE {compiler.process(pattern, **kw)}"
-        " ESCAPE '\\'"
+        f"{deal_id} IN (SELECT id FROM deals WHERE search_text LIKE {pattern} ESCAPE '\\'"
+        f" UNION SELECT deal_id FROM follow_ups WHERE search_text LIKE {pattern} ESCAPE '\\')"
     )

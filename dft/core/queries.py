@@ -26,7 +26,7 @@ from sqlalchemy import (
 from sqlalchemy.engine import CursorResult
 from sqlalchemy.orm import Session
 
-from dft.core.dialects import search_matches
+from dft.core.dialects import deal_text_matches
 from dft.core.models import (
     Base,
     Category,
@@ -43,22 +43,17 @@ AnySelect = Select[*tuple[Any, ...]]
 SelectT = TypeVar("SelectT", bound=AnySelect)
 
 
-def matching_deal_ids(term: str) -> Select[tuple[int]]:
-    """Ids of the deals whose client name, contract number, notes or call notes hold
-    ``term``, ignoring case and accents (dft/core/search.py), through the trigram index;
+def text_matches(term: str) -> ColumnElement[bool]:
+    """The deal's client name, contract number, notes or a call's notes hold ``term``,
+    ignoring case and accents (dft/core/search.py), looked up in the trigram indexes;
     a term under three characters has no trigram and scans the folded text instead."""
     folded = fold(term.strip())
-    if len(folded) < TRIGRAM:
-        pattern = like_pattern(folded)
-        in_deals = select(Deal.id).where(Deal.search_text.like(pattern, escape="\\"))
-        in_calls = select(FollowUp.deal_id).where(FollowUp.search_text.like(pattern, escape="\\"))
-    else:
-        phrase, pattern = '"' + folded.replace('"', '""') + '"', like_pattern(folded)
-        in_deals = select(Deal.id).where(search_matches(Deal.id, Deal.search_text, phrase, pattern))
-        in_calls = select(FollowUp.deal_id).where(
-            search_matches(FollowUp.id, FollowUp.search_text, phrase, pattern)
-        )
-    return select(union(in_deals, in_calls).subquery().c[0])
+    pattern = like_pattern(folded)
+    if len(folded) >= TRIGRAM:
+        return deal_text_matches(Deal.id, '"' + folded.replace('"', '""') + '"', pattern)
+    in_deals = select(Deal.id).where(Deal.search_text.like(pattern, escape="\\"))
+    in_calls = select(FollowUp.deal_id).where(FollowUp.search_text.like(pattern, escape="\\"))
+    return Deal.id.in_(select(union(in_deals, in_calls).subquery().c[0]))
 
 
 @dataclass(frozen=True)
@@ -86,7 +81,7 @@ class DealFilter:
             Deal.deleted_at.is_not(None) if self.in_trash else Deal.deleted_at.is_(None)
         ]
         if self.text.strip():
-            conditions.append(Deal.id.in_(matching_deal_ids(self.text)))
+            conditions.append(text_matches(self.text))
         if self.fell_from is not None:
             conditions.append(Deal.fell_through_on >= self.fell_from)
         if self.fell_to is not None:

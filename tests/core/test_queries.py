@@ -50,6 +50,7 @@ def test_text_search_reads_the_trigram_indexes_of_each_database() -> None:
     query = DealFilter(text="Smith").apply(select(Deal.id))
     on_postgresql = str(query.compile(dialect=postgresql.dialect()))
     assert on_postgresql.count("search_text LIKE") == 2  # deals and calls, GIN-indexed
+    assert " OR " not in on_postgresql  # an OR with a subquery would read every deal
     on_sqlite = str(query.compile(dialect=sqlite.dialect()))
     assert "deals_search MATCH" in on_sqlite
     assert "follow_ups_search MATCH" in on_sqlite

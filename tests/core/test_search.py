@@ -209,3 +209,17 @@ def test_sqlite_looks_the_term_up_in_the_trigram_index_not_in_every_deal(
     assert "SCAN deals_search VIRTUAL TABLE INDEX 0:M1" in plan
     assert "SCAN follow_ups_search VIRTUAL TABLE INDEX 0:M1" in plan
     assert not any(step.startswith(("SCAN deals ", "SCAN follow_ups ")) for step in plan), plan
+
+
+def test_postgresql_can_answer_from_the_trigram_indexes(people: Session) -> None:
+    connection = people.connection()
+    if connection.dialect.name != "postgresql":
+        pytest.skip("about PostgreSQL's plan")
+    connection.execute(text("SET LOCAL enable_seqscan = off"))  # five deals: else a scan wins
+    query = DealFilter(text="müller").apply(select(Deal.id))
+    compiled = query.compile(people.get_bind())
+    plan = "\n".join(
+        row[0] for row in connection.exec_driver_sql(f"EXPLAIN {compiled}", compiled.params)
+    )
+    assert "ix_deals_search_text_trgm" in plan
+    assert "ix_follow_ups_search_text_trgm" in plan
