@@ -21,7 +21,7 @@ from sqlalchemy import Table, insert, select
 from sqlalchemy.orm import Session
 
 from dft.core.clock import utc_now
-from dft.core.dialects import reserve_ids
+from dft.core.dialects import insert_many, reserve_ids
 from dft.core.models import CallPurpose, Deal, DealContributingCause, FollowUp
 from dft.core.win_back import controllable_cause_ids, win_back_delay
 
@@ -70,34 +70,27 @@ def already_present(session: Session, rows: list[dict[str, Any]]) -> set[DealKey
 
 def insert_rows(session: Session, table: Table, rows: list[dict[str, Any]]) -> None:
     """One executemany of ``rows`` (dicts with the same keys, every value given) into
-    ``table``: the Core INSERT compiled once, its values converted by the columns' own
-    types, and handed to the driver as they are, without SQLAlchemy's work per row
-    (no defaults run: the rows carry every column)."""
+    ``table``: the values converted by the columns' own types and handed to the driver
+    as they are, without SQLAlchemy's work per row (no defaults run: the rows carry
+    every column)."""
     if not rows:
         return
     connection = session.connection()
     dialect = connection.dialect
     keys = list(rows[0])
-    compiled = insert(table).compile(dialect=dialect, column_keys=keys)
     convert = [
         (position, processor)
         for position, key in enumerate(keys)
         if (processor := table.c[key].type.bind_processor(dialect)) is not None
     ]
     values = itemgetter(*keys)
-    converted: list[Any] = []
+    converted: list[list[Any]] = []
     for row in rows:
         cells = list(values(row))
         for position, processor in convert:
             cells[position] = processor(cells[position])
         converted.append(cells)
-    if compiled.positional:
-        order = [keys.index(name) for name in compiled.positiontup or ()]
-        parameters: list[Any] = [tuple(cells[i] for i in order) for cells in converted]
-    else:
-        names = [compiled.bind_names[compiled.binds[key]] for key in keys]
-        parameters = [dict(zip(names, cells, strict=True)) for cells in converted]
-    connection.exec_driver_sql(compiled.string, parameters)
+    insert_many(connection, table, keys, converted)
 
 
 @dataclass(frozen=True)

@@ -300,3 +300,28 @@ def test_undoing_an_import_leaves_the_database_as_it_was(
         removed = remove_imported(session, result.records)
     assert (removed.deals, removed.categories, removed.entries, removed.kept) == (3, 2, 2, 0)
     assert counts() == before
+
+
+def test_imported_deals_are_found_by_search_ignoring_case_and_accents(
+    database: Database, tmp_path: Path
+) -> None:
+    from dft.core.queries import DealFilter, fetch_deal_ids
+
+    path = write(tmp_path / "world.csv", HEADER + (
+        "Jürgen Müller,M-1,250000,,2026-11-10,Lot not buildable,Rückruf im Frühling\n"
+        "Ελένη Παπαδοπούλου,Π-2,250000,,2026-11-11,Lot not buildable,\n"
+        "Дмитрий Смирнов,,250000,,2026-11-12,Lot not buildable,переехал в Москву\n"
+    ))  # fmt: skip
+    run(database, path)
+    with database.sessions.begin() as session:
+        for term, client in (
+            ("muller", "Jürgen Müller"),
+            ("FRUHLING", "Jürgen Müller"),
+            ("ΠΑΠΑΔΟΠΟΎΛΟΥ", "Ελένη Παπαδοπούλου"),
+            ("π-2", "Ελένη Παπαδοπούλου"),
+            ("москву", "Дмитрий Смирнов"),
+        ):
+            ids = fetch_deal_ids(session, DealFilter(text=term, today=TODAY))
+            assert list(session.scalars(select(Deal.client_name).where(Deal.id.in_(ids)))) == [
+                client
+            ], term
