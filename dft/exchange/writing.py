@@ -81,7 +81,8 @@ def insert_rows(session: Session, table: Table, rows: list[dict[str, Any]]) -> N
     convert = [
         (position, processor)
         for position, key in enumerate(keys)
-        if (processor := table.c[key].type.bind_processor(dialect)) is not None
+        if (processor := table.c[key].type.dialect_impl(dialect).bind_processor(dialect))
+        is not None
     ]
     values = itemgetter(*keys)
     converted: list[list[Any]] = []

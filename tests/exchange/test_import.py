@@ -325,3 +325,22 @@ def test_imported_deals_are_found_by_search_ignoring_case_and_accents(
             assert list(session.scalars(select(Deal.client_name).where(Deal.id.in_(ids)))) == [
                 client
             ], term
+
+
+@pytest.mark.sqlite_only
+def test_imported_rows_store_dates_and_times_as_the_orm_does(
+    database: Database, tmp_path: Path
+) -> None:
+    """Rows go to the driver converted by the columns' own types, not by sqlite3's
+    adapters (which drop a zero fraction of a second, and sort differently)."""
+    from sqlalchemy import text
+
+    path = write(tmp_path / "one.csv", HEADER + "Ann Lee,,100,,2026-11-20,Lot not buildable,\n")
+    run(database, path)
+    with database.sessions.begin() as session:
+        stored = session.execute(
+            text("SELECT d.created_at, d.fell_through_on, f.created_at, f.due_on FROM deals d"
+                 " JOIN follow_ups f ON f.deal_id = d.id")
+        ).one()  # fmt: skip
+    assert len(stored[0]) == len(stored[2]) == len("2026-11-30 04:20:07.000000")
+    assert (stored[1], len(stored[3])) == ("2026-11-20", len("2026-11-24"))
