@@ -159,6 +159,13 @@ def _add_list(commands: Commands) -> None:
     list_.add_argument(
         "--overdue", action="store_true", help="only deals with a follow-up call past its due day"
     )
+    list_.add_argument(
+        "--search",
+        metavar="TEXT",
+        default="",
+        help="only deals whose client, contract number, notes or call notes hold TEXT "
+        "(case and accents ignored), as the window's search box",
+    )
     list_.add_argument("--json", action="store_true", help="print JSON")
 
 

@@ -6,6 +6,7 @@ and return plain values, never live ORM objects for a view to hold.
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field, fields, replace
@@ -117,12 +118,18 @@ CAUSE_REQUIRED_MESSAGE = (
 
 
 def validate_deal_input(
-    data: DealInput, today: date | None = None, *, cause_required: bool = False
+    data: DealInput,
+    today: date | None = None,
+    *,
+    cause_required: bool = False,
+    text_fields: tuple[str, ...] | None = None,
 ) -> list[ValidationError]:
     """Every problem with ``data``, one error per field, without touching the database.
 
     Forms call this as the user types; services call it before writing.
     ``cause_required``: the team's setting that every deal names a cause.
+    ``text_fields``: only these text fields get the control-character and length
+    rules (a caller that checked the others itself, the import); None: all of them.
     """
     today = today or date.today()
     errors: list[ValidationError] = []
@@ -195,7 +202,7 @@ def validate_deal_input(
             problem(name, bad)
     if data.cause_id is not None and data.cause_id in data.contributing_cause_ids:
         problem("contributing_cause_ids", "The primary cause cannot also be a contributing cause.")
-    for name, message in _text_problems(data):
+    for name, message in _text_problems(data, text_fields):
         problem(name, message)
     return errors
 
@@ -208,22 +215,49 @@ _NAME_COLUMNS = {
 }
 
 
-def _text_problems(data: DealInput) -> Iterator[tuple[str, str]]:
-    """Every text field against the shared rules (dft/core/fields.py): no control
-    characters (notes may hold tabs and line breaks), and no longer, as stored, than
-    its column, so SQLite accepts exactly what PostgreSQL does."""
+def _text_rules() -> tuple[tuple[str, int | None, bool, str], ...]:
+    """Each text field of DealInput with its stored length limit: (name, limit, multiline,
+    label), worked out once (an import validates 100,000 inputs)."""
+    rules = []
     for spec in fields(DealInput):
-        value = getattr(data, spec.name)
         column = _NAME_COLUMNS.get(spec.name, getattr(Deal, spec.name, None))
-        if not isinstance(value, str) or column is None:
+        if column is None:
             continue
-        multiline = spec.name == "notes"
+        label = spec.name.replace("_", " ").capitalize()
+        rules.append((spec.name, text_rules.max_length(column), spec.name == "notes", label))
+    return tuple(rules)
+
+
+_TEXT_RULES = _text_rules()
+
+
+@functools.cache
+def _text_rules_of(only: tuple[str, ...]) -> tuple[tuple[str, int | None, bool, str], ...]:
+    return tuple(rule for rule in _TEXT_RULES if rule[0] in only)
+
+
+def _text_problems(
+    data: DealInput, only: tuple[str, ...] | None = None
+) -> Iterator[tuple[str, str]]:
+    """Every text field (or those in ``only``) against the shared rules
+    (dft/core/fields.py): no control characters (notes may hold tabs and line breaks),
+    and no longer, as stored, than its column, so SQLite accepts exactly what
+    PostgreSQL does."""
+    rules = _TEXT_RULES if only is None else _text_rules_of(only)
+    for name, limit, multiline, label in rules:
+        value = getattr(data, name)
+        if not isinstance(value, str):
+            continue
+        # Most values are fine: one search and a length say so (storing never lengthens).
+        control = text_rules.CONTROL_MULTILINE if multiline else text_rules.CONTROL_ONE_LINE
+        if control.search(value) is None and (limit is None or len(value) <= limit):
+            continue
         stored = value.strip() if multiline else " ".join(value.split())
         bad = text_rules.text_problem(value, None, multiline) or text_rules.text_problem(
-            stored, text_rules.max_length(column), multiline
+            stored, limit, multiline
         )
         if bad is not None:
-            yield spec.name, f"{spec.name.replace('_', ' ').capitalize()} {bad}."
+            yield name, f"{label} {bad}."
 
 
 def _raise_first(errors: list[ValidationError]) -> None:

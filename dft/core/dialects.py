@@ -1,7 +1,7 @@
 """SQL that SQLite and PostgreSQL spell differently, written once for both.
 
 Every other query is portable SQLAlchemy; wherever the two databases need
-different SQL (matching text without case, whole days between dates, partial
+different SQL (the text search index and its lookups, whole days between dates, partial
 indexes, id sequences, snapshot reads, deferred constraint checks, finding a NUL) the
 difference lives here, and the rest of the code asks this module. Migrations
 keep the literal SQL they ran with; the SQLite connection settings (PRAGMAs
@@ -10,48 +10,33 @@ on connect) belong to the engine, dft/store/engine.py.
 
 from __future__ import annotations
 
+import logging
 from typing import Any, cast
 
 from sqlalchemy import (
     Boolean,
+    Column,
     Connection,
     Index,
     Integer,
+    MetaData,
     String,
     Table,
     func,
+    insert,
     select,
     text,
 )
+from sqlalchemy.exc import DBAPIError
 from sqlalchemy.ext.compiler import compiles
 from sqlalchemy.orm import DeclarativeBase, Session
 from sqlalchemy.sql.compiler import SQLCompiler
 from sqlalchemy.sql.expression import FunctionElement
 
+log = logging.getLogger(__name__)
+
 POSTGRESQL = "postgresql"
 SQLITE = "sqlite"
-
-
-class contains_text(FunctionElement[bool]):
-    """``column`` contains ``pattern`` (a LIKE pattern with ``\\`` as escape), ignoring case."""
-
-    type = Boolean()
-    inherit_cache = True
-    name = "contains_text"
-
-
-@compiles(contains_text, SQLITE)
-def _contains_sqlite(element: contains_text, compiler: SQLCompiler, **kw: Any) -> str:
-    # SQLite's LIKE already ignores (ASCII) case; lower() on both sides would
-    # only double the work.
-    column, pattern = list(element.clauses)
-    return f"{compiler.process(column, **kw)} LIKE {compiler.process(pattern, **kw)} ESCAPE '\\'"
-
-
-@compiles(contains_text)
-def _contains_default(element: contains_text, compiler: SQLCompiler, **kw: Any) -> str:
-    column, pattern = list(element.clauses)
-    return f"{compiler.process(column, **kw)} ILIKE {compiler.process(pattern, **kw)} ESCAPE '\\'"
 
 
 class month_of(FunctionElement[str]):
@@ -206,3 +191,150 @@ def unvalidated_constraints(connection: Connection) -> list[tuple[str, str]]:
             )
         )
     ]
+
+
+# -- Text search ---------------------------------------------------------------------
+# Each searched table keeps its folded text in ``search_text`` (dft/core/search.py).
+# SQLite indexes it in an FTS5 table of trigrams that reads the text from the table
+# itself (external content), kept in step by triggers, so every writer, the app's or
+# not, keeps the index right. PostgreSQL indexes it with pg_trgm's GIN operator class;
+# where the extension cannot be created the search still works, by scanning.
+SEARCHED_TABLES = ("deals", "follow_ups")
+NO_TRIGRAMS = (
+    "The PostgreSQL server does not offer the pg_trgm extension: "
+    "text searches read every deal instead of an index."
+)
+
+
+def search_index_name(table: str) -> str:
+    """The FTS5 table (SQLite) or trigram index (PostgreSQL) over ``table.search_text``."""
+    return f"{table}_search"
+
+
+def is_search_index(name: str) -> bool:
+    """Whether a table or index by this name belongs to the text search (not to the models)."""
+    return any(
+        name == search_index_name(t)
+        or name.startswith(f"{search_index_name(t)}_")
+        or name == f"ix_{t}_search_text_trgm"
+        for t in SEARCHED_TABLES
+    )
+
+
+def _sqlite_search_ddl(table: str) -> list[str]:
+    fts = search_index_name(table)
+    forget = (
+        f"INSERT INTO {fts}({fts}, rowid, search_text) VALUES ('delete', old.id, old.search_text);"
+    )
+    learn = f"INSERT INTO {fts}(rowid, search_text) VALUES (new.id, new.search_text);"
+    return [
+        f"CREATE VIRTUAL TABLE {fts} USING fts5(search_text, content='{table}',"
+        f" content_rowid='id', tokenize='trigram')",
+        f"CREATE TRIGGER {fts}_insert AFTER INSERT ON {table} BEGIN {learn} END",
+        f"CREATE TRIGGER {fts}_delete AFTER DELETE ON {table} BEGIN {forget} END",
+        f"CREATE TRIGGER {fts}_update AFTER UPDATE OF search_text ON {table}"
+        f" BEGIN {forget} {learn} END",
+    ]
+
+
+def create_search_indexes(connection: Connection) -> bool:
+    """Index ``search_text`` of the searched tables; False when PostgreSQL lacks pg_trgm.
+
+    Rows already in the tables are indexed too (a migration adds the index to a full
+    database).
+    """
+    if connection.dialect.name == SQLITE:
+        for table in SEARCHED_TABLES:
+            for statement in _sqlite_search_ddl(table):
+                connection.exec_driver_sql(statement)
+            fts = search_index_name(table)
+            connection.exec_driver_sql(f"INSERT INTO {fts}({fts}) VALUES ('rebuild')")
+        return True
+    try:
+        with connection.begin_nested():
+            connection.exec_driver_sql("CREATE EXTENSION IF NOT EXISTS pg_trgm")
+    except DBAPIError:
+        # Not installed on the server, or not ours to create: searches scan instead.
+        log.warning(NO_TRIGRAMS)
+        return False
+    for table in SEARCHED_TABLES:
+        connection.exec_driver_sql(
+            f"CREATE INDEX ix_{table}_search_text_trgm ON {table}"
+            " USING gin (search_text gin_trgm_ops)"
+        )
+    return True
+
+
+class deal_text_matches(FunctionElement[bool]):
+    """The deal (``Deal.id``), or one of its calls, has a folded term of three characters
+    or more in its ``search_text``, looked up in the trigram indexes:
+    ``deal_text_matches(Deal.id, phrase, pattern)`` with the term as an FTS5 phrase
+    (SQLite) and as a LIKE pattern (PostgreSQL)."""
+
+    type = Boolean()
+    inherit_cache = True
+    name = "deal_text_matches"
+    # A condition as it stands: without this SQLite would get "(...) = 1", which hides
+    # the rowid lookups from its planner (a scan of every deal instead).
+    _is_implicitly_boolean = True
+
+
+@compiles(deal_text_matches, SQLITE)
+def _deal_text_sqlite(element: deal_text_matches, compiler: SQLCompiler, **kw: Any) -> str:
+    deal_id, phrase, _pattern = (compiler.process(c, **kw) for c in element.clauses)
+    # Two rowid lists joined by OR (SQLite's MULTI-INDEX OR): a UNION in a subquery
+    # would look every matching deal up twice. The FTS5 trigram tokenizer finds a
+    # quoted phrase anywhere in the text.
+    return (
+        f"({deal_id} IN (SELECT rowid FROM deals_search WHERE deals_search MATCH {phrase})"
+        f" OR {deal_id} IN (SELECT deal_id FROM follow_ups WHERE id IN"
+        f" (SELECT rowid FROM follow_ups_search WHERE follow_ups_search MATCH {phrase})))"
+    )
+
+
+@compiles(deal_text_matches)
+def _deal_text_default(element: deal_text_matches, compiler: SQLCompiler, **kw: Any) -> str:
+    deal_id, _phrase, pattern = (compiler.process(c, **kw) for c in element.clauses)
+    # pg_trgm's GIN indexes answer LIKE '%...%' (the text is folded already); a UNION,
+    # because an OR with a subquery would make PostgreSQL read every deal.
+    return (
+        f"{deal_id} IN (SELECT id FROM deals WHERE search_text LIKE {pattern} ESCAPE '\\'"
+        f" UNION SELECT deal_id FROM follow_ups WHERE search_text LIKE {pattern} ESCAPE '\\')"
+    )
+
+
+def insert_many(
+    connection: Connection, table: Table, keys: list[str], values: list[list[Any]]
+) -> None:
+    """One executemany of ``values`` (each in ``keys`` order, converted for the driver
+    already) into ``table``.
+
+    On SQLite a table that feeds a search index is written through a temporary table
+    and one INSERT ... SELECT: FTS5 writes its pending index out at the end of every
+    statement, so an executemany made a tiny index segment per row (and merged them),
+    5 times slower than one segment per batch.
+    """
+    target = table
+    staged = connection.dialect.name == SQLITE and table.name in SEARCHED_TABLES
+    if staged:
+        target = Table(
+            f"bulk_{table.name}",
+            MetaData(),
+            *(Column(key, table.c[key].type) for key in keys),
+            prefixes=["TEMPORARY"],
+        )
+        target.create(connection)
+    compiled = insert(target).compile(dialect=connection.dialect, column_keys=keys)
+    if compiled.positional:
+        order = [keys.index(name) for name in compiled.positiontup or ()]
+        parameters: list[Any] = [tuple(row[i] for i in order) for row in values]
+    else:
+        names = [compiled.bind_names[compiled.binds[key]] for key in keys]
+        parameters = [dict(zip(names, row, strict=True)) for row in values]
+    connection.exec_driver_sql(compiled.string, parameters)
+    if staged:
+        columns = ", ".join(keys)
+        connection.exec_driver_sql(
+            f"INSERT INTO {table.name} ({columns}) SELECT {columns} FROM temp.{target.name}"
+        )
+        target.drop(connection)

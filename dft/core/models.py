@@ -8,10 +8,12 @@ from __future__ import annotations
 
 from datetime import date, datetime
 from enum import StrEnum
+from typing import Any
 
 from sqlalchemy import (
     BigInteger,
     CheckConstraint,
+    Connection,
     Date,
     DateTime,
     ForeignKey,
@@ -27,8 +29,9 @@ from sqlalchemy import (
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, object_session, relationship
 
 from dft.core.clock import utc_now
-from dft.core.dialects import partial_index
+from dft.core.dialects import create_search_indexes, partial_index
 from dft.core.identity import current_user
+from dft.core.search import call_search_text, deal_search_text
 
 # Named constraints are what let Alembic's batch mode rebuild SQLite tables.
 NAMING_CONVENTION = {
@@ -227,6 +230,11 @@ class Deal(Base):
     client_email: Mapped[str | None] = mapped_column(String(254))
     crm_link: Mapped[str | None] = mapped_column(String(1000))
     notes: Mapped[str] = mapped_column(Text, server_default="")
+    # Client name, contract number and notes folded for search (dft/core/search.py):
+    # filled on every insert, also a bulk one, and by the ORM on every update.
+    search_text: Mapped[str] = mapped_column(
+        Text, default=lambda context: _deal_search_text(context), server_default=""
+    )
     created_at: Mapped[datetime] = mapped_column(DateTime, default=utc_now)
     updated_at: Mapped[datetime] = mapped_column(DateTime, default=utc_now, onupdate=utc_now)
     deleted_at: Mapped[datetime | None] = mapped_column(DateTime)
@@ -352,6 +360,10 @@ class FollowUp(Base):
         ForeignKey("causes.id", ondelete="RESTRICT"), index=True
     )
     notes: Mapped[str] = mapped_column(Text, server_default="")
+    # Notes and the client's words folded for search, like Deal.search_text.
+    search_text: Mapped[str] = mapped_column(
+        Text, default=lambda context: _call_search_text(context), server_default=""
+    )
     created_at: Mapped[datetime] = mapped_column(DateTime, default=utc_now)
     updated_at: Mapped[datetime] = mapped_column(DateTime, default=utc_now, onupdate=utc_now)
     # Who scheduled or logged the call and who last changed it (see the events below).
@@ -508,3 +520,35 @@ class ImportMappingValue(Base):
             name="uq_import_mapping_values_mapping_id_value",
         ),
     )
+
+
+# -- Text search: the folded copy follows every write -------------------------------------
+
+
+def _deal_search_text(context: Any) -> str:
+    """The default of a bulk INSERT without search_text: from the row's own values."""
+    row = context.get_current_parameters()
+    return deal_search_text(row.get("client_name"), row.get("contract_number"), row.get("notes"))
+
+
+def _call_search_text(context: Any) -> str:
+    row = context.get_current_parameters()
+    return call_search_text(row.get("notes"), row.get("client_words"))
+
+
+@event.listens_for(Deal, "before_insert")
+@event.listens_for(Deal, "before_update")
+def _deal_searchable(_mapper: object, _connection: object, deal: Deal) -> None:
+    deal.search_text = deal_search_text(deal.client_name, deal.contract_number, deal.notes)
+
+
+@event.listens_for(FollowUp, "before_insert")
+@event.listens_for(FollowUp, "before_update")
+def _call_searchable(_mapper: object, _connection: object, follow_up: FollowUp) -> None:
+    follow_up.search_text = call_search_text(follow_up.notes, follow_up.client_words)
+
+
+@event.listens_for(Base.metadata, "after_create")
+def _search_indexes(_metadata: object, connection: Connection, **_kw: object) -> None:
+    # A new database gets what migration 0009 gives an older one.
+    create_search_indexes(connection)

@@ -20,13 +20,13 @@ from sqlalchemy import (
     and_,
     exists,
     func,
-    or_,
     select,
+    union,
 )
 from sqlalchemy.engine import CursorResult
 from sqlalchemy.orm import Session
 
-from dft.core.dialects import contains_text
+from dft.core.dialects import deal_text_matches
 from dft.core.models import (
     Base,
     Category,
@@ -37,9 +37,23 @@ from dft.core.models import (
     LeadSource,
     Salesperson,
 )
+from dft.core.search import TRIGRAM, fold, like_pattern
 
 AnySelect = Select[*tuple[Any, ...]]
 SelectT = TypeVar("SelectT", bound=AnySelect)
+
+
+def text_matches(term: str) -> ColumnElement[bool]:
+    """The deal's client name, contract number, notes or a call's notes hold ``term``,
+    ignoring case and accents (dft/core/search.py), looked up in the trigram indexes;
+    a term under three characters has no trigram and scans the folded text instead."""
+    folded = fold(term.strip())
+    pattern = like_pattern(folded)
+    if len(folded) >= TRIGRAM:
+        return deal_text_matches(Deal.id, '"' + folded.replace('"', '""') + '"', pattern)
+    in_deals = select(Deal.id).where(Deal.search_text.like(pattern, escape="\\"))
+    in_calls = select(FollowUp.deal_id).where(FollowUp.search_text.like(pattern, escape="\\"))
+    return Deal.id.in_(select(union(in_deals, in_calls).subquery().c[0]))
 
 
 @dataclass(frozen=True)
@@ -66,20 +80,8 @@ class DealFilter:
         conditions: list[ColumnElement[bool]] = [
             Deal.deleted_at.is_not(None) if self.in_trash else Deal.deleted_at.is_(None)
         ]
-        text = self.text.strip()
-        if text:
-            pattern = "%" + text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%"
-            # As a subquery: SQLite then reads the table once in storage order and
-            # sorts the few matches, instead of walking the date index and fetching
-            # every row at random (35 ms instead of 150 ms on 100,000 deals).
-            matching = select(Deal.id).where(
-                or_(
-                    contains_text(Deal.client_name, pattern),
-                    contains_text(Deal.contract_number, pattern),
-                    contains_text(Deal.notes, pattern),
-                )
-            )
-            conditions.append(Deal.id.in_(matching))
+        if self.text.strip():
+            conditions.append(text_matches(self.text))
         if self.fell_from is not None:
             conditions.append(Deal.fell_through_on >= self.fell_from)
         if self.fell_to is not None:

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Sequence
 from datetime import date
+from functools import partial
 from typing import Any, cast
 
 from sqlalchemy.orm import Session
@@ -36,6 +37,7 @@ from dft.core.models import (
     LeadSource,
     Salesperson,
 )
+from dft.core.search import deal_search_text
 from dft.exchange.columns import CONTACT_FIELDS, ColumnMap, label
 from dft.exchange.decisions import CauseDecisions
 from dft.exchange.problems import ProblemKind, RowProblems
@@ -76,6 +78,40 @@ TEXT_LIMITS: dict[str, int | None] = {
 STATUSES = frozenset(s.value for s in CauseStatus)
 CANCELLERS = frozenset(c.value for c in CancelledBy)
 OUTCOMES = frozenset(o.value for o in DepositOutcome)
+# The text fields whose control characters and lengths validate_deal_input checks on an
+# imported row; the reader checked every other cell's already (with the same rules), and
+# the row never reaches validate_deal_input when one failed.
+CHECKED_BY_THE_DEAL_RULES = ("client_name", "contract_number")
+# Columns read as text (trimmed, a formula guard quote removed).
+TEXT_FIELDS = frozenset(
+    {*TEXT_LIMITS, "notes", "client_phone", "client_email", "crm_link", "contract_number"}
+)
+
+
+def _once_per_value(reader: Callable[[object], Any]) -> Callable[[object], Any]:
+    """``reader`` run once per distinct cell: a file repeats its dates and amounts
+    over thousands of rows. An error is kept as its message and raised again."""
+    results: dict[tuple[type, object], tuple[bool, Any]] = {}
+
+    def read(value: object) -> Any:
+        key = (type(value), value)  # 1, 1.0 and True are equal keys otherwise
+        known = results.get(key)
+        if known is None:
+            try:
+                known = (True, reader(value))
+            except CellError as exc:
+                known = (False, str(exc))
+            if len(results) < _DISTINCT_VALUES_KEPT:
+                results[key] = known
+        ok, result = known
+        if not ok:
+            raise CellError(result)
+        return result
+
+    return read
+
+
+_DISTINCT_VALUES_KEPT = 50_000
 
 
 class ListEntries:
@@ -160,40 +196,38 @@ class RowReader:
         self.limited = [(n, i, limit) for n, i, limit in self.text_rules if limit is not None]
         self.notes_at = positions.get("notes")
         self.has_contacts = any(name in positions for name in CONTACT_FIELDS)
+        self.mapped = tuple(positions.items())
+        self.text_fields = tuple(name for name in positions if name in TEXT_FIELDS)
+        by_date = _once_per_value(partial(read_date, order=order))
+        money = _once_per_value(read_money)
+        self.readers = tuple(
+            (name, reader, required)
+            for name, reader, required in (
+                ("contract_value", money, True),
+                ("fell_through_on", by_date, True),
+                ("signed_on", by_date, False),
+                ("recovered_on", by_date, False),
+                ("resold_on", by_date, False),
+                ("resale_price", money, False),
+                ("deposit", money, False),
+                ("cause_status", partial(_enum, allowed=STATUSES, what="the cause status"), False),
+                ("cancelled_by", partial(_enum, allowed=CANCELLERS, what="cancelled by"), False),
+                (
+                    "deposit_outcome",
+                    partial(_enum, allowed=OUTCOMES, what="the deposit outcome"),
+                    False,
+                ),
+            )
+            if required or name in positions
+        )
 
     def __call__(self, number: int, values: Sequence[object]) -> dict[str, Any] | None:
         """The deal row for spreadsheet row ``number``, or None when it has a problem."""
-        positions = self.columns.positions
         width = len(values)
         found = self.problems.total
 
         def problem(name: str, message: str, kind: ProblemKind = ProblemKind.INVALID) -> None:
             self.problems.add(number, name, message, kind)
-
-        def cell(name: str) -> object:
-            index = positions.get(name)
-            return values[index] if index is not None and index < width else None
-
-        def txt(name: str) -> str:
-            index = positions.get(name)
-            return text(values[index]) if index is not None and index < width else ""
-
-        # Any: each reader returns its own type, None once a problem is noted (the row
-        # is then dropped before these values are used).
-        def read(name: str, reader: Callable[[object], Any], required: bool = False) -> Any:
-            index = positions.get(name)
-            if index is None and not required:
-                return None
-            value = values[index] if index is not None and index < width else None
-            if is_blank(value):
-                if required:
-                    problem(name, f"{label(name)} is empty", ProblemKind.EMPTY)
-                return None
-            try:
-                return reader(value)
-            except CellError as exc:
-                problem(name, str(exc))
-                return None
 
         # Control characters and lengths, before anything reads the text. One search
         # over the whole row first: most rows have none, and a line break in the
@@ -213,20 +247,39 @@ class RowReader:
         if self.problems.total > found:
             return None
 
+        # Every mapped cell once, by field; a field the file does not have is absent.
+        cells = {name: values[i] if i < width else None for name, i in self.mapped}
+        texts = {name: text(cells[name]) for name in self.text_fields}
+
+        def txt(name: str) -> str:
+            return texts.get(name, "")
+
         client = txt("client")
         if not client:
             problem("client", "Client is empty", ProblemKind.EMPTY)
-        value = read("contract_value", read_money, required=True)
-        order = self.order
-        fell = read("fell_through_on", lambda v: read_date(v, order), required=True)
-        signed = read("signed_on", lambda v: read_date(v, order))
-        recovered = read("recovered_on", lambda v: read_date(v, order))
-        resold = read("resold_on", lambda v: read_date(v, order))
-        resale_price = read("resale_price", read_money)
-        deposit = read("deposit", read_money)
-        status = read("cause_status", lambda v: _enum(v, STATUSES, "the cause status"))
-        cancelled_by = read("cancelled_by", lambda v: _enum(v, CANCELLERS, "cancelled by"))
-        outcome = read("deposit_outcome", lambda v: _enum(v, OUTCOMES, "the deposit outcome"))
+        # Each reader returns its own type; None once a problem is noted (the row is
+        # then dropped before the values are used), in the order problems are reported.
+        read: dict[str, Any] = {}
+        for name, reader, required in self.readers:
+            value = cells.get(name)
+            if is_blank(value):
+                if required:
+                    problem(name, f"{label(name)} is empty", ProblemKind.EMPTY)
+                continue
+            try:
+                read[name] = reader(value)
+            except CellError as exc:
+                problem(name, str(exc))
+        value = cast(int, read.get("contract_value"))  # required: present unless a problem
+        fell = cast(date, read.get("fell_through_on"))
+        signed = read.get("signed_on")
+        recovered = read.get("recovered_on")
+        resold = read.get("resold_on")
+        resale_price = read.get("resale_price")
+        deposit = read.get("deposit")
+        status = read.get("cause_status")
+        cancelled_by = read.get("cancelled_by")
+        outcome = read.get("deposit_outcome")
         phone = email = link = None
         if self.has_contacts:
             phone = self._contact("client_phone", txt("client_phone"), phone_problem, problem)
@@ -243,7 +296,7 @@ class RowReader:
             kind, field_name = decision.problem
             problem(field_name, decision.row_message(), kind)
         first_id = None
-        if "first_cause" in positions and not is_blank(cell("first_cause")):
+        if not is_blank(cells.get("first_cause")):
             first = causes.decide(txt("first_category"), txt("first_cause"))
             first_id = first.cause_id
             if first.problem is not None:
@@ -276,7 +329,7 @@ class RowReader:
             resold_on=resold,
             resale_price_cents=resale_price,
         )
-        for error in validate_deal_input(data, self.today):
+        for error in validate_deal_input(data, self.today, text_fields=CHECKED_BY_THE_DEAL_RULES):
             problem(INPUT_TO_COLUMN.get(error.field, error.field), error.message)
         if self.problems.total > found:
             return None
@@ -286,8 +339,9 @@ class RowReader:
             return self.names.id(model, raw) if raw else None
 
         now = self.now
+        client_name, notes = " ".join(client.split()), data.notes.strip()
         row = {
-            "client_name": " ".join(client.split()),
+            "client_name": client_name,
             "contract_number": data.contract_number,
             "contract_value_cents": value,
             "signed_on": signed,
@@ -307,7 +361,8 @@ class RowReader:
             "recovered_on": recovered,
             "resold_on": resold,
             "resale_price_cents": resale_price,
-            "notes": data.notes.strip(),
+            "notes": notes,
+            "search_text": deal_search_text(client_name, data.contract_number, notes),
             "created_at": now,
             "updated_at": now,
             "deleted_at": None,

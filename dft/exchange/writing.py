@@ -14,13 +14,14 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date, timedelta
+from operator import itemgetter
 from typing import Any, cast
 
 from sqlalchemy import Table, insert, select
 from sqlalchemy.orm import Session
 
 from dft.core.clock import utc_now
-from dft.core.dialects import reserve_ids
+from dft.core.dialects import insert_many, reserve_ids
 from dft.core.models import CallPurpose, Deal, DealContributingCause, FollowUp
 from dft.core.win_back import controllable_cause_ids, win_back_delay
 
@@ -67,6 +68,32 @@ def already_present(session: Session, rows: list[dict[str, Any]]) -> set[DealKey
     return present
 
 
+def insert_rows(session: Session, table: Table, rows: list[dict[str, Any]]) -> None:
+    """One executemany of ``rows`` (dicts with the same keys, every value given) into
+    ``table``: the values converted by the columns' own types and handed to the driver
+    as they are, without SQLAlchemy's work per row (no defaults run: the rows carry
+    every column)."""
+    if not rows:
+        return
+    connection = session.connection()
+    dialect = connection.dialect
+    keys = list(rows[0])
+    convert = [
+        (position, processor)
+        for position, key in enumerate(keys)
+        if (processor := table.c[key].type.dialect_impl(dialect).bind_processor(dialect))
+        is not None
+    ]
+    values = itemgetter(*keys)
+    converted: list[list[Any]] = []
+    for row in rows:
+        cells = list(values(row))
+        for position, processor in convert:
+            cells[position] = processor(cells[position])
+        converted.append(cells)
+    insert_many(connection, table, keys, converted)
+
+
 @dataclass(frozen=True)
 class CallPlan:
     """When the calls of imported deals fall due."""
@@ -93,8 +120,7 @@ def write_deals(session: Session, rows: list[dict[str, Any]], calls: CallPlan) -
     ids = reserve_ids(session, Deal, len(rows))
     for deal_id, row in zip(ids, rows, strict=True):
         row["id"] = deal_id
-    # The table, not the mapped class: plain rows need no ORM bookkeeping.
-    session.execute(insert(cast(Table, Deal.__table__)), rows)
+    insert_rows(session, cast(Table, Deal.__table__), rows)
     contributing = [
         {"deal_id": deal_id, "cause_id": cause_id}
         for deal_id, causes in zip(ids, links, strict=True)
@@ -118,6 +144,7 @@ def write_deals(session: Session, rows: list[dict[str, Any]], calls: CallPlan) -
             "purpose": purpose.value,
             "client_words": "",
             "notes": "",
+            "search_text": "",  # nothing to search yet (no default to work it out per row)
             "created_at": now,
             "updated_at": now,
             "created_by": row["created_by"],
@@ -141,5 +168,5 @@ def write_deals(session: Session, rows: list[dict[str, Any]], calls: CallPlan) -
             if row["cause_id"] in controllable
         ]
     if first_calls or win_backs:
-        session.execute(insert(FollowUp), first_calls + win_backs)
+        insert_rows(session, cast(Table, FollowUp.__table__), first_calls + win_backs)
     return Written(tuple(ids), len(first_calls), len(win_backs))

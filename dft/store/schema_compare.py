@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import re
 
+from dft.core.dialects import is_search_index
+
 # PostgreSQL reports a default with its type: ``''::text``, ``'x'::character varying``.
 _CAST = re.compile(r"::[a-z ]+$")
 
@@ -28,3 +30,11 @@ def compare_server_default(
     """SQLite reports ``''`` back as ``('')``, PostgreSQL as ``''::text``; only a
     real difference counts as drift."""
     return _strip_default(inspected_default) != _strip_default(rendered_metadata_default)
+
+
+def include_object(
+    _object: object, name: str | None, type_: str, _reflected: bool, _compare_to: object
+) -> bool:
+    """The text search's FTS5 tables and trigram indexes live outside the models
+    (dft/core/dialects.py creates them): not drift."""
+    return not (type_ in {"table", "index"} and name is not None and is_search_index(name))

@@ -11,7 +11,6 @@ to a baseline measured right beside it (plain sqlite3, an empty window,
 from __future__ import annotations
 
 import argparse
-import csv
 import os
 import platform
 import sqlite3
@@ -89,59 +88,6 @@ def fresh(path: Path) -> Path:
 
 
 # -- Measurements ------------------------------------------------------------------------
-
-
-def bench_import(folder: Path, rows: int, runs: int) -> Row:
-    """`dft import` of a CSV against plain sqlite3 executemany of the same rows."""
-    from dft.exchange.importer import import_file
-    from dft.exchange.plan import ImportOptions
-    from dft.store.database import open_database
-    from dft.store.location import sqlite_url
-
-    source = folder / f"import-{rows}.csv"
-    with source.open("w", newline="", encoding="utf-8") as handle:
-        writer = csv.writer(handle)
-        writer.writerow(["client", "contract_number", "contract_value", "fell_through_on",
-                         "salesperson", "cause", "notes"])  # fmt: skip
-        for i in range(rows):
-            writer.writerow([f"Client {i}", f"C-{i}", f"{180000 + i % 1000}.00",
-                             f"2024-{1 + i % 12:02d}-{1 + i % 28:02d}", f"Rep {i % 7}",
-                             "Customer service/Slow response / long waits", "note"])  # fmt: skip
-    counter = iter(range(10**6))
-
-    def ours() -> None:
-        target = fresh(folder / f"import-target-{next(counter)}.sqlite3")
-        database = open_database(sqlite_url(target), daily_backup=False)
-        with database.sessions.begin() as session:
-            import_file(session, source, ImportOptions(), today=TODAY)
-        database.close()
-
-    def baseline() -> None:
-        target = fresh(folder / f"import-base-{next(counter)}.sqlite3")
-        database = open_database(sqlite_url(target), daily_backup=False)  # same schema
-        database.close()
-        connection = sqlite3.connect(target, isolation_level=None)
-        connection.execute("PRAGMA journal_mode=WAL")
-        connection.execute("PRAGMA synchronous=FULL")
-        with source.open(newline="", encoding="utf-8") as handle:
-            reader = csv.reader(handle)
-            next(reader)
-            values = [
-                (r[0], r[1], int(float(r[2]) * 100), r[3], r[6], "2026-01-01", "2026-01-01")
-                for r in reader
-            ]
-        connection.execute("BEGIN")
-        connection.executemany(
-            "INSERT INTO deals (client_name, contract_number, contract_value_cents,"
-            " fell_through_on, notes, created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?)",
-            values,
-        )
-        connection.execute("COMMIT")
-        connection.close()
-
-    mine, base = median_seconds(ours, runs), median_seconds(baseline, runs)
-    return Row(f"import of a {rows:,}-row CSV", fmt(mine), fmt(base), mine / base,
-               "ratio <= 2", mine / base <= 2)  # fmt: skip
 
 
 def bench_analytics(path: Path, deals: int, runs: int) -> Row:
@@ -239,44 +185,6 @@ def bench_window(path: Path, deals: int, runs: int, folder: Path) -> list[Row]:
         Row(f"peak memory, main window on {deals:,} deals", f"{peak:.0f} MB",
             f"{max(p for _, p in empty):.0f} MB", None, "<= 250 MB", peak <= 250),
     ]  # fmt: skip
-
-
-def bench_filter(path: Path, deals: int, runs: int) -> Row:
-    """A text filter on the deals table, against the equivalent raw query."""
-    os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
-    from PySide6.QtWidgets import QApplication
-
-    from dft.core.queries import DealFilter
-    from dft.store.database import open_database
-    from dft.store.location import sqlite_url
-    from dft.ui.models.deals_table import DealsTableModel
-
-    _app = QApplication.instance() or QApplication([])
-    database = open_database(sqlite_url(path), daily_backup=False)
-    model = DealsTableModel(database.read_sessions, today=lambda: TODAY)
-    words = iter(["smith", "garcia", "lee", "nguyen", "patel", "kim", "brown"] * 100)
-
-    def ours() -> None:
-        model.set_filter(DealFilter(text=next(words), today=TODAY))
-        model.data(model.index(0, 1))
-
-    connection = sqlite3.connect(path)
-
-    def baseline() -> None:
-        word = f"%{next(words)}%"
-        connection.execute(
-            "SELECT id FROM deals WHERE deleted_at IS NULL AND (client_name LIKE ?"
-            " OR contract_number LIKE ? OR notes LIKE ?) ORDER BY fell_through_on DESC, id DESC",
-            (word, word, word),
-        ).fetchall()
-
-    try:
-        mine, base = median_seconds(ours, runs), median_seconds(baseline, runs)
-    finally:
-        connection.close()
-        database.close()
-    return Row(f"text filter on {deals:,} deals", fmt(mine), fmt(base), mine / base,
-               "median < 50 ms", mine < 0.05)  # fmt: skip
 
 
 def bench_report(path: Path, deals: int, runs: int, folder: Path) -> Row:
@@ -544,11 +452,16 @@ def main(argv: list[str] | None = None) -> int:
     print(f"Building databases of {small:,} and {large:,} demo deals in {folder} ...", flush=True)
     small_db, large_db = demo_database(folder, small), demo_database(folder, large)
     rows: list[Row] = []
+    from tests.benchmarks import data_rows
+
     steps: dict[str, Callable[[], Row | list[Row]]] = {
-        "import": lambda: bench_import(folder, small, max(1, runs // 2)),
+        "import": lambda: data_rows.bench_import(folder, small, max(1, runs // 2)),
         "analytics": lambda: bench_analytics(large_db, large, runs),
         "window": lambda: bench_window(small_db, small, max(2, runs // 2 + 1), folder),
-        "filter": lambda: bench_filter(small_db, small, runs * 3),
+        "filter": lambda: [
+            *data_rows.bench_search(folder, small_db, small, runs * 3),
+            *data_rows.bench_search(folder, large_db, large, runs * 3),
+        ],
         "report": lambda: bench_report(large_db, large, max(1, runs // 2), folder),
         "insights": lambda: bench_insights(large_db, large, max(1, runs // 2)),
         "processes": lambda: bench_processes(small_db, runs),

@@ -4,7 +4,7 @@ from datetime import date
 
 import pytest
 from sqlalchemy import select
-from sqlalchemy.dialects import postgresql
+from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session
 
 from dft.core.models import Deal
@@ -46,8 +46,14 @@ def test_text_search_is_case_insensitive_and_literal(
     assert count_matching(named, DealFilter(text=text)) == len(expected)
 
 
-def test_text_search_compiles_to_ilike_on_postgresql() -> None:
-    query = DealFilter(text="smith").apply(select(Deal.id))
-    sql = str(query.compile(dialect=postgresql.dialect()))
-    assert "ILIKE" in sql
-    assert "ESCAPE" in sql
+def test_text_search_reads_the_trigram_indexes_of_each_database() -> None:
+    query = DealFilter(text="Smith").apply(select(Deal.id))
+    on_postgresql = str(query.compile(dialect=postgresql.dialect()))
+    assert on_postgresql.count("search_text LIKE") == 2  # deals and calls, GIN-indexed
+    assert " OR " not in on_postgresql  # an OR with a subquery would read every deal
+    on_sqlite = str(query.compile(dialect=sqlite.dialect()))
+    assert "deals_search MATCH" in on_sqlite
+    assert "follow_ups_search MATCH" in on_sqlite
+    short = str(DealFilter(text="Sm").apply(select(Deal.id)).compile(dialect=sqlite.dialect()))
+    assert "MATCH" not in short  # no trigram in two characters: the folded text is scanned
+    assert "search_text LIKE" in short

@@ -300,3 +300,47 @@ def test_undoing_an_import_leaves_the_database_as_it_was(
         removed = remove_imported(session, result.records)
     assert (removed.deals, removed.categories, removed.entries, removed.kept) == (3, 2, 2, 0)
     assert counts() == before
+
+
+def test_imported_deals_are_found_by_search_ignoring_case_and_accents(
+    database: Database, tmp_path: Path
+) -> None:
+    from dft.core.queries import DealFilter, fetch_deal_ids
+
+    path = write(tmp_path / "world.csv", HEADER + (
+        "Jürgen Müller,M-1,250000,,2026-11-10,Lot not buildable,Rückruf im Frühling\n"
+        "Ελένη Παπαδοπούλου,Π-2,250000,,2026-11-11,Lot not buildable,\n"
+        "Дмитрий Смирнов,,250000,,2026-11-12,Lot not buildable,переехал в Москву\n"
+    ))  # fmt: skip
+    run(database, path)
+    with database.sessions.begin() as session:
+        for term, client in (
+            ("muller", "Jürgen Müller"),
+            ("FRUHLING", "Jürgen Müller"),
+            ("ΠΑΠΑΔΟΠΟΎΛΟΥ", "Ελένη Παπαδοπούλου"),
+            ("π-2", "Ελένη Παπαδοπούλου"),
+            ("москву", "Дмитрий Смирнов"),
+        ):
+            ids = fetch_deal_ids(session, DealFilter(text=term, today=TODAY))
+            assert list(session.scalars(select(Deal.client_name).where(Deal.id.in_(ids)))) == [
+                client
+            ], term
+
+
+@pytest.mark.sqlite_only
+def test_imported_rows_store_dates_and_times_as_the_orm_does(
+    database: Database, tmp_path: Path
+) -> None:
+    """Rows go to the driver converted by the columns' own types, not by sqlite3's
+    adapters (which drop a zero fraction of a second, and sort differently)."""
+    from sqlalchemy import text
+
+    path = write(tmp_path / "one.csv", HEADER + "Ann Lee,,100,,2026-11-20,Lot not buildable,\n")
+    run(database, path)
+    with database.sessions.begin() as session:
+        stored = session.execute(
+            text("SELECT d.created_at, d.fell_through_on, f.created_at, f.due_on FROM deals d"
+                 " JOIN follow_ups f ON f.deal_id = d.id")
+        ).one()  # fmt: skip
+    assert len(stored[0]) == len(stored[2]) == len("2026-11-30 04:20:07.000000")
+    assert (stored[1], len(stored[3])) == ("2026-11-20", len("2026-11-24"))

@@ -210,3 +210,23 @@ def test_dft_copy_round_trip_on_the_command_line(
     assert "--force" in err
     assert main(["copy", "--db", str(source.database), "--to", str(back), "--force"]) == 0
     assert main(["copy"]) == 2
+
+
+def test_a_copy_finds_what_the_original_finds(source: URL, server_url: URL, tmp_path: Path) -> None:
+    """The folded search text travels with the rows; each target indexes it its own way
+    (pg_trgm there, the FTS5 triggers back on SQLite)."""
+    from dft.core.queries import DealFilter, fetch_deal_ids
+
+    copy_database(source, server_url)
+    back_url = sqlite_url(tmp_path / "back.sqlite3")
+    copy_database(server_url, back_url)
+    for url in (source, server_url, back_url):
+        database = open_database(url, daily_backup=False)
+        try:
+            with database.read_sessions.begin() as session:
+                for term, client in (("ZOE", "Zoë"), ("never called", "Zoë"), ("ü-1", "Zoë")):
+                    ids = fetch_deal_ids(session, DealFilter(text=term, today=TODAY))
+                    names = session.scalars(select(Deal.client_name).where(Deal.id.in_(ids)))
+                    assert [name.split()[0] for name in names] == [client], (url, term)
+        finally:
+            database.close()

@@ -14,7 +14,7 @@ from sqlalchemy.engine import URL
 from dft.core.models import Base
 from dft.store.database import alembic_config, head_revision, open_database
 from dft.store.engine import create_database_engine
-from dft.store.schema_compare import compare_server_default
+from dft.store.schema_compare import compare_server_default, include_object
 
 
 def _upgrade(url: URL, target: str) -> None:
@@ -34,6 +34,7 @@ def _drift(url: URL) -> list[object]:
             opts={
                 "compare_type": True,
                 "compare_server_default": compare_server_default,
+                "include_object": include_object,
                 "render_as_batch": True,
             },
         )
@@ -161,3 +162,78 @@ def test_upgrading_keys_the_split_and_adds_general_causes_and_not_yet_known(
             [("Unknown — pending call", True, "pending_call")],
         ),
     ]
+
+
+def test_upgrading_to_0009_makes_the_deals_and_calls_already_there_searchable(
+    database_url: URL,
+) -> None:
+    """A database from 0008 keeps its rows, and every one of them is found without case
+    or accents (filled and indexed by the migration)."""
+    from datetime import date
+
+    from sqlalchemy import text
+
+    from dft.core.queries import DealFilter, fetch_deal_ids
+    from tests.factories import connection_at_revision
+
+    with connection_at_revision(database_url, "0008") as connection:
+        for client, notes in [
+            ("Hans Müller", "wants the lot back"),
+            ("Élodie Martin", "Клиент переехал в Москву"),
+            ("Yuki Tanaka", "東京の転勤で解約"),
+            ("Ann Smith", ""),
+        ]:
+            connection.execute(
+                text(
+                    "INSERT INTO deals (client_name, contract_value_cents, fell_through_on,"
+                    " notes, created_at, updated_at) VALUES (:client, 100, '2026-10-01',"
+                    " :notes, '2026-10-02 00:00:00', '2026-10-02 00:00:00')"
+                ),
+                {"client": client, "notes": notes},
+            )
+        connection.execute(
+            text(
+                "INSERT INTO follow_ups (deal_id, due_on, notes, created_at, updated_at)"
+                " VALUES (4, '2026-10-08', 'Die Bank sagt nein, Frau Größe',"
+                " '2026-10-02 00:00:00', '2026-10-02 00:00:00')"
+            )
+        )
+    database = open_database(database_url)
+    try:
+        with database.sessions.begin() as session:
+
+            def found(term: str) -> set[int]:
+                return set(fetch_deal_ids(session, DealFilter(text=term, today=date(2026, 11, 1))))
+
+            assert found("MULLER") == {1}
+            assert found("elodie") == {2}
+            assert found("москву") == {2}
+            assert found("転勤") == {3}
+            assert found("東京の転勤") == {3}
+            assert found("grosse") == {4}  # a call note
+            assert found("smith") == {4}
+            if session.get_bind().dialect.name == "postgresql":  # the test server has pg_trgm
+                indexes = session.scalars(
+                    text("SELECT indexname FROM pg_indexes WHERE indexname LIKE '%_trgm'")
+                )
+                assert sorted(indexes) == [
+                    "ix_deals_search_text_trgm",
+                    "ix_follow_ups_search_text_trgm",
+                ]
+    finally:
+        database.close()
+    assert _drift(database_url) == []
+
+
+def test_the_migration_folds_as_the_app_does() -> None:
+    """0009 keeps its own copy of the folding; the two must agree, or old rows go unfound."""
+    import importlib
+
+    from dft.core.search import fold
+
+    migration = importlib.import_module(
+        "dft.store.migrations.versions.0009_text_search_without_case_or_accents"
+    )
+    samples = ("Müller", "ÉLODIE", "Søren Łódź", "ΣΊΣΥΦΟΣ", "한국어", "がっこう", "Ｆｕｌｌ", "")
+    for value in samples:
+        assert migration._fold(value) == fold(value)

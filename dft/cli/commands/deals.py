@@ -139,6 +139,7 @@ def _deal_filter(session: Session, args: argparse.Namespace, month: date | None)
     if args.salesperson:
         salesperson_ids = (_salesperson_id(session, args.salesperson),)
     return DealFilter(
+        text=args.search,
         fell_from=month,
         fell_to=next_month(month) - timedelta(days=1) if month else None,
         category_ids=category_ids,

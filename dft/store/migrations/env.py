@@ -3,7 +3,7 @@
 from alembic import context
 
 from dft.core.models import Base
-from dft.store.schema_compare import compare_server_default
+from dft.store.schema_compare import compare_server_default, include_object
 
 config = context.config
 target_metadata = Base.metadata
@@ -22,6 +22,7 @@ def run_migrations_online() -> None:
         render_as_batch=True,
         compare_type=True,
         compare_server_default=compare_server_default,
+        include_object=include_object,
     )
     with context.begin_transaction():
         context.run_migrations()

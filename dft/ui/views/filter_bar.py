@@ -84,7 +84,10 @@ class FilterBar(QWidget):
         self.search.setClearButtonEnabled(True)
         self.search.addAction(icon("find"), QLineEdit.ActionPosition.LeadingPosition)
         self.search.setAccessibleName("Search deals")
-        self.search.setToolTip("Matches part of the client name, contract number or notes")
+        self.search.setToolTip(
+            "Matches part of the client name, contract number, notes or a call's notes, "
+            "ignoring case and accents"
+        )
         self.period = QComboBox()
         for key, label in PERIODS:
             self.period.addItem(label, key)

@@ -278,3 +278,20 @@ def test_add_records_the_re_sale(db: str, capsys: pytest.CaptureFixture[str]) ->
     assert_one_line_error(too_early, 2, "resold_on", "before the deal fell through")
     bad_price = run_main(capsys, *base, "--resold-on", "2026-11-02", "--resale-price", "lots")
     assert_one_line_error(bad_price, 2, "--resale-price", "not an amount")
+
+
+def test_list_search_ignores_case_and_accents_as_the_window_does(
+    capsys: pytest.CaptureFixture[str], db: str
+) -> None:
+    database = open_database(sqlite_url(Path(db)))
+    with database.sessions.begin() as session:
+        hans = add_deal(session, client_name="Hans Müller", fell_through_on=date(2026, 10, 1))
+        elodie = add_deal(
+            session, client_name="Élodie Roy", notes="Москва", fell_through_on=date(2026, 10, 2)
+        )
+        add_deal(session, client_name="Ann Smith", fell_through_on=date(2026, 10, 3))
+    database.close()
+    for term, expected in (("müller", [hans]), ("ÉLODIE", [elodie]), ("МОСКВА", [elodie])):
+        result = run_main(capsys, "list", "--json", "--search", term, "--db", db)
+        assert result.returncode == 0, result.stderr
+        assert [deal["id"] for deal in json.loads(result.stdout)] == expected

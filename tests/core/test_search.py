@@ -1,0 +1,225 @@
+"""Search without case or accents, in every script, through every write path."""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+
+import pytest
+from sqlalchemy import select, text, update
+from sqlalchemy.orm import Session
+
+from dft.core.deals import (
+    deal_input_of,
+    live_deal,
+    purge_deal,
+    restore_deal,
+    trash_deal,
+    update_deal,
+    with_changes,
+)
+from dft.core.follow_ups import record_follow_up
+from dft.core.models import Deal
+from dft.core.queries import DealFilter, count_matching, fetch_deal_ids
+from dft.core.search import deal_search_text, fold
+from tests.factories import add_deal
+
+FELL = date(2026, 10, 1)
+
+
+def found(session: Session, term: str) -> set[str]:
+    ids = fetch_deal_ids(session, DealFilter(text=term, today=date(2026, 11, 1)))
+    assert count_matching(session, DealFilter(text=term, today=date(2026, 11, 1))) == len(ids)
+    return set(session.scalars(select(Deal.client_name).where(Deal.id.in_(ids))))
+
+
+@pytest.mark.parametrize(
+    ("value", "folded"),
+    [
+        ("Müller", "muller"),
+        ("ÉLODIE", "elodie"),
+        ("Straße", "strasse"),
+        ("Søren Łódź", "soren lodz"),  # letters Unicode does not decompose
+        ("ΣΊΣΥΦΟΣ", "σισυφοσ"),
+        ("Ｆｕｌｌ", "full"),  # full-width letters
+        ("한국어", "한국어"),  # Hangul syllables composed again
+        ("がっこう", "がっこう"),  # kana voicing marks kept: が is not か
+    ],
+)
+def test_fold_takes_off_case_and_accents_only(value: str, folded: str) -> None:
+    assert fold(value) == folded
+
+
+@pytest.fixture
+def people(session: Session) -> Session:
+    for name, notes in (
+        ("Hans Müller", "wants the lot back"),
+        ("Élodie Martin", "Ελληνικά: ο πελάτης θέλει έκπτωση"),
+        ("Ivan Petrov", "Клиент переехал в Москву"),
+        ("Yuki Tanaka", "東京の転勤で解約"),
+        ("Ann Smith", "nothing special"),
+    ):
+        add_deal(session, client_name=name, notes=notes, fell_through_on=FELL)
+    return session
+
+
+@pytest.mark.parametrize(
+    ("term", "expected"),
+    [
+        ("müller", {"Hans Müller"}),
+        ("MULLER", {"Hans Müller"}),  # accents ignored as well as case
+        ("ÉLODIE", {"Élodie Martin"}),
+        ("elodie", {"Élodie Martin"}),
+        ("ΈΚΠΤΩΣΗ", {"Élodie Martin"}),  # Greek, a word inside the notes, any case
+        ("москву", {"Ivan Petrov"}),  # Cyrillic
+        ("МОСКВУ", {"Ivan Petrov"}),
+        ("転勤", {"Yuki Tanaka"}),  # CJK: two characters, no trigram; scanned
+        ("東京の転勤", {"Yuki Tanaka"}),
+        ("mü", {"Hans Müller"}),  # two characters: the folded scan
+        ("n", {"Hans Müller", "Élodie Martin", "Ivan Petrov", "Yuki Tanaka", "Ann Smith"}),
+        ("lot back", {"Hans Müller"}),
+        ("zebra", set()),
+    ],
+)
+def test_search_ignores_case_and_accents_in_every_script(
+    people: Session, term: str, expected: set[str]
+) -> None:
+    assert found(people, term) == expected
+
+
+def test_a_word_inside_a_call_note_finds_the_deal(session: Session) -> None:
+    deal_id = add_deal(session, client_name="Cy Jones", fell_through_on=FELL)
+    add_deal(session, client_name="Dee Park", fell_through_on=FELL)
+    record_follow_up(
+        session,
+        deal_id,
+        outcome="reached",
+        done_at=datetime(2026, 10, 20, 10),
+        notes="Die Bank hat die Finanzierung abgelehnt, sagt Frau Größe",
+        client_words="Ипотеку не одобрили",
+    )
+    assert found(session, "finanzierung") == {"Cy Jones"}
+    assert found(session, "GROSSE") == {"Cy Jones"}  # ß folds to ss
+    assert found(session, "одобрили") == {"Cy Jones"}
+
+
+def test_edits_trash_restore_and_purge_keep_the_search_right(session: Session) -> None:
+    deal_id = add_deal(session, client_name="Zoë Quist", notes="old words", fell_through_on=FELL)
+    assert found(session, "zoe") == {"Zoë Quist"}
+    update_deal(
+        session, deal_id, with_changes(deal_input_of(live_deal(session, deal_id)), notes="Novo")
+    )
+    session.flush()
+    assert found(session, "old words") == set()
+    assert found(session, "novo") == {"Zoë Quist"}
+    trash_deal(session, deal_id)
+    session.flush()
+    assert found(session, "novo") == set()
+    assert fetch_deal_ids(session, DealFilter(text="novo", in_trash=True)) == [deal_id]
+    restore_deal(session, deal_id)
+    session.flush()
+    assert found(session, "novo") == {"Zoë Quist"}
+    trash_deal(session, deal_id)
+    purge_deal(session, deal_id)
+    session.flush()
+    assert found(session, "novo") == set()
+    assert session.scalar(select(Deal.id).where(Deal.search_text.like("%novo%"))) is None
+
+
+def test_a_bulk_insert_is_searchable_without_the_orm(session: Session) -> None:
+    """Import and the sample data insert plain rows: the column's default folds them."""
+    from sqlalchemy import insert
+
+    session.execute(
+        insert(Deal),
+        [
+            {"client_name": "Søren Kierkegaard", "contract_value_cents": 1,
+             "fell_through_on": FELL},
+            {"client_name": "Ана Иванова", "contract_value_cents": 1, "fell_through_on": FELL,
+             "contract_number": "ÄB-7", "notes": ""},
+        ],
+    )  # fmt: skip
+    assert found(session, "soren") == {"Søren Kierkegaard"}
+    assert found(session, "иванова") == {"Ана Иванова"}
+    assert found(session, "ab-7") == {"Ана Иванова"}
+
+
+def test_a_core_update_of_the_folded_text_reaches_the_index(session: Session) -> None:
+    deal_id = add_deal(session, client_name="Pat Lee", fell_through_on=FELL)
+    session.execute(
+        update(Deal)
+        .where(Deal.id == deal_id)
+        .values(search_text=deal_search_text("Pat Lee", None, "Überraschung"))
+    )
+    assert found(session, "uberraschung") == {"Pat Lee"}
+
+
+def test_a_term_with_quotes_and_operators_is_literal(session: Session) -> None:
+    add_deal(session, client_name='Ed "Fast" Eddie', notes="AND OR NOT * ^", fell_through_on=FELL)
+    add_deal(session, client_name="Other", fell_through_on=FELL)
+    assert found(session, '"fast"') == {'Ed "Fast" Eddie'}
+    assert found(session, "or not *") == {'Ed "Fast" Eddie'}
+    assert found(session, "%") == set()
+
+
+@pytest.mark.sqlite_only
+def test_sqlite_keeps_the_trigram_index_whole(people: Session) -> None:
+    connection = people.connection()
+    for table in ("deals_search", "follow_ups_search"):
+        connection.execute(text(f"INSERT INTO {table}({table}) VALUES ('integrity-check')"))
+
+
+def test_without_pg_trgm_the_search_still_finds_by_scanning(
+    people: Session, caplog: pytest.LogCaptureFixture
+) -> None:
+    from dft.core.dialects import NO_TRIGRAMS, create_search_indexes
+
+    connection = people.connection()
+    if connection.dialect.name != "postgresql":
+        pytest.skip("about PostgreSQL's extension")
+    connection.execute(text("DROP EXTENSION pg_trgm CASCADE"))  # its indexes go with it
+    connection.execute(text("CREATE ROLE dft_without_extensions NOLOGIN"))
+    connection.execute(text("SET ROLE dft_without_extensions"))  # may not create extensions
+    assert create_search_indexes(connection) is False
+    connection.execute(text("RESET ROLE"))
+    connection.execute(text("DROP ROLE dft_without_extensions"))  # roles outlive the database
+    assert NO_TRIGRAMS in caplog.text
+    assert found(people, "ΈΚΠΤΩΣΗ") == {"Élodie Martin"}
+    assert found(people, "müller") == {"Hans Müller"}
+
+
+@pytest.mark.sqlite_only
+def test_sqlite_looks_the_term_up_in_the_trigram_index_not_in_every_deal(
+    people: Session,
+) -> None:
+    from dft.core.queries import _order_by, join_deal_names
+
+    query = DealFilter(text="müller").apply(
+        join_deal_names(select(Deal.id), "fell_through_on").order_by(
+            *_order_by("fell_through_on", True)
+        )
+    )
+    compiled = query.compile(people.get_bind())
+    plan = [
+        row[-1]
+        for row in people.connection().exec_driver_sql(
+            f"EXPLAIN QUERY PLAN {compiled}",
+            tuple(compiled.params[name] for name in compiled.positiontup or ()),
+        )
+    ]
+    assert "SCAN deals_search VIRTUAL TABLE INDEX 0:M1" in plan
+    assert "SCAN follow_ups_search VIRTUAL TABLE INDEX 0:M1" in plan
+    assert not any(step.startswith(("SCAN deals ", "SCAN follow_ups ")) for step in plan), plan
+
+
+def test_postgresql_can_answer_from_the_trigram_indexes(people: Session) -> None:
+    connection = people.connection()
+    if connection.dialect.name != "postgresql":
+        pytest.skip("about PostgreSQL's plan")
+    connection.execute(text("SET LOCAL enable_seqscan = off"))  # five deals: else a scan wins
+    query = DealFilter(text="müller").apply(select(Deal.id))
+    compiled = query.compile(people.get_bind())
+    plan = "\n".join(
+        row[0] for row in connection.exec_driver_sql(f"EXPLAIN {compiled}", compiled.params)
+    )
+    assert "ix_deals_search_text_trgm" in plan
+    assert "ix_follow_ups_search_text_trgm" in plan
