@@ -50,8 +50,8 @@ def connection_at_revision(url: URL, revision: str) -> Iterator[Connection]:
     """A connection to ``url`` migrated to ``revision``, in a transaction committed after."""
     from alembic import command
 
-    from dft.store.database import alembic_config
     from dft.store.engine import create_database_engine
+    from dft.store.schema import alembic_config
 
     engine = create_database_engine(url)
     try:

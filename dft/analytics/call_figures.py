@@ -17,7 +17,8 @@ from typing import Any
 from sqlalchemy import Integer, String, and_, case, cast, func, literal_column, null, or_, select
 from sqlalchemy.orm import Session, aliased
 
-from dft.core.models import CallOutcome, CallPurpose, CauseResult, Deal, FollowUp
+from dft.core.choices import CallOutcome, CallPurpose, CauseResult
+from dft.core.models import Deal, FollowUp
 from dft.core.queries import DealFilter
 
 # Which grouping a row of the statement belongs to.

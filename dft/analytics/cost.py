@@ -22,9 +22,10 @@ from sqlalchemy.orm import Session
 from dft.analytics.breakdowns import cause_labels
 from dft.analytics.stats import median_from_histogram
 from dft.core import settings
+from dft.core.choices import DepositOutcome
 from dft.core.dates import add_months, month_label, month_start
 from dft.core.dialects import days_between, month_of
-from dft.core.models import Deal, DepositOutcome
+from dft.core.models import Deal
 from dft.core.queries import DealFilter
 
 

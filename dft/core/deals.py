@@ -20,22 +20,12 @@ from sqlalchemy.orm.exc import StaleDataError
 
 from dft.core import fields as text_rules
 from dft.core import history, settings
+from dft.core.choices import CallPurpose, CancelledBy, CauseStatus, DepositOutcome
 from dft.core.clock import utc_now
 from dft.core.errors import ConflictError, NotFoundError, ValidationError
 from dft.core.identity import current_user
 from dft.core.lists import resolve_entry
-from dft.core.models import (
-    CallPurpose,
-    CancelledBy,
-    Cause,
-    CauseStatus,
-    Community,
-    Deal,
-    DepositOutcome,
-    FollowUp,
-    LeadSource,
-    Salesperson,
-)
+from dft.core.models import Cause, Community, Deal, FollowUp, LeadSource, Salesperson
 from dft.core.money import MAX_CENTS
 from dft.core.taxonomy import PENDING_CALL
 from dft.core.win_back import win_back_due_on

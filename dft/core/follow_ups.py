@@ -18,22 +18,13 @@ from sqlalchemy.orm import Session
 from sqlalchemy.orm.exc import StaleDataError
 
 from dft.core import clock, history, settings
+from dft.core.choices import CallOutcome, CallPurpose, CauseResult, CauseStatus
 from dft.core.clock import utc_now
 from dft.core.deals import live_deal
 from dft.core.errors import ConflictError, NotFoundError, ValidationError
 from dft.core.fields import check_text
 from dft.core.identity import current_user
-from dft.core.models import (
-    CallOutcome,
-    CallPurpose,
-    Category,
-    Cause,
-    CauseResult,
-    CauseStatus,
-    Deal,
-    FollowUp,
-    Salesperson,
-)
+from dft.core.models import Category, Cause, Deal, FollowUp, Salesperson
 from dft.core.queries import join_deal_names
 from dft.core.win_back import win_back_due_on
 

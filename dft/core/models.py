@@ -28,6 +28,14 @@ from sqlalchemy import (
 )
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, object_session, relationship
 
+from dft.core.choices import (
+    CallOutcome,
+    CallPurpose,
+    CancelledBy,
+    CauseResult,
+    CauseStatus,
+    DepositOutcome,
+)
 from dft.core.clock import utc_now
 from dft.core.dialects import create_search_indexes, partial_index
 from dft.core.identity import current_user
@@ -41,51 +49,6 @@ NAMING_CONVENTION = {
     "fk": "fk_%(table_name)s_%(column_0_name)s_%(referred_table_name)s",
     "pk": "pk_%(table_name)s",
 }
-
-
-class CauseStatus(StrEnum):
-    """Whether a deal's cause is the salesperson's guess or confirmed with the client."""
-
-    SUSPECTED = "suspected"
-    CONFIRMED = "confirmed"
-
-
-class CancelledBy(StrEnum):
-    """Who cancelled the contract."""
-
-    BUYER = "buyer"
-    BUILDER = "builder"
-
-
-class DepositOutcome(StrEnum):
-    """What happened to the buyer's deposit."""
-
-    REFUNDED = "refunded"
-    PARTLY_REFUNDED = "partly_refunded"
-    FORFEITED = "forfeited"
-
-
-class CallOutcome(StrEnum):
-    """How a follow-up call went."""
-
-    REACHED = "reached"
-    VOICEMAIL = "voicemail"
-    NO_ANSWER = "no_answer"
-    DECLINED = "declined"
-
-
-class CallPurpose(StrEnum):
-    """Why a call is made: to learn the cause, or to win the buyer back later."""
-
-    CAUSE = "cause"
-    WIN_BACK = "win_back"
-
-
-class CauseResult(StrEnum):
-    """What a follow-up call did to the deal's cause."""
-
-    CONFIRMED = "confirmed"
-    CHANGED = "changed"
 
 
 def _in(column: str, enum: type[StrEnum], nullable: bool = True) -> str:
@@ -473,55 +436,6 @@ class DealChange(Base):
     new_value: Mapped[str | None] = mapped_column(Text)
 
 
-class ImportMapping(Base):
-    """How the team mapped a file with a given set of headers, offered for the next such file.
-
-    One CRM's exports keep their headers, so the second export from it comes in
-    without asking again (shared by everyone on a team database).
-    """
-
-    __tablename__ = "import_mappings"
-
-    id: Mapped[int] = mapped_column(primary_key=True)
-    # SHA-256 of the file's normalized headers, sorted: the same export whatever the order.
-    signature: Mapped[str] = mapped_column(String(64), unique=True)
-    # The headers as the file wrote them, one per line: what the mapping is for.
-    headers: Mapped[str] = mapped_column(Text)
-    # JSON {normalized header: field, or "" for a column left out}.
-    columns: Mapped[str] = mapped_column(Text)
-    date_order: Mapped[str] = mapped_column(String(3))
-    updated_at: Mapped[datetime] = mapped_column(DateTime, default=utc_now, onupdate=utc_now)
-    updated_by: Mapped[str | None] = mapped_column(String(120))
-
-
-class ImportMappingValue(Base):
-    """One value of a file's cause column (with its category cell) and the cause it went to.
-
-    By id, so renaming the cause keeps it; merging causes repoints it; deleting
-    an unused cause forgets it.
-    """
-
-    __tablename__ = "import_mapping_values"
-
-    id: Mapped[int] = mapped_column(primary_key=True)
-    mapping_id: Mapped[int] = mapped_column(
-        ForeignKey("import_mappings.id", ondelete="CASCADE"), index=True
-    )
-    # Normalized (case and spacing ignored); "" for a blank cell or no category column.
-    category_value: Mapped[str] = mapped_column(String(200), server_default="")
-    cause_value: Mapped[str] = mapped_column(String(200), server_default="")
-    cause_id: Mapped[int] = mapped_column(ForeignKey("causes.id", ondelete="CASCADE"), index=True)
-
-    __table_args__ = (
-        UniqueConstraint(
-            "mapping_id",
-            "category_value",
-            "cause_value",
-            name="uq_import_mapping_values_mapping_id_value",
-        ),
-    )
-
-
 # -- Text search: the folded copy follows every write -------------------------------------
 
 
@@ -552,3 +466,8 @@ def _call_searchable(_mapper: object, _connection: object, follow_up: FollowUp) 
 def _search_indexes(_metadata: object, connection: Connection, **_kw: object) -> None:
     # A new database gets what migration 0009 gives an older one.
     create_search_indexes(connection)
+
+
+# The remembered import mappings are tables too: importing their module here puts them in
+# Base.metadata wherever the models are (create_all, migrations, dft copy).
+from dft.core import import_mappings  # noqa: E402, F401

@@ -14,14 +14,8 @@ from sqlalchemy.orm import Session
 
 from dft.core.errors import NotFoundError, ValidationError
 from dft.core.fields import check_text, max_length, text_problem
-from dft.core.models import (
-    Category,
-    Cause,
-    Deal,
-    DealContributingCause,
-    FollowUp,
-    ImportMappingValue,
-)
+from dft.core.import_mappings import ImportMappingValue
+from dft.core.models import Category, Cause, Deal, DealContributingCause, FollowUp
 from dft.core.queries import execute_update
 from dft.core.words import count_of
 

@@ -16,7 +16,7 @@ from sqlalchemy.orm import Session
 
 from dft.core.clock import utc_now
 from dft.core.identity import current_user
-from dft.core.models import ImportMapping, ImportMappingValue
+from dft.core.import_mappings import ImportMapping, ImportMappingValue
 from dft.exchange.mapping import ValueKey
 from dft.exchange.values import DateOrder
 

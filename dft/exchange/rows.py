@@ -15,6 +15,7 @@ from typing import Any, cast
 
 from sqlalchemy.orm import Session
 
+from dft.core.choices import CancelledBy, CauseStatus, DepositOutcome
 from dft.core.clock import utc_now
 from dft.core.deals import DealInput, validate_deal_input
 from dft.core.fields import (
@@ -28,15 +29,7 @@ from dft.core.fields import (
 from dft.core.identity import current_user
 from dft.core.imported import ListEntryModel
 from dft.core.lists import LIST_LABELS, ListModel, find_entry, normalize_name
-from dft.core.models import (
-    CancelledBy,
-    CauseStatus,
-    Community,
-    Deal,
-    DepositOutcome,
-    LeadSource,
-    Salesperson,
-)
+from dft.core.models import Community, Deal, LeadSource, Salesperson
 from dft.core.search import deal_search_text
 from dft.exchange.columns import CONTACT_FIELDS, ColumnMap, label
 from dft.exchange.decisions import CauseDecisions

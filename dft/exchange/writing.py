@@ -20,9 +20,10 @@ from typing import Any, cast
 from sqlalchemy import Table, insert, select
 from sqlalchemy.orm import Session
 
+from dft.core.choices import CallPurpose
 from dft.core.clock import utc_now
 from dft.core.dialects import insert_many, reserve_ids
-from dft.core.models import CallPurpose, Deal, DealContributingCause, FollowUp
+from dft.core.models import Deal, DealContributingCause, FollowUp
 from dft.core.win_back import controllable_cause_ids, win_back_delay
 
 DealKey = tuple[object, ...]

@@ -22,15 +22,10 @@ from sqlalchemy.engine import URL
 from dft.core.dialects import continue_id_sequences, holds_nul, snapshot_options
 from dft.core.models import Base
 from dft.core.queries import AnySelect
-from dft.store.database import (
-    Database,
-    DatabaseError,
-    SchemaState,
-    open_database,
-    read_schema_state,
-)
+from dft.store.database import Database, DatabaseError, open_database
 from dft.store.engine import READ_ONLY
 from dft.store.location import display_url, sqlite_path
+from dft.store.schema import SchemaState, read_schema_state
 
 log = logging.getLogger(__name__)
 

@@ -31,13 +31,11 @@ from dft.store.database import (
     DatabaseError,
     NotADftDatabaseError,
     SchemaTooNewError,
-    head_revision,
-    known_revisions,
     open_database,
-    read_schema_state,
 )
 from dft.store.engine import create_database_engine
 from dft.store.location import display_url, sqlite_path, sqlite_url
+from dft.store.schema import head_revision, known_revisions, read_schema_state
 
 log = logging.getLogger(__name__)
 

@@ -8,13 +8,8 @@ from dft.core.deals import get_deal, trash_deal
 from dft.core.default_taxonomy import DEFAULT_TAXONOMY
 from dft.core.errors import ValidationError
 from dft.core.follow_ups import record_follow_up
-from dft.core.models import (
-    Category,
-    Cause,
-    DealContributingCause,
-    ImportMapping,
-    ImportMappingValue,
-)
+from dft.core.import_mappings import ImportMapping, ImportMappingValue
+from dft.core.models import Category, Cause, DealContributingCause
 from dft.core.taxonomy import (
     IMPORTED_CAUSES_KEY,
     add_category,

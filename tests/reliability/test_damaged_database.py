@@ -33,10 +33,11 @@ from dft.store.backup import (
     list_backups,
     prune_backups,
 )
-from dft.store.database import head_revision, open_database
+from dft.store.database import open_database
 from dft.store.errors import DamagedDatabaseError
 from dft.store.location import sqlite_url
 from dft.store.maintenance import restore_database
+from dft.store.schema import head_revision
 from tests.factories import add_deal
 from tests.reliability.conftest import write_csv
 

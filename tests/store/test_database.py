@@ -15,10 +15,10 @@ from dft.store.database import (
     DamagedDatabaseError,
     NotADftDatabaseError,
     SchemaTooNewError,
-    head_revision,
     open_database,
 )
 from dft.store.location import sqlite_url
+from dft.store.schema import head_revision
 from tests.factories import database_at_first_revision
 
 

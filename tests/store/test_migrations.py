@@ -12,8 +12,9 @@ from sqlalchemy import inspect
 from sqlalchemy.engine import URL
 
 from dft.core.models import Base
-from dft.store.database import alembic_config, head_revision, open_database
+from dft.store.database import open_database
 from dft.store.engine import create_database_engine
+from dft.store.schema import alembic_config, head_revision
 from dft.store.schema_compare import compare_server_default, include_object
 
 
@@ -100,7 +101,7 @@ def test_every_migration_downgrades_and_upgrades_again(database_url: URL) -> Non
 
 
 def test_the_app_reads_the_same_revisions_as_alembic() -> None:
-    from dft.store.database import known_revisions
+    from dft.store.schema import known_revisions
 
     script = ScriptDirectory.from_config(alembic_config())
     assert head_revision() == script.get_current_head()

@@ -15,10 +15,10 @@ from dft.store.database import (
     DatabaseError,
     NotADftDatabaseError,
     SchemaTooNewError,
-    head_revision,
     open_database,
 )
 from dft.store.location import display_url, without_password
+from dft.store.schema import head_revision
 from tests.factories import database_at_first_revision
 from tests.postgres_server import PASSWORD, ROLE, PostgresServer
 

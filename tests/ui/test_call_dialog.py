@@ -11,8 +11,9 @@ from sqlalchemy import select
 
 from dft.analytics.suggest import cause_suggester, training_examples
 from dft.core import settings
+from dft.core.choices import CallPurpose
 from dft.core.follow_ups import record_follow_up
-from dft.core.models import CallPurpose, Deal, FollowUp
+from dft.core.models import Deal, FollowUp
 from dft.ui.context import AppContext
 from dft.ui.dialogs.call_dialog import CallDialog
 from dft.ui.main_window import FOLLOW_UPS_TAB, MainWindow

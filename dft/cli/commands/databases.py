@@ -109,8 +109,8 @@ def cmd_restore(args: argparse.Namespace) -> int:
 
 def cmd_check(args: argparse.Namespace) -> int:
     """Print the database's integrity, foreign keys and schema version; exit 1 on problems."""
-    from dft.store.database import head_revision
     from dft.store.maintenance import check_database
+    from dft.store.schema import head_revision
 
     report = check_database(database_url(args))
     integrity = "ok" if report.integrity == ["ok"] else "; ".join(report.integrity[:10])

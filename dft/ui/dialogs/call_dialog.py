@@ -36,10 +36,11 @@ from PySide6.QtWidgets import (
 from sqlalchemy.orm import Session
 
 from dft.core.callers import CallerAdvice, advise_caller, same_person
+from dft.core.choices import CallPurpose
 from dft.core.deals import get_deal
 from dft.core.errors import ConflictError, DftError, ValidationError
 from dft.core.lists import list_entries
-from dft.core.models import CallPurpose, Salesperson
+from dft.core.models import Salesperson
 from dft.core.taxonomy import list_taxonomy
 from dft.ui import ask
 from dft.ui.context import AppContext

@@ -7,8 +7,8 @@ from typing import Any
 from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt, QUrl
 from PySide6.QtGui import QBrush, QColor, QFont, QGuiApplication, QPalette
 
+from dft.core.choices import CallPurpose
 from dft.core.follow_ups import Due, DueFollowUp, open_follow_ups
-from dft.core.models import CallPurpose
 from dft.ui.context import AppContext
 from dft.ui.formatting import due_in_words, format_date
 from dft.ui.links import email_url, phone_url

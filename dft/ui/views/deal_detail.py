@@ -8,9 +8,9 @@ from html import escape
 from PySide6.QtCore import QUrl, Signal, SignalInstance
 from PySide6.QtWidgets import QHBoxLayout, QPushButton, QTextBrowser, QVBoxLayout, QWidget
 
+from dft.core.choices import CallPurpose
 from dft.core.deals import DealDetail, FollowUpInfo, get_deal
 from dft.core.errors import NotFoundError
-from dft.core.models import CallPurpose
 from dft.ui import shortcuts
 from dft.ui.context import AppContext
 from dft.ui.formatting import format_date, format_date_time, format_money
