@@ -503,6 +503,11 @@ def count_deals(session: Session, *, in_trash: bool = False) -> int:
     return int(session.scalar(select(func.count()).select_from(Deal).where(condition)) or 0)
 
 
+def any_deals(session: Session) -> bool:
+    """True when the database holds a deal, live or trashed (reads one index entry)."""
+    return session.scalar(select(Deal.id).limit(1)) is not None
+
+
 # -- Reading one deal ----------------------------------------------------------
 
 
