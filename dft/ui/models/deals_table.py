@@ -20,6 +20,7 @@ from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelInd
 from PySide6.QtGui import QBrush, QColor, QFont
 from sqlalchemy.orm import Session, sessionmaker
 
+from dft.core.deals import count_deals
 from dft.core.queries import (
     DealFilter,
     DealRow,
@@ -31,6 +32,7 @@ from dft.core.queries import (
 from dft.ui.formatting import format_date, format_money
 
 PAGE_SIZE = 200
+EVERY_LIVE_DEAL = DealFilter(today=date.min)  # the unfiltered table (what "today" is, aside)
 CACHED_PAGES = 20
 
 AnyIndex = QModelIndex | QPersistentModelIndex
@@ -117,7 +119,10 @@ class DealsTableModel(QAbstractTableModel):
         deal_filter = replace(self._filter, today=self._today())
         self.beginResetModel()
         with self._sessions.begin() as session:
-            count = count_matching(session, deal_filter)
+            if replace(deal_filter, today=EVERY_LIVE_DEAL.today) == EVERY_LIVE_DEAL:
+                count = count_deals(session)  # reads an index, not the table
+            else:
+                count = count_matching(session, deal_filter)
             first = fetch_deal_rows(
                 session,
                 deal_filter,
