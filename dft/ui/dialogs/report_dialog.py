@@ -9,7 +9,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from PySide6.QtCore import QThread, QUrl
-from PySide6.QtGui import QImage, QTextDocument
+from PySide6.QtGui import QColor, QImage, QPalette, QTextDocument
 from PySide6.QtPrintSupport import QPrintDialog, QPrinter
 from PySide6.QtWidgets import (
     QComboBox,
@@ -133,6 +133,12 @@ class MonthlyReportDialog(QDialog):
             self.community.addItem(place.name, place.name)
         self.preview = QTextBrowser()
         self.preview.setAccessibleName("Report preview")
+        # The page as it prints, dark palette or not: its colours are the report's own
+        # (dark text), which on a dark background could not be read.
+        page = self.preview.palette()
+        page.setColor(QPalette.ColorRole.Base, QColor("white"))
+        page.setColor(QPalette.ColorRole.Text, QColor("#222222"))
+        self.preview.setPalette(page)
         self.save_button = QPushButton("Save as…")
         self.save_button.setToolTip("Save as PDF, Excel, CSV or HTML (the ending decides)")
         self.print_button = QPushButton("Print…")
