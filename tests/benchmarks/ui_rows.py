@@ -325,7 +325,7 @@ def bench_dashboard(path: Path, deals: int, runs: int) -> list[Row]:
         current[0] = replace(filters[next(turn) % 2])
         view.filter_changed()
         QApplication.processEvents()  # the charts redrawn on screen
-        if view.reader_busy:
+        if view.reading:
             from PySide6.QtCore import QEventLoop
 
             loop = QEventLoop()
