@@ -303,6 +303,7 @@ def bench_preview(path: Path, deals: int, runs: int) -> list[Row]:
 
 def bench_dashboard(path: Path, deals: int, runs: int) -> list[Row]:
     """The Dashboard's refresh after a filter change, against its SQL replayed."""
+    from PySide6.QtCore import QEventLoop
     from PySide6.QtWidgets import QApplication
 
     from dft.core.queries import DealFilter
@@ -316,23 +317,24 @@ def bench_dashboard(path: Path, deals: int, runs: int) -> list[Row]:
     current = [filters[0]]
     view = DashboardView(context, lambda: current[0])
     view.resize(1280, 800)
-    view.show()
-    QApplication.processEvents()  # built and drawn once: matplotlib loaded, panels made
     meter = StallMeter()
     turn = iter(range(10**6))
+
+    def drawn() -> None:
+        loop = QEventLoop()
+        view.refreshed.connect(loop.quit)
+        if view.reading:
+            loop.exec()
+        view.refreshed.disconnect(loop.quit)
+        QApplication.processEvents()  # the charts painted
+
+    view.show()  # the first reading starts: built and drawn once before measuring
+    drawn()
 
     def ours() -> None:
         current[0] = replace(filters[next(turn) % 2])
         view.filter_changed()
-        QApplication.processEvents()  # the charts redrawn on screen
-        if view.reading:
-            from PySide6.QtCore import QEventLoop
-
-            loop = QEventLoop()
-            view.refreshed.connect(loop.quit)
-            loop.exec()
-            view.refreshed.disconnect(loop.quit)
-            QApplication.processEvents()
+        drawn()
 
     try:
         with recording(context.database.engine) as statements:
