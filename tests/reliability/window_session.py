@@ -201,7 +201,9 @@ def answer_questions(csv_path: Path, out: Path) -> None:
     """The file dialogs and questions a user would answer, answered."""
     ask.ask_open_path = lambda *_a, **_k: str(csv_path)
 
-    def save_path(parent: QWidget | None, title: str, suggested: str, filters: str) -> str:
+    def save_path(
+        parent: QWidget | None, title: str, place: object, suggested: str, filters: str
+    ) -> str:
         return str(out / ("report.pdf" if "report" in title.lower() else suggested))
 
     ask.ask_save_path = save_path
