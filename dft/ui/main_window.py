@@ -513,4 +513,8 @@ class MainWindow(QMainWindow):
 
     def closeEvent(self, event: QCloseEvent) -> None:
         self.save_settings()
+        # Reads in flight (status counts, dashboard) give their connections back before
+        # the database may be closed.
+        for reader in self.findChildren(BackgroundRead):
+            reader.wait()
         super().closeEvent(event)

@@ -137,6 +137,7 @@ class BackgroundRead(QObject):
         super().__init__(parent)
         self._running = False
         self._waiting: Callable[[], Any] | None = None
+        self._thread: threading.Thread | None = None
         self._done.connect(self._deliver)
 
     @property
@@ -160,7 +161,14 @@ class BackgroundRead(QObject):
             with contextlib.suppress(RuntimeError):
                 self._done.emit(result, error)
 
-        threading.Thread(target=run, name="dft-background-read", daemon=True).start()
+        self._thread = threading.Thread(target=run, name="dft-background-read", daemon=True)
+        self._thread.start()
+
+    def wait(self, timeout: float = 30.0) -> None:
+        """Block until the running read has returned its connection (before the database
+        closes: a connection out in a thread then would be left open)."""
+        if self._thread is not None:
+            self._thread.join(timeout)
 
     def _deliver(self, result: Any, error: BaseException | None) -> None:
         self._running = False
