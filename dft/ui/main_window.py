@@ -516,5 +516,5 @@ class MainWindow(QMainWindow):
         # Reads in flight (status counts, dashboard) give their connections back before
         # the database may be closed.
         for reader in self.findChildren(BackgroundRead):
-            reader.wait()
+            reader.stop()
         super().closeEvent(event)

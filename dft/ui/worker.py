@@ -164,9 +164,11 @@ class BackgroundRead(QObject):
         self._thread = threading.Thread(target=run, name="dft-background-read", daemon=True)
         self._thread.start()
 
-    def wait(self, timeout: float = 30.0) -> None:
-        """Block until the running read has returned its connection (before the database
-        closes: a connection out in a thread then would be left open)."""
+    def stop(self, timeout: float = 30.0) -> None:
+        """Drop the waiting request and block until the running read has returned its
+        connection (before the database closes: a connection out in a thread, or one
+        a later read opens, would be left open)."""
+        self._waiting = None
         if self._thread is not None:
             self._thread.join(timeout)
 
