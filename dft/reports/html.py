@@ -10,8 +10,15 @@ from pathlib import Path
 from matplotlib.figure import Figure
 
 from dft.analytics import charts, insight_charts
-from dft.reports.monthly import MonthlyReport
-from dft.reports.tables import Kind, Table, capped, format_cell, headline_rows, report_tables
+from dft.reports.monthly import MAX_LISTED_CALLS, MonthlyReport
+from dft.reports.tables import (
+    Kind,
+    Table,
+    capped,
+    format_cell,
+    headline_rows,
+    report_tables,
+)
 
 STYLE = """
 body { font-family: -apple-system, "Segoe UI", Helvetica, Arial, sans-serif; color: #222;
@@ -92,6 +99,10 @@ def report_html(
         parts.append(chart("pareto", charts.pareto_chart(report.causes)))
         keys = ("causes", "roles", "lead_sources", "follow_ups", "overdue", "calibration",
                 "callers", "cost")  # fmt: skip
+        if max_deals is not None:  # the preview: the calls as far as the PDF lists them
+            tables["overdue"] = capped(
+                tables["overdue"], MAX_LISTED_CALLS, "overdue calls", report.overdue_call_count
+            )
         parts.extend(_table(tables[key]) for key in keys)
     parts.append("<h2>The last twelve months</h2>")
     parts.append(chart("trend", charts.trend_chart(report.trend, title="")))

@@ -50,10 +50,12 @@ from dft.core.dates import add_months, month_start
 from dft.core.errors import ValidationError
 from dft.core.lists import find_entry
 from dft.core.models import Category, Cause, Community, Deal, FollowUp, Salesperson
-from dft.core.queries import DealFilter, join_deal_names
+from dft.core.queries import AnySelect, DealFilter, join_deal_names
 from dft.core.signed_contracts import contracts_signed_by_month
 
 TREND_MONTHS = 12
+# The overdue calls a report to read (PDF, preview) lists; spreadsheets list them all.
+MAX_LISTED_CALLS = 100
 
 
 @dataclass(frozen=True)
@@ -114,7 +116,8 @@ class MonthlyReport:
     lead_sources: tuple[Slice, ...]
     follow_ups: FollowUpMetrics
     changed_first_guess: Share
-    overdue_calls: tuple[OverdueCall, ...]
+    overdue_calls: tuple[OverdueCall, ...]  # the first ones when built with a deal_limit
+    overdue_call_count: int
     trend: MonthlyTrend
     deals: tuple[ReportDeal, ...]
     timing: SigningToFallThrough
@@ -191,7 +194,8 @@ def build_monthly_report(
     deal_limit: int | None = None,
 ) -> MonthlyReport:
     """The month's report. ``deal_limit`` lists only the first deals of the month
-    (the PDF shows 500), sparing the query for the rest on a large database."""
+    (the PDF shows 500), and only the first overdue calls, sparing the query for the
+    rest on a large database."""
     scope = scope or ReportScope()
     today = today or date.today()
     first = month_start(month)
@@ -217,7 +221,12 @@ def build_monthly_report(
         lead_sources=tuple(by_lead_source(session, in_month)),
         follow_ups=follow_up_metrics(session, in_month, today),
         changed_first_guess=changed,
-        overdue_calls=tuple(_overdue_calls(session, in_month, today)),
+        overdue_calls=tuple(
+            _overdue_calls(
+                session, in_month, today, None if deal_limit is None else MAX_LISTED_CALLS
+            )
+        ),
+        overdue_call_count=_count_overdue_calls(session, in_month, today),
         trend=trend,
         deals=tuple(_deals(session, in_month, deal_limit)),
         timing=signing_to_fall_through(session, in_month),
@@ -241,18 +250,32 @@ def build_monthly_report(
     )
 
 
-def _overdue_calls(session: Session, deal_filter: DealFilter, today: date) -> list[OverdueCall]:
+def _overdue_of(deal_filter: DealFilter, today: date, query: AnySelect) -> AnySelect:
+    return deal_filter.apply(
+        query.select_from(FollowUp)
+        .join(Deal, FollowUp.deal_id == Deal.id)
+        .where(FollowUp.done_at.is_(None), FollowUp.due_on < today)
+    )
+
+
+def _count_overdue_calls(session: Session, deal_filter: DealFilter, today: date) -> int:
+    return int(session.scalar(_overdue_of(deal_filter, today, select(func.count()))) or 0)
+
+
+def _overdue_calls(
+    session: Session, deal_filter: DealFilter, today: date, limit: int | None
+) -> list[OverdueCall]:
     rows = session.execute(
-        deal_filter.apply(
-            join_deal_names(
-                select(Deal.id, Deal.client_name, Salesperson.name, FollowUp.due_on)
-                .select_from(FollowUp)
-                .join(Deal, FollowUp.deal_id == Deal.id),
-                "salesperson",
-            )
-            .where(FollowUp.done_at.is_(None), FollowUp.due_on < today)
-            .order_by(FollowUp.due_on, Deal.client_name)
+        join_deal_names(
+            _overdue_of(
+                deal_filter,
+                today,
+                select(Deal.id, Deal.client_name, Salesperson.name, FollowUp.due_on),
+            ),
+            "salesperson",
         )
+        .order_by(FollowUp.due_on, Deal.client_name)
+        .limit(limit)
     )
     return [
         OverdueCall(deal_id, client, person, due, (today - due).days)

@@ -32,7 +32,7 @@ from dft.analytics import charts, insight_charts
 from dft.analytics.split import percent_pair
 from dft.core.money import format_cents
 from dft.core.words import count_of
-from dft.reports.monthly import MonthlyReport
+from dft.reports.monthly import MAX_LISTED_CALLS, MonthlyReport
 from dft.reports.pdf_fonts import SANS, SANS_BOLD, body_font_has, register_fonts, with_fallback
 from dft.reports.tables import (
     CONTROL_NOTE,
@@ -47,7 +47,6 @@ from dft.reports.tables import (
 )
 
 MARGIN = 0.6 * inch
-MAX_LISTED_CALLS = 100
 INK = colors.HexColor("#222222")
 MUTED = colors.HexColor("#666666")
 RULE = colors.HexColor("#D9D9D9")
@@ -447,7 +446,9 @@ def write_pdf(report: MonthlyReport, path: Path) -> None:
             Paragraph("Follow-up calls, timing and deposits", HEADING),
             *_table(tables["follow_ups"], width * 0.8),
             Paragraph("Overdue follow-up calls", HEADING),
-            *_table(capped(tables["overdue"], MAX_LISTED_CALLS, "overdue calls"), width * 0.8),
+            *_table(capped(
+                tables["overdue"], MAX_LISTED_CALLS, "overdue calls", report.overdue_call_count
+            ), width * 0.8),
             Paragraph("First guesses against the calls", HEADING),
             *_table(tables["calibration"], width),
             KeepTogether([Paragraph("Who made the call", HEADING),

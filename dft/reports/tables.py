@@ -102,7 +102,7 @@ def headline_rows(report: MonthlyReport) -> tuple[tuple[str, Cell, Kind], ...]:
         rows.append(("Against the earlier months", latest.headline(), Kind.TEXT))
     rows.append(("Referral deals lost", report.referral_deals, Kind.INT))
     rows.append(("Follow-up call completed", report.follow_ups.completed.value, Kind.SHARE))
-    rows.append(("Overdue follow-up calls", len(report.overdue_calls), Kind.INT))
+    rows.append(("Overdue follow-up calls", report.overdue_call_count, Kind.INT))
     return tuple(rows)
 
 

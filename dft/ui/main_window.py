@@ -7,9 +7,11 @@ remembers in :mod:`dft.ui.window_state`.
 
 from __future__ import annotations
 
+import importlib
 import time
 from collections.abc import Callable
 from functools import partial
+from typing import TYPE_CHECKING, cast
 
 from PySide6.QtCore import QEvent, QPoint, Qt, Signal
 from PySide6.QtGui import QAction, QCloseEvent
@@ -26,7 +28,7 @@ from sqlalchemy.orm import Session
 
 from dft import APP_NAME
 from dft.core import settings
-from dft.core.deals import count_deals
+from dft.core.deals import any_deals, count_deals
 from dft.core.follow_ups import count_overdue
 from dft.core.queries import DealFilter
 from dft.ui import actions, menus, shortcuts
@@ -34,7 +36,6 @@ from dft.ui.actions import create_action, dress
 from dft.ui.context import AppContext
 from dft.ui.dialogs import run_modal
 from dft.ui.dialogs.lists_dialog import ListsDialog
-from dft.ui.dialogs.report_dialog import MonthlyReportDialog
 from dft.ui.dialogs.signed_contracts_dialog import SignedContractsDialog
 from dft.ui.dialogs.taxonomy_dialog import TaxonomyDialog
 from dft.ui.formatting import count_of
@@ -44,7 +45,6 @@ from dft.ui.operations import (
     contacts,
     databases,
     deals,
-    exchange,
     identity,
     team_settings,
 )
@@ -56,6 +56,26 @@ from dft.ui.views.follow_ups_view import FollowUpsView
 from dft.ui.views.insights import InsightsView
 from dft.ui.views.trash_view import TrashView
 from dft.ui.window_state import WindowState, recent_databases, remember_database
+from dft.ui.worker import BackgroundRead
+
+if TYPE_CHECKING:
+    from types import ModuleType
+
+    from dft.store.database import Database
+
+
+def _exchange() -> ModuleType:
+    """The import/export operations, loaded on first use: the window opens without them
+    (they pull in the spreadsheet readers and the importer)."""
+    return importlib.import_module("dft.ui.operations.exchange")
+
+
+def _open_report_dialog(context: AppContext, parent: QWidget) -> None:
+    # Imported here: the report builder is not needed for the window's first paint.
+    from dft.ui.dialogs.report_dialog import MonthlyReportDialog
+
+    run_modal(MonthlyReportDialog(context, parent))
+
 
 # Back in the window after this long, it reads the database again (team mode).
 REFRESH_AFTER_AWAY_SECONDS = 20
@@ -130,7 +150,11 @@ class MainWindow(QMainWindow):
         )
         if self.layout_state.restore():
             self.deals_stack.keep_column_widths()
-        self._counts = (0, 0, 0)  # live, trashed, overdue: the status bar's figures
+        # live, trashed, overdue: the status bar's figures (None until first read)
+        self._counts: tuple[int, int, int] | None = None
+        # The status bar's counts are read in the background: the rows paint first.
+        self.status_reader = BackgroundRead(self)
+        self.status_reader.finished.connect(self._show_status)
         self._connect_views()
         self._database_changed()
 
@@ -182,13 +206,13 @@ class MainWindow(QMainWindow):
                 databases.choose_database(self, c.settings))),
             (self.team_database_action, lambda: self.switch_to(
                 databases.choose_team_database(self, recent_databases(c.settings)))),
-            (self.import_action, lambda: exchange.import_deals(self, c)),
-            (self.export_action, lambda: exchange.export_deals(
+            (self.import_action, lambda: _exchange().import_deals(self, c)),
+            (self.export_action, lambda: _exchange().export_deals(
                 self, c, self.filter_bar.current_filter())),
             (self.backup_action, lambda: databases.back_up(self, c)),
             (self.restore_action, lambda: databases.restore_backup(self, c, self._open_database)),
             (self.check_action, lambda: databases.check(self, c)),
-            (self.sample_action, lambda: exchange.load_sample_data(self, c, self.switch_to)),
+            (self.sample_action, lambda: _exchange().load_sample_data(self, c, self.switch_to)),
             (self.quit_action, self.close),
             (self.new_deal_action, self.new_deal),
             (self.edit_deal_action, self.edit_selected),
@@ -206,7 +230,7 @@ class MainWindow(QMainWindow):
             (self.trash_tab_action, lambda: self.tabs.setCurrentIndex(TRASH_TAB)),
             (self.clear_filters_action, self.filter_bar.clear),
             (self.refresh_action, self.refresh),
-            (self.report_action, lambda: run_modal(MonthlyReportDialog(c, self))),
+            (self.report_action, lambda: _open_report_dialog(c, self)),
             (self.contracts_signed_action, lambda: run_modal(SignedContractsDialog(c, self))),
         )  # fmt: skip
         for action, handler in wiring:
@@ -243,7 +267,7 @@ class MainWindow(QMainWindow):
         self.trash.purgeRequested.connect(lambda ids: deals.purge_deals(self, c, ids))
         self.trash.emptyRequested.connect(lambda: deals.empty_trash(self, c))
         self.welcome.loadSampleRequested.connect(
-            lambda: exchange.load_sample_data(self, c, self.switch_to)
+            lambda: _exchange().load_sample_data(self, c, self.switch_to)
         )
         self.welcome.newDealRequested.connect(self.new_deal)
         self.tabs.currentChanged.connect(self._tab_changed)
@@ -374,31 +398,46 @@ class MainWindow(QMainWindow):
         self._update_status()
 
     def _update_status(self) -> None:
+        """The title and welcome page now (cheap reads); the counts in the background."""
         today = self.context.today()
+        database = self.context.database
+        sample, anything = self.context.read(
+            lambda s: (settings.get_bool(s, settings.SAMPLE_DATA), any_deals(s))
+        )
+        # Made-up deals must never pass for real ones: the title says so.
+        title = f"{APP_NAME} — {database.short_name}"
+        if sample and anything:
+            title += " (sample data)"
+        if database.damaged:
+            title += " (damaged — read only)"
+        self.setWindowTitle(title)
+        self.deals_stack.show_welcome(not anything)
 
-        def counts(session: Session) -> tuple[int, int, int, bool]:
+        def counts(session: Session) -> tuple[int, int, int]:
             return (
                 count_deals(session),
                 count_deals(session, in_trash=True),
                 count_overdue(session, today),
-                settings.get_bool(session, settings.SAMPLE_DATA),
             )
 
-        live, trashed, overdue, sample = self.context.read(counts)
-        # Made-up deals must never pass for real ones: the title says so.
-        title = f"{APP_NAME} — {self.context.database.short_name}"
-        if sample and live + trashed:
-            title += " (sample data)"
-        if self.context.database.damaged:
-            title += " (damaged — read only)"
-        self.setWindowTitle(title)
-        self._counts = (live, trashed, overdue)
+        # Counting a million deals takes a moment: the rows are painted meanwhile.
+        self.status_reader.start(lambda: (database, self.context.read(counts)))
+
+    def _show_status(self, result: object, error: BaseException | None) -> None:
+        if error is not None:
+            raise error  # said by the app's error handler, as a read on this thread would be
+        database, counts = cast("tuple[Database, tuple[int, int, int]]", result)
+        if database is not self.context.database:
+            return  # another database was opened meanwhile; its own read follows
+        self._counts = counts
         self._show_counts()
-        self.deals_stack.show_welcome(live == 0 and trashed == 0)
+        overdue = counts[2]
         self.tabs.setTabText(FOLLOW_UPS_TAB, f"Follow-ups due ({overdue})" if overdue else
                              "Follow-ups due")  # fmt: skip
 
     def _show_counts(self) -> None:
+        if self._counts is None:
+            return  # not read yet: better nothing than "0 deals" for a moment
         live, _trashed, overdue = self._counts
         shown = self.deals_model.rowCount()
         parts = [count_of(live, "deal")]
@@ -474,4 +513,8 @@ class MainWindow(QMainWindow):
 
     def closeEvent(self, event: QCloseEvent) -> None:
         self.save_settings()
+        # Reads in flight (status counts, dashboard) give their connections back before
+        # the database may be closed.
+        for reader in self.findChildren(BackgroundRead):
+            reader.stop()
         super().closeEvent(event)

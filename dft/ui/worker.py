@@ -137,6 +137,7 @@ class BackgroundRead(QObject):
         super().__init__(parent)
         self._running = False
         self._waiting: Callable[[], Any] | None = None
+        self._thread: threading.Thread | None = None
         self._done.connect(self._deliver)
 
     @property
@@ -160,7 +161,16 @@ class BackgroundRead(QObject):
             with contextlib.suppress(RuntimeError):
                 self._done.emit(result, error)
 
-        threading.Thread(target=run, name="dft-background-read", daemon=True).start()
+        self._thread = threading.Thread(target=run, name="dft-background-read", daemon=True)
+        self._thread.start()
+
+    def stop(self, timeout: float = 30.0) -> None:
+        """Drop the waiting request and block until the running read has returned its
+        connection (before the database closes: a connection out in a thread, or one
+        a later read opens, would be left open)."""
+        self._waiting = None
+        if self._thread is not None:
+            self._thread.join(timeout)
 
     def _deliver(self, result: Any, error: BaseException | None) -> None:
         self._running = False
@@ -180,3 +190,73 @@ def stop_background_work(owner: QObject) -> None:
         if task.running:
             task.cancel()
             task.wait()
+
+
+class BackgroundJob(QObject):
+    """Work off the GUI thread with progress and cancel, but no dialog: the caller shows
+    the progress in its own window, which stays usable.
+
+    :meth:`start` runs ``work(progress)`` in a thread of its own; a start while one runs
+    cancels it, and only the latest run's ``finished(result, error)`` arrives (on the
+    GUI thread). ``progressed(done, total)`` follows the latest run.
+    """
+
+    progressed = Signal(int, int)
+    finished = Signal(object, object)
+    # Emitted from the working thread (queued to this object's thread) with the run's number.
+    _progress = Signal(int, int, int)
+    _done = Signal(int, object, object)
+
+    def __init__(self, parent: QObject | None = None) -> None:
+        super().__init__(parent)
+        self._run = 0
+        self._cancel = threading.Event()
+        self._running = False
+        self._progress.connect(self._on_progress)
+        self._done.connect(self._deliver)
+
+    @property
+    def busy(self) -> bool:
+        """True from :meth:`start` until its answer (or its cancellation) arrived."""
+        return self._running
+
+    def start(self, work: Callable[[Progress], Any]) -> None:
+        """Run ``work`` in the background, cancelling the run before it, if any."""
+        self._cancel.set()
+        self._run += 1
+        run, cancel = self._run, threading.Event()
+        self._cancel = cancel
+        self._running = True
+
+        def progress(done: int, total: int) -> bool:
+            with contextlib.suppress(RuntimeError):  # the owner was closed meanwhile
+                self._progress.emit(run, done, total)
+            return not cancel.is_set()
+
+        def body() -> None:
+            try:
+                result, error = work(progress), None
+                if cancel.is_set():
+                    raise Cancelled()
+            except BaseException as exc:  # handed to the GUI thread, never lost
+                result, error = None, exc
+            with contextlib.suppress(RuntimeError):
+                self._done.emit(run, result, error)
+
+        threading.Thread(target=body, name="dft-background-job", daemon=True).start()
+
+    def cancel(self) -> None:
+        """Stop the running work; ``finished`` then carries :class:`Cancelled`."""
+        self._cancel.set()
+
+    def _on_progress(self, run: int, done: int, total: int) -> None:
+        if run == self._run:
+            self.progressed.emit(done, total)
+
+    def _deliver(self, run: int, result: Any, error: BaseException | None) -> None:
+        if run != self._run:
+            return  # a run replaced by a newer one: nobody waits for it
+        self._running = False
+        if self._cancel.is_set():  # Stop pressed after the work's last step: still stopped
+            result, error = None, Cancelled()
+        self.finished.emit(result, error)

@@ -15,10 +15,8 @@ import os
 import platform
 import sqlite3
 import statistics
-import subprocess
 import sys
 import tempfile
-import textwrap
 import time
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -133,98 +131,6 @@ def bench_analytics(path: Path, deals: int, runs: int) -> Row:
         database.close()
     return Row(f"month breakdown + 24-month trend, {deals:,} deals", fmt(mine), fmt(base),
                mine / base, "ratio <= 1.5", mine / base <= 1.5)  # fmt: skip
-
-
-WINDOW_SCRIPT = textwrap.dedent(
-    """
-    import resource, sys, time
-    start = time.perf_counter()
-    from pathlib import Path
-    from PySide6.QtCore import QSettings
-    from PySide6.QtWidgets import QApplication, QMainWindow
-    app = QApplication([])
-    if sys.argv[1] == "empty":
-        window = QMainWindow()
-        window.show()
-        app.processEvents()
-        window.grab()
-    else:
-        from dft.store.database import open_database
-        from dft.store.location import sqlite_url
-        from dft.ui.app import build_main_window
-        database = open_database(sqlite_url(Path(sys.argv[1])), daily_backup=False)
-        window = build_main_window(database, QSettings(sys.argv[2], QSettings.Format.IniFormat))
-        window.show()
-        app.processEvents()
-        window.table.viewport().grab()  # the first rows, painted
-        assert window.deals_model.rowCount() > 0
-    elapsed = time.perf_counter() - start
-    peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
-    print(elapsed, peak, "matplotlib" in sys.modules)
-    """
-)
-
-
-def bench_window(path: Path, deals: int, runs: int, folder: Path) -> list[Row]:
-    def run(argument: str) -> tuple[float, float]:
-        result = subprocess.run(
-            [sys.executable, "-c", WINDOW_SCRIPT, argument, str(folder / "bench.ini")],
-            capture_output=True, text=True, env=env(), check=True,
-        )  # fmt: skip
-        elapsed, peak, _mpl = result.stdout.split()
-        return float(elapsed), float(peak)
-
-    ours = [run(str(path)) for _ in range(runs)]
-    empty = [run("empty") for _ in range(runs)]
-    mine = statistics.median(t for t, _ in ours)
-    base = statistics.median(t for t, _ in empty)
-    peak = max(p for _, p in ours)
-    return [
-        Row(f"main window on {deals:,} deals, first rows painted", fmt(mine), fmt(base),
-            mine / base, "ratio <= 2.5", mine / base <= 2.5),
-        Row(f"peak memory, main window on {deals:,} deals", f"{peak:.0f} MB",
-            f"{max(p for _, p in empty):.0f} MB", None, "<= 250 MB", peak <= 250),
-    ]  # fmt: skip
-
-
-def bench_report(path: Path, deals: int, runs: int, folder: Path) -> Row:
-    from dft.reports.monthly import build_monthly_report
-    from dft.reports.render import deal_limit_for, write_report
-    from dft.store.database import open_database
-    from dft.store.location import sqlite_url
-
-    database = open_database(sqlite_url(path), daily_backup=False)
-
-    target = folder / "bench-report.pdf"
-
-    def ours() -> None:  # as `dft report --out FILE.pdf` does it
-        with database.read_sessions.begin() as session:
-            report = build_monthly_report(
-                session, MONTH, today=TODAY, deal_limit=deal_limit_for(target)
-            )
-        write_report(report, target)
-
-    connection = sqlite3.connect(path)
-    month = "d.fell_through_on BETWEEN '2026-10-01' AND '2026-10-31' AND d.deleted_at IS NULL"
-
-    def baseline() -> None:
-        for group in ("c.category_id", "d.cause_id", "d.responsible_role", "d.lead_source_id"):
-            connection.execute(
-                f"SELECT {group}, count(*), sum(d.contract_value_cents) FROM deals d"
-                f" LEFT JOIN causes c ON c.id = d.cause_id WHERE {month} GROUP BY {group}"
-            ).fetchall()
-        connection.execute(f"SELECT d.* FROM deals d WHERE {month}").fetchall()
-        connection.execute(
-            "SELECT f.* FROM follow_ups f JOIN deals d ON d.id = f.deal_id WHERE " + month
-        ).fetchall()
-
-    try:
-        mine, base = median_seconds(ours, runs), median_seconds(baseline, runs)
-    finally:
-        connection.close()
-        database.close()
-    return Row(f"monthly PDF report, {deals:,} deals", fmt(mine), fmt(base), mine / base,
-               "< 3 s", mine < 3)  # fmt: skip
 
 
 def bench_insights(path: Path, deals: int, runs: int) -> list[Row]:
@@ -373,24 +279,6 @@ def bench_checks(path: Path, deals: int, runs: int) -> list[Row]:
     ]  # fmt: skip
 
 
-def bench_processes(path: Path, runs: int) -> list[Row]:
-    def timed(*args: str) -> float:
-        def once() -> None:
-            subprocess.run([sys.executable, *args], env=env(), capture_output=True, check=True)
-
-        return median_seconds(once, runs)
-
-    base = timed("-c", "pass")
-    version = timed("-m", "dft", "--version")
-    summary = timed("-m", "dft", "summary", "--month", "2026-10", "--db", str(path))
-    return [
-        Row("`dft --version` as a process", fmt(version), fmt(base), version / base,
-            "report the ratio", None),
-        Row("`dft summary` as a process", fmt(summary), fmt(base), summary / base,
-            "report the ratio", None),
-    ]  # fmt: skip
-
-
 # -- The table -----------------------------------------------------------------------
 
 
@@ -430,6 +318,8 @@ STEPS = (
     "processes",
     "copy",
     "checks",
+    "preview",
+    "dashboard",
 )
 
 
@@ -457,20 +347,20 @@ def main(argv: list[str] | None = None) -> int:
     steps: dict[str, Callable[[], Row | list[Row]]] = {
         "import": lambda: data_rows.bench_import(folder, small, max(1, runs // 2)),
         "analytics": lambda: bench_analytics(large_db, large, runs),
-        "window": lambda: bench_window(small_db, small, max(2, runs // 2 + 1), folder),
         "filter": lambda: [
             *data_rows.bench_search(folder, small_db, small, runs * 3),
             *data_rows.bench_search(folder, large_db, large, runs * 3),
         ],
-        "report": lambda: bench_report(large_db, large, max(1, runs // 2), folder),
         "insights": lambda: bench_insights(large_db, large, max(1, runs // 2)),
-        "processes": lambda: bench_processes(small_db, runs),
         "copy": lambda: bench_copy(small_db, small, max(1, runs // 2)),
         "checks": lambda: [
             *bench_checks(small_db, small, runs),
             *bench_checks(large_db, large, max(1, runs // 2)),
         ],
     }
+    from tests.benchmarks import ui_rows  # window, processes, report, preview, dashboard
+
+    steps.update(ui_rows.steps(folder, (small, large), (small_db, large_db), runs))
     for step_name, step in steps.items():
         if args.only and step_name not in args.only:
             continue

@@ -78,9 +78,10 @@ def test_the_benchmark_script_runs_every_measurement(tmp_path: Path) -> None:
     assert result.returncode == 0, result.stderr[-3000:]
     table = [line for line in result.stdout.splitlines() if line.startswith("|")]
     # data_rows: two import rows, and two text filter rows per size
-    assert len(table) == 2 + 12 + 6 + 4, result.stdout
+    assert len(table) == 2 + 19 + 6 + 4, result.stdout
     for name in ("import of", "month breakdown", "main window", "peak memory", "text filter",
                  "monthly PDF report", "insights of a month", "cause model trained",
                  "one cause suggestion", "dft --version", "dft summary", "dft copy",
-                 "backup with its", "quick_check alone", "integrity_check"):  # fmt: skip
+                 "backup with its", "quick_check alone", "integrity_check",
+                 "report preview builds", "dashboard refresh"):  # fmt: skip
         assert any(name in line for line in table), name

@@ -140,7 +140,10 @@ class Session:
         QTimer.singleShot(0, self.main.report_action.trigger)
 
     def read_report(self, dialog: MonthlyReportDialog) -> None:
-        dialog.month.setCurrentIndex(2)
+        dialog.month.setCurrentIndex(2)  # its preview builds in the background
+        when(lambda: not dialog.building, lambda _built: self.save_report(dialog), "the preview")
+
+    def save_report(self, dialog: MonthlyReportDialog) -> None:
         dialog.save()  # in the background; ask_save_path answers with OUT/report.pdf
         when(
             lambda: "Saved" in dialog.status.text(),

@@ -108,6 +108,12 @@ def test_the_charts_follow_the_filter(qtbot: Any, dashboard: MainWindow) -> None
     dashboard.filter_bar.status.setCurrentIndex(dashboard.filter_bar.status.findData("confirmed"))
     confirmed = len(sql_ids(dashboard, "d.cause_status = 'confirmed'"))
     assert confirmed != everything
+    # Read in the background: the old charts stay, greyed, until the new figures arrive.
+    assert dashboard.dashboard.reading
+    assert not dashboard.dashboard.grid_host.isEnabled()
+    with qtbot.waitSignal(dashboard.dashboard.refreshed, timeout=30_000):
+        pass
+    assert dashboard.dashboard.grid_host.isEnabled()
     assert str(confirmed) in drawn_total()
     assert f"{confirmed} deals</b> fell through" in dashboard.dashboard.kpis.text()
 

@@ -61,7 +61,8 @@ def test_the_status_bar_counts_what_the_filters_show_at_every_change(
     qtbot: Any, window: MainWindow
 ) -> None:
     label = window.count_label
-    assert label.text().startswith("300 deals")
+    # The counts are read in the background (the rows paint first).
+    qtbot.waitUntil(lambda: label.text().startswith("300 deals"))
     assert "shown" not in label.text()
     window.filter_bar.status.setCurrentIndex(window.filter_bar.status.findData("confirmed"))
     confirmed = window.deals_model.rowCount()

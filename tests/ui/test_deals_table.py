@@ -122,6 +122,36 @@ def test_the_deals_model_passes_the_model_tester(qtmodeltester: Any, context: Ap
     qtmodeltester.check(model, force_py=True)
 
 
+def test_a_load_reads_the_count_and_the_first_page_and_the_other_ids_when_asked(
+    context: AppContext,
+) -> None:
+    model = DealsTableModel(context.sessions, DealFilter(today=TODAY), today=lambda: TODAY)
+    model.reload()
+    assert model.rowCount() == 300
+    assert not model.all_ids_read  # 300 deals: only the first 200 ids are held
+    assert model.page_queries == 1
+    assert model.rows_fetched == PAGE_SIZE
+    order = context.read(
+        lambda s: s.scalars(
+            text(
+                "SELECT id FROM deals WHERE deleted_at IS NULL"
+                " ORDER BY fell_through_on DESC, id DESC"
+            )
+        ).all()
+    )
+    assert [model.deal_id_at(row) for row in range(PAGE_SIZE)] == order[:PAGE_SIZE]
+    assert not model.all_ids_read
+    last = model.row_data(299)  # beyond the first page: every id is read, then its page
+    assert model.all_ids_read
+    assert last is not None
+    assert last.id == order[299]
+    assert model.row_of(order[250]) == 250
+    assert [model.deal_id_at(row) for row in range(300)] == order
+    model.reload()
+    assert model.row_of(order[260]) == 260  # found beyond the first page after a reload too
+    assert model.row_of(-1) is None
+
+
 def test_the_follow_ups_model_passes_the_model_tester(
     qtmodeltester: Any, context: AppContext
 ) -> None:

@@ -15,17 +15,25 @@ from dft.ui.context import AppContext
 from dft.ui.dialogs.report_dialog import MonthlyReportDialog
 
 
+def built(qtbot: Any, dialog: MonthlyReportDialog) -> None:
+    """Wait for the preview being built in the background."""
+    qtbot.waitUntil(lambda: not dialog.building, timeout=30_000)
+
+
 @pytest.fixture
 def dialog(qtbot: Any, context: AppContext) -> MonthlyReportDialog:
     report_dialog = MonthlyReportDialog(context)
     qtbot.addWidget(report_dialog)
     report_dialog.show()
+    built(qtbot, report_dialog)
     return report_dialog
 
 
-def test_choosing_a_month_updates_the_preview(dialog: MonthlyReportDialog) -> None:
+def test_choosing_a_month_updates_the_preview(qtbot: Any, dialog: MonthlyReportDialog) -> None:
     assert dialog.selected_month() == date(2026, 10, 1)  # the month just ended
     dialog.month.setCurrentIndex(dialog.month.findData("2026-09-01"))
+    assert dialog.building
+    built(qtbot, dialog)
     assert dialog.report is not None
     assert dialog.report.month == date(2026, 9, 1)
     text = dialog.preview.toPlainText()
@@ -40,9 +48,60 @@ def test_saving_writes_the_chosen_month_to_the_file(
     monkeypatch.setattr(ask, "ask_save_path", lambda *_a: str(target))
     dialog.month.setCurrentIndex(dialog.month.findData("2026-09-01"))
     dialog.salesperson.setCurrentIndex(1)
+    built(qtbot, dialog)
     person = dialog.salesperson.currentText()
     qtbot.mouseClick(dialog.save_button, Qt.MouseButton.LeftButton)
     qtbot.waitUntil(lambda: dialog.status.text().startswith("Saved"), timeout=30_000)
     text = "\n".join(page.extract_text() for page in PdfReader(target).pages)
     assert "Lost contracts report — September 2026" in text
     assert f"salesperson {person}" in text
+
+
+def test_the_preview_builds_in_the_background_with_progress_and_can_be_stopped(
+    qtbot: Any, context: AppContext
+) -> None:
+    report_dialog = MonthlyReportDialog(context)
+    qtbot.addWidget(report_dialog)
+    report_dialog.show()
+    # Building: the progress and Stop show, and the dialog's controls stay usable.
+    assert report_dialog.building
+    assert report_dialog.progress.isVisible()
+    assert report_dialog.stop_button.isVisible()
+    assert report_dialog.status.text().startswith("Building the preview of October 2026")
+    steps: list[tuple[int, int]] = []
+    report_dialog.builder.progressed.connect(lambda done, total: steps.append((done, total)))
+    qtbot.mouseClick(report_dialog.stop_button, Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: not report_dialog.building, timeout=30_000)
+    assert report_dialog.status.text() == "Preview stopped. Pick a month to build it again."
+    assert report_dialog.report is None
+    assert report_dialog.preview.toPlainText() == ""
+    assert not report_dialog.stop_button.isVisible()
+    assert not report_dialog.print_button.isEnabled()
+    # Another month starts it again, this time to the end, step by step.
+    steps.clear()
+    report_dialog.month.setCurrentIndex(report_dialog.month.findData("2026-08-01"))
+    with qtbot.waitSignal(report_dialog.builder.finished, timeout=30_000):
+        pass
+    assert report_dialog.report is not None
+    assert report_dialog.report.month == date(2026, 8, 1)
+    assert "Lost contracts report — August 2026" in report_dialog.preview.toPlainText()
+    assert steps[-1][0] == steps[-1][1]
+    assert [done for done, _total in steps] == sorted(done for done, _total in steps)
+    assert not report_dialog.progress.isVisible()
+    assert report_dialog.print_button.isEnabled()
+
+
+def test_a_new_month_chosen_while_building_replaces_the_running_preview(
+    qtbot: Any, context: AppContext
+) -> None:
+    report_dialog = MonthlyReportDialog(context)
+    qtbot.addWidget(report_dialog)
+    report_dialog.show()
+    report_dialog.month.setCurrentIndex(report_dialog.month.findData("2026-07-01"))
+    report_dialog.month.setCurrentIndex(report_dialog.month.findData("2026-09-01"))
+    with qtbot.waitSignal(report_dialog.builder.finished, timeout=30_000) as delivered:
+        pass
+    assert delivered.args[1] is None  # only the latest run's answer arrives
+    assert report_dialog.report is not None
+    assert report_dialog.report.month == date(2026, 9, 1)
+    assert "September 2026" in report_dialog.status.text()

@@ -3,18 +3,20 @@
 from __future__ import annotations
 
 import io
+from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from PySide6.QtCore import QUrl
-from PySide6.QtGui import QImage, QTextDocument
+from PySide6.QtCore import QThread, QUrl
+from PySide6.QtGui import QColor, QImage, QPalette, QTextDocument
 from PySide6.QtPrintSupport import QPrintDialog, QPrinter
 from PySide6.QtWidgets import (
     QComboBox,
     QDialog,
     QHBoxLayout,
     QLabel,
+    QProgressBar,
     QPushButton,
     QTextBrowser,
     QVBoxLayout,
@@ -31,10 +33,67 @@ from dft.ui.context import AppContext
 from dft.ui.dialogs import run_modal
 from dft.ui.formatting import count_of, format_month
 from dft.ui.window_state import FileFolder, FileKind
-from dft.ui.worker import BackgroundTask, Progress
+from dft.ui.worker import BackgroundJob, BackgroundTask, Cancelled, Progress
+
+if TYPE_CHECKING:
+    from matplotlib.figure import Figure
 
 SAVE_FILTERS = "PDF report (*.pdf);;Excel workbook (*.xlsx);;CSV data (*.csv);;Web page (*.html)"
 MONTHS_OFFERED = 36
+PREVIEW_DPI = 110
+PREVIEW_WIDTH = 760  # pixels: a chart no wider than the page of the preview
+# The preview's steps: the report's figures, its charts (headline, pareto, trend,
+# control, cancellation), the page.
+PREVIEW_STEPS = 7
+
+
+@dataclass(frozen=True)
+class Preview:
+    """A preview built off the GUI thread: the report and its page, charts included."""
+
+    report: MonthlyReport
+    document: QTextDocument  # made in the worker, handed to the GUI thread
+
+
+def build_preview(
+    context: AppContext, month: date, scope: ReportScope, gui_thread: QThread, progress: Progress
+) -> Preview:
+    """The report and its page, charts drawn (runs in a worker thread, no Qt widgets)."""
+    from dft.reports.html import report_html
+
+    def step(done: int) -> None:
+        if not progress(done, PREVIEW_STEPS):
+            raise Cancelled()
+
+    step(0)
+    today = context.today()
+    # The preview lists the month's deals as far as the PDF does; reading no
+    # more keeps it quick on a large team database.
+    report = context.read(
+        lambda s: build_monthly_report(s, month, scope, today=today, deal_limit=MAX_LISTED_DEALS)
+    )
+    step(1)
+    charts: dict[str, bytes] = {}
+
+    def chart(key: str, figure: Figure) -> str:
+        buffer = io.BytesIO()
+        figure.savefig(buffer, format="png", dpi=PREVIEW_DPI)
+        charts[key] = buffer.getvalue()
+        step(min(1 + len(charts), PREVIEW_STEPS - 1))
+        width = min(round(figure.get_figwidth() * PREVIEW_DPI), PREVIEW_WIDTH)
+        return f'<p><img src="chart://{key}" width="{width}"></p>'
+
+    html = report_html(report, chart, max_deals=MAX_LISTED_DEALS)
+    # The page is parsed here, not on the GUI thread (a 500-deal month: 100 ms).
+    document = QTextDocument()
+    for key, png in charts.items():
+        document.addResource(
+            QTextDocument.ResourceType.ImageResource, QUrl(f"chart://{key}"), QImage.fromData(png)
+        )
+    document.setHtml(html)
+    document.moveToThread(gui_thread)
+    step(PREVIEW_STEPS)
+    return Preview(report, document)
 
 
 class MonthlyReportDialog(QDialog):
@@ -45,6 +104,10 @@ class MonthlyReportDialog(QDialog):
         self._context = context
         self.report: MonthlyReport | None = None
         self._task: BackgroundTask | None = None
+        self._document: QTextDocument | None = None  # the page shown, made by a builder
+        self.builder = BackgroundJob(self)
+        self.builder.progressed.connect(self._progressed)
+        self.builder.finished.connect(self._built)
         self.setWindowTitle("Monthly report")
         self.month = QComboBox()
         self.month.setAccessibleName("Month")
@@ -70,10 +133,22 @@ class MonthlyReportDialog(QDialog):
             self.community.addItem(place.name, place.name)
         self.preview = QTextBrowser()
         self.preview.setAccessibleName("Report preview")
+        # The page as it prints, dark palette or not: its colours are the report's own
+        # (dark text), which on a dark background could not be read.
+        page = self.preview.palette()
+        page.setColor(QPalette.ColorRole.Base, QColor("white"))
+        page.setColor(QPalette.ColorRole.Text, QColor("#222222"))
+        self.preview.setPalette(page)
         self.save_button = QPushButton("Save as…")
         self.save_button.setToolTip("Save as PDF, Excel, CSV or HTML (the ending decides)")
         self.print_button = QPushButton("Print…")
         self.close_button = QPushButton("Close")
+        self.progress = QProgressBar()
+        self.progress.setAccessibleName("Preview progress")
+        self.progress.setMaximumWidth(180)
+        self.progress.setTextVisible(False)
+        self.stop_button = QPushButton("Stop")
+        self.stop_button.setToolTip("Stop building the preview (saving still works)")
         self.status = QLabel()
         top = QHBoxLayout()
         for label, widget in (("Month:", self.month), ("Salesperson:", self.salesperson),
@@ -83,6 +158,8 @@ class MonthlyReportDialog(QDialog):
         top.addStretch(1)
         bottom = QHBoxLayout()
         bottom.addWidget(self.status, 1)
+        bottom.addWidget(self.progress)
+        bottom.addWidget(self.stop_button)
         bottom.addWidget(self.print_button)
         bottom.addWidget(self.save_button)
         bottom.addWidget(self.close_button)
@@ -95,6 +172,7 @@ class MonthlyReportDialog(QDialog):
         self.save_button.clicked.connect(self.save)
         self.print_button.clicked.connect(self.print_report)
         self.close_button.clicked.connect(self.accept)
+        self.stop_button.clicked.connect(self.builder.cancel)
         self.resize(900, 760)
         self.refresh()
 
@@ -109,31 +187,53 @@ class MonthlyReportDialog(QDialog):
         )
 
     def refresh(self) -> None:
-        """Build the preview for the month and scope chosen."""
-        month, scope, today = self.selected_month(), self.scope(), self._context.today()
-        # The preview lists the month's deals as far as the PDF does; reading no
-        # more keeps it quick on a large team database.
-        self.report = self._context.read(
-            lambda s: build_monthly_report(
-                s, month, scope, today=today, deal_limit=MAX_LISTED_DEALS
-            )
-        )
-        self._show(self.report)
+        """Build the preview for the month and scope chosen, in the background."""
+        month, scope, context = self.selected_month(), self.scope(), self._context
+        self.progress.setRange(0, PREVIEW_STEPS)
+        self.progress.setValue(0)
+        self._set_building(True)
+        self.status.setText(f"Building the preview of {format_month(month)}…")
+        gui = self.thread()
+        self.builder.start(lambda progress: build_preview(context, month, scope, gui, progress))
 
-    def _show(self, report: MonthlyReport) -> None:
-        from dft.reports.html import report_html
+    @property
+    def building(self) -> bool:
+        """True while a preview is being built."""
+        return self.builder.busy
 
-        document = self.preview.document()
+    def _set_building(self, building: bool) -> None:
+        self.progress.setVisible(building)
+        self.stop_button.setVisible(building)
+        self.print_button.setEnabled(not building and self.report is not None)
 
-        def chart(key: str, figure: Any) -> str:
-            buffer = io.BytesIO()
-            figure.savefig(buffer, format="png", dpi=110)
-            image = QImage.fromData(buffer.getvalue())
-            url = QUrl(f"chart://{key}")
-            document.addResource(QTextDocument.ResourceType.ImageResource, url, image)
-            return f'<p><img src="{url.toString()}" width="{min(image.width(), 760)}"></p>'
+    def _progressed(self, done: int, total: int) -> None:
+        self.progress.setRange(0, total)
+        self.progress.setValue(done)
 
-        self.preview.setHtml(report_html(report, chart, max_deals=MAX_LISTED_DEALS))
+    def _built(self, preview: Preview | None, error: BaseException | None) -> None:
+        if isinstance(error, Cancelled):
+            self.report = None
+            self._set_building(False)
+            self.preview.clear()
+            self.status.setText("Preview stopped. Pick a month to build it again.")
+            return
+        if error is not None:
+            self._set_building(False)
+            self.status.setText("")
+            ask.warn(self, error, "Cannot build the preview")
+            return
+        assert preview is not None
+        self.report = preview.report
+        self._show(preview)
+        self._set_building(False)
+
+    def _show(self, preview: Preview) -> None:
+        preview.document.setParent(self)
+        old, self._document = self._document, preview.document
+        self.preview.setDocument(preview.document)
+        if old is not None:  # the previous preview's page (the browser's own it deletes)
+            old.deleteLater()
+        report = preview.report
         self.status.setText(
             f"{count_of(report.deal_count, 'deal')} in {format_month(report.month)}"
         )

@@ -3,6 +3,9 @@
 Filtering and sorting run in SQL. The model keeps the ordered ids of the
 current filter (8 bytes a deal) and a small cache of pages of plain rows, so
 ``rowCount``/``data`` stay cheap on 100,000 deals and nothing holds ORM objects.
+A (re)load reads only the count and the first page: the window paints its first
+rows without waiting for a million ids, which are read the first time a row
+beyond the first page (or a deal's row, or another order) is asked for.
 """
 
 from __future__ import annotations
@@ -17,10 +20,19 @@ from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelInd
 from PySide6.QtGui import QBrush, QColor, QFont
 from sqlalchemy.orm import Session, sessionmaker
 
-from dft.core.queries import DealFilter, DealRow, fetch_deal_ids, fetch_deal_rows_by_id
+from dft.core.deals import count_deals
+from dft.core.queries import (
+    DealFilter,
+    DealRow,
+    count_matching,
+    fetch_deal_ids,
+    fetch_deal_rows,
+    fetch_deal_rows_by_id,
+)
 from dft.ui.formatting import format_date, format_money
 
 PAGE_SIZE = 200
+EVERY_LIVE_DEAL = DealFilter(today=date.min)  # the unfiltered table (what "today" is, aside)
 CACHED_PAGES = 20
 
 AnyIndex = QModelIndex | QPersistentModelIndex
@@ -72,7 +84,8 @@ class DealsTableModel(QAbstractTableModel):
         self._filter = deal_filter or DealFilter()
         self._sort_key = "fell_through_on"
         self._descending = True
-        self._ids: array[int] = array("q")
+        self._ids: array[int] = array("q")  # the first page only, until all are needed
+        self._count = 0  # how many deals the filter picks
         self._loaded = False
         self._pages: OrderedDict[int, dict[int, DealRow]] = OrderedDict()
         # Counters a test (or a curious developer) can read: how much was loaded.
@@ -91,6 +104,7 @@ class DealsTableModel(QAbstractTableModel):
         self._sessions = sessions
         self.beginResetModel()
         self._ids = array("q")
+        self._count = 0
         self._pages.clear()
         self._loaded = False
         self.endResetModel()
@@ -105,20 +119,62 @@ class DealsTableModel(QAbstractTableModel):
         deal_filter = replace(self._filter, today=self._today())
         self.beginResetModel()
         with self._sessions.begin() as session:
-            ids = fetch_deal_ids(
-                session, deal_filter, sort_key=self._sort_key, descending=self._descending
+            if replace(deal_filter, today=EVERY_LIVE_DEAL.today) == EVERY_LIVE_DEAL:
+                count = count_deals(session)  # reads an index, not the table
+            else:
+                count = count_matching(session, deal_filter)
+            first = fetch_deal_rows(
+                session,
+                deal_filter,
+                sort_key=self._sort_key,
+                descending=self._descending,
+                limit=PAGE_SIZE,
             )
-        self._ids = array("q", ids)
+        self.page_queries += 1
+        self.rows_fetched += len(first)
+        self._ids = array("q", (row.id for row in first))
+        # A deal saved between the two reads: the page is the truth for what it holds.
+        self._count = max(count, len(first)) if len(first) == PAGE_SIZE else len(first)
         self._pages.clear()
+        self._pages[0] = {row.id: row for row in first}
         self._loaded = True
         self.endResetModel()
 
+    @property
+    def all_ids_read(self) -> bool:
+        """True once every id of the filter is held (not just the first page's)."""
+        return len(self._ids) >= self._count
+
+    def _read_all_ids(self) -> None:
+        if self.all_ids_read:
+            return
+        deal_filter = replace(self._filter, today=self._today())
+        with self._sessions.begin() as session:
+            ids = fetch_deal_ids(
+                session, deal_filter, sort_key=self._sort_key, descending=self._descending
+            )
+        # Deals others saved since the count show at the next reload (a reset here,
+        # in the middle of painting, would pull the rows from under the view).
+        self._ids = array("q", ids)
+
+    def _id_at(self, row: int) -> int:
+        if row >= len(self._ids):
+            self._read_all_ids()
+        return self._ids[row]
+
     def deal_id_at(self, row: int) -> int:
         """The id of the deal in ``row``."""
-        return self._ids[row]
+        return self._id_at(row)
 
     def row_of(self, deal_id: int) -> int | None:
         """The row of deal ``deal_id``, or None when the filter hides it."""
+        try:
+            return self._ids.index(deal_id)
+        except ValueError:
+            pass
+        if self.all_ids_read:
+            return None
+        self._read_all_ids()
         try:
             return self._ids.index(deal_id)
         except ValueError:
@@ -126,8 +182,12 @@ class DealsTableModel(QAbstractTableModel):
 
     def row_data(self, row: int) -> DealRow | None:
         """The plain row shown in ``row`` (its page is read if not cached)."""
-        if not 0 <= row < len(self._ids):
+        if not 0 <= row < self._count:
             return None
+        if row >= len(self._ids):
+            self._read_all_ids()
+            if row >= len(self._ids):
+                return None
         page = row // PAGE_SIZE
         rows = self._pages.get(page)
         if rows is None:
@@ -150,7 +210,7 @@ class DealsTableModel(QAbstractTableModel):
     # -- QAbstractTableModel -------------------------------------------------------
 
     def rowCount(self, parent: AnyIndex = QModelIndex()) -> int:  # noqa: B008
-        return 0 if parent.isValid() else len(self._ids)
+        return 0 if parent.isValid() else self._count
 
     def columnCount(self, parent: AnyIndex = QModelIndex()) -> int:  # noqa: B008
         return 0 if parent.isValid() else len(COLUMNS)
@@ -228,6 +288,8 @@ class DealsTableModel(QAbstractTableModel):
             # Before the first load (the view enabling sorting) only remember the order.
             self._sort_key, self._descending = key, descending
             return
+        if any(index.row() >= len(self._ids) for index in self.persistentIndexList()):
+            self._read_all_ids()  # the deals the selection is on, in the old order
         self._sort_key, self._descending = key, descending
         self.layoutAboutToBeChanged.emit()
         deal_filter = replace(self._filter, today=self._today())
@@ -237,6 +299,7 @@ class DealsTableModel(QAbstractTableModel):
             )
         old_ids = self._ids
         self._ids = array("q", ids)
+        self._count = len(ids)
         self._pages.clear()
         # Keep persistent indexes (the selection) on the same deals.
         position = {deal_id: row for row, deal_id in enumerate(self._ids)}

@@ -41,6 +41,7 @@ from dft.ui.context import AppContext
 from dft.ui.formatting import count_of, format_money
 from dft.ui.views.lazy import RefreshWhenShown
 from dft.ui.window_state import FileFolder, FileKind
+from dft.ui.worker import BackgroundRead
 
 if TYPE_CHECKING:
     from matplotlib.backend_bases import PickEvent
@@ -150,6 +151,7 @@ class DashboardView(RefreshWhenShown):
     """The charts and key figures for the filter bar's filter; a click drills down."""
 
     drillDown = Signal(str)
+    refreshed = Signal()  # the charts show the latest figures
 
     def __init__(
         self,
@@ -161,6 +163,7 @@ class DashboardView(RefreshWhenShown):
         self._context = context
         self._current_filter = current_filter
         self.panels: dict[str, ChartPanel] = {}
+        self._drawn = False
         self.kpis = QLabel()
         self.kpis.setWordWrap(True)
         self.kpis.setTextFormat(Qt.TextFormat.RichText)
@@ -183,12 +186,15 @@ class DashboardView(RefreshWhenShown):
         layout = QVBoxLayout(self)
         layout.addLayout(header)
         layout.addWidget(scroll, 1)
+        # The figures are read in the background; the charts are drawn when they arrive.
+        self.reader = BackgroundRead(self)
+        self.reader.finished.connect(self._draw)
         context.dataChanged.connect(self.data_changed)
 
     @property
     def built(self) -> bool:
-        """True once the chart panels exist (matplotlib is loaded on first show)."""
-        return bool(self.panels)
+        """True once the charts were first drawn (matplotlib is loaded on first show)."""
+        return self._drawn
 
     def _build(self) -> None:
         for index, (key, title) in enumerate(CHARTS):
@@ -219,16 +225,31 @@ class DashboardView(RefreshWhenShown):
         """The charts' colours: dark on a dark palette, else light."""
         return chart_theme(self)
 
-    def reload(self) -> None:
-        """Read the figures for the current filter and draw every chart."""
-        from dft.analytics import charts
+    @property
+    def reading(self) -> bool:
+        """True while figures are being read."""
+        return self.reader.busy
 
-        if not self.built:
+    def reload(self) -> None:
+        """Read the figures for the current filter in the background, then draw every
+        chart; the old charts stay on screen, greyed, until then."""
+        if not self.panels:
             self._build()
         deal_filter = replace(self._current_filter(), today=self._context.today())
         months = int(self.months.currentData() or 12)
         last_month = month_start(deal_filter.fell_to or self._context.today())
-        data = self._context.read(lambda s: _collect(s, deal_filter, last_month, months))
+        context = self._context
+        self.grid_host.setEnabled(False)
+        self.reader.start(
+            lambda: context.read(lambda s: _collect(s, deal_filter, last_month, months))
+        )
+
+    def _draw(self, data: Any, error: BaseException | None) -> None:
+        from dft.analytics import charts
+
+        self.grid_host.setEnabled(True)
+        if error is not None:
+            raise error  # said by the app's error handler, as a read on this thread would be
         theme = self.chart_theme()
         figure = {key: panel.figure for key, panel in self.panels.items()}
         charts.headline_chart(data["categories"], figure=figure["headline"], theme=theme)
@@ -240,6 +261,8 @@ class DashboardView(RefreshWhenShown):
         for panel in self.panels.values():
             panel.redraw()
         self.kpis.setText(_kpi_html(data, data["split"]))
+        self._drawn = True
+        self.refreshed.emit()
 
 
 def _collect(session: Session, deal_filter: DealFilter, last_month: date, months: int) -> Any:
