@@ -12,7 +12,8 @@ from sqlalchemy.engine import URL
 from sqlalchemy.orm import Session
 
 from dft.core import settings
-from dft.core.deals import DealInput, log_deal
+from dft.core.deal_input import DealInput
+from dft.core.deals import log_deal
 from dft.core.taxonomy import find_cause
 
 

@@ -17,7 +17,7 @@ from dft.core.models import Category, Cause, Deal, DealChange
 from dft.core.money import format_cents
 
 if TYPE_CHECKING:
-    from dft.core.deals import DealInput
+    from dft.core.deal_input import DealInput
 
 LABELS = {
     "client_name": "Client",

@@ -17,7 +17,7 @@ from sqlalchemy.orm import Session
 
 from dft.core.choices import CancelledBy, CauseStatus, DepositOutcome
 from dft.core.clock import utc_now
-from dft.core.deals import DealInput, validate_deal_input
+from dft.core.deal_input import DealInput, validate_deal_input
 from dft.core.fields import (
     CONTROL_ONE_LINE,
     email_problem,

@@ -11,7 +11,7 @@ import importlib
 import time
 from collections.abc import Callable
 from functools import partial
-from typing import TYPE_CHECKING, cast
+from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QEvent, QPoint, Qt, Signal
 from PySide6.QtGui import QAction, QCloseEvent
@@ -24,12 +24,10 @@ from PySide6.QtWidgets import (
     QVBoxLayout,
     QWidget,
 )
-from sqlalchemy.orm import Session
 
 from dft import APP_NAME
 from dft.core import settings
-from dft.core.deals import any_deals, count_deals
-from dft.core.follow_ups import count_overdue
+from dft.core.deals import any_deals
 from dft.core.queries import DealFilter
 from dft.ui import actions, menus, shortcuts
 from dft.ui.actions import create_action, dress
@@ -38,7 +36,6 @@ from dft.ui.dialogs import run_modal
 from dft.ui.dialogs.lists_dialog import ListsDialog
 from dft.ui.dialogs.signed_contracts_dialog import SignedContractsDialog
 from dft.ui.dialogs.taxonomy_dialog import TaxonomyDialog
-from dft.ui.formatting import count_of
 from dft.ui.icons import icon
 from dft.ui.operations import (
     calls,
@@ -54,14 +51,13 @@ from dft.ui.views.deals_tab import DealsTab
 from dft.ui.views.filter_bar import FilterBar
 from dft.ui.views.follow_ups_view import FollowUpsView
 from dft.ui.views.insights import InsightsView
+from dft.ui.views.status_counts import StatusCounts
 from dft.ui.views.trash_view import TrashView
 from dft.ui.window_state import WindowState, recent_databases, remember_database
 from dft.ui.worker import BackgroundRead
 
 if TYPE_CHECKING:
     from types import ModuleType
-
-    from dft.store.database import Database
 
 
 def _exchange() -> ModuleType:
@@ -129,7 +125,7 @@ class MainWindow(QMainWindow):
         central_layout.addWidget(self.tabs, 1)
         self.setCentralWidget(central)
 
-        self.count_label = QLabel()
+        self.count_label = StatusCounts(context, self.deals_model.rowCount)
         self.database_label = QLabel()
         self.database_label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
         self.statusBar().addPermanentWidget(self.count_label)
@@ -150,11 +146,7 @@ class MainWindow(QMainWindow):
         )
         if self.layout_state.restore():
             self.deals_stack.keep_column_widths()
-        # live, trashed, overdue: the status bar's figures (None until first read)
-        self._counts: tuple[int, int, int] | None = None
-        # The status bar's counts are read in the background: the rows paint first.
-        self.status_reader = BackgroundRead(self)
-        self.status_reader.finished.connect(self._show_status)
+        self.count_label.overdueRead.connect(self._show_overdue)
         self._connect_views()
         self._database_changed()
 
@@ -243,7 +235,7 @@ class MainWindow(QMainWindow):
         c = self.context
         self.filter_bar.filterChanged.connect(self._filter_changed)
         # The status bar's "N shown" follows the table at every change of filter.
-        self.deals_model.modelReset.connect(self._show_counts)
+        self.deals_model.modelReset.connect(self.count_label.show_counts)
         self.deals_stack.clearFiltersRequested.connect(self.filter_bar.clear)
         self.deals_stack.selectionChanged.connect(self._update_actions)
         self.table.doubleClicked.connect(lambda _index: self.edit_selected())
@@ -399,7 +391,6 @@ class MainWindow(QMainWindow):
 
     def _update_status(self) -> None:
         """The title and welcome page now (cheap reads); the counts in the background."""
-        today = self.context.today()
         database = self.context.database
         sample, anything = self.context.read(
             lambda s: (settings.get_bool(s, settings.SAMPLE_DATA), any_deals(s))
@@ -412,40 +403,11 @@ class MainWindow(QMainWindow):
             title += " (damaged — read only)"
         self.setWindowTitle(title)
         self.deals_stack.show_welcome(not anything)
+        self.count_label.read()
 
-        def counts(session: Session) -> tuple[int, int, int]:
-            return (
-                count_deals(session),
-                count_deals(session, in_trash=True),
-                count_overdue(session, today),
-            )
-
-        # Counting a million deals takes a moment: the rows are painted meanwhile.
-        self.status_reader.start(lambda: (database, self.context.read(counts)))
-
-    def _show_status(self, result: object, error: BaseException | None) -> None:
-        if error is not None:
-            raise error  # said by the app's error handler, as a read on this thread would be
-        database, counts = cast("tuple[Database, tuple[int, int, int]]", result)
-        if database is not self.context.database:
-            return  # another database was opened meanwhile; its own read follows
-        self._counts = counts
-        self._show_counts()
-        overdue = counts[2]
+    def _show_overdue(self, overdue: int) -> None:
         self.tabs.setTabText(FOLLOW_UPS_TAB, f"Follow-ups due ({overdue})" if overdue else
                              "Follow-ups due")  # fmt: skip
-
-    def _show_counts(self) -> None:
-        if self._counts is None:
-            return  # not read yet: better nothing than "0 deals" for a moment
-        live, _trashed, overdue = self._counts
-        shown = self.deals_model.rowCount()
-        parts = [count_of(live, "deal")]
-        if shown != live:
-            parts.append(f"{shown:,} shown")
-        if overdue:
-            parts.append(f"{count_of(overdue, 'follow-up')} overdue")
-        self.count_label.setText(" · ".join(parts))
 
     def _undo_index_changed(self, _index: int) -> None:
         self._update_actions()

@@ -7,6 +7,7 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from dft.core import settings
+from dft.core.deal_input import validate_deal_input, with_changes
 from dft.core.deals import (
     ContractNumberUse,
     contract_number_use,
@@ -20,8 +21,6 @@ from dft.core.deals import (
     restore_deal,
     trash_deal,
     update_deal,
-    validate_deal_input,
-    with_changes,
 )
 from dft.core.errors import ConflictError, NotFoundError, ValidationError
 from dft.core.models import Deal, FollowUp

@@ -7,7 +7,8 @@ from datetime import datetime
 import pytest
 from sqlalchemy.orm import Session
 
-from dft.core.deals import get_deal, restore_deal, trash_deal, update_deal, with_changes
+from dft.core.deal_input import with_changes
+from dft.core.deals import get_deal, restore_deal, trash_deal, update_deal
 from dft.core.follow_ups import record_follow_up, unrecord_follow_up
 from dft.core.taxonomy import find_cause
 from tests.factories import add_deal

@@ -8,15 +8,8 @@ import pytest
 from sqlalchemy import select, text, update
 from sqlalchemy.orm import Session
 
-from dft.core.deals import (
-    deal_input_of,
-    live_deal,
-    purge_deal,
-    restore_deal,
-    trash_deal,
-    update_deal,
-    with_changes,
-)
+from dft.core.deal_input import deal_input_of, with_changes
+from dft.core.deals import live_deal, purge_deal, restore_deal, trash_deal, update_deal
 from dft.core.follow_ups import record_follow_up
 from dft.core.models import Deal
 from dft.core.queries import DealFilter, count_matching, fetch_deal_ids

@@ -13,7 +13,8 @@ from openpyxl import load_workbook
 from sqlalchemy.orm import Session
 
 from dft.core import settings as team_settings
-from dft.core.deals import DealInput, log_deal
+from dft.core.deal_input import DealInput
+from dft.core.deals import log_deal
 from dft.core.demo import generate_demo_data
 from dft.core.errors import ValidationError
 from dft.core.fields import control_character

@@ -13,7 +13,8 @@ from sqlalchemy import inspect, text
 from sqlalchemy.engine import URL
 
 from dft import cli
-from dft.core.deals import get_deal, update_deal, with_changes
+from dft.core.deal_input import with_changes
+from dft.core.deals import get_deal, update_deal
 from dft.core.follow_ups import record_follow_up
 from dft.store.database import open_database
 from dft.store.engine import create_database_engine

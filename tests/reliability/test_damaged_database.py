@@ -23,7 +23,8 @@ import pytest
 from sqlalchemy import select
 
 from dft import cli
-from dft.core.deals import DealInput, count_deals, log_deal
+from dft.core.deal_input import DealInput
+from dft.core.deals import count_deals, log_deal
 from dft.core.models import Deal
 from dft.core.taxonomy import find_cause
 from dft.store.backup import (

@@ -79,7 +79,8 @@ def test_sigkill_during_edits_loses_nothing_committed(db_file: Path) -> None:
     script = f"""
 import sys
 from datetime import date
-from dft.core.deals import DealInput, log_deal
+from dft.core.deals import log_deal
+from dft.core.deal_input import DealInput
 from dft.core.taxonomy import find_cause
 from dft.store.database import open_database
 from dft.store.location import sqlite_url
@@ -271,7 +272,8 @@ def test_two_processes_writing_1000_deals_each_end_with_exactly_2000(db_file: Pa
 import sys
 from datetime import date
 from pathlib import Path
-from dft.core.deals import DealInput, log_deal
+from dft.core.deals import log_deal
+from dft.core.deal_input import DealInput
 from dft.core.taxonomy import find_cause
 from dft.store.database import open_database
 from dft.store.location import sqlite_url

@@ -19,7 +19,8 @@ SALESPERSON = """
 import sys
 from datetime import date
 from sqlalchemy.engine import make_url
-from dft.core.deals import DealInput, log_deal
+from dft.core.deals import log_deal
+from dft.core.deal_input import DealInput
 from dft.core.errors import ValidationError
 from dft.core.taxonomy import find_cause
 from dft.store.database import open_database

@@ -18,7 +18,8 @@ from sqlalchemy.orm import Session
 
 from dft import cli
 from dft.core import identity, lists, taxonomy
-from dft.core.deals import DealInput, update_deal, validate_deal_input
+from dft.core.deal_input import DealInput, validate_deal_input
+from dft.core.deals import update_deal
 from dft.core.errors import ValidationError
 from dft.core.fields import max_length
 from dft.core.follow_ups import record_follow_up, schedule_follow_up

@@ -13,7 +13,8 @@ from pypdf import PdfReader
 from sqlalchemy import select
 
 from dft.core import settings
-from dft.core.deals import get_deal, update_deal, with_changes
+from dft.core.deal_input import with_changes
+from dft.core.deals import get_deal, update_deal
 from dft.core.models import Deal
 from dft.core.signed_contracts import set_signed_contracts
 from dft.reports import pdf

@@ -13,7 +13,8 @@ from sqlalchemy.engine import URL
 
 from dft.cli import main
 from dft.core import settings
-from dft.core.deals import get_deal, trash_deal, update_deal, with_changes
+from dft.core.deal_input import with_changes
+from dft.core.deals import get_deal, trash_deal, update_deal
 from dft.core.demo import generate_demo_data
 from dft.core.follow_ups import record_follow_up
 from dft.core.models import Base, Deal

@@ -11,7 +11,7 @@ from PySide6.QtWidgets import QDialog, QDialogButtonBox
 from sqlalchemy import func, select
 
 from dft.core import settings
-from dft.core.deals import DealInput
+from dft.core.deal_input import DealInput
 from dft.core.models import Cause, Deal
 from dft.ui import ask
 from dft.ui.context import AppContext

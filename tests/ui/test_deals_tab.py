@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from PySide6.QtCore import Qt, QTimer
-from PySide6.QtWidgets import QApplication, QMenu
+from PySide6.QtWidgets import QApplication, QLabel, QMenu
 
 from dft.ui.main_window import MainWindow
 from dft.ui.models.deals_table import COLUMN_INDEX, COLUMNS
@@ -82,9 +82,7 @@ def test_no_match_says_so_in_the_table_with_a_way_back(qtbot: Any, window: MainW
     qtbot.keyClicks(window.filter_bar.search, "no client is called this")
     qtbot.waitUntil(lambda: window.deals_model.rowCount() == 0)
     assert notice.isVisible()
-    assert "No deals match these filters" in " ".join(
-        w.text() for w in notice.findChildren(type(window.count_label))
-    )
+    assert "No deals match these filters" in " ".join(w.text() for w in notice.findChildren(QLabel))
     assert "0 shown" in window.count_label.text()
     viewport = window.table.viewport().rect()
     assert viewport.contains(notice.geometry())

@@ -11,7 +11,8 @@ from PySide6.QtGui import QKeySequence
 from PySide6.QtWidgets import QToolBar
 from sqlalchemy import select
 
-from dft.core.deals import get_deal, update_deal, with_changes
+from dft.core.deal_input import with_changes
+from dft.core.deals import get_deal, update_deal
 from dft.core.models import Deal, FollowUp
 from dft.store.database import Database, open_database
 from dft.store.location import sqlite_url

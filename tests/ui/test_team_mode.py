@@ -21,7 +21,8 @@ from sqlalchemy import select
 from sqlalchemy.engine import URL
 from sqlalchemy.exc import OperationalError
 
-from dft.core.deals import get_deal, update_deal, with_changes
+from dft.core.deal_input import with_changes
+from dft.core.deals import get_deal, update_deal
 from dft.core.demo import generate_demo_data
 from dft.core.models import Deal
 from dft.store.database import open_database

@@ -13,7 +13,7 @@ if TYPE_CHECKING:
 
     from sqlalchemy.orm import Session
 
-    from dft.core.deals import DealInput
+    from dft.core.deal_input import DealInput
     from dft.core.queries import DealFilter, DealRow
 
 
@@ -32,7 +32,8 @@ _FLAGS = {
 
 def cmd_add(args: argparse.Namespace) -> int:
     """Log one deal and print its id; names new to a list are announced on stderr."""
-    from dft.core.deals import log_deal, with_changes
+    from dft.core.deal_input import with_changes
+    from dft.core.deals import log_deal
     from dft.core.errors import ValidationError
     from dft.core.taxonomy import find_cause
 
@@ -61,7 +62,7 @@ def _deal_input(args: argparse.Namespace) -> DealInput:
     """The deal as typed, its cause still to be looked up (flags are checked before the
     database is opened)."""
     from dft.core.dates import parse_iso_date
-    from dft.core.deals import DealInput
+    from dft.core.deal_input import DealInput
     from dft.core.money import parse_money
 
     return DealInput(

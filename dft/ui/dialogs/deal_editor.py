@@ -7,7 +7,8 @@ from collections.abc import Callable
 
 from PySide6.QtWidgets import QWidget
 
-from dft.core.deals import DealInput, contract_number_use, validate_deal_input
+from dft.core.deal_input import DealInput, validate_deal_input
+from dft.core.deals import contract_number_use
 from dft.core.errors import ValidationError
 from dft.store.database import DatabaseError
 from dft.ui import ask

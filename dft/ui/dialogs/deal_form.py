@@ -31,7 +31,8 @@ from PySide6.QtWidgets import (
 from sqlalchemy.orm import Session
 
 from dft.core import settings
-from dft.core.deals import SUGGESTED_ROLES, SUGGESTED_STAGES, DealInput, get_deal, known_values
+from dft.core.deal_input import SUGGESTED_ROLES, SUGGESTED_STAGES, DealInput
+from dft.core.deals import get_deal, known_values
 from dft.core.errors import ValidationError
 from dft.core.lists import list_entries
 from dft.core.models import Community, LeadSource, Salesperson

@@ -7,7 +7,7 @@ from sqlalchemy.orm import Session
 
 from dft.core import deals as deal_service
 from dft.core import history
-from dft.core.deals import DealInput
+from dft.core.deal_input import DealInput
 from dft.core.errors import ConflictError
 from dft.ui import ask, shortcuts
 from dft.ui.context import AppContext
