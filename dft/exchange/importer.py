@@ -68,6 +68,7 @@ class ImportResult:
     encoding: str = ""
     date_order: DateOrder = DateOrder.MDY
     remembered_columns: bool = False  # the columns came from the last file with these headers
+    ordered_dates: bool = False  # some dates were like 5/6/2024: their order was applied
     mapping_saved: bool = False  # kept for the next file with these headers
     records: ImportedRecords = field(default_factory=ImportedRecords)  # what Undo takes back
 
@@ -207,6 +208,7 @@ def import_file(
         result.records.category_ids = taxonomy.created_category_ids
         result.records.entries = names.created_ids
         result.several_contacts = read_row.several_contacts
+        result.ordered_dates = read_row.ordered_dates
         if options.remember and limit is None:
             result.mapping_saved = remember(
                 session,

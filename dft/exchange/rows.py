@@ -8,6 +8,7 @@ dict for a bulk INSERT, or None when the row has a problem.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable, Sequence
 from datetime import date
 from functools import partial
@@ -79,6 +80,10 @@ CHECKED_BY_THE_DEAL_RULES = ("client_name", "contract_number")
 TEXT_FIELDS = frozenset(
     {*TEXT_LIMITS, "notes", "client_phone", "client_email", "crm_link", "contract_number"}
 )
+
+
+# A date whose day and month a reader must be told the order of (ISO never is).
+_ORDERED_DATE = re.compile(r"\d{1,2}[/-]\d{1,2}[/-]\d{2,4}\b")
 
 
 def _once_per_value(reader: Callable[[object], Any]) -> Callable[[object], Any]:
@@ -180,6 +185,8 @@ class RowReader:
         self.now = utc_now()
         self.user = current_user()
         self.several_contacts = 0
+        # Whether a text date's day/month order mattered (5/6/2024, not 2024-06-05).
+        self.ordered_dates = False
         positions = columns.positions
         self.text_rules = [
             (name, positions[name], limit)
@@ -191,7 +198,13 @@ class RowReader:
         self.has_contacts = any(name in positions for name in CONTACT_FIELDS)
         self.mapped = tuple(positions.items())
         self.text_fields = tuple(name for name in positions if name in TEXT_FIELDS)
-        by_date = _once_per_value(partial(read_date, order=order))
+
+        def by_order(value: object) -> date:
+            if not self.ordered_dates and isinstance(value, str):
+                self.ordered_dates = _ORDERED_DATE.match(value.strip()) is not None
+            return read_date(value, order=order)
+
+        by_date = _once_per_value(by_order)
         money = _once_per_value(read_money)
         self.readers = tuple(
             (name, reader, required)

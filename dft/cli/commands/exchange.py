@@ -181,8 +181,9 @@ def _print_import_summary(
             f"  {_count(result.several_contacts, 'phone or e-mail cell')} held more than one; "
             "the first was kept"
         )
-    order = "day first" if result.date_order.value == "dmy" else "month first"
-    print(f"  dates like 5/6/2024 read {order}")
+    if result.ordered_dates:  # an ISO-only file has nothing to say here
+        order = "day first" if result.date_order.value == "dmy" else "month first"
+        print(f"  dates like 5/6/2024 read {order}")
     if result.remembered_columns:
         print("  columns as remembered from the last file with these headers")
     if result.unused_columns:

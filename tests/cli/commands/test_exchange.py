@@ -270,9 +270,15 @@ def test_the_remembered_date_order_applies_without_date_format(
     result = run_main(capsys, "import", str(second), "--db", db)
     assert result.returncode == 0, result.stderr
     assert "dates like 5/6/2024 read day first" in result.stdout
+    iso = tmp_path / "iso.csv"  # only ISO dates: the order does not matter, nor is it said
+    iso.write_text(header + "C,1000,2024-06-05,Other\n", encoding="utf-8")
+    result = run_main(capsys, "import", str(iso), "--db", db)
+    assert result.returncode == 0, result.stderr
+    assert "dates like" not in result.stdout
     assert {d["client"]: d["fell_through_on"] for d in deals(capsys, db)} == {
         "A": "2024-04-03",
         "B": "2024-06-05",
+        "C": "2024-06-05",
     }
 
 
