@@ -124,13 +124,11 @@ def resolve_entry(
     if existing is not None:
         return existing
     if not create:
-        known = [e.name for e in session.scalars(select(model))]
-        by_lower = {k.lower(): k for k in known}
-        close = difflib.get_close_matches(cleaned.lower(), list(by_lower), n=1, cutoff=0.85)
+        close = close_name(cleaned, list(session.scalars(select(model.name))))
         if close:
             raise ValidationError(
                 field,
-                f"unknown {label} {cleaned!r} - did you mean {by_lower[close[0]]!r}? "
+                f"unknown {label} {cleaned!r} - did you mean {close!r}? "
                 f"Create it on purpose if it really is new.",
             )
     entry = model(name=cleaned, retired=False)
@@ -184,6 +182,19 @@ def set_entry_retired(
     if entry is None:
         raise NotFoundError(f"no {LIST_LABELS[model]} with id {entry_id}")
     entry.retired = retired
+
+
+# How alike (difflib's ratio, case ignored) a new name must be to a known one to be
+# taken for the same name spelled another way: "Jon Smith" and "John Smith" (0.95),
+# "Referrals" and "Referral" (0.94), never "Dana Whitfield" and "Dan Whitman" (0.64).
+NEAR_NAME = 0.85
+
+
+def close_name(name: str, known: list[str]) -> str | None:
+    """The known name ``name`` is most likely a misspelling of, or None."""
+    by_lower = {k.lower(): k for k in known}
+    close = difflib.get_close_matches(name.lower(), list(by_lower), n=1, cutoff=NEAR_NAME)
+    return by_lower[close[0]] if close else None
 
 
 _DEAL_COLUMN = {

@@ -14,6 +14,7 @@ from datetime import date
 from functools import partial
 from typing import Any, cast
 
+from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from dft.core.choices import CancelledBy, CauseStatus, DepositOutcome
@@ -29,7 +30,7 @@ from dft.core.fields import (
 )
 from dft.core.identity import current_user
 from dft.core.imported import ListEntryModel
-from dft.core.lists import LIST_LABELS, ListModel, find_entry, normalize_name
+from dft.core.lists import LIST_LABELS, ListModel, close_name, find_entry, normalize_name
 from dft.core.models import Community, Deal, LeadSource, Salesperson
 from dft.core.search import deal_search_text
 from dft.exchange.columns import CONTACT_FIELDS, ColumnMap, label
@@ -124,6 +125,7 @@ class ListEntries:
         self.normalized: dict[tuple[type, str], int] = {}
         self.created: list[str] = []  # "salesperson 'Pat Newman'", for the summary
         self.created_ids: list[tuple[ListEntryModel, int]] = []
+        self.known: dict[type, list[str]] = {}  # each list's names before this import
 
     def id(self, model: type[ListModel], value: str) -> int:
         """The id of the entry ``value`` in ``model``'s list, added when new."""
@@ -140,10 +142,20 @@ class ListEntries:
                 entry = model(name=normalize_name(value), retired=False)
                 self.session.add(entry)
                 self.session.flush()
-                self.created.append(f"{LIST_LABELS[model]} {entry.name!r}")
+                self.created.append(self._created_text(model, entry.name))
                 self.created_ids.append((model, entry.id))
             self.normalized[key] = entry.id
         return self.normalized[key]
+
+    def _created_text(self, model: type[ListModel], name: str) -> str:
+        """``lead source 'Referrals'``, with the name it is close to when there is one:
+        "Referrals" beside "Referral" is one lead source spelled two ways, which
+        Edit > Salespeople, lead sources, communities… merges (the editor asks the same)."""
+        if model not in self.known:
+            self.known[model] = list(self.session.scalars(select(model.name)))
+        text = f"{LIST_LABELS[model]} {name!r}"
+        close = close_name(name, [known for known in self.known[model] if known != name])
+        return f"{text} (close to {close!r})" if close else text
 
 
 def _enum(value: object, allowed: frozenset[str], what: str) -> str | None:

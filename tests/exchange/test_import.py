@@ -37,6 +37,18 @@ def run(database: Database, path: Path, **options: object) -> object:
         return import_file(session, path, ImportOptions(**options), today=TODAY)  # type: ignore[arg-type]
 
 
+def test_a_new_name_close_to_a_known_one_is_pointed_out(database: Database, tmp_path: Path) -> None:
+    path = write(tmp_path / "sources.csv", "client,contract_value,fell_through_on,cause,"
+                 "lead_source,salesperson\n"
+                 "A,1000,2026-10-01,Other/Other,Referrals,Pat Newman\n"
+                 "B,1000,2026-10-02,Other/Other,Referral,Pat Newman\n")  # fmt: skip
+    result = run(database, path)
+    assert set(result.names_created) == {  # type: ignore[attr-defined]
+        "lead source 'Referrals' (close to 'Referral')",  # one source spelled two ways
+        "salesperson 'Pat Newman'",  # new, and like no one else
+    }
+
+
 def test_a_good_file_imports_every_field(database: Database, tmp_path: Path) -> None:
     path = write(tmp_path / "good.csv", HEADER + (
         'Maria Lopez,C-1,"$412,500.00",2026-05-14,2026-11-10,'

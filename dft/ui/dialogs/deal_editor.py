@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import difflib
 from collections.abc import Callable
 
 from PySide6.QtWidgets import QWidget
@@ -10,6 +9,7 @@ from PySide6.QtWidgets import QWidget
 from dft.core.deal_input import DealInput, validate_deal_input
 from dft.core.deals import contract_number_use
 from dft.core.errors import ValidationError
+from dft.core.lists import close_name
 from dft.store.database import DatabaseError
 from dft.ui import ask
 from dft.ui.context import AppContext
@@ -178,10 +178,10 @@ class DealEditorDialog(DealForm):
         known = self._list_names[name]
         if any(value.casefold() == k.casefold() for k in known):
             return None
-        close = difflib.get_close_matches(value, known, n=1, cutoff=0.8)
+        close = close_name(value, known)
         label = name.replace("_", " ")
         if close:
-            return f"New {label} — did you mean {close[0]}?"
+            return f"New {label} — did you mean {close}?"
         return f"New {label}: it will be added to the list when you save."
 
     # -- Saving -------------------------------------------------------------------------
