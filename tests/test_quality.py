@@ -34,7 +34,8 @@ def test_ruff_format_is_clean() -> None:
 
 
 def test_import_contracts_hold() -> None:
-    """The layering of ARCHITECTURE.md, the CLI's own, and 'Qt only in dft.ui' (pyproject.toml)."""
+    """The layers of the README's "How the code is organised", the CLI's own, and 'Qt only
+    in dft.ui' (pyproject.toml)."""
     result = _run(
         "-c",
         "import sys; from importlinter.cli import lint_imports;"

@@ -248,17 +248,36 @@ def test_an_unexpected_error_says_where_the_log_is(
     assert str(user_log_dir()) in shown[0]
 
 
-def test_run_opens_the_window_on_the_database_given(
-    qapp: Any, db_path: Path, monkeypatch: pytest.MonkeyPatch
-) -> None:
-    built: list[MainWindow] = []
+@pytest.fixture
+def built(monkeypatch: pytest.MonkeyPatch) -> list[MainWindow]:
+    """The windows app.run builds, as it builds them."""
+    windows: list[MainWindow] = []
     real_build = app_module.build_main_window
 
     def build(database: Any, settings: Any) -> MainWindow:
         window = real_build(database, settings)
-        built.append(window)
+        windows.append(window)
         return window
 
+    monkeypatch.setattr(app_module, "build_main_window", build)
+    return windows
+
+
+def run_keeping_the_log_handlers(db_path: Path) -> int:
+    """app.run on ``db_path``; the log handlers it adds to the root logger are removed after."""
+    root = logging.getLogger()
+    handlers_before = list(root.handlers)
+    try:
+        return app_module.run(str(db_path))
+    finally:
+        for handler in [h for h in root.handlers if h not in handlers_before]:
+            root.removeHandler(handler)
+            handler.close()
+
+
+def test_run_opens_the_window_on_the_database_given(
+    qapp: Any, db_path: Path, monkeypatch: pytest.MonkeyPatch, built: list[MainWindow]
+) -> None:
     seen: dict[str, object] = {}
 
     def run_the_event_loop(*_a: object) -> int:
@@ -266,16 +285,8 @@ def test_run_opens_the_window_on_the_database_given(
         seen.update(visible=window.isVisible(), label=window.database_label.text())
         return 0
 
-    monkeypatch.setattr(app_module, "build_main_window", build)
     monkeypatch.setattr(type(qapp), "exec", run_the_event_loop)
-    root = logging.getLogger()
-    handlers_before = list(root.handlers)
-    try:
-        assert app_module.run(str(db_path)) == 0
-    finally:
-        for handler in [h for h in root.handlers if h not in handlers_before]:
-            root.removeHandler(handler)
-            handler.close()
+    assert run_keeping_the_log_handlers(db_path) == 0
     assert seen == {"visible": True, "label": str(db_path)}
     assert db_path.exists()
     assert app_module.settings_path().is_relative_to(Path.home())
@@ -290,15 +301,8 @@ def test_the_smoke_test_hook_says_when_the_window_is_shown_opens_every_tab_and_q
     db_path: Path,
     monkeypatch: pytest.MonkeyPatch,
     capsys: pytest.CaptureFixture[str],
+    built: list[MainWindow],
 ) -> None:
-    built: list[MainWindow] = []
-    real_build = app_module.build_main_window
-
-    def build(database: Any, settings: Any) -> MainWindow:
-        window = real_build(database, settings)
-        built.append(window)
-        return window
-
     seen: list[tuple[int, int]] = []
     real_close_down = app_module.close_down
 
@@ -310,19 +314,11 @@ def test_the_smoke_test_hook_says_when_the_window_is_shown_opens_every_tab_and_q
 
     monkeypatch.setattr(app_module, "close_down", close_down)
     quits: list[bool] = []
-    monkeypatch.setattr(app_module, "build_main_window", build)
     monkeypatch.setenv(app_module.QUIT_AFTER_SHOWN, "0.1")
     # The test's own event loop stands in for the app's, which the hook would end for good.
     monkeypatch.setattr(type(qapp), "quit", lambda *_a: quits.append(True))
     monkeypatch.setattr(type(qapp), "exec", lambda *_a: qtbot.waitUntil(lambda: bool(quits)) or 0)
-    root = logging.getLogger()
-    handlers_before = list(root.handlers)
-    try:
-        assert app_module.run(str(db_path)) == 0
-    finally:
-        for handler in [h for h in root.handlers if h not in handlers_before]:
-            root.removeHandler(handler)
-            handler.close()
+    assert run_keeping_the_log_handlers(db_path) == 0
     assert re.search(r"^dft: window shown at \d+\.\d{3}$", capsys.readouterr().err, re.M)
     [window] = built
     [(shown, count)] = seen
