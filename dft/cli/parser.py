@@ -13,7 +13,7 @@ from collections.abc import Sequence
 from typing import NoReturn, cast
 
 from dft import APP_NAME, __version__
-from dft.cli.common import EXIT_USAGE, Handler, run_command
+from dft.cli.common import EXIT_USAGE, Handler, pause_collection, run_command
 
 # What runs when no command is given: the desktop app.
 WINDOW = "window:cmd_window"
@@ -80,6 +80,8 @@ def build_parser() -> argparse.ArgumentParser:
 
 def main(argv: Sequence[str] | None = None) -> int:
     """Run ``dft`` with ``argv`` (default: the process's arguments); returns the exit code."""
+    if argv is None:  # the process starting (dft, python -m dft, the bundle), not a caller's call
+        pause_collection()
     args = build_parser().parse_args(argv)
     handler = getattr(args, "handler", None)
     if handler is None:

@@ -12,6 +12,7 @@ from matplotlib.figure import Figure
 from dft.analytics import charts, insight_charts
 from dft.reports.monthly import MAX_LISTED_CALLS, MonthlyReport
 from dft.reports.tables import (
+    MAX_LISTED_DEALS,
     Kind,
     Table,
     capped,
@@ -118,7 +119,14 @@ def report_html(
         parts.extend(_table(tables[key]) for key in ("win_back_causes", "win_back_callers"))
         deals = tables["deals"]
         if max_deals is not None:
-            deals = capped(deals, max_deals, "deals", total=report.deal_count)
+            deals = capped(
+                deals,
+                max_deals,
+                "deals",
+                total=report.deal_count,
+                elsewhere=f"A saved PDF lists the first {MAX_LISTED_DEALS:,}; "
+                "Excel and CSV list them all.",
+            )
         parts.append(_table(deals))
     parts.append("</body></html>")
     return "\n".join(parts)

@@ -386,10 +386,20 @@ def _cancellation_note(rate: CancellationRate) -> str:
 MAX_LISTED_DEALS = 500
 
 
-def capped(table: Table, limit: int, what: str, total: int | None = None) -> Table:
+ALL_IN_EXCEL_AND_CSV = "The Excel and CSV versions of this report list them all."
+
+
+def capped(
+    table: Table,
+    limit: int,
+    what: str,
+    total: int | None = None,
+    elsewhere: str = ALL_IN_EXCEL_AND_CSV,
+) -> Table:
     """Tens of thousands of rows would make a book, not a report to forward.
 
-    ``total``: how many there are when ``table`` already holds only the first ones.
+    ``total``: how many there are when ``table`` already holds only the first ones;
+    ``elsewhere``: where the rest are listed.
     """
     total = max(total or 0, len(table.rows))
     if total <= limit:
@@ -397,6 +407,5 @@ def capped(table: Table, limit: int, what: str, total: int | None = None) -> Tab
     return replace(
         table,
         rows=table.rows[:limit],
-        note=f"There are {total:,} {what}; the first {limit:,} are listed. "
-        "The Excel and CSV versions of this report list them all.",
+        note=f"There are {total:,} {what}; the first {limit:,} are listed. {elsewhere}",
     )

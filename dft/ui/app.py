@@ -197,8 +197,10 @@ def _quit_after_shown(app: QApplication, window: MainWindow, seconds: float) -> 
     QTimer.singleShot(0, shown)
 
 
-def run(database_argument: str | None) -> int:
-    """Start the app on ``--db``/``DFT_DATABASE``/the default file; returns the exit code."""
+def run(database_argument: str | None, when_shown: Callable[[], None] | None = None) -> int:
+    """Start the app on ``--db``/``DFT_DATABASE``/the default file; returns the exit code.
+
+    ``when_shown`` runs once the window's first page is painted (start-up is over)."""
     configure_logging()
     app = create_application()
     windows: list[MainWindow] = []
@@ -211,6 +213,8 @@ def run(database_argument: str | None) -> int:
     window = build_main_window(database, settings)
     windows.append(window)
     window.show()
+    if when_shown is not None:
+        QTimer.singleShot(0, when_shown)
     window.show_database_warnings()
     if os.environ.get(QUIT_AFTER_SHOWN):
         _quit_after_shown(app, window, float(os.environ[QUIT_AFTER_SHOWN]))

@@ -37,6 +37,9 @@ WINDOW_SCRIPT = textwrap.dedent(
     """
     import resource, sys, time
     start = time.perf_counter()
+    if sys.argv[1] != "empty":  # what `dft` does first (dft/cli/parser.py main)
+        from dft.cli.common import pause_collection
+        pause_collection()
     from pathlib import Path
     from PySide6.QtCore import QSettings
     from PySide6.QtWidgets import QApplication, QMainWindow
@@ -258,12 +261,15 @@ def _gui_context(path: Path) -> Any:
     from PySide6.QtCore import QSettings
     from PySide6.QtWidgets import QApplication
 
+    from dft.cli.common import pause_collection, started
     from dft.store.database import open_database
     from dft.store.location import sqlite_url
     from dft.ui.context import AppContext
 
+    pause_collection()  # the app's start, as `dft` runs it (dft/cli/parser.py main)
     QApplication.instance() or QApplication([])
     database = open_database(sqlite_url(path), daily_backup=False)
+    started()
     settings = QSettings(str(path.with_suffix(".ini")), QSettings.Format.IniFormat)
     return AppContext(database, settings, today=lambda: TODAY)
 

@@ -131,3 +131,40 @@ def test_a_reader_that_stops_early_is_no_error(db: str) -> None:
         process.wait(timeout=120)
     assert error == ""
     assert process.returncode in (0, 1)
+
+
+def test_a_process_start_pauses_garbage_collection_until_its_database_is_open(
+    db: str, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    import gc
+
+    from dft.store import database as store
+
+    opened = store.open_database
+    collecting_while_opening: list[bool] = []
+
+    def open_database(*args: object, **kwargs: object) -> object:
+        collecting_while_opening.append(gc.isenabled())
+        return opened(*args, **kwargs)
+
+    monkeypatch.setattr(store, "open_database", open_database)
+    monkeypatch.setattr(sys, "argv", ["dft", "list", "--db", db])
+    frozen = gc.get_freeze_count()
+    try:
+        assert main() == 0  # no argv: the process's own start
+        assert collecting_while_opening == [False]
+        assert gc.isenabled()
+        assert gc.get_freeze_count() > frozen  # start-up's objects kept out of collections
+    finally:
+        gc.unfreeze()
+        gc.enable()
+    capsys.readouterr()
+
+
+def test_a_call_with_arguments_leaves_the_callers_garbage_collection_alone(db: str) -> None:
+    import gc
+
+    frozen = gc.get_freeze_count()
+    assert main(["list", "--db", db]) == 0
+    assert gc.isenabled()
+    assert gc.get_freeze_count() == frozen

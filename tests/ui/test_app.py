@@ -263,12 +263,12 @@ def built(monkeypatch: pytest.MonkeyPatch) -> list[MainWindow]:
     return windows
 
 
-def run_keeping_the_log_handlers(db_path: Path) -> int:
+def run_keeping_the_log_handlers(db_path: Path, **options: Any) -> int:
     """app.run on ``db_path``; the log handlers it adds to the root logger are removed after."""
     root = logging.getLogger()
     handlers_before = list(root.handlers)
     try:
-        return app_module.run(str(db_path))
+        return app_module.run(str(db_path), **options)
     finally:
         for handler in [h for h in root.handlers if h not in handlers_before]:
             root.removeHandler(handler)
@@ -293,6 +293,21 @@ def test_run_opens_the_window_on_the_database_given(
     # Once the event loop is over the window is taken apart before Python's own exit.
     [window] = built
     assert not shiboken6.isValid(window)
+
+
+def test_what_runs_when_shown_runs_once_the_window_is_on_screen(
+    qtbot: Any, qapp: Any, db_path: Path, monkeypatch: pytest.MonkeyPatch, built: list[MainWindow]
+) -> None:
+    shown: list[bool] = []
+
+    def run_the_event_loop(*_a: object) -> int:
+        qtbot.waitUntil(lambda: bool(shown))
+        return 0
+
+    monkeypatch.setattr(type(qapp), "exec", run_the_event_loop)
+    when_shown = lambda: shown.append(built[0].isVisible())  # noqa: E731
+    assert run_keeping_the_log_handlers(db_path, when_shown=when_shown) == 0
+    assert shown == [True]
 
 
 def test_the_smoke_test_hook_says_when_the_window_is_shown_opens_every_tab_and_quits(

@@ -41,6 +41,26 @@ def test_choosing_a_month_updates_the_preview(qtbot: Any, dialog: MonthlyReportD
     assert f"{dialog.report.deal_count} deals in September 2026" == dialog.status.text()
 
 
+def test_the_preview_lists_the_first_deals_and_says_where_all_are(
+    qtbot: Any, context: AppContext, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from dft.ui.dialogs import report_dialog
+
+    monkeypatch.setattr(report_dialog, "PREVIEW_DEALS", 2)
+    dialog = MonthlyReportDialog(context)
+    qtbot.addWidget(dialog)
+    dialog.show()
+    built(qtbot, dialog)
+    assert dialog.report is not None
+    assert dialog.report.deal_count > 2
+    assert len(dialog.report.deals) == 2  # read no more than it shows
+    text = " ".join(dialog.preview.toPlainText().split())
+    assert (
+        f"There are {dialog.report.deal_count} deals; the first 2 are listed. "
+        "A saved PDF lists the first 500; Excel and CSV list them all."
+    ) in text
+
+
 def test_saving_writes_the_chosen_month_to_the_file(
     qtbot: Any, dialog: MonthlyReportDialog, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:

@@ -4,9 +4,11 @@ from __future__ import annotations
 
 import argparse
 
+from dft.cli.common import started
+
 
 def cmd_window(args: argparse.Namespace) -> int:
     """Open the app's window on the chosen database; returns its exit code."""
     from dft.ui.app import run
 
-    return int(run(args.db))
+    return int(run(args.db, when_shown=started))
