@@ -6,7 +6,7 @@ ever loads the page it shows.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import date
 from typing import Any, TypeVar, cast
 
@@ -26,7 +26,7 @@ from sqlalchemy import (
 from sqlalchemy.engine import CursorResult
 from sqlalchemy.orm import Session
 
-from dft.core.dialects import deal_text_matches
+from dft.core.dialects import count_live_text_matches, deal_text_matches, deal_text_probed
 from dft.core.models import (
     Base,
     Category,
@@ -43,14 +43,21 @@ AnySelect = Select[*tuple[Any, ...]]
 SelectT = TypeVar("SelectT", bound=AnySelect)
 
 
-def text_matches(term: str) -> ColumnElement[bool]:
+def _phrase(folded: str) -> str:
+    """A folded term as an FTS5 phrase: found anywhere in the text, quotes and all."""
+    return '"' + folded.replace('"', '""') + '"'
+
+
+def text_matches(term: str, probed: bool = False) -> ColumnElement[bool]:
     """The deal's client name, contract number, notes or a call's notes hold ``term``,
     ignoring case and accents (dft/core/search.py), looked up in the trigram indexes;
-    a term under three characters has no trigram and scans the folded text instead."""
+    a term under three characters has no trigram and scans the folded text instead.
+    ``probed``: each deal read in display order is tested (see deal_text_probed)."""
     folded = fold(term.strip())
     pattern = like_pattern(folded)
     if len(folded) >= TRIGRAM:
-        return deal_text_matches(Deal.id, '"' + folded.replace('"', '""') + '"', pattern)
+        matches = deal_text_probed if probed else deal_text_matches
+        return matches(Deal.id, _phrase(folded), pattern)
     in_deals = select(Deal.id).where(Deal.search_text.like(pattern, escape="\\"))
     in_calls = select(FollowUp.deal_id).where(FollowUp.search_text.like(pattern, escape="\\"))
     return Deal.id.in_(select(union(in_deals, in_calls).subquery().c[0]))
@@ -75,13 +82,13 @@ class DealFilter:
     # What "overdue" is measured against; the caller passes its today.
     today: date = field(default_factory=date.today)
 
-    def conditions(self) -> list[ColumnElement[bool]]:
-        """The filter as SQL conditions on :class:`Deal`."""
+    def conditions(self, text_probed: bool = False) -> list[ColumnElement[bool]]:
+        """The filter as SQL conditions on :class:`Deal` (``text_probed``: see text_matches)."""
         conditions: list[ColumnElement[bool]] = [
             Deal.deleted_at.is_not(None) if self.in_trash else Deal.deleted_at.is_(None)
         ]
         if self.text.strip():
-            conditions.append(text_matches(self.text))
+            conditions.append(text_matches(self.text, probed=text_probed))
         if self.fell_from is not None:
             conditions.append(Deal.fell_through_on >= self.fell_from)
         if self.fell_to is not None:
@@ -114,9 +121,22 @@ class DealFilter:
             )
         return conditions
 
-    def apply(self, query: SelectT) -> SelectT:
+    def apply(self, query: SelectT, text_probed: bool = False) -> SelectT:
         """``query`` narrowed to the deals this filter matches."""
-        return query.where(*self.conditions())
+        return query.where(*self.conditions(text_probed))
+
+    @property
+    def text_phrase_alone(self) -> str | None:
+        """The text as an FTS5 phrase when it is all that narrows the live deals and
+        has a trigram to look up; else None."""
+        folded = fold(self.text.strip())
+        if len(folded) < TRIGRAM or replace(self, text="", today=date.min) != EVERY_LIVE_DEAL:
+            return None
+        return _phrase(folded)
+
+
+# The unfiltered table (what "today" is, aside): every live deal.
+EVERY_LIVE_DEAL = DealFilter(today=date.min)
 
 
 @dataclass(frozen=True)
@@ -201,7 +221,10 @@ def _order_by(sort_key: str, descending: bool) -> tuple[UnaryExpression[Any], Un
 
 
 def deal_rows_query(
-    deal_filter: DealFilter | None, sort_key: str = "fell_through_on", descending: bool = True
+    deal_filter: DealFilter | None,
+    sort_key: str = "fell_through_on",
+    descending: bool = True,
+    text_probed: bool = False,
 ) -> AnySelect:
     """The :class:`DealRow` columns of the deals ``deal_filter`` matches, sorted."""
     query = join_deal_names(
@@ -226,7 +249,7 @@ def deal_rows_query(
         ),
         *_NAME_JOINS,
     ).order_by(*_order_by(sort_key, descending))
-    return deal_filter.apply(query) if deal_filter is not None else query
+    return deal_filter.apply(query, text_probed) if deal_filter is not None else query
 
 
 def fetch_deal_rows(
@@ -237,9 +260,12 @@ def fetch_deal_rows(
     descending: bool = True,
     offset: int = 0,
     limit: int | None = None,
+    matching: int | None = None,
 ) -> list[DealRow]:
-    """A page of matching deals as :class:`DealRow`, sorted by ``sort_key``."""
-    query = deal_rows_query(deal_filter, sort_key, descending).offset(offset)
+    """A page of matching deals as :class:`DealRow`, sorted by ``sort_key``;
+    ``matching``, how many deals the filter matches when the caller has counted."""
+    probed = _sooner_in_display_order(session, deal_filter, sort_key, offset, limit, matching)
+    query = deal_rows_query(deal_filter, sort_key, descending, probed).offset(offset)
     if limit is not None:
         query = query.limit(limit)
     return [DealRow(*row) for row in session.execute(query)]
@@ -269,8 +295,42 @@ def fetch_deal_rows_by_id(session: Session, ids: list[int]) -> dict[int, DealRow
     return {row[0]: DealRow(*row) for row in session.execute(query)}
 
 
+def _sooner_in_display_order(
+    session: Session,
+    deal_filter: DealFilter,
+    sort_key: str,
+    offset: int,
+    limit: int | None,
+    matching: int | None,
+) -> bool:
+    """Whether to find a text filter's first page by reading the live deals in date
+    order and testing each, rather than looking up every match and sorting them.
+
+    Matches spread over the deals, the walk reads about limit x deals / matches
+    index entries before the page is full, the other way one row per match: a
+    common last name (26,000 of 1,000,000 deals) gives its first 200 in 7 ms
+    instead of 40; a term few deals hold keeps the lookups.
+    """
+    if (
+        matching is None
+        or limit is None
+        or offset
+        or sort_key != "fell_through_on"
+        or deal_filter.in_trash  # the date index holds the live deals only
+        or len(fold(deal_filter.text.strip())) < TRIGRAM
+    ):
+        return False
+    deals = session.scalar(select(func.max(Deal.id))) or 0  # about how many: one index step
+    return limit * deals < matching * matching
+
+
 def count_matching(session: Session, deal_filter: DealFilter) -> int:
     """How many deals the filter matches."""
+    phrase = deal_filter.text_phrase_alone
+    if phrase is not None:
+        counted = count_live_text_matches(session, phrase)
+        if counted is not None:
+            return counted
     query = deal_filter.apply(select(func.count(Deal.id)))
     return int(session.scalar(query) or 0)
 

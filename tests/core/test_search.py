@@ -5,14 +5,14 @@ from __future__ import annotations
 from datetime import date, datetime
 
 import pytest
-from sqlalchemy import select, text, update
+from sqlalchemy import event, select, text, update
 from sqlalchemy.orm import Session
 
 from dft.core.deal_input import deal_input_of, with_changes
 from dft.core.deals import live_deal, purge_deal, restore_deal, trash_deal, update_deal
 from dft.core.follow_ups import record_follow_up
 from dft.core.models import Deal
-from dft.core.queries import DealFilter, count_matching, fetch_deal_ids
+from dft.core.queries import DealFilter, count_matching, fetch_deal_ids, fetch_deal_rows
 from dft.core.search import deal_search_text, fold
 from tests.factories import add_deal
 
@@ -216,3 +216,78 @@ def test_postgresql_can_answer_from_the_trigram_indexes(people: Session) -> None
     )
     assert "ix_deals_search_text_trgm" in plan
     assert "ix_follow_ups_search_text_trgm" in plan
+
+
+def test_a_deal_whose_notes_and_call_both_hold_the_word_counts_once(session: Session) -> None:
+    deal_id = add_deal(
+        session, client_name="Bo Lind", notes="Umzug nach Bern", fell_through_on=FELL
+    )
+    record_follow_up(
+        session, deal_id, outcome="reached", done_at=datetime(2026, 10, 20, 10), notes="Umzug"
+    )
+    trashed = add_deal(session, client_name="Al Roth", notes="Umzug", fell_through_on=FELL)
+    trash_deal(session, trashed)
+    session.flush()
+    assert found(session, "umzug") == {"Bo Lind"}  # found() checks the count too
+
+
+def _many_namesakes(session: Session) -> list[int]:
+    """Thirty Garcías over thirty days and ten others: most deals hold the name."""
+    ids = [
+        add_deal(session, client_name=f"María García {n}", fell_through_on=date(2026, 9, 1 + n))
+        for n in range(30)
+    ]
+    for n in range(10):
+        add_deal(session, client_name=f"Other {n}", fell_through_on=date(2026, 9, 1 + n))
+    trash_deal(session, ids[-1])  # the newest García is in the trash
+    session.flush()
+    return ids
+
+
+@pytest.mark.parametrize("descending", [True, False])
+def test_a_first_page_read_in_date_order_is_the_same_page(
+    session: Session, descending: bool
+) -> None:
+    ids = _many_namesakes(session)
+    garcia = DealFilter(text="GARCIA", today=date(2026, 11, 1))
+    matching = count_matching(session, garcia)
+    assert matching == len(ids) - 1
+    page = fetch_deal_rows(session, garcia, descending=descending, limit=5, matching=matching)
+    looked_up = fetch_deal_rows(session, garcia, descending=descending, limit=5)
+    assert [row.id for row in page] == [row.id for row in looked_up]
+    assert [row.id for row in page] == fetch_deal_ids(session, garcia, descending=descending)[:5]
+
+
+def _statement_of_first_page(session: Session, matching: int | None) -> str:
+    """The SQL fetch_deal_rows sends for the first 5 Garcías."""
+    sent: list[str] = []
+
+    def record(_conn: object, _cursor: object, statement: str, *_rest: object) -> None:
+        sent.append(statement)
+
+    engine = session.get_bind()
+    event.listen(engine, "before_cursor_execute", record)
+    try:
+        fetch_deal_rows(session, DealFilter(text="garcia"), limit=5, matching=matching)
+    finally:
+        event.remove(engine, "before_cursor_execute", record)
+    [statement] = [s for s in sent if "deals_search" in s]
+    return statement
+
+
+@pytest.mark.sqlite_only
+def test_a_common_term_walks_the_date_index_and_a_rare_one_looks_its_matches_up(
+    session: Session,
+) -> None:
+    _many_namesakes(session)
+    walked = _statement_of_first_page(session, matching=29)  # 5 x 40 deals < 29 x 29
+    assert "+deals.id IN" in walked
+    assert "+deals.id IN" not in _statement_of_first_page(session, matching=None)
+    assert "+deals.id IN" not in _statement_of_first_page(session, matching=2)
+    steps = [
+        row[-1]
+        for row in session.connection().exec_driver_sql(
+            "EXPLAIN QUERY PLAN " + walked, ('"garcia"', '"garcia"', 5, 0)
+        )
+    ]
+    assert "SCAN deals USING INDEX ix_deals_live_fell_through_on" in steps, steps

@@ -22,6 +22,7 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from dft.core.deals import count_deals
 from dft.core.queries import (
+    EVERY_LIVE_DEAL,
     DealFilter,
     DealRow,
     count_matching,
@@ -32,7 +33,6 @@ from dft.core.queries import (
 from dft.ui.formatting import format_date, format_money
 
 PAGE_SIZE = 200
-EVERY_LIVE_DEAL = DealFilter(today=date.min)  # the unfiltered table (what "today" is, aside)
 CACHED_PAGES = 20
 
 AnyIndex = QModelIndex | QPersistentModelIndex
@@ -129,6 +129,7 @@ class DealsTableModel(QAbstractTableModel):
                 sort_key=self._sort_key,
                 descending=self._descending,
                 limit=PAGE_SIZE,
+                matching=count,
             )
         self.page_queries += 1
         self.rows_fetched += len(first)
