@@ -8,7 +8,6 @@ the app's services at module level, so ``dft --help`` and ``dft --version`` stay
 from __future__ import annotations
 
 import argparse
-import gc
 import os
 import sys
 from collections.abc import Callable, Sequence
@@ -35,35 +34,6 @@ UNEXPECTED_ERROR = (
 )
 
 
-# -- Start-up -----------------------------------------------------------------------
-
-_collection_paused = False
-
-
-def pause_collection() -> None:
-    """Stop collecting cyclic garbage while the process starts.
-
-    Start-up builds what lives until exit (modules, classes, the window, the
-    database's engine): the collector finds no garbage in it, yet its passes
-    cost a tenth of the start (160 ms of the window's, tests/benchmarks).
-    """
-    global _collection_paused
-    if gc.isenabled():
-        gc.disable()
-        _collection_paused = True
-
-
-def started() -> None:
-    """Start-up is over: what it built stays out of every later collection, and
-    collecting resumes (a full pass over it would stall the window by 60 ms now
-    and then). Does nothing unless :func:`pause_collection` paused it."""
-    global _collection_paused
-    if _collection_paused:
-        _collection_paused = False
-        gc.freeze()
-        gc.enable()
-
-
 class UsageError(Exception):
     """A flag value the user must correct; printed as one line, exit code 2."""
 
@@ -87,13 +57,14 @@ def _database_url_or_none(args: argparse.Namespace) -> URL | None:
 
 def open_database(args: argparse.Namespace) -> Database:
     """Open (creating or upgrading) the chosen database; its warnings go to stderr."""
+    from dft.core.startup import started
     from dft.store.database import open_database as open_store
     from dft.store.logs import configure_logging
 
     # What opening does (upgrades, backups, checks) and what the command does is logged.
     configure_logging()
     database = open_store(database_url(args))
-    started()
+    started()  # what the command needs is imported and open
     for warning in database.warnings:
         _warned.add(warning)
         print(f"dft: warning: {warning}", file=sys.stderr)

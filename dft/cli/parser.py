@@ -13,7 +13,8 @@ from collections.abc import Sequence
 from typing import NoReturn, cast
 
 from dft import APP_NAME, __version__
-from dft.cli.common import EXIT_USAGE, Handler, pause_collection, run_command
+from dft.cli.common import EXIT_USAGE, Handler, run_command
+from dft.core.startup import pause_collection
 
 # What runs when no command is given: the desktop app.
 WINDOW = "window:cmd_window"

@@ -38,7 +38,7 @@ WINDOW_SCRIPT = textwrap.dedent(
     import resource, sys, time
     start = time.perf_counter()
     if sys.argv[1] != "empty":  # what `dft` does first (dft/cli/parser.py main)
-        from dft.cli.common import pause_collection
+        from dft.core.startup import pause_collection
         pause_collection()
     from pathlib import Path
     from PySide6.QtCore import QSettings
@@ -261,7 +261,7 @@ def _gui_context(path: Path) -> Any:
     from PySide6.QtCore import QSettings
     from PySide6.QtWidgets import QApplication
 
-    from dft.cli.common import pause_collection, started
+    from dft.core.startup import pause_collection, started
     from dft.store.database import open_database
     from dft.store.location import sqlite_url
     from dft.ui.context import AppContext

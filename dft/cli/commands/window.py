@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import argparse
 
-from dft.cli.common import started
+from dft.core.startup import started
 
 
 def cmd_window(args: argparse.Namespace) -> int:

@@ -26,6 +26,7 @@ from PySide6.QtWidgets import (
 from dft.core.dates import add_months, month_start
 from dft.core.lists import list_entries
 from dft.core.models import Community, Salesperson
+from dft.core.startup import libraries_loaded
 from dft.reports.monthly import MonthlyReport, ReportScope, build_monthly_report
 from dft.ui import ask
 from dft.ui.context import AppContext
@@ -62,7 +63,9 @@ def build_preview(
     context: AppContext, month: date, scope: ReportScope, gui_thread: QThread, progress: Progress
 ) -> Preview:
     """The report and its page, charts drawn (runs in a worker thread, no Qt widgets)."""
-    from dft.reports.html import report_html
+    from dft.reports.html import report_html  # the first time, matplotlib with it
+
+    libraries_loaded()
 
     def step(done: int) -> None:
         if not progress(done, PREVIEW_STEPS):

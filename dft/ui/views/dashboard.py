@@ -36,6 +36,7 @@ from dft.analytics.follow_ups import follow_up_metrics
 from dft.analytics.split import CauseSplit, cause_split, split_by_salesperson
 from dft.core.dates import month_start
 from dft.core.queries import DealFilter
+from dft.core.startup import libraries_loaded
 from dft.ui import ask
 from dft.ui.context import AppContext
 from dft.ui.formatting import count_of, format_money
@@ -81,6 +82,7 @@ class ChartPanel(QFrame):
 
         from dft.analytics.charts import new_figure
 
+        libraries_loaded()  # matplotlib, the first time
         self.key = key
         self.title = title
         self.setFrameShape(QFrame.Shape.StyledPanel)
