@@ -37,9 +37,10 @@ WINDOW_SCRIPT = textwrap.dedent(
     """
     import resource, sys, time
     start = time.perf_counter()
-    if sys.argv[1] != "empty":  # what `dft` does first (dft/cli/parser.py main)
+    if sys.argv[1] != "empty":  # what `dft` does first (dft/cli/parser.py main, window.py)
         from dft.core.startup import pause_collection
         pause_collection()
+        import dft.store.database
     from pathlib import Path
     from PySide6.QtCore import QSettings
     from PySide6.QtWidgets import QApplication, QMainWindow

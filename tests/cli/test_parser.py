@@ -92,3 +92,28 @@ def test_every_command_names_a_handler_that_exists() -> None:
     for name, command in commands.choices.items():
         assert callable(load_handler(command.get_default("handler"))), name
     assert callable(load_handler(WINDOW))
+
+
+def test_the_window_imports_the_database_layer_before_qt() -> None:
+    # PySide6's import hook reads the source of every module imported after it.
+    script = (
+        "import sys\n"
+        "class Watch:\n"
+        "    def find_spec(self, name, path=None, target=None):\n"
+        "        if name == 'dft.ui.app':\n"
+        "            print('BEFORE', sorted(m for m in ('sqlalchemy.orm', 'dft.core.models',"
+        " 'PySide6') if m in sys.modules), file=sys.stderr)\n"
+        "            sys.exit(0)\n"
+        "sys.meta_path.insert(0, Watch())\n"
+        "from dft.cli import main\n"
+        "main(['--db', sys.argv[1]])\n"
+    )
+    result = subprocess.run(
+        [sys.executable, "-c", script, "unused.sqlite3"],
+        capture_output=True,
+        text=True,
+        check=False,
+        timeout=120,
+    )
+    [line] = [line for line in result.stderr.splitlines() if line.startswith("BEFORE")]
+    assert ast.literal_eval(line.removeprefix("BEFORE ")) == ["dft.core.models", "sqlalchemy.orm"]
