@@ -85,10 +85,20 @@ BIG = ParagraphStyle("Big", parent=BODY, fontSize=18, leading=22, fontName=SANS_
 
 
 class Paragraph(PlainParagraph):
-    """A paragraph whose characters the body font lacks are set in a font that has them."""
+    """A paragraph whose characters the body font lacks are set in a font that has them,
+    broken into lines once for each width it is laid out at."""
 
     def __init__(self, text: str, style: ParagraphStyle) -> None:
         super().__init__(with_fallback(text), style)
+        self._wrapped_at: float | None = None
+
+    def wrap(self, availWidth: float, availHeight: float) -> tuple[float, float]:
+        """Its size at ``availWidth``: a table lays a cell out when it measures its rows
+        and again when it draws them, at the same width, and the lines do not change."""
+        if availWidth != self._wrapped_at:
+            super().wrap(availWidth, availHeight)
+            self._wrapped_at = availWidth
+        return self.width, self.height
 
 
 class NumberedCanvas(Canvas):
