@@ -12,7 +12,7 @@ from dataclasses import dataclass, replace
 from datetime import date, timedelta
 from typing import Any
 
-from sqlalchemy import ColumnElement, Row, SQLColumnExpression, and_, case, func, select
+from sqlalchemy import ColumnElement, Row, Select, SQLColumnExpression, and_, case, func, select
 from sqlalchemy.orm import Session
 
 from dft.analytics.stats import Share
@@ -81,25 +81,33 @@ def _per_cause(
     """(cause id, cause, category, controllable, deals, lost value, cause key, category key)
     for every cause with deals: each deal's primary cause, or with ``contributing`` each
     contributing one."""
-    query = select(
-        Cause.id,
-        Cause.name,
-        Category.name,
-        Category.controllable,
-        *_DEALS_AND_LOST_VALUE,
-        Cause.key,
-        Category.key,
-    ).select_from(Deal)
+    # The deals grouped by cause first, then the few groups named: joined the other
+    # way, the database read the period's deals once per cause.
+    cause_id: SQLColumnExpression[int | None]
+    deals: Select[int | None, int, int]
     if contributing:
-        query = query.join(DealContributingCause, DealContributingCause.deal_id == Deal.id).join(
-            Cause, DealContributingCause.cause_id == Cause.id
+        cause_id = DealContributingCause.cause_id
+        deals = select(cause_id, *_DEALS_AND_LOST_VALUE).join(
+            DealContributingCause, DealContributingCause.deal_id == Deal.id
         )
     else:
-        query = query.join(Cause, Deal.cause_id == Cause.id)
-    query = query.join(Category, Cause.category_id == Category.id).group_by(
-        Cause.id, Cause.name, Category.name, Category.controllable, Cause.key, Category.key
+        cause_id = Deal.cause_id
+        deals = select(cause_id, *_DEALS_AND_LOST_VALUE).where(cause_id.is_not(None))
+    per_cause = deal_filter.apply(deals.group_by(cause_id)).subquery()
+    query = (
+        select(
+            Cause.id,
+            Cause.name,
+            Category.name,
+            Category.controllable,
+            *per_cause.c[1:],
+            Cause.key,
+            Category.key,
+        )
+        .join(per_cause, per_cause.c[0] == Cause.id)
+        .join(Category, Cause.category_id == Category.id)
     )
-    return list(session.execute(deal_filter.apply(query)).all())
+    return list(session.execute(query).all())
 
 
 def _category_of_cause(session: Session) -> dict[int, int]:

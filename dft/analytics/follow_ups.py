@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date
 
-from sqlalchemy import ColumnElement, and_, case, func, select
+from sqlalchemy import ColumnElement, Integer, and_, case, cast, func, literal_column, null, select
 from sqlalchemy.orm import Session, aliased
 
 from dft.analytics.stats import Share, median_from_histogram
@@ -39,91 +39,103 @@ class FollowUpMetrics:
     funnel: tuple[FunnelStep, ...]
 
 
+# Which grouping a row of the one statement belongs to.
+_TOTALS, _DAYS, _ATTEMPTS = 1, 2, 3
+
+
+def _kind(number: int) -> ColumnElement[int]:
+    return literal_column(str(number), Integer)
+
+
 def follow_up_metrics(session: Session, deal_filter: DealFilter, today: date) -> FollowUpMetrics:
-    """Completion, reach, speed, persistence and overdue calls of the matching deals."""
-    total = int(session.scalar(deal_filter.apply(select(func.count(Deal.id)))) or 0)
-    deals = deal_filter.apply(select(Deal.id)).subquery()
+    """Completion, reach, speed, persistence and overdue calls of the matching deals.
 
-    def deals_with(condition: ColumnElement[bool]) -> ColumnElement[int]:
-        return func.count(func.distinct(case((condition, FollowUp.deal_id))))
+    One pass over the deals and their calls: one row per deal (what its calls reached,
+    when the first was made, how many it took to reach the client), grouped three
+    ways in one statement, as :mod:`dft.analytics.call_figures` does.
+    """
+    # An alias, so that the filter's own "follow-up overdue" subquery on the calls
+    # table correlates with the deal only, not with this join.
+    call = aliased(FollowUp)
 
-    # One pass over the deals' calls for every count (not one query per count).
-    called, completed, reached, cause_settled, changed, overdue = (
-        int(n or 0)
-        for n in session.execute(
-            select(
-                deals_with(FollowUp.done_at.is_not(None)),
-                deals_with(FollowUp.outcome.in_(CONCLUSIVE)),
-                deals_with(FollowUp.outcome == "reached"),
-                deals_with(FollowUp.cause_result.is_not(None)),
-                deals_with(FollowUp.cause_result == "changed"),
-                func.count(case((and_(FollowUp.done_at.is_(None), FollowUp.due_on < today), 1))),
-            ).where(FollowUp.deal_id.in_(select(deals.c.id)))
-        ).one()
-    )
+    def any_call(condition: ColumnElement[bool]) -> ColumnElement[int]:
+        return func.max(case((condition, 1), else_=0))
 
-    first_call = (
-        select(
-            FollowUp.deal_id.label("deal_id"),
-            func.min(FollowUp.done_at).label("first_at"),
-        )
-        .where(FollowUp.done_at.is_not(None), FollowUp.deal_id.in_(select(deals.c.id)))
-        .group_by(FollowUp.deal_id)
-        .subquery()
-    )
-    delay = days_between(first_call.c.first_at, Deal.fell_through_on)
-    days_histogram = {
-        int(days): int(count)
-        for days, count in session.execute(
-            select(delay, func.count())
-            .select_from(first_call)
-            .join(Deal, Deal.id == first_call.c.deal_id)
-            .group_by(delay)
-        )
-    }
-
-    first_reach = (
-        select(
-            FollowUp.deal_id.label("deal_id"),
-            func.min(FollowUp.done_at).label("reached_at"),
-        )
-        .where(FollowUp.outcome == "reached", FollowUp.deal_id.in_(select(deals.c.id)))
-        .group_by(FollowUp.deal_id)
-        .subquery()
-    )
-    attempt = aliased(FollowUp)
     per_deal = (
-        select(first_reach.c.deal_id, func.count(attempt.id).label("attempts"))
-        .join(
-            attempt,
-            and_(
-                attempt.deal_id == first_reach.c.deal_id,
-                attempt.done_at.is_not(None),
-                attempt.done_at <= first_reach.c.reached_at,
-            ),
+        deal_filter.apply(
+            select(
+                Deal.id.label("deal"),
+                any_call(call.done_at.is_not(None)).label("called"),
+                any_call(call.outcome.in_(CONCLUSIVE)).label("completed"),
+                any_call(call.outcome == "reached").label("reached"),
+                any_call(call.cause_result.is_not(None)).label("settled"),
+                any_call(call.cause_result == "changed").label("changed"),
+                func.count(case((and_(call.done_at.is_(None), call.due_on < today), 1))).label(
+                    "overdue"
+                ),
+                days_between(func.min(call.done_at), Deal.fell_through_on).label("days"),
+                func.min(case((call.outcome == "reached", call.done_at))).label("reached_at"),
+            )
+            .select_from(Deal)
+            .outerjoin(call, call.deal_id == Deal.id)
         )
-        .group_by(first_reach.c.deal_id)
+        .group_by(Deal.id, Deal.fell_through_on)
+        .cte("deal_follow_ups")
+    )
+    # The calls made up to the first that reached the client, looked up only for the
+    # deals where one did (an index seek each).
+    attempt = aliased(FollowUp)
+    attempts = (
+        select(
+            select(func.count())
+            .where(
+                attempt.deal_id == per_deal.c.deal,
+                attempt.done_at <= per_deal.c.reached_at,
+            )
+            .scalar_subquery()
+            .label("attempts")
+        )
+        .where(per_deal.c.reached_at.is_not(None))
         .subquery()
     )
-    attempts_histogram = {
-        int(attempts): int(count)
-        for attempts, count in session.execute(
-            select(per_deal.c.attempts, func.count()).group_by(per_deal.c.attempts)
-        )
-    }
+    d = per_deal.c
+    none = cast(null(), Integer)
+    statement = select(
+        _kind(_TOTALS), none, func.count(), func.sum(d.called), func.sum(d.completed),
+        func.sum(d.reached), func.sum(d.settled), func.sum(d.changed), func.sum(d.overdue),
+    ).union_all(
+        select(_kind(_DAYS), d.days, func.count(), *[none] * 6)
+        .where(d.days.is_not(None))
+        .group_by(d.days),
+        select(_kind(_ATTEMPTS), attempts.c.attempts, func.count(), *[none] * 6)
+        .group_by(attempts.c.attempts),
+    )  # fmt: skip
+    total = called = completed = reached_deals = settled = changed = overdue = 0
+    days_histogram: dict[int, int] = {}
+    attempts_histogram: dict[int, int] = {}
+    for what, key, count, *sums in session.execute(statement):
+        if what == _TOTALS:
+            total = int(count)
+            called, completed, reached_deals, settled, changed, overdue = (
+                int(n or 0) for n in sums
+            )
+        elif what == _DAYS:
+            days_histogram[int(key)] = int(count)
+        else:
+            attempts_histogram[int(key)] = int(count)
     return FollowUpMetrics(
         deals=total,
         completed=Share(completed, total),
-        reached=Share(reached, total),
+        reached=Share(reached_deals, total),
         median_days_to_first_call=median_from_histogram(days_histogram),
-        days_to_first_call=days_histogram,
-        attempts_until_reached=attempts_histogram,
+        days_to_first_call=dict(sorted(days_histogram.items())),
+        attempts_until_reached=dict(sorted(attempts_histogram.items())),
         overdue=overdue,
         funnel=(
             FunnelStep("Fell through", total),
             FunnelStep("Called", called),
-            FunnelStep("Reached", reached),
-            FunnelStep("Cause confirmed", cause_settled),
+            FunnelStep("Reached", reached_deals),
+            FunnelStep("Cause confirmed", settled),
             FunnelStep("First guess changed", changed),
         ),
     )

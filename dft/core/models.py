@@ -17,6 +17,7 @@ from sqlalchemy import (
     Date,
     DateTime,
     ForeignKey,
+    Index,
     Integer,
     MetaData,
     String,
@@ -262,13 +263,28 @@ class Deal(Base):
             "fell_through_on",
             where="deleted_at IS NULL",
         ),
-        # Month totals (by cause, hence category) read from this index alone, never
-        # the table: the dashboard and the report over a million deals.
+        # A month's figures (totals by cause, role, lead source, deposit, recovery,
+        # resale ...) read from this index alone, never the table: the dashboard and
+        # the report over a million deals. deleted_at, always NULL here, lets
+        # SQLite's planner see that it covers "deleted_at IS NULL".
         partial_index(
-            "ix_deals_live_month_totals",
+            "ix_deals_live_month_figures",
             "fell_through_on",
             "cause_id",
             "contract_value_cents",
+            "salesperson_id",
+            "community_id",
+            "lead_source_id",
+            "responsible_role",
+            "cause_status",
+            "first_cause_id",
+            "recovered_on",
+            "signed_on",
+            "resold_on",
+            "deposit_cents",
+            "deposit_outcome",
+            "resale_price_cents",
+            "deleted_at",
             where="deleted_at IS NULL",
         ),
         partial_index(
@@ -311,7 +327,7 @@ class FollowUp(Base):
     __tablename__ = "follow_ups"
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    deal_id: Mapped[int] = mapped_column(ForeignKey("deals.id", ondelete="CASCADE"), index=True)
+    deal_id: Mapped[int] = mapped_column(ForeignKey("deals.id", ondelete="CASCADE"))
     due_on: Mapped[date] = mapped_column(Date)
     purpose: Mapped[str] = mapped_column(String(16), server_default=CallPurpose.CAUSE.value)
     done_at: Mapped[datetime | None] = mapped_column(DateTime)
@@ -340,6 +356,19 @@ class FollowUp(Base):
     __mapper_args__ = {"version_id_col": version}  # noqa: RUF012
 
     __table_args__ = (
+        # A deal's calls, and what the month's figures read of them, from the index
+        # alone: the report and the dashboard never read the calls table itself.
+        Index(
+            "ix_follow_ups_deal_calls",
+            "deal_id",
+            "done_at",
+            "outcome",
+            "cause_result",
+            "purpose",
+            "due_on",
+            "caller",
+            "changed_to_cause_id",
+        ),
         # The calls still to make: a small index however long the history grows.
         partial_index(
             "ix_follow_ups_open_due_on",

@@ -210,6 +210,7 @@ def build_monthly_report(
     # Calibration, callers and win-backs read the month's calls in one pass.
     calls = call_figures(session, in_month)
     comparison = compare_month(session, first, base, long_trend)
+    follow_ups = follow_up_metrics(session, in_month, today)
     return MonthlyReport(
         month=first,
         scope=scope,
@@ -219,14 +220,14 @@ def build_monthly_report(
         causes=tuple(by_cause(session, in_month)),
         roles=tuple(by_responsible_role(session, in_month)),
         lead_sources=tuple(by_lead_source(session, in_month)),
-        follow_ups=follow_up_metrics(session, in_month, today),
+        follow_ups=follow_ups,
         changed_first_guess=changed,
         overdue_calls=tuple(
             _overdue_calls(
                 session, in_month, today, None if deal_limit is None else MAX_LISTED_CALLS
             )
         ),
-        overdue_call_count=_count_overdue_calls(session, in_month, today),
+        overdue_call_count=follow_ups.overdue,  # counted in the same pass
         trend=trend,
         deals=tuple(_deals(session, in_month, deal_limit)),
         timing=signing_to_fall_through(session, in_month),
@@ -258,10 +259,6 @@ def _overdue_of(deal_filter: DealFilter, today: date, query: AnySelect) -> AnySe
     )
 
 
-def _count_overdue_calls(session: Session, deal_filter: DealFilter, today: date) -> int:
-    return int(session.scalar(_overdue_of(deal_filter, today, select(func.count()))) or 0)
-
-
 def _overdue_calls(
     session: Session, deal_filter: DealFilter, today: date, limit: int | None
 ) -> list[OverdueCall]:
@@ -284,45 +281,46 @@ def _overdue_calls(
 
 
 def _deals(session: Session, deal_filter: DealFilter, limit: int | None) -> list[ReportDeal]:
-    """The month's deals with the latest call's note: one query, however many calls."""
+    """The month's deals with the latest call's note: one query, however many calls;
+    with ``limit``, the calls of only the deals listed are read."""
+    order = (Deal.fell_through_on, Deal.client_name, Deal.id)
+    listed_ids = deal_filter.apply(select(Deal.id))
+    if limit is not None:
+        listed_ids = listed_ids.order_by(*order).limit(limit)
+    listed = listed_ids.subquery()
     latest = (
         select(FollowUp.deal_id, func.max(FollowUp.done_at).label("done_at"))
-        .where(
-            FollowUp.done_at.is_not(None),
-            # Only this month's deals: the calls table holds every year's calls.
-            FollowUp.deal_id.in_(deal_filter.apply(select(Deal.id))),
-        )
+        .where(FollowUp.done_at.is_not(None), FollowUp.deal_id.in_(select(listed.c.id)))
         .group_by(FollowUp.deal_id)
         .subquery()
     )
     rows = session.execute(
-        deal_filter.apply(
-            join_deal_names(
-                select(
-                    Deal.id,
-                    Deal.client_name,
-                    Deal.contract_number,
-                    Deal.contract_value_cents,
-                    Deal.fell_through_on,
-                    Salesperson.name,
-                    Category.name,
-                    Cause.name,
-                    Deal.cause_status,
-                    FollowUp.client_words,
-                    FollowUp.notes,
-                    FollowUp.outcome,
-                ).select_from(Deal),
-                "salesperson",
-                "category",
+        join_deal_names(
+            select(
+                Deal.id,
+                Deal.client_name,
+                Deal.contract_number,
+                Deal.contract_value_cents,
+                Deal.fell_through_on,
+                Salesperson.name,
+                Category.name,
+                Cause.name,
+                Deal.cause_status,
+                FollowUp.client_words,
+                FollowUp.notes,
+                FollowUp.outcome,
             )
-            .outerjoin(latest, latest.c.deal_id == Deal.id)
-            .outerjoin(
-                FollowUp,
-                and_(FollowUp.deal_id == Deal.id, FollowUp.done_at == latest.c.done_at),
-            )
-            .order_by(Deal.fell_through_on, Deal.client_name, Deal.id)
-            .limit(limit)
+            .select_from(listed)
+            .join(Deal, Deal.id == listed.c.id),
+            "salesperson",
+            "category",
         )
+        .outerjoin(latest, latest.c.deal_id == Deal.id)
+        .outerjoin(
+            FollowUp,
+            and_(FollowUp.deal_id == Deal.id, FollowUp.done_at == latest.c.done_at),
+        )
+        .order_by(*order)
     )
     deals: dict[int, ReportDeal] = {}
     for row in rows:

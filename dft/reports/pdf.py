@@ -2,24 +2,25 @@
 
 from __future__ import annotations
 
-import io
 from dataclasses import replace
 from pathlib import Path
 from typing import Any
 from xml.sax.saxutils import escape
 
+from matplotlib.backends.backend_agg import FigureCanvasAgg
 from matplotlib.figure import Figure
+from PIL import Image as PILImage
 from reportlab.lib import colors
 from reportlab.lib.enums import TA_RIGHT
 from reportlab.lib.pagesizes import LETTER
 from reportlab.lib.styles import ParagraphStyle, getSampleStyleSheet
 from reportlab.lib.units import inch
+from reportlab.lib.utils import ImageReader
 from reportlab.pdfbase.pdfmetrics import stringWidth
 from reportlab.pdfgen.canvas import Canvas
 from reportlab.platypus import (
     CondPageBreak,
     Flowable,
-    Image,
     KeepTogether,
     LongTable,
     SimpleDocTemplate,
@@ -34,6 +35,7 @@ from dft.core.money import format_cents
 from dft.core.words import count_of
 from dft.reports.monthly import MAX_LISTED_CALLS, MonthlyReport
 from dft.reports.pdf_fonts import SANS, SANS_BOLD, body_font_has, register_fonts, with_fallback
+from dft.reports.pdf_paging import PagedTable, RowGroup
 from dft.reports.tables import (
     CONTROL_NOTE,
     MAX_LISTED_DEALS,
@@ -83,10 +85,20 @@ BIG = ParagraphStyle("Big", parent=BODY, fontSize=18, leading=22, fontName=SANS_
 
 
 class Paragraph(PlainParagraph):
-    """A paragraph whose characters the body font lacks are set in a font that has them."""
+    """A paragraph whose characters the body font lacks are set in a font that has them,
+    broken into lines once for each width it is laid out at."""
 
     def __init__(self, text: str, style: ParagraphStyle) -> None:
         super().__init__(with_fallback(text), style)
+        self._wrapped_at: float | None = None
+
+    def wrap(self, availWidth: float, availHeight: float) -> tuple[float, float]:
+        """Its size at ``availWidth``: a table lays a cell out when it measures its rows
+        and again when it draws them, at the same width, and the lines do not change."""
+        if availWidth != self._wrapped_at:
+            super().wrap(availWidth, availHeight)
+            self._wrapped_at = availWidth
+        return self.width, self.height
 
 
 class NumberedCanvas(Canvas):
@@ -124,12 +136,37 @@ class NumberedCanvas(Canvas):
         self.drawRightString(width - MARGIN, 0.3 * inch, f"Page {self._pageNumber} of {total}")
 
 
-def _figure_image(figure: Figure, width: float) -> Image:
-    buffer = io.BytesIO()
-    figure.savefig(buffer, format="png", dpi=200)
-    buffer.seek(0)
+# Charts as pixels at print resolution (vector output would need a converter).
+CHART_DPI = 200
+
+
+class Picture(Flowable):
+    """Pixels drawn ``width`` wide, centred, as reportlab's Image does with a file."""
+
+    def __init__(self, pixels: PILImage.Image, width: float, height: float) -> None:
+        super().__init__()
+        self._pixels = ImageReader(pixels)
+        self.drawWidth, self.drawHeight = width, height
+        self.hAlign = "CENTER"
+
+    def wrap(self, availWidth: float, availHeight: float) -> tuple[float, float]:
+        """Its size, whatever the room."""
+        return self.drawWidth, self.drawHeight
+
+    def draw(self) -> None:
+        """The pixels, scaled to the size."""
+        self.canv.drawImage(self._pixels, 0, 0, self.drawWidth, self.drawHeight)
+
+
+def _figure_image(figure: Figure, width: float) -> Picture:
+    # Drawn straight into pixels that reportlab takes as they are: a PNG in between
+    # was encoded by matplotlib only to be decoded again by reportlab.
+    figure.set_dpi(CHART_DPI)
+    canvas = FigureCanvasAgg(figure)
+    canvas.draw()
+    pixels = PILImage.frombuffer("RGBA", canvas.get_width_height(), canvas.buffer_rgba())
     fig_width, fig_height = figure.get_size_inches()
-    return Image(buffer, width=width, height=width * fig_height / fig_width)
+    return Picture(pixels.convert("RGB"), width, width * fig_height / fig_width)
 
 
 def _cell(value: Cell, kind: Kind) -> Paragraph | str:
@@ -247,10 +284,8 @@ def _deals_table(table: Table, width: float) -> list[Any]:
     texts = [[format_cell(row[i], table.columns[i].kind) for i in kept] for row in table.rows]
     widths = _widths_from_content(columns, texts, width)
     rooms = [w - 2 * CELL_PADDING for w in widths]
-    rows: list[list[Any]] = [
-        [Paragraph(escape(c.title), HEAD_CELL if c.kind is Kind.TEXT else HEAD_CELL_RIGHT)
-         for c in columns]
-    ]  # fmt: skip
+    header = [Paragraph(escape(c.title), HEAD_CELL if c.kind is Kind.TEXT else HEAD_CELL_RIGHT)
+              for c in columns]  # fmt: skip
     style: list[Any] = [
         ("BACKGROUND", (0, 0), (-1, 0), HEADER_FILL),
         ("FONTNAME", (0, 1), (-1, -1), SANS),
@@ -261,30 +296,27 @@ def _deals_table(table: Table, width: float) -> list[Any]:
         *(("ALIGN", (j, 1), (j, -1), "RIGHT") for j, c in enumerate(columns)
           if c.kind is not Kind.TEXT),
     ]  # fmt: skip
-    starts = []  # the first table row of each deal
+    groups = []
     for number, (row, cells) in enumerate(zip(table.rows, texts, strict=True)):
-        first = len(rows)
-        starts.append(first)
-        rows.append([
+        group = RowGroup([[
             _deal_cell(text, column, room)
             for text, column, room in zip(cells, columns, rooms, strict=True)
-        ])  # fmt: skip
+        ]])  # fmt: skip
         note = str(row[folded[0]] or "") if folded else ""
         if note:
-            rows.append([Paragraph(f"<i>Latest follow-up note:</i> {escape(note)}", FOLDED_NOTE),
-                         *[""] * (len(columns) - 1)])  # fmt: skip
-            style += [("SPAN", (0, first + 1), (-1, first + 1)),
-                      ("NOSPLIT", (0, first), (-1, first + 1))]  # fmt: skip
+            group.rows.append([Paragraph(f"<i>Latest follow-up note:</i> {escape(note)}",
+                                         FOLDED_NOTE), *[""] * (len(columns) - 1)])  # fmt: skip
+            group.style.append(("SPAN", (0, 1), (-1, 1)))
         # A deal and its folded note: one stripe, one rule under both.
-        last = len(rows) - 1
-        style.append(("LINEBELOW", (0, last), (-1, last), 0.25, RULE))
+        last = len(group.rows) - 1
+        group.style.append(("LINEBELOW", (0, last), (-1, last), 0.25, RULE))
         if number % 2:
-            style.append(("BACKGROUND", (0, first), (-1, last), STRIPE))
-    tail = starts[max(0, len(starts) - LAST_ROWS_TOGETHER)]
-    style.append(("NOSPLIT", (0, tail), (-1, -1)))
-    grid = LongTable(rows, colWidths=widths, repeatRows=1)
-    grid.setStyle(TableStyle(style))
-    return [Paragraph(escape(table.note), TABLE_NOTE), grid] if table.note else [grid]
+            group.style.append(("BACKGROUND", (0, 0), (-1, last), STRIPE))
+        groups.append(group)
+    grid = PagedTable(header, groups, widths, style, last_together=LAST_ROWS_TOGETHER)
+    # The note in plain NOTE style: kept with the table, reportlab would lay the whole
+    # table out to see whether both fit, and start a new page when they did not.
+    return [Paragraph(escape(table.note), NOTE), grid] if table.note else [grid]
 
 
 def _headline(report: MonthlyReport, width: float) -> Flowable:

@@ -133,3 +133,21 @@ def test_names_in_any_script_print_as_typed(database: Database, out: Path) -> No
         assert name in text
     assert (chinese in text) is wide
     assert "\u25a0" not in text  # no black boxes where letters were
+
+
+def test_the_deals_table_starts_under_its_heading_and_repeats_its_header_on_every_page(
+    database: Database, out: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Paged a page at a time (dft/reports/pdf_paging.py): the heading and the note on
+    how many deals are listed are never left alone on a page, and each page of deals
+    starts with the column titles."""
+    monkeypatch.setattr(pdf, "MAX_LISTED_DEALS", 100)  # a note above the table
+    pages = deal_pages(pages_of(month_of(database, 120), out))
+    assert len(pages) > 2
+    assert "the first 100 are listed" in pages[0]
+    assert re.search(r"HX-202610-\d+/0\d", pages[0])  # the first deals under the heading
+    for page in pages:
+        assert "Client" in page
+        assert "Cause" in page
+    listed = [n for page in pages for n in re.findall(r"HX-202610-(\d+)/0\d", page)]
+    assert len(listed) == len(set(listed)) == 100  # every listed deal once, none lost

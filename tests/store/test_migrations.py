@@ -226,6 +226,71 @@ def test_upgrading_to_0009_makes_the_deals_and_calls_already_there_searchable(
     assert _drift(database_url) == []
 
 
+def test_upgrading_to_0010_keeps_every_deal_and_call_and_their_figures(database_url: URL) -> None:
+    """0010 only swaps indexes: the rows stay, and the month's figures read from 0009's
+    database are the same figures after it."""
+    from datetime import date
+
+    from sqlalchemy import text
+
+    from dft.analytics.breakdowns import by_responsible_role
+    from dft.analytics.follow_ups import follow_up_metrics
+    from dft.core.queries import DealFilter
+    from tests.factories import connection_at_revision
+
+    october = DealFilter(fell_from=date(2026, 10, 1), fell_to=date(2026, 10, 31))
+    today = date(2026, 11, 24)
+    with connection_at_revision(database_url, "0009") as connection:
+        for client, role, day in [("Ann", "Buyer", 3), ("Bo", "Lender", 9), ("Cy", "Buyer", 20)]:
+            connection.execute(
+                text(
+                    "INSERT INTO deals (client_name, contract_value_cents, fell_through_on,"
+                    " responsible_role, created_at, updated_at) VALUES (:client, 100,"
+                    " :fell, :role, '2026-10-02 00:00:00', '2026-10-02 00:00:00')"
+                ),
+                {"client": client, "role": role, "fell": date(2026, 10, day)},
+            )
+        for deal, due, done, outcome in [
+            (1, "2026-10-05", "2026-10-05 10:00:00", "no_answer"),
+            (1, "2026-10-06", "2026-10-06 10:00:00", "reached"),
+            (2, "2026-10-12", None, None),  # overdue
+        ]:
+            connection.execute(
+                text(
+                    "INSERT INTO follow_ups (deal_id, due_on, done_at, outcome, created_at,"
+                    " updated_at) VALUES (:deal, :due, :done, :outcome,"
+                    " '2026-10-02 00:00:00', '2026-10-02 00:00:00')"
+                ),
+                {"deal": deal, "due": due, "done": done, "outcome": outcome},
+            )
+    database = open_database(database_url)
+    try:
+        with database.sessions.begin() as session:
+            assert session.scalar(text("SELECT count(*) FROM deals")) == 3
+            assert session.scalar(text("SELECT count(*) FROM follow_ups")) == 3
+            roles = {s.label: s.deals for s in by_responsible_role(session, october)}
+            assert roles == {"Buyer": 2, "Lender": 1}
+            calls = follow_up_metrics(session, october, today)
+            assert (calls.deals, calls.reached.count, calls.overdue) == (3, 1, 1)
+            assert calls.attempts_until_reached == {2: 1}
+            assert calls.days_to_first_call == {2: 1}
+    finally:
+        database.close()
+    indexes = index_names(database_url, "deals", "follow_ups")
+    assert {"ix_deals_live_month_figures", "ix_follow_ups_deal_calls"} <= indexes
+    assert not {"ix_deals_live_month_totals", "ix_follow_ups_deal_id"} & indexes
+    assert _drift(database_url) == []
+
+
+def index_names(url: URL, *tables: str) -> set[str]:
+    engine = create_database_engine(url)
+    try:
+        inspector = inspect(engine)
+        return {str(i["name"]) for table in tables for i in inspector.get_indexes(table)}
+    finally:
+        engine.dispose()
+
+
 def test_the_migration_folds_as_the_app_does() -> None:
     """0009 keeps its own copy of the folding; the two must agree, or old rows go unfound."""
     import importlib
