@@ -8,6 +8,7 @@ import functools
 from collections.abc import Iterator
 from dataclasses import dataclass, fields, replace
 from datetime import date, timedelta
+from typing import cast
 
 from dft.core import fields as text_rules
 from dft.core.choices import CancelledBy, CauseStatus, DepositOutcome
@@ -182,6 +183,65 @@ def validate_deal_input(
     for name, message in _text_problems(data, text_fields):
         problem(name, message)
     return errors
+
+
+def plainly_valid(
+    *,
+    client_name: str,
+    contract_number: str | None,
+    contract_value_cents: int,
+    fell_through_on: date,
+    signed_on: date | None,
+    recovered_on: date | None,
+    resold_on: date | None,
+    resale_price_cents: int | None,
+    deposit_cents: int | None,
+    cause_id: int | None,
+    cause_status: str,
+    today: date,
+) -> bool:
+    """True when :func:`validate_deal_input` surely finds nothing wrong with a deal of
+    these fields, in a few comparisons (an import checks 100,000 deals); False says only
+    that the full rules must run to name the problem.
+
+    Text rules are those of ``text_fields=("client_name", "contract_number")``; the
+    fields not given here (contacts, lists, notes, cancelled by, deposit outcome,
+    contributing causes) must be empty or checked by the caller.
+    """
+    latest = today + _A_DAY
+    return (
+        0 <= contract_value_cents <= MAX_CENTS
+        and EARLIEST_DATE <= fell_through_on <= latest
+        and (signed_on is None or EARLIEST_DATE <= signed_on <= fell_through_on)
+        and (recovered_on is None or recovered_on >= fell_through_on)
+        and (resold_on is None or fell_through_on <= resold_on <= latest)
+        and (
+            resale_price_cents is None
+            or (resold_on is not None and 0 <= resale_price_cents <= MAX_CENTS)
+        )
+        and (deposit_cents is None or deposit_cents >= 0)
+        and (cause_status == _SUSPECTED or (cause_status == _CONFIRMED and cause_id is not None))
+        # Not blank, no control character, and short enough before spaces are folded.
+        and bool(client_name.strip())
+        and _CONTROL.search(client_name) is None
+        and len(client_name) <= _CLIENT_NAME_LIMIT
+        and (
+            contract_number is None
+            or (
+                bool(contract_number.strip())
+                and _CONTROL.search(contract_number) is None
+                and len(contract_number) <= _CONTRACT_NUMBER_LIMIT
+            )
+        )
+    )
+
+
+_A_DAY = timedelta(days=1)
+_SUSPECTED = CauseStatus.SUSPECTED.value
+_CONFIRMED = CauseStatus.CONFIRMED.value
+_CONTROL = text_rules.CONTROL_ONE_LINE
+_CLIENT_NAME_LIMIT = cast(int, text_rules.max_length(Deal.client_name))
+_CONTRACT_NUMBER_LIMIT = cast(int, text_rules.max_length(Deal.contract_number))
 
 
 # The lists' names are stored in the lists, not on the deal.

@@ -11,6 +11,7 @@ on connect) belong to the engine, dft/store/engine.py.
 from __future__ import annotations
 
 import logging
+from collections.abc import Sequence
 from typing import Any, cast
 
 from sqlalchemy import (
@@ -24,6 +25,7 @@ from sqlalchemy import (
     Table,
     func,
     insert,
+    literal,
     select,
     text,
 )
@@ -304,17 +306,23 @@ def _deal_text_default(element: deal_text_matches, compiler: SQLCompiler, **kw: 
 
 
 def insert_many(
-    connection: Connection, table: Table, keys: list[str], values: list[list[Any]]
+    connection: Connection,
+    table: Table,
+    keys: list[str],
+    values: Sequence[Sequence[Any]],
+    same: dict[str, Any] | None = None,
 ) -> None:
     """One executemany of ``values`` (each in ``keys`` order, converted for the driver
-    already) into ``table``.
+    already) into ``table``; the columns in ``same`` take one value in every row (given
+    as they are in Python: converted here, once).
 
     On SQLite a table that feeds a search index is written through a temporary table
     and one INSERT ... SELECT: FTS5 writes its pending index out at the end of every
     statement, so an executemany made a tiny index segment per row (and merged them),
-    5 times slower than one segment per batch.
+    5 times slower than one segment per batch. The columns in ``same`` are then bound
+    once in that SELECT instead of being staged with every row.
     """
-    target = table
+    same = same or {}
     staged = connection.dialect.name == SQLITE and table.name in SEARCHED_TABLES
     if staged:
         target = Table(
@@ -324,17 +332,33 @@ def insert_many(
             prefixes=["TEMPORARY"],
         )
         target.create(connection)
+    else:
+        target = table
+        if same:
+            dialect = connection.dialect
+            constants = []
+            for key, value in same.items():
+                processor = table.c[key].type.dialect_impl(dialect).bind_processor(dialect)
+                constants.append(value if processor is None else processor(value))
+            keys = [*keys, *same]
+            values = [(*row, *constants) for row in values]
     compiled = insert(target).compile(dialect=connection.dialect, column_keys=keys)
+    parameters: Sequence[Any]
     if compiled.positional:
         order = [keys.index(name) for name in compiled.positiontup or ()]
-        parameters: list[Any] = [tuple(row[i] for i in order) for row in values]
+        if order == list(range(len(keys))):
+            parameters = list(values)  # in the statement's order already (a staging table)
+        else:
+            parameters = [tuple(row[i] for i in order) for row in values]
     else:
         names = [compiled.bind_names[compiled.binds[key]] for key in keys]
         parameters = [dict(zip(names, row, strict=True)) for row in values]
     connection.exec_driver_sql(compiled.string, parameters)
     if staged:
-        columns = ", ".join(keys)
-        connection.exec_driver_sql(
-            f"INSERT INTO {table.name} ({columns}) SELECT {columns} FROM temp.{target.name}"
+        constants = [literal(value, table.c[key].type).label(key) for key, value in same.items()]
+        connection.execute(
+            insert(table).from_select(
+                [*keys, *same], select(*target.c, *constants), include_defaults=False
+            )
         )
         target.drop(connection)

@@ -40,6 +40,9 @@ def deal_search_text(
     client_name: str | None, contract_number: str | None, notes: str | None
 ) -> str:
     """What a search looks through on a deal, folded (one field a line)."""
+    joined = "\n".join(v for v in (client_name, contract_number, notes) if v)
+    if joined.isascii():  # most deals: folding is lower case, and the line breaks stay
+        return joined.lower()
     return "\n".join(fold(v) for v in (client_name, contract_number, notes) if v)
 
 

@@ -1,6 +1,6 @@
 """Importing deals from CSV or XLSX: all or nothing, every problem named once with its rows.
 
-Rows stream from the file and go to the database in batches of plain dicts
+Rows stream from the file and go to the database in batches of tuples
 (bulk INSERT, exchange.writing), never as ORM objects, inside the caller's
 transaction: one bad row anywhere means the caller rolls everything back.
 Validation goes on past the first problem, and problems are grouped
@@ -20,13 +20,13 @@ import logging
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 from pathlib import Path
-from typing import Any
 
 from sqlalchemy.orm import Session
 
 from dft.core import settings
 from dft.core.imported import ImportedRecords
 from dft.exchange.decisions import CauseDecisions
+from dft.exchange.list_entries import ListEntries
 from dft.exchange.mapping import CauseValue, Taxonomy
 from dft.exchange.plan import ImportOptions, Progress, open_file
 from dft.exchange.problems import (
@@ -37,9 +37,16 @@ from dft.exchange.problems import (
     RowProblems,
 )
 from dft.exchange.remembered import remember
-from dft.exchange.rows import ListEntries, RowReader
+from dft.exchange.rows import RowReader
 from dft.exchange.values import DateOrder
-from dft.exchange.writing import CallPlan, DealKey, already_present, deal_key, write_deals
+from dft.exchange.writing import (
+    CallPlan,
+    DealKey,
+    DealRow,
+    already_present,
+    deal_key,
+    write_deals,
+)
 
 log = logging.getLogger(__name__)
 
@@ -128,14 +135,14 @@ def import_file(
         )
         numbers_seen: dict[str, int] = {}
         keys_seen: set[DealKey] = set()
-        batch: list[dict[str, Any]] = []
+        batch: list[DealRow] = []
 
         def flush() -> None:
             present = already_present(session, batch)
             fresh = [r for r in batch if deal_key(r) not in present]
             result.already_present += len(batch) - len(fresh)
             if fresh:
-                written = write_deals(session, fresh, calls)
+                written = write_deals(session, fresh, calls, read_row.same)
                 result.records.add_deals(written.deal_ids)
                 result.added += len(fresh)
                 result.calls_scheduled += written.follow_ups
@@ -148,13 +155,13 @@ def import_file(
                 break
             result.rows_read += 1
             row = read_row(number, values)
-            if row is not None and row["contract_number"]:
-                first = numbers_seen.setdefault(row["contract_number"], number)
+            if row is not None and row.contract_number:
+                first = numbers_seen.setdefault(row.contract_number, number)
                 if first != number:
                     problems.add(
                         number,
                         "contract_number",
-                        f"contract number {row['contract_number']} is also on row {first}",
+                        f"contract number {row.contract_number} is also on row {first}",
                         ProblemKind.DUPLICATE,
                     )
                     row = None

@@ -161,7 +161,10 @@ def _check_headers(path: Path, headers: list[str]) -> list[str]:
 def _is_blank(values: Sequence[object]) -> bool:
     if values.count(None) == len(values):  # the common empty row, at C speed
         return True
-    return all(v is None or (isinstance(v, str) and not v.strip()) for v in values)
+    for value in values:  # a loop, not all(...): most rows end at their first cell
+        if value is not None and (not isinstance(value, str) or value.strip()):
+            return False
+    return True
 
 
 def _footer_rows(block: list[Row]) -> bool:

@@ -12,10 +12,11 @@ No call is ever due before the day of the import.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
-from datetime import date, timedelta
+from datetime import date, datetime, timedelta
 from operator import itemgetter
-from typing import Any, cast
+from typing import Any, NamedTuple, cast
 
 from sqlalchemy import Table, insert, select
 from sqlalchemy.orm import Session
@@ -29,21 +30,59 @@ from dft.core.win_back import controllable_cause_ids, win_back_delay
 DealKey = tuple[object, ...]
 
 
-def deal_key(row: dict[str, Any]) -> DealKey:
+class DealRow(NamedTuple):
+    """One imported deal as it is written: every column of ``deals`` but the id (taken
+    up front, see write_deals), and its contributing causes. A tuple: an import makes
+    100,000 of them."""
+
+    client_name: str
+    contract_number: str | None
+    contract_value_cents: int
+    signed_on: date | None
+    fell_through_on: date
+    salesperson_id: int | None
+    lead_source_id: int | None
+    community_id: int | None
+    lot: str | None
+    stage: str | None
+    responsible_role: str | None
+    cancelled_by: str | None
+    deposit_cents: int | None
+    deposit_outcome: str | None
+    cause_id: int | None
+    cause_status: str
+    first_cause_id: int | None
+    recovered_on: date | None
+    resold_on: date | None
+    resale_price_cents: int | None
+    client_phone: str | None
+    client_email: str | None
+    crm_link: str | None
+    notes: str
+    search_text: str
+    created_at: datetime
+    updated_at: datetime
+    deleted_at: datetime | None
+    version: int
+    created_by: str | None
+    updated_by: str | None
+    contributing: tuple[int, ...]  # not a column: rows of deal_contributing_causes
+
+
+# The columns of a DealRow (its last field is not one).
+DEAL_COLUMNS: tuple[str, ...] = DealRow._fields[:-1]
+
+
+def deal_key(row: DealRow) -> DealKey:
     """What makes a row the same deal as another: its contract number, else client, date, value."""
-    if row["contract_number"]:
-        return ("number", row["contract_number"])
-    return (
-        "deal",
-        row["client_name"].casefold(),
-        row["fell_through_on"],
-        row["contract_value_cents"],
-    )
+    if row.contract_number:
+        return ("number", row.contract_number)
+    return ("deal", row.client_name.casefold(), row.fell_through_on, row.contract_value_cents)
 
 
-def already_present(session: Session, rows: list[dict[str, Any]]) -> set[DealKey]:
+def already_present(session: Session, rows: list[DealRow]) -> set[DealKey]:
     """Keys of the batch that live deals already have."""
-    numbers = [r["contract_number"] for r in rows if r["contract_number"]]
+    numbers = [r.contract_number for r in rows if r.contract_number]
     present: set[DealKey] = set()
     if numbers:
         present |= {
@@ -54,7 +93,7 @@ def already_present(session: Session, rows: list[dict[str, Any]]) -> set[DealKey
                 )
             )
         }
-    dates = {r["fell_through_on"] for r in rows if not r["contract_number"]}
+    dates = {r.fell_through_on for r in rows if not r.contract_number}
     if dates:
         present |= {
             ("deal", client.casefold(), fell, cents)
@@ -69,30 +108,41 @@ def already_present(session: Session, rows: list[dict[str, Any]]) -> set[DealKey
     return present
 
 
-def insert_rows(session: Session, table: Table, rows: list[dict[str, Any]]) -> None:
-    """One executemany of ``rows`` (dicts with the same keys, every value given) into
-    ``table``: the values converted by the columns' own types and handed to the driver
-    as they are, without SQLAlchemy's work per row (no defaults run: the rows carry
-    every column)."""
+def insert_rows(
+    session: Session,
+    table: Table,
+    keys: list[str],
+    rows: list[tuple[Any, ...]],
+    same: dict[str, Any] | None = None,
+) -> None:
+    """One executemany of ``rows`` (tuples in ``keys`` order) into ``table``, with the
+    columns in ``same`` given once for every row: the values converted by the columns'
+    own types (each distinct value once) and handed to the driver as they are, without
+    SQLAlchemy's work per row (no defaults run: keys and ``same`` name every column)."""
     if not rows:
         return
     connection = session.connection()
     dialect = connection.dialect
-    keys = list(rows[0])
-    convert = [
-        (position, processor)
+    convert: list[tuple[int, Callable[[Any], Any], dict[Any, Any]]] = [
+        (position, processor, {})
         for position, key in enumerate(keys)
         if (processor := table.c[key].type.dialect_impl(dialect).bind_processor(dialect))
         is not None
     ]
-    values = itemgetter(*keys)
-    converted: list[list[Any]] = []
-    for row in rows:
-        cells = list(values(row))
-        for position, processor in convert:
-            cells[position] = processor(cells[position])
-        converted.append(cells)
-    insert_many(connection, table, keys, converted)
+    if convert:
+        converted: list[tuple[Any, ...]] = []
+        for row in rows:
+            cells = list(row)
+            for position, to_driver, seen in convert:
+                value = cells[position]
+                if value is not None:
+                    known = seen.get(value)
+                    if known is None:
+                        known = seen[value] = to_driver(value)
+                    cells[position] = known
+            converted.append(tuple(cells))
+        rows = converted
+    insert_many(connection, table, keys, rows, same)
 
 
 @dataclass(frozen=True)
@@ -113,49 +163,46 @@ class Written:
     win_backs: int
 
 
-def write_deals(session: Session, rows: list[dict[str, Any]], calls: CallPlan) -> Written:
-    """Insert the rows, their contributing causes and the calls of recent ones."""
-    links = [r.pop("_contributing") for r in rows]
+def write_deals(
+    session: Session, rows: list[DealRow], calls: CallPlan, same: frozenset[str] = frozenset()
+) -> Written:
+    """Insert the rows, their contributing causes and the calls of recent ones.
+
+    ``same``: the columns that hold one value in every row (the file has no such
+    column, or the import fills it alike), sent once instead of with every row.
+    """
     # Ids handed out up front link the contributing causes and calls without
     # RETURNING in parameter order, which would make SQLite insert row by row.
     ids = reserve_ids(session, Deal, len(rows))
-    for deal_id, row in zip(ids, rows, strict=True):
-        row["id"] = deal_id
-    insert_rows(session, cast(Table, Deal.__table__), rows)
+    varying = [position for position, key in enumerate(DEAL_COLUMNS) if key not in same]
+    pick = itemgetter(*varying)
+    first = rows[0]
+    insert_rows(
+        session,
+        cast(Table, Deal.__table__),
+        ["id", *(DEAL_COLUMNS[position] for position in varying)],
+        [(deal_id, *pick(row)) for deal_id, row in zip(ids, rows, strict=True)],
+        {key: getattr(first, key) for key in DEAL_COLUMNS if key in same},
+    )
     contributing = [
         {"deal_id": deal_id, "cause_id": cause_id}
-        for deal_id, causes in zip(ids, links, strict=True)
-        for cause_id in causes
+        for deal_id, row in zip(ids, rows, strict=True)
+        for cause_id in row.contributing
     ]
     if contributing:
         session.execute(insert(DealContributingCause), contributing)
     recent = [
         (deal_id, row)
         for deal_id, row in zip(ids, rows, strict=True)
-        if row["fell_through_on"] >= calls.horizon
+        if row.fell_through_on >= calls.horizon
     ]
-    now = utc_now()
 
-    def call(
-        deal_id: int, row: dict[str, Any], due_on: date, purpose: CallPurpose
-    ) -> dict[str, object]:
-        return {
-            "deal_id": deal_id,
-            "due_on": max(due_on, calls.today),
-            "purpose": purpose.value,
-            "client_words": "",
-            "notes": "",
-            "search_text": "",  # nothing to search yet (no default to work it out per row)
-            "created_at": now,
-            "updated_at": now,
-            "created_by": row["created_by"],
-            "updated_by": row["created_by"],
-            "version": 1,
-        }
+    def call(deal_id: int, row: DealRow, due_on: date, purpose: CallPurpose) -> tuple[Any, ...]:
+        return (deal_id, max(due_on, calls.today), purpose.value, row.created_by, row.created_by)
 
     follow_up = timedelta(days=calls.follow_up_days)
     first_calls = [
-        call(deal_id, row, row["fell_through_on"] + follow_up, CallPurpose.CAUSE)
+        call(deal_id, row, row.fell_through_on + follow_up, CallPurpose.CAUSE)
         for deal_id, row in recent
     ]
     win_backs = []
@@ -164,10 +211,24 @@ def write_deals(session: Session, rows: list[dict[str, Any]], calls: CallPlan) -
         # Read per batch: a cause the import just created in a controllable category counts.
         controllable = controllable_cause_ids(session)
         win_backs = [
-            call(deal_id, row, row["fell_through_on"] + delay, CallPurpose.WIN_BACK)
+            call(deal_id, row, row.fell_through_on + delay, CallPurpose.WIN_BACK)
             for deal_id, row in recent
-            if row["cause_id"] in controllable
+            if row.cause_id in controllable
         ]
     if first_calls or win_backs:
-        insert_rows(session, cast(Table, FollowUp.__table__), first_calls + win_backs)
+        now = utc_now()
+        insert_rows(
+            session,
+            cast(Table, FollowUp.__table__),
+            ["deal_id", "due_on", "purpose", "created_by", "updated_by"],
+            first_calls + win_backs,
+            {
+                "client_words": "",
+                "notes": "",
+                "search_text": "",  # nothing to search yet (no default works it out per row)
+                "created_at": now,
+                "updated_at": now,
+                "version": 1,
+            },
+        )
     return Written(tuple(ids), len(first_calls), len(win_backs))
