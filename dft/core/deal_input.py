@@ -186,7 +186,6 @@ def validate_deal_input(
 
 
 def plainly_valid(
-    *,
     client_name: str,
     contract_number: str | None,
     contract_value_cents: int,
@@ -202,7 +201,8 @@ def plainly_valid(
 ) -> bool:
     """True when :func:`validate_deal_input` surely finds nothing wrong with a deal of
     these fields, in a few comparisons (an import checks 100,000 deals); False says only
-    that the full rules must run to name the problem.
+    that the full rules must run to name the problem. Positional too, so a caller can
+    map it over columns.
 
     Text rules are those of ``text_fields=("client_name", "contract_number")``; the
     fields not given here (contacts, lists, notes, cancelled by, deposit outcome,

@@ -10,6 +10,7 @@ on connect) belong to the engine, dft/store/engine.py.
 
 from __future__ import annotations
 
+import functools
 import logging
 from collections.abc import Sequence
 from typing import Any, cast
@@ -29,6 +30,7 @@ from sqlalchemy import (
     select,
     text,
 )
+from sqlalchemy.engine import Dialect
 from sqlalchemy.exc import DBAPIError
 from sqlalchemy.ext.compiler import compiles
 from sqlalchemy.orm import DeclarativeBase, Session
@@ -305,6 +307,31 @@ def _deal_text_default(element: deal_text_matches, compiler: SQLCompiler, **kw: 
     )
 
 
+@functools.lru_cache(maxsize=64)
+def _compiled_insert(
+    table: Table, keys: tuple[str, ...], dialect: Dialect
+) -> tuple[str, list[int] | None, list[str] | None]:
+    """The INSERT of ``keys`` into ``table`` for the driver, and how to hand it a row:
+    reordered by the positions (None: as given) or as a dict of these names."""
+    compiled = insert(table).compile(dialect=dialect, column_keys=list(keys))
+    if not compiled.positional:
+        return compiled.string, None, [compiled.bind_names[compiled.binds[k]] for k in keys]
+    order = [keys.index(name) for name in compiled.positiontup or ()]
+    return compiled.string, None if order == list(range(len(keys))) else order, None
+
+
+@functools.lru_cache(maxsize=64)
+def _staging_table(table: Table, keys: tuple[str, ...]) -> Table:
+    """The temporary table ``insert_many`` stages rows of ``table`` in, one per shape
+    (so its statements compile once, not once per batch)."""
+    return Table(
+        f"bulk_{table.name}",
+        MetaData(),
+        *(Column(key, table.c[key].type) for key in keys),
+        prefixes=["TEMPORARY"],
+    )
+
+
 def insert_many(
     connection: Connection,
     table: Table,
@@ -325,12 +352,7 @@ def insert_many(
     same = same or {}
     staged = connection.dialect.name == SQLITE and table.name in SEARCHED_TABLES
     if staged:
-        target = Table(
-            f"bulk_{table.name}",
-            MetaData(),
-            *(Column(key, table.c[key].type) for key in keys),
-            prefixes=["TEMPORARY"],
-        )
+        target = _staging_table(table, tuple(keys))
         target.create(connection)
     else:
         target = table
@@ -342,18 +364,15 @@ def insert_many(
                 constants.append(value if processor is None else processor(value))
             keys = [*keys, *same]
             values = [(*row, *constants) for row in values]
-    compiled = insert(target).compile(dialect=connection.dialect, column_keys=keys)
+    statement, order, names = _compiled_insert(target, tuple(keys), connection.dialect)
     parameters: Sequence[Any]
-    if compiled.positional:
-        order = [keys.index(name) for name in compiled.positiontup or ()]
-        if order == list(range(len(keys))):
-            parameters = list(values)  # in the statement's order already (a staging table)
-        else:
-            parameters = [tuple(row[i] for i in order) for row in values]
-    else:
-        names = [compiled.bind_names[compiled.binds[key]] for key in keys]
+    if names is not None:
         parameters = [dict(zip(names, row, strict=True)) for row in values]
-    connection.exec_driver_sql(compiled.string, parameters)
+    elif order is None:
+        parameters = list(values)  # in the statement's order already (a staging table)
+    else:
+        parameters = [tuple(row[i] for i in order) for row in values]
+    connection.exec_driver_sql(statement, parameters)
     if staged:
         constants = [literal(value, table.c[key].type).label(key) for key, value in same.items()]
         connection.execute(

@@ -17,14 +17,17 @@ them over the file. Only counts and file names are logged, never row data.
 from __future__ import annotations
 
 import logging
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from datetime import date, timedelta
+from itertools import islice
 from pathlib import Path
 
 from sqlalchemy.orm import Session
 
 from dft.core import settings
 from dft.core.imported import ImportedRecords
+from dft.exchange.chunks import ChunkReader
 from dft.exchange.decisions import CauseDecisions
 from dft.exchange.list_entries import ListEntries
 from dft.exchange.mapping import CauseValue, Taxonomy
@@ -36,6 +39,7 @@ from dft.exchange.problems import (
     ProblemKind,
     RowProblems,
 )
+from dft.exchange.reading import Row
 from dft.exchange.remembered import remember
 from dft.exchange.rows import RowReader
 from dft.exchange.values import DateOrder
@@ -51,6 +55,9 @@ from dft.exchange.writing import (
 log = logging.getLogger(__name__)
 
 BATCH_SIZE = 2000
+# Rows read at a time (column by column when they allow it), and how often progress
+# is told and asked whether to go on.
+CHUNK_SIZE = 200
 
 
 @dataclass
@@ -88,6 +95,18 @@ class RollBack(Exception):
         self.result = result
 
 
+def _chunks(rows: Iterator[Row], limit: int | None) -> Iterator[list[Row]]:
+    """``rows`` CHUNK_SIZE at a time, the first ``limit`` only when given."""
+    left = limit
+    while left is None or left > 0:
+        chunk = list(islice(rows, CHUNK_SIZE if left is None else min(CHUNK_SIZE, left)))
+        if not chunk:
+            return
+        if left is not None:
+            left -= len(chunk)
+        yield chunk
+
+
 def import_file(
     session: Session,
     path: Path,
@@ -119,6 +138,7 @@ def import_file(
         names = ListEntries(session)
         problems = RowProblems(columns)
         read_row = RowReader(columns, causes, names, problems, opened.date_order, today)
+        read_chunk = ChunkReader(read_row)
         history_days = settings.get_int(session, settings.HISTORY_WITHOUT_CALLS_AFTER_DAYS)
         calls = CallPlan(
             today=today,
@@ -150,11 +170,8 @@ def import_file(
                 result.without_calls += len(fresh) - written.follow_ups
             batch.clear()
 
-        for number, values in table.rows:
-            if limit is not None and result.rows_read >= limit:
-                break
-            result.rows_read += 1
-            row = read_row(number, values)
+        def take(number: int, row: DealRow | None) -> None:
+            """A row read: a contract number met before is a problem; the rest is batched."""
             if row is not None and row.contract_number:
                 first = numbers_seen.setdefault(row.contract_number, number)
                 if first != number:
@@ -174,9 +191,20 @@ def import_file(
                     batch.append(row)
                     if len(batch) >= BATCH_SIZE:
                         flush()
+
+        for chunk in _chunks(table.rows, limit):
+            rows = read_chunk(chunk)
+            if rows is None:  # row by row: each read and taken in turn, problems in order
+                for number, values in chunk:
+                    result.rows_read += 1
+                    take(number, read_row(number, values))
+            else:
+                for (number, _values), row in zip(chunk, rows, strict=True):
+                    result.rows_read += 1
+                    take(number, row)
             if (
                 progress is not None
-                and result.rows_read % 200 == 0
+                and result.rows_read % CHUNK_SIZE == 0
                 and progress(int(table.position()), table.size_hint) is False
             ):
                 raise ImportCancelled("Import cancelled; nothing was imported.")

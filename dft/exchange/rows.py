@@ -77,7 +77,7 @@ TEXT_LIMITS: dict[str, int | None] = {
     "deposit_outcome": None,
 }
 STATUSES = frozenset(s.value for s in CauseStatus)
-_SUSPECTED = CauseStatus.SUSPECTED.value
+SUSPECTED = CauseStatus.SUSPECTED.value
 CANCELLERS = frozenset(c.value for c in CancelledBy)
 OUTCOMES = frozenset(o.value for o in DepositOutcome)
 # The text fields whose control characters and lengths validate_deal_input checks on an
@@ -126,7 +126,7 @@ def _enum(value: object, allowed: frozenset[str], what: str) -> str | None:
     return raw
 
 
-def _first_contact(value: str) -> tuple[str, bool]:
+def first_contact(value: str) -> tuple[str, bool]:
     """A CRM may put several numbers or addresses in one cell: keep the first."""
     for separator in (",", ";"):
         if separator in value:
@@ -334,7 +334,7 @@ class RowReader:
             resale_price_cents=get("resale_price"),
             deposit_cents=get("deposit"),
             cause_id=cause_id,
-            cause_status=get("cause_status") or _SUSPECTED,
+            cause_status=get("cause_status") or SUSPECTED,
             today=self.today,
         ):
             return None
@@ -357,7 +357,7 @@ class RowReader:
             if not raw:
                 found.append(None)
                 continue
-            value, more = _first_contact(raw)
+            value, more = first_contact(raw)
             if check(value) is not None:
                 return None
             found.append(value)
@@ -471,7 +471,7 @@ class RowReader:
             deposit_outcome=read.get("deposit_outcome"),
             cause_id=cause_id,
             contributing_cause_ids=tuple(dict.fromkeys(c for c in contributing if c != cause_id)),
-            cause_status=read.get("cause_status") or _SUSPECTED,
+            cause_status=read.get("cause_status") or SUSPECTED,
             recovered_on=read.get("recovered_on"),
             notes=txt("notes"),
             resold_on=read.get("resold_on"),
@@ -528,7 +528,7 @@ class RowReader:
                 get("deposit"),
                 get("deposit_outcome"),
                 cause_id,
-                get("cause_status") or _SUSPECTED,
+                get("cause_status") or SUSPECTED,
                 first_id if first_id is not None else cause_id,
                 get("recovered_on"),
                 get("resold_on"),
@@ -574,7 +574,7 @@ class RowReader:
     ) -> str | None:
         if not raw:
             return None
-        value, several = _first_contact(raw)
+        value, several = first_contact(raw)
         self.several_contacts += several
         why = check(value)
         if why is not None:

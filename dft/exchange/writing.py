@@ -12,10 +12,9 @@ No call is ever due before the day of the import.
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
-from operator import itemgetter
 from typing import Any, NamedTuple, cast
 
 from sqlalchemy import Table, insert, select
@@ -112,37 +111,28 @@ def insert_rows(
     session: Session,
     table: Table,
     keys: list[str],
-    rows: list[tuple[Any, ...]],
+    columns: list[Sequence[Any]],
     same: dict[str, Any] | None = None,
 ) -> None:
-    """One executemany of ``rows`` (tuples in ``keys`` order) into ``table``, with the
-    columns in ``same`` given once for every row: the values converted by the columns'
-    own types (each distinct value once) and handed to the driver as they are, without
-    SQLAlchemy's work per row (no defaults run: keys and ``same`` name every column)."""
-    if not rows:
+    """One executemany into ``table`` of the rows whose ``keys`` columns are ``columns``
+    (one sequence per key, all as long), with the columns in ``same`` given once for
+    every row: the values converted by the columns' own types (each distinct value once)
+    and handed to the driver as they are, without SQLAlchemy's work per row (no defaults
+    run: keys and ``same`` name every column)."""
+    if not columns or not columns[0]:
         return
     connection = session.connection()
     dialect = connection.dialect
-    convert: list[tuple[int, Callable[[Any], Any], dict[Any, Any]]] = [
-        (position, processor, {})
-        for position, key in enumerate(keys)
-        if (processor := table.c[key].type.dialect_impl(dialect).bind_processor(dialect))
-        is not None
-    ]
-    if convert:
-        converted: list[tuple[Any, ...]] = []
-        for row in rows:
-            cells = list(row)
-            for position, to_driver, seen in convert:
-                value = cells[position]
-                if value is not None:
-                    known = seen.get(value)
-                    if known is None:
-                        known = seen[value] = to_driver(value)
-                    cells[position] = known
-            converted.append(tuple(cells))
-        rows = converted
-    insert_many(connection, table, keys, rows, same)
+    columns = list(columns)
+    for position, key in enumerate(keys):
+        to_driver = table.c[key].type.dialect_impl(dialect).bind_processor(dialect)
+        if to_driver is not None:
+            cells = columns[position]
+            driver: dict[Any, Any] = {None: None}
+            for value in set(cells).difference(driver):
+                driver[value] = to_driver(value)
+            columns[position] = list(map(driver.__getitem__, cells))
+    insert_many(connection, table, keys, list(zip(*columns, strict=True)), same)
 
 
 @dataclass(frozen=True)
@@ -174,15 +164,14 @@ def write_deals(
     # Ids handed out up front link the contributing causes and calls without
     # RETURNING in parameter order, which would make SQLite insert row by row.
     ids = reserve_ids(session, Deal, len(rows))
-    varying = [position for position, key in enumerate(DEAL_COLUMNS) if key not in same]
-    pick = itemgetter(*varying)
-    first = rows[0]
+    varying = [key for key in DEAL_COLUMNS if key not in same]
+    by_column = dict(zip(DealRow._fields, zip(*rows, strict=True), strict=True))
     insert_rows(
         session,
         cast(Table, Deal.__table__),
-        ["id", *(DEAL_COLUMNS[position] for position in varying)],
-        [(deal_id, *pick(row)) for deal_id, row in zip(ids, rows, strict=True)],
-        {key: getattr(first, key) for key in DEAL_COLUMNS if key in same},
+        ["id", *varying],
+        [ids, *(by_column[key] for key in varying)],
+        {key: getattr(rows[0], key) for key in DEAL_COLUMNS if key in same},
     )
     contributing = [
         {"deal_id": deal_id, "cause_id": cause_id}
@@ -221,7 +210,7 @@ def write_deals(
             session,
             cast(Table, FollowUp.__table__),
             ["deal_id", "due_on", "purpose", "created_by", "updated_by"],
-            first_calls + win_backs,
+            list(zip(*(first_calls + win_backs), strict=True)),
             {
                 "client_words": "",
                 "notes": "",
