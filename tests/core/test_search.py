@@ -5,6 +5,8 @@ from __future__ import annotations
 from datetime import date, datetime
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 from sqlalchemy import select, text, update
 from sqlalchemy.orm import Session
 
@@ -40,6 +42,17 @@ def found(session: Session, term: str) -> set[str]:
 )
 def test_fold_takes_off_case_and_accents_only(value: str, folded: str) -> None:
     assert fold(value) == folded
+
+
+@settings(max_examples=500, deadline=None)
+@given(st.text(max_size=12), st.none() | st.text(max_size=6), st.none() | st.text(max_size=12))
+def test_a_deals_search_text_is_its_fields_folded_one_a_line(
+    client: str, number: str | None, notes: str | None
+) -> None:
+    expected = "\n".join(fold(v) for v in (client, number, notes) if v)
+    assert deal_search_text(client, number, notes) == expected
+    ascii_only = [v.encode("ascii", "ignore").decode() if v else v for v in (client, number, notes)]
+    assert deal_search_text(*ascii_only) == "\n".join(v.lower() for v in ascii_only if v)
 
 
 @pytest.fixture
