@@ -84,14 +84,7 @@ def already_present(session: Session, rows: list[DealRow]) -> set[DealKey]:
     numbers = [r.contract_number for r in rows if r.contract_number]
     present: set[DealKey] = set()
     if numbers:
-        present |= {
-            ("number", n)
-            for n in session.scalars(
-                select(Deal.contract_number).where(
-                    Deal.deleted_at.is_(None), Deal.contract_number.in_(numbers)
-                )
-            )
-        }
+        present |= {("number", n) for n in _live_contract_numbers(session, numbers)}
     dates = {r.fell_through_on for r in rows if not r.contract_number}
     if dates:
         present |= {
@@ -105,6 +98,28 @@ def already_present(session: Session, rows: list[DealRow]) -> set[DealKey]:
             )
         }
     return present
+
+
+# How the driver marks a parameter (the drivers SQLite and PostgreSQL are used through).
+_PARAMETER_MARKS = {"qmark": "?", "format": "%s", "pyformat": "%s"}
+
+
+def _live_contract_numbers(session: Session, numbers: list[str]) -> list[str]:
+    """Those of ``numbers`` a live deal has: one statement handed to the driver as it
+    is (SQLAlchemy's expanding IN costs four times the query for 10,000 numbers)."""
+    connection = session.connection()
+    mark = _PARAMETER_MARKS.get(connection.dialect.paramstyle)
+    if mark is None:  # a driver marking parameters otherwise: SQLAlchemy's IN
+        query = select(Deal.contract_number).where(
+            Deal.deleted_at.is_(None), Deal.contract_number.in_(numbers)
+        )
+        return list(session.scalars(query))
+    marks = ", ".join([mark] * len(numbers))
+    statement = (
+        f"SELECT contract_number FROM {Deal.__tablename__}"
+        f" WHERE deleted_at IS NULL AND contract_number IN ({marks})"
+    )
+    return [number for (number,) in connection.exec_driver_sql(statement, tuple(numbers))]
 
 
 def insert_rows(
