@@ -5,7 +5,7 @@ the import before they write (dft/core/deals.py)."""
 from __future__ import annotations
 
 import functools
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, fields, replace
 from datetime import date, timedelta
 from typing import cast
@@ -233,6 +233,63 @@ def plainly_valid(
                 and len(contract_number) <= _CONTRACT_NUMBER_LIMIT
             )
         )
+    )
+
+
+def plainly_valid_columns(
+    client_names: Sequence[str],
+    contract_numbers: Sequence[str | None],
+    contract_values: Sequence[int],
+    fell_through_on: Sequence[date],
+    signed_on: Sequence[date | None],
+    recovered_on: Sequence[date | None],
+    resold_on: Sequence[date | None],
+    resale_prices: Sequence[int | None],
+    deposits: Sequence[int | None],
+    cause_ids: Sequence[int | None],
+    cause_statuses: Sequence[str],
+    today: date,
+) -> bool:
+    """:func:`plainly_valid` of every deal given field by field (one item a deal): deals
+    with none of the optional dates and amounts and a suspected cause, the common ones,
+    are checked a field at a time."""
+    if not client_names:
+        return True
+    optional = (signed_on, recovered_on, resold_on, resale_prices, deposits)
+    common = cause_statuses.count(_SUSPECTED) == len(cause_statuses) and all(
+        field.count(None) == len(field) for field in optional
+    )
+    if not common:
+        return all(
+            map(
+                plainly_valid,
+                client_names,
+                contract_numbers,
+                contract_values,
+                fell_through_on,
+                signed_on,
+                recovered_on,
+                resold_on,
+                resale_prices,
+                deposits,
+                cause_ids,
+                cause_statuses,
+                [today] * len(client_names),
+            )
+        )
+    numbers = [number for number in contract_numbers if number is not None]
+    latest = today + _A_DAY
+    return (
+        min(contract_values) >= 0
+        and max(contract_values) <= MAX_CENTS
+        and min(fell_through_on) >= EARLIEST_DATE
+        and max(fell_through_on) <= latest
+        and all(map(str.strip, client_names))
+        and _CONTROL.search("".join(client_names)) is None
+        and max(map(len, client_names)) <= _CLIENT_NAME_LIMIT
+        and all(map(str.strip, numbers))
+        and _CONTROL.search("".join(numbers)) is None
+        and max(map(len, numbers), default=0) <= _CONTRACT_NUMBER_LIMIT
     )
 
 

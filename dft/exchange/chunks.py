@@ -19,7 +19,7 @@ from itertools import chain, repeat
 from operator import methodcaller
 from typing import Any
 
-from dft.core.deal_input import plainly_valid
+from dft.core.deal_input import plainly_valid_columns
 from dft.core.fields import (
     CONTROL_MULTILINE,
     CONTROL_ONE_LINE,
@@ -28,7 +28,7 @@ from dft.core.fields import (
     web_address_problem,
 )
 from dft.core.models import Community, LeadSource, Salesperson
-from dft.core.search import deal_search_text
+from dft.core.search import deal_search_texts
 from dft.exchange.rows import SUSPECTED, RowReader, first_contact
 from dft.exchange.values import CellError
 from dft.exchange.writing import DealRow
@@ -127,22 +127,19 @@ class ChunkReader:
         cause_ids = [decision.cause_id for decision in decisions]
         contributing = self._contributing(texts("contributing_causes"), cause_ids)
         statuses = [status or SUSPECTED for status in column("cause_status")]
-        if not all(
-            map(
-                plainly_valid,
-                clients,
-                numbers,
-                read["contract_value"],
-                read["fell_through_on"],
-                column("signed_on"),
-                column("recovered_on"),
-                column("resold_on"),
-                column("resale_price"),
-                column("deposit"),
-                cause_ids,
-                statuses,
-                repeat(reader.today),
-            )
+        if not plainly_valid_columns(
+            clients,
+            numbers,
+            read["contract_value"],
+            read["fell_through_on"],
+            column("signed_on"),
+            column("recovered_on"),
+            column("resold_on"),
+            column("resale_price"),
+            column("deposit"),
+            cause_ids,
+            statuses,
+            reader.today,
         ):
             raise _RowByRow
         names = {
@@ -186,7 +183,7 @@ class ChunkReader:
             "client_email": emails,
             "crm_link": links,
             "notes": notes,
-            "search_text": list(map(deal_search_text, client_names, numbers, notes)),
+            "search_text": deal_search_texts(client_names, numbers, notes),
             "created_at": repeat(now),
             "updated_at": repeat(now),
             "deleted_at": repeat(None),

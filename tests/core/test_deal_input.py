@@ -3,12 +3,18 @@
 from __future__ import annotations
 
 from datetime import date, timedelta
+from typing import Any
 
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from dft.core.choices import CauseStatus
-from dft.core.deal_input import DealInput, plainly_valid, validate_deal_input
+from dft.core.deal_input import (
+    DealInput,
+    plainly_valid,
+    plainly_valid_columns,
+    validate_deal_input,
+)
 from dft.core.money import MAX_CENTS
 
 TODAY = date(2026, 11, 24)
@@ -85,3 +91,18 @@ def test_the_common_deals_are_vouched_for() -> None:
                              "suspected", TODAY)  # fmt: skip
     assert not plainly_valid("Pat Lee", None, 1, fell, None, None, None, None, None, None,
                              "confirmed", TODAY)  # fmt: skip
+
+
+deals = st.tuples(
+    names, numbers, cents, days, st.none() | days, st.none(), st.none(), st.none(),
+    st.none() | cents, st.none() | st.just(3), st.sampled_from(("suspected", "confirmed")),
+)  # fmt: skip
+
+
+@settings(max_examples=1000, deadline=None)
+@given(st.lists(deals, max_size=6))
+def test_field_by_field_vouches_for_exactly_the_deals_one_at_a_time_does(
+    rows: list[tuple[Any, ...]],
+) -> None:
+    fields = [list(field) for field in zip(*rows, strict=True)] if rows else [[]] * 11
+    assert plainly_valid_columns(*fields, TODAY) == all(plainly_valid(*r, TODAY) for r in rows)

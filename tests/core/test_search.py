@@ -15,7 +15,7 @@ from dft.core.deals import live_deal, purge_deal, restore_deal, trash_deal, upda
 from dft.core.follow_ups import record_follow_up
 from dft.core.models import Deal
 from dft.core.queries import DealFilter, count_matching, fetch_deal_ids
-from dft.core.search import deal_search_text, fold
+from dft.core.search import deal_search_text, deal_search_texts, fold
 from tests.factories import add_deal
 
 FELL = date(2026, 10, 1)
@@ -53,6 +53,22 @@ def test_a_deals_search_text_is_its_fields_folded_one_a_line(
     assert deal_search_text(client, number, notes) == expected
     ascii_only = [v.encode("ascii", "ignore").decode() if v else v for v in (client, number, notes)]
     assert deal_search_text(*ascii_only) == "\n".join(v.lower() for v in ascii_only if v)
+
+
+@settings(max_examples=500, deadline=None)
+@given(
+    st.lists(
+        st.tuples(
+            st.sampled_from(("Pat Lee", "Élodie", "Ann")),
+            st.sampled_from((None, "", "C-1", "Ж-2")),
+            st.sampled_from(("", "a note", "Straße\nzwei")),
+        ),
+        max_size=5,
+    )
+)
+def test_many_deals_search_texts_are_each_ones(deals: list[tuple[str, str | None, str]]) -> None:
+    fields = [list(field) for field in zip(*deals, strict=True)] if deals else [[], [], []]
+    assert deal_search_texts(*fields) == [deal_search_text(*deal) for deal in deals]
 
 
 @pytest.fixture
