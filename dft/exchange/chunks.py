@@ -15,9 +15,10 @@ causes and names are created and problems worded exactly as before.
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Sequence
+from functools import partial
 from itertools import chain, repeat
 from operator import methodcaller
-from typing import Any
+from typing import Any, cast
 
 from dft.core.deal_input import plainly_valid_columns
 from dft.core.fields import (
@@ -39,6 +40,10 @@ Chunk = Sequence[tuple[int, Sequence[object]]]
 _QUOTED = methodcaller("startswith", "'")
 # Distinct cells kept per column; past it the column's memory starts again.
 _KEPT = 50_000
+
+
+# A DealRow from a tuple of its fields, without a Python call per row (DealRow._make's).
+_deal_row = cast(Callable[[tuple[Any, ...]], DealRow], partial(tuple.__new__, DealRow))
 
 
 class _RowByRow(Exception):
@@ -100,10 +105,16 @@ class ChunkReader:
                 raise _RowByRow
             return stripped
 
+        def optional(field: str) -> list[str | None]:
+            """The field's cells as text, an empty one None (as rows store them)."""
+            if field not in at:
+                return [None] * size
+            return [cell or None for cell in texts(field)]
+
         clients = texts("client")
         if not all(clients):
             raise _RowByRow
-        numbers = [number or None for number in texts("contract_number")]
+        numbers = optional("contract_number")
         read = {
             name: self._read_cells(name, columns[index], cell_reader, required)
             for name, index, cell_reader, required in reader.quick_readers
@@ -112,8 +123,12 @@ class ChunkReader:
         def column(name: str) -> Sequence[Any]:
             return read.get(name) or [None] * size
 
-        phones, emails, several = self._contacts(texts)
-        links = [link or None for link in texts("crm_link")]
+        phones: Iterable[str | None] = repeat(None)
+        emails: Iterable[str | None] = repeat(None)
+        several = 0
+        if reader.has_contacts:
+            phones, emails, several = self._contacts(texts)
+        links = optional("crm_link")
         if any(link is not None and web_address_problem(link) for link in set(links)):
             raise _RowByRow
         decided = reader.causes.by_cells
@@ -123,10 +138,13 @@ class ChunkReader:
             raise _RowByRow  # a value met for the first time: decided row by row, in order
         if any(decided[cell].problem is not None for cell in distinct):
             raise _RowByRow
-        decisions = list(map(decided.__getitem__, cells))
-        cause_ids = [decision.cause_id for decision in decisions]
+        cause_ids = list(map({cell: decided[cell].cause_id for cell in distinct}.get, cells))
         contributing = self._contributing(texts("contributing_causes"), cause_ids)
-        statuses = [status or SUSPECTED for status in column("cause_status")]
+        statuses = (
+            [status or SUSPECTED for status in read["cause_status"]]
+            if "cause_status" in read
+            else [SUSPECTED] * size
+        )
         if not plainly_valid_columns(
             clients,
             numbers,
@@ -152,8 +170,12 @@ class ChunkReader:
         }
 
         # Sure now: count the rows of each cause value, then build the rows.
-        for (number, _values), decision in zip(chunk, decisions, strict=True):
-            decision.count(number)
+        decisions = {id(decided[cell]): decided[cell] for cell in distinct}
+        if len(decisions) == 1:  # the common chunk: one value
+            next(iter(decisions.values())).count_many([number for number, _values in chunk])
+        else:
+            for (number, _values), cell in zip(chunk, cells, strict=True):
+                decided[cell].count(number)
         reader.several_contacts += several
         client_names = list(map(" ".join, map(str.split, clients)))
         notes = texts("notes")
@@ -167,9 +189,9 @@ class ChunkReader:
             "salesperson_id": names[Salesperson],
             "lead_source_id": names[LeadSource],
             "community_id": names[Community],
-            "lot": [lot or None for lot in texts("lot")],
-            "stage": [stage or None for stage in texts("stage")],
-            "responsible_role": [role or None for role in texts("responsible_role")],
+            "lot": optional("lot"),
+            "stage": optional("stage"),
+            "responsible_role": optional("responsible_role"),
             "cancelled_by": column("cancelled_by"),
             "deposit_cents": column("deposit"),
             "deposit_outcome": column("deposit_outcome"),
@@ -193,7 +215,8 @@ class ChunkReader:
             "contributing": contributing,
         }
         # strict=False: the columns one value fills are endless (repeat)
-        return list(map(DealRow._make, zip(*(fields[f] for f in DealRow._fields), strict=False)))
+        deals = zip(*(fields[f] for f in DealRow._fields), strict=False)
+        return list(map(_deal_row, deals))
 
     def _read_cells(
         self, name: str, cells: Sequence[object], read: Callable[[object], Any], required: bool

@@ -24,6 +24,7 @@ from dft.core.models import (
     Salesperson,
 )
 from dft.exchange.chunks import ChunkReader
+from dft.exchange.decisions import CauseDecision
 from dft.exchange.importer import CHUNK_SIZE, import_file
 from dft.exchange.plan import ImportOptions
 from dft.exchange.problems import ImportFailed
@@ -52,11 +53,11 @@ def _when(day: date, rng: random.Random) -> str:
     return day.isoformat() if rng.random() < 0.7 else f"{day.month}/{day.day}/{day.year}"
 
 
-def _row(i: int, rng: random.Random) -> dict[str, str]:
+def _row(i: int, rng: random.Random, causes: tuple[str, ...]) -> dict[str, str]:
     fell = TODAY - timedelta(days=rng.randrange(0, 900))
     resold = fell + timedelta(days=rng.randrange(0, 30))
     sold_again = rng.random() < 0.1 and resold <= TODAY
-    cause = rng.choice(CAUSES)
+    cause = rng.choice(causes)
     return {
         "client": rng.choice((f"Client {i}", f"  Pat   Lee {i} ", f"Élodie Müller {i}")),
         "contract_number": f"C-{i}" if rng.random() < 0.8 else "",
@@ -93,9 +94,9 @@ def write_file(path: Path, rows: list[dict[str, str]]) -> Path:
     return path
 
 
-def good_rows(count: int, seed: int = 7) -> list[dict[str, str]]:
+def good_rows(count: int, seed: int = 7, causes: tuple[str, ...] = CAUSES) -> list[dict[str, str]]:
     rng = random.Random(seed)
-    rows = [_row(i, rng) for i in range(count)]
+    rows = [_row(i, rng, causes) for i in range(count)]
     rows[0]["contract_number"] = "C-0"
     rows[300] = dict(rows[300], client="'=SUM(A1)")  # a formula guard: that chunk row by row
     rows[309] = rows[310] = rows[311] = dict(rows[299], contract_number="")  # one deal, thrice
@@ -190,10 +191,11 @@ def import_one_way(
     raise AssertionError("the import neither finished nor failed")
 
 
+@pytest.mark.parametrize("causes", [CAUSES, CAUSES[-1:]])  # several values a chunk, or one
 def test_every_way_writes_the_same_deals(
-    database: Database, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+    database: Database, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, causes: tuple[str, ...]
 ) -> None:
-    path = write_file(tmp_path / "deals.csv", good_rows(6 * CHUNK_SIZE))
+    path = write_file(tmp_path / "deals.csv", good_rows(6 * CHUNK_SIZE, causes=causes))
     seen = {way: import_one_way(database, path, way, monkeypatch) for way in WAYS}
     summary, deals, created, used = seen["by column"]
     assert (summary[1], summary[2]) == (6 * CHUNK_SIZE - 2, 2)  # the same deal, thrice
@@ -240,3 +242,16 @@ def test_every_way_refuses_a_bad_file_alike(
     assert used["by column"] >= 2
     for way in ("by row", "field by field"):
         assert seen[way][:3] == (message, groups, problems), way
+
+
+def test_a_value_counts_rows_together_as_one_by_one() -> None:
+    def decision() -> CauseDecision:
+        return CauseDecision(None, None, None, None, "", "Other")
+
+    together, one_by_one = decision(), decision()
+    for counted in (together, one_by_one):
+        counted.count(5)
+    together.count_many([7, 9, 11])
+    for number in (7, 9, 11):
+        one_by_one.count(number)
+    assert (together.rows, together.first) == (one_by_one.rows, one_by_one.first) == (4, [5, 7, 9])
