@@ -161,7 +161,7 @@ def import_file(
 
         def flush() -> None:
             present = already_present(session, batch)
-            fresh = [r for r in batch if deal_key(r) not in present]
+            fresh = [r for r in batch if deal_key(r) not in present] if present else batch
             result.already_present += len(batch) - len(fresh)
             if fresh:
                 written = write_deals(session, fresh, calls, read_row.same)

@@ -15,6 +15,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
+from operator import itemgetter
 from typing import Any, NamedTuple, cast
 
 from sqlalchemy import Table, insert, select
@@ -70,6 +71,10 @@ class DealRow(NamedTuple):
 
 # The columns of a DealRow (its last field is not one).
 DEAL_COLUMNS: tuple[str, ...] = DealRow._fields[:-1]
+
+
+# Each field of a DealRow, read at C speed (a column of a batch in one map).
+_FIELD_OF = {key: itemgetter(position) for position, key in enumerate(DealRow._fields)}
 
 
 def deal_key(row: DealRow) -> DealKey:
@@ -180,12 +185,11 @@ def write_deals(
     # RETURNING in parameter order, which would make SQLite insert row by row.
     ids = reserve_ids(session, Deal, len(rows))
     varying = [key for key in DEAL_COLUMNS if key not in same]
-    by_column = dict(zip(DealRow._fields, zip(*rows, strict=True), strict=True))
     insert_rows(
         session,
         cast(Table, Deal.__table__),
         ["id", *varying],
-        [ids, *(by_column[key] for key in varying)],
+        [ids, *(list(map(_FIELD_OF[key], rows)) for key in varying)],
         {key: getattr(rows[0], key) for key in DEAL_COLUMNS if key in same},
     )
     contributing = [
