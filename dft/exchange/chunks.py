@@ -91,6 +91,9 @@ class ChunkReader:
             raise _RowByRow from None
         if CONTROL_ONE_LINE.search(checked) or CONTROL_MULTILINE.search(notes_text):
             raise _RowByRow
+        # A quote may be a formula guard values.text() takes off: looked for cell by cell
+        # only in a chunk that has one.
+        quotes = "'" in checked or "'" in notes_text
         for _name, index, limit in reader.limited:
             if max(map(len, columns[index])) > limit:
                 raise _RowByRow
@@ -101,7 +104,7 @@ class ChunkReader:
             if index is None:
                 return [""] * size
             stripped = list(map(str.strip, columns[index]))
-            if any(map(_QUOTED, stripped)):
+            if quotes and any(map(_QUOTED, stripped)):
                 raise _RowByRow
             return stripped
 
