@@ -59,7 +59,7 @@ def _row(i: int, rng: random.Random, causes: tuple[str, ...]) -> dict[str, str]:
     sold_again = rng.random() < 0.1 and resold <= TODAY
     cause = rng.choice(causes)
     return {
-        "client": rng.choice((f"Client {i}", f"  Pat   Lee {i} ", f"Élodie Müller {i}")),
+        "client": rng.choice((f"Client {i}", f" Pat  Lee {i} ", f"Élodie {i}", f"O'Hara {i}")),
         "contract_number": f"C-{i}" if rng.random() < 0.8 else "",
         "contract_value": rng.choice(("$412,500.00", "250000", "199,999.99", str(i * 7))),
         "signed_on": _when(fell - timedelta(days=90), rng) if rng.random() < 0.5 else "",
