@@ -374,10 +374,10 @@ def insert_many(
         parameters = [tuple(row[i] for i in order) for row in values]
     connection.exec_driver_sql(statement, parameters)
     if staged:
-        constants = [literal(value, table.c[key].type).label(key) for key, value in same.items()]
+        once = [literal(value, table.c[key].type).label(key) for key, value in same.items()]
         connection.execute(
             insert(table).from_select(
-                [*keys, *same], select(*target.c, *constants), include_defaults=False
+                [*keys, *same], select(*target.c, *once), include_defaults=False
             )
         )
         target.drop(connection)

@@ -30,8 +30,8 @@ from dft.core.fields import (
 )
 from dft.core.models import Community, LeadSource, Salesperson
 from dft.core.search import deal_search_texts
-from dft.exchange.rows import SUSPECTED, RowReader, first_contact
-from dft.exchange.values import CellError
+from dft.exchange.rows import SUSPECTED, RowReader
+from dft.exchange.values import CellError, first_contact
 from dft.exchange.writing import DealRow
 
 Chunk = Sequence[tuple[int, Sequence[object]]]

@@ -2,9 +2,8 @@
 
 The reader checks text rules (control characters, lengths) with one search per
 row, reads money, dates and choices, looks the cause value's decision up (see
-exchange.decisions) and the list names up (added when new), and returns a
-:class:`~dft.exchange.writing.DealRow` for a bulk INSERT, or None when the row
-has a problem.
+exchange.decisions) and the list names up (added when new), and returns a DealRow
+(exchange.writing) for a bulk INSERT, or None when the row has a problem.
 
 A row goes one of two ways. The quick way proves it has no problem with cheap
 checks: each distinct date, amount, choice and list of contributing causes is
@@ -37,12 +36,24 @@ from dft.core.identity import current_user
 from dft.core.lists import ListModel
 from dft.core.models import Community, Deal, LeadSource, Salesperson
 from dft.core.search import deal_search_text
-from dft.exchange.columns import CONTACT_FIELDS, ColumnMap, label
+from dft.exchange.columns import CONTACT_FIELDS, REQUIRED, ColumnMap, label
 from dft.exchange.decisions import CauseDecisions
 from dft.exchange.list_entries import ListEntries
 from dft.exchange.problems import ProblemKind, RowProblems
-from dft.exchange.values import CellError, DateOrder, is_blank, read_date, read_money, text
-from dft.exchange.writing import DealRow
+from dft.exchange.values import (
+    DISTINCT_VALUES_KEPT,
+    CellError,
+    DateOrder,
+    first_contact,
+    is_blank,
+    once_per_value,
+    read_choice,
+    read_date,
+    read_money,
+    text,
+    text_at,
+)
+from dft.exchange.writing import DealRow, columns_alike
 
 # DealInput fields -> our column names, so core validation errors name the column.
 INPUT_TO_COLUMN = {
@@ -90,86 +101,6 @@ CHECKED_BY_THE_DEAL_RULES = ("client_name", "contract_number")
 _ORDERED_DATE = re.compile(r"\d{1,2}[/-]\d{1,2}[/-]\d{2,4}\b")
 
 
-def _once_per_value(reader: Callable[[object], Any]) -> Callable[[object], Any]:
-    """``reader`` run once per distinct cell: a file repeats its dates and amounts
-    over thousands of rows. An error is kept as its message and raised again."""
-    results: dict[tuple[type, object], tuple[bool, Any]] = {}
-
-    def read(value: object) -> Any:
-        key = (type(value), value)  # 1, 1.0 and True are equal keys otherwise
-        known = results.get(key)
-        if known is None:
-            try:
-                known = (True, reader(value))
-            except CellError as exc:
-                known = (False, str(exc))
-            if len(results) < _DISTINCT_VALUES_KEPT:
-                results[key] = known
-        ok, result = known
-        if not ok:
-            raise CellError(result)
-        return result
-
-    return read
-
-
-_DISTINCT_VALUES_KEPT = 50_000
-
-
-def _enum(value: object, allowed: frozenset[str], what: str) -> str | None:
-    raw = text(value).casefold().replace(" ", "_")
-    if not raw:
-        return None
-    if raw not in allowed:
-        choices = ", ".join(sorted(a.replace("_", " ") for a in allowed))
-        raise CellError(f"{what} must be one of {choices}: {text(value)!r}")
-    return raw
-
-
-def first_contact(value: str) -> tuple[str, bool]:
-    """A CRM may put several numbers or addresses in one cell: keep the first."""
-    for separator in (",", ";"):
-        if separator in value:
-            return value.split(separator, 1)[0].strip(), True
-    return value, False
-
-
-# Columns of a deal row and the file's field each comes from: a file without that field
-# gives the column one value in every row, sent once (exchange.writing.write_deals).
-_SOURCES = {
-    "contract_number": "contract_number",
-    "signed_on": "signed_on",
-    "salesperson_id": "salesperson",
-    "lead_source_id": "lead_source",
-    "community_id": "community",
-    "lot": "lot",
-    "stage": "stage",
-    "responsible_role": "responsible_role",
-    "cancelled_by": "cancelled_by",
-    "deposit_cents": "deposit",
-    "deposit_outcome": "deposit_outcome",
-    "cause_status": "cause_status",
-    "recovered_on": "recovered_on",
-    "resold_on": "resold_on",
-    "resale_price_cents": "resale_price",
-    "client_phone": "client_phone",
-    "client_email": "client_email",
-    "crm_link": "crm_link",
-    "notes": "notes",
-}
-# Filled alike in every row of an import.
-_AUDIT = frozenset(
-    {"created_at", "updated_at", "deleted_at", "version", "created_by", "updated_by"}
-)
-
-
-def _text_at(values: Sequence[object], index: int | None) -> str:
-    """The text of the cell at ``index`` ("" when the file or the row has no such cell)."""
-    if index is None or index >= len(values):
-        return ""
-    return text(values[index])
-
-
 class RowReader:
     """Reads one row at a time into a deal row for the INSERT; problems go to ``problems``."""
 
@@ -203,20 +134,18 @@ class RowReader:
         self.notes_at = positions.get("notes")
         self.has_contacts = any(name in positions for name in CONTACT_FIELDS)
         # The deal row's columns that hold one value in every row of this file.
-        self.same = _AUDIT | {
-            column for column, source in _SOURCES.items() if source not in positions
-        }
+        self.same = columns_alike(positions)
 
         def by_order(value: object) -> date:
             if not self.ordered_dates and isinstance(value, str):
                 self.ordered_dates = _ORDERED_DATE.match(value.strip()) is not None
             return read_date(value, order=order)
 
-        by_date = _once_per_value(by_order)
-        money = _once_per_value(read_money)
+        by_date = once_per_value(by_order)
+        money = once_per_value(read_money)
 
         def choice(allowed: frozenset[str], what: str) -> Callable[[object], Any]:
-            return _once_per_value(partial(_enum, allowed=allowed, what=what))
+            return once_per_value(partial(read_choice, allowed=allowed, what=what))
 
         self.readers = tuple(
             (name, reader, required)
@@ -235,8 +164,7 @@ class RowReader:
             if required or name in positions
         )
         # The quick way needs every required column and every mapped cell in the row.
-        self.quick = all(name in positions for name, _r, required in self.readers if required)
-        self.quick = self.quick and "client" in positions
+        self.quick = set(REQUIRED) <= positions.keys()
         self.width = max(positions.values(), default=-1) + 1
         self.quick_readers = tuple(
             (name, positions[name], reader, required)
@@ -246,9 +174,6 @@ class RowReader:
         self.contributing_of: dict[str, tuple[int, ...] | None] = {}
         # Where each text the row needs is (None: the file has no such column).
         self.client_at = positions.get("client")
-        self.number_at = positions.get("contract_number")
-        self.category_at = positions.get("category")
-        self.cause_at = positions.get("cause")
         self.details_at = tuple(positions.get(f) for f in ("lot", "stage", "responsible_role"))
         self.lists_at = tuple(positions.get(f) for f in ("salesperson", "lead_source", "community"))
 
@@ -296,10 +221,8 @@ class RowReader:
                 return None
             phone, email, link, several = contacts
         causes = self.causes
-        category_at, cause_at = self.category_at, self.cause_at
         decision = causes.decide(
-            "" if category_at is None else text(values[category_at]),
-            "" if cause_at is None else text(values[cause_at]),
+            text_at(values, at.get("category")), text_at(values, at.get("cause"))
         )
         if decision.problem is not None:
             return None
@@ -307,9 +230,7 @@ class RowReader:
         first_id = None
         first_at = at.get("first_cause")
         if first_at is not None and not is_blank(values[first_at]):
-            first = causes.decide(
-                _text_at(values, at.get("first_category")), text(values[first_at])
-            )
+            first = causes.decide(text_at(values, at.get("first_category")), text(values[first_at]))
             if first.problem is not None:
                 return None
             first_id = first.cause_id
@@ -320,8 +241,7 @@ class RowReader:
             if links is None:
                 return None
             contributing = links
-        number_at = self.number_at
-        contract_number = None if number_at is None else text(values[number_at]) or None
+        contract_number = text_at(values, at.get("contract_number")) or None
         get = read.get
         if not plainly_valid(
             client_name=client,
@@ -353,7 +273,7 @@ class RowReader:
         found: list[str | None] = []
         several = 0
         for name, check in (("client_phone", phone_problem), ("client_email", email_problem)):
-            raw = _text_at(values, at.get(name))
+            raw = text_at(values, at.get(name))
             if not raw:
                 found.append(None)
                 continue
@@ -362,7 +282,7 @@ class RowReader:
                 return None
             found.append(value)
             several += more
-        link = _text_at(values, at.get("crm_link")) or None
+        link = text_at(values, at.get("crm_link")) or None
         if link is not None and web_address_problem(link) is not None:
             return None
         return found[0], found[1], link, several
@@ -375,7 +295,7 @@ class RowReader:
         specs = (spec.strip() for spec in raw.split(";"))
         ids = [self.causes.decide("", spec).cause_id for spec in specs if spec]
         known = None if None in ids else tuple(cast(list[int], ids))
-        if len(self.contributing_of) < _DISTINCT_VALUES_KEPT:
+        if len(self.contributing_of) < DISTINCT_VALUES_KEPT:
             self.contributing_of[raw] = known
         return known
 
@@ -410,7 +330,7 @@ class RowReader:
         cells = {name: values[i] if i < width else None for name, i in self.at.items()}
 
         def txt(name: str) -> str:
-            return _text_at(values, self.at.get(name))
+            return text_at(values, self.at.get(name))
 
         client = txt("client")
         if not client:
@@ -481,8 +401,6 @@ class RowReader:
             problem(INPUT_TO_COLUMN.get(error.field, error.field), error.message)
         if self.problems.total > found:
             return None
-        if width < self.width:  # a short row: its missing cells are empty
-            values = [*values, *([None] * (self.width - width))]
         return self._deal_row(
             values, client, data.contract_number, read, (cause_id, first_id, contributing),
             (phone, email, link),
@@ -497,8 +415,8 @@ class RowReader:
         causes: tuple[int | None, int | None, tuple[int, ...]],
         contacts: tuple[str | None, str | None, str | None],
     ) -> DealRow:
-        """The row to write, from a row (every mapped cell there) either way proved free
-        of problems; new list names are added to their lists here."""
+        """The row to write, from a row either way proved free of problems; new list
+        names are added to their lists here."""
         cause_id, first_id, contributing = causes
         salesperson_at, lead_source_at, community_at = self.lists_at
         list_ids = (
@@ -506,10 +424,8 @@ class RowReader:
             self._list_id(LeadSource, values, lead_source_at),
             self._list_id(Community, values, community_at),
         )
-        lot, stage, role = (
-            None if index is None else text(values[index]) or None for index in self.details_at
-        )
-        notes = "" if self.notes_at is None else text(values[self.notes_at]).strip()
+        lot, stage, role = (text_at(values, index) or None for index in self.details_at)
+        notes = text_at(values, self.notes_at).strip()
         client_name = " ".join(client.split())
         get = read.get
         now, user = self.now, self.user
@@ -550,7 +466,7 @@ class RowReader:
         self, model: type[ListModel], values: Sequence[object], index: int | None
     ) -> int | None:
         """The id of the list entry the cell at ``index`` names (added when new), if any."""
-        raw = "" if index is None else text(values[index])
+        raw = text_at(values, index)
         return self.names.id(model, raw) if raw else None
 
     def _control_problems(self, values: Sequence[object]) -> Iterator[tuple[str, str]]:

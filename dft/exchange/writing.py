@@ -12,7 +12,7 @@ No call is ever due before the day of the import.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Collection, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from operator import itemgetter
@@ -73,6 +73,40 @@ class DealRow(NamedTuple):
 DEAL_COLUMNS: tuple[str, ...] = DealRow._fields[:-1]
 
 
+# Columns of a deal row and the file's field each comes from: a file without that field
+# gives the column one value in every row, sent once (write_deals).
+_SOURCES = {
+    "contract_number": "contract_number",
+    "signed_on": "signed_on",
+    "salesperson_id": "salesperson",
+    "lead_source_id": "lead_source",
+    "community_id": "community",
+    "lot": "lot",
+    "stage": "stage",
+    "responsible_role": "responsible_role",
+    "cancelled_by": "cancelled_by",
+    "deposit_cents": "deposit",
+    "deposit_outcome": "deposit_outcome",
+    "cause_status": "cause_status",
+    "recovered_on": "recovered_on",
+    "resold_on": "resold_on",
+    "resale_price_cents": "resale_price",
+    "client_phone": "client_phone",
+    "client_email": "client_email",
+    "crm_link": "crm_link",
+    "notes": "notes",
+}
+# Filled alike in every row of an import.
+_AUDIT = frozenset(
+    {"created_at", "updated_at", "deleted_at", "version", "created_by", "updated_by"}
+)
+
+
+def columns_alike(fields: Collection[str]) -> frozenset[str]:
+    """The columns of a deal row one value fills in every row of a file with ``fields``."""
+    return _AUDIT | {column for column, source in _SOURCES.items() if source not in fields}
+
+
 # Each field of a DealRow, read at C speed (a column of a batch in one map).
 _FIELD_OF = {key: itemgetter(position) for position, key in enumerate(DealRow._fields)}
 
@@ -105,7 +139,7 @@ def already_present(session: Session, rows: list[DealRow]) -> set[DealKey]:
     return present
 
 
-# How the driver marks a parameter (the drivers SQLite and PostgreSQL are used through).
+# How the drivers the app uses (sqlite3, psycopg) mark a parameter in a statement.
 _PARAMETER_MARKS = {"qmark": "?", "format": "%s", "pyformat": "%s"}
 
 
@@ -148,9 +182,7 @@ def insert_rows(
         to_driver = table.c[key].type.dialect_impl(dialect).bind_processor(dialect)
         if to_driver is not None:
             cells = columns[position]
-            driver: dict[Any, Any] = {None: None}
-            for value in set(cells).difference(driver):
-                driver[value] = to_driver(value)
+            driver = {value: to_driver(value) for value in set(cells)}
             columns[position] = list(map(driver.__getitem__, cells))
     insert_many(connection, table, keys, list(zip(*columns, strict=True)), same)
 
