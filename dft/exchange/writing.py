@@ -120,10 +120,12 @@ def deal_key(row: DealRow) -> DealKey:
 
 def already_present(session: Session, rows: list[DealRow]) -> set[DealKey]:
     """Keys of the batch that live deals already have."""
-    numbers = [r.contract_number for r in rows if r.contract_number]
+    numbers = list(filter(None, map(_FIELD_OF["contract_number"], rows)))
     present: set[DealKey] = set()
     if numbers:
         present |= {("number", n) for n in _live_contract_numbers(session, numbers)}
+    if len(numbers) == len(rows):  # every row has its number: nothing to match otherwise
+        return present
     dates = {r.fell_through_on for r in rows if not r.contract_number}
     if dates:
         present |= {
@@ -224,18 +226,25 @@ def write_deals(
         [ids, *(list(map(_FIELD_OF[key], rows)) for key in varying)],
         {key: getattr(rows[0], key) for key in DEAL_COLUMNS if key in same},
     )
-    contributing = [
-        {"deal_id": deal_id, "cause_id": cause_id}
-        for deal_id, row in zip(ids, rows, strict=True)
-        for cause_id in row.contributing
-    ]
-    if contributing:
-        session.execute(insert(DealContributingCause), contributing)
-    recent = [
-        (deal_id, row)
-        for deal_id, row in zip(ids, rows, strict=True)
-        if row.fell_through_on >= calls.horizon
-    ]
+    links = list(map(_FIELD_OF["contributing"], rows))
+    if any(links):
+        session.execute(
+            insert(DealContributingCause),
+            [
+                {"deal_id": deal_id, "cause_id": cause_id}
+                for deal_id, causes in zip(ids, links, strict=True)
+                for cause_id in causes
+            ],
+        )
+    recent = (
+        [
+            (deal_id, row)
+            for deal_id, row in zip(ids, rows, strict=True)
+            if row.fell_through_on >= calls.horizon
+        ]
+        if max(map(_FIELD_OF["fell_through_on"], rows)) >= calls.horizon
+        else []  # history only: no calls (one pass, not a test per row)
+    )
 
     def call(deal_id: int, row: DealRow, due_on: date, purpose: CallPurpose) -> tuple[Any, ...]:
         return (deal_id, max(due_on, calls.today), purpose.value, row.created_by, row.created_by)
