@@ -10,7 +10,9 @@ on connect) belong to the engine, dft/store/engine.py.
 
 from __future__ import annotations
 
+import functools
 import logging
+from collections.abc import Sequence
 from typing import Any, cast
 
 from sqlalchemy import (
@@ -24,9 +26,11 @@ from sqlalchemy import (
     Table,
     func,
     insert,
+    literal,
     select,
     text,
 )
+from sqlalchemy.engine import Dialect
 from sqlalchemy.exc import DBAPIError
 from sqlalchemy.ext.compiler import compiles
 from sqlalchemy.orm import DeclarativeBase, Session
@@ -347,38 +351,77 @@ def count_live_text_matches(session: Session, phrase: str) -> int | None:
     return int(session.execute(_COUNT_LIVE_TEXT_MATCHES_SQLITE, {"phrase": phrase}).scalar_one())
 
 
+@functools.lru_cache(maxsize=64)
+def _compiled_insert(
+    table: Table, keys: tuple[str, ...], dialect: Dialect
+) -> tuple[str, list[int] | None, list[str] | None]:
+    """The INSERT of ``keys`` into ``table`` for the driver, and how to hand it a row:
+    reordered by the positions (None: as given) or as a dict of these names."""
+    compiled = insert(table).compile(dialect=dialect, column_keys=list(keys))
+    if not compiled.positional:
+        return compiled.string, None, [compiled.bind_names[compiled.binds[k]] for k in keys]
+    order = [keys.index(name) for name in compiled.positiontup or ()]
+    return compiled.string, None if order == list(range(len(keys))) else order, None
+
+
+@functools.lru_cache(maxsize=64)
+def _staging_table(table: Table, keys: tuple[str, ...]) -> Table:
+    """The temporary table ``insert_many`` stages rows of ``table`` in, one per shape
+    (so its statements compile once, not once per batch)."""
+    return Table(
+        f"bulk_{table.name}",
+        MetaData(),
+        *(Column(key, table.c[key].type) for key in keys),
+        prefixes=["TEMPORARY"],
+    )
+
+
 def insert_many(
-    connection: Connection, table: Table, keys: list[str], values: list[list[Any]]
+    connection: Connection,
+    table: Table,
+    keys: list[str],
+    values: Sequence[Sequence[Any]],
+    same: dict[str, Any] | None = None,
 ) -> None:
     """One executemany of ``values`` (each in ``keys`` order, converted for the driver
-    already) into ``table``.
+    already) into ``table``; the columns in ``same`` take one value in every row (given
+    as they are in Python: converted here, once).
 
     On SQLite a table that feeds a search index is written through a temporary table
     and one INSERT ... SELECT: FTS5 writes its pending index out at the end of every
     statement, so an executemany made a tiny index segment per row (and merged them),
-    5 times slower than one segment per batch.
+    5 times slower than one segment per batch. The columns in ``same`` are then bound
+    once in that SELECT instead of being staged with every row.
     """
-    target = table
+    same = same or {}
     staged = connection.dialect.name == SQLITE and table.name in SEARCHED_TABLES
     if staged:
-        target = Table(
-            f"bulk_{table.name}",
-            MetaData(),
-            *(Column(key, table.c[key].type) for key in keys),
-            prefixes=["TEMPORARY"],
-        )
+        target = _staging_table(table, tuple(keys))
         target.create(connection)
-    compiled = insert(target).compile(dialect=connection.dialect, column_keys=keys)
-    if compiled.positional:
-        order = [keys.index(name) for name in compiled.positiontup or ()]
-        parameters: list[Any] = [tuple(row[i] for i in order) for row in values]
     else:
-        names = [compiled.bind_names[compiled.binds[key]] for key in keys]
+        target = table
+        if same:
+            dialect = connection.dialect
+            constants = []
+            for key, value in same.items():
+                processor = table.c[key].type.dialect_impl(dialect).bind_processor(dialect)
+                constants.append(value if processor is None else processor(value))
+            keys = [*keys, *same]
+            values = [(*row, *constants) for row in values]
+    statement, order, names = _compiled_insert(target, tuple(keys), connection.dialect)
+    parameters: Sequence[Any]
+    if names is not None:
         parameters = [dict(zip(names, row, strict=True)) for row in values]
-    connection.exec_driver_sql(compiled.string, parameters)
+    elif order is None:
+        parameters = list(values)  # in the statement's order already (a staging table)
+    else:
+        parameters = [tuple(row[i] for i in order) for row in values]
+    connection.exec_driver_sql(statement, parameters)
     if staged:
-        columns = ", ".join(keys)
-        connection.exec_driver_sql(
-            f"INSERT INTO {table.name} ({columns}) SELECT {columns} FROM temp.{target.name}"
+        once = [literal(value, table.c[key].type).label(key) for key, value in same.items()]
+        connection.execute(
+            insert(table).from_select(
+                [*keys, *same], select(*target.c, *once), include_defaults=False
+            )
         )
         target.drop(connection)

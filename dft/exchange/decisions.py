@@ -52,6 +52,12 @@ class CauseDecision:
         if len(self.first) < FIRST_ROWS:
             self.first.append(number)
 
+    def count_many(self, numbers: list[int]) -> None:
+        """More rows (``numbers``, in file order) carry this value."""
+        self.rows += len(numbers)
+        if len(self.first) < FIRST_ROWS:
+            self.first.extend(numbers[: FIRST_ROWS - len(self.first)])
+
     def row_message(self) -> str:
         """The problem as a row reports it (the value's group says it in full)."""
         kind = self.problem[0] if self.problem else None

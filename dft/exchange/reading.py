@@ -23,6 +23,7 @@ from __future__ import annotations
 import codecs
 import csv
 import io
+import itertools
 import re
 import zipfile
 from collections.abc import Callable, Iterator, Sequence
@@ -161,7 +162,10 @@ def _check_headers(path: Path, headers: list[str]) -> list[str]:
 def _is_blank(values: Sequence[object]) -> bool:
     if values.count(None) == len(values):  # the common empty row, at C speed
         return True
-    return all(v is None or (isinstance(v, str) and not v.strip()) for v in values)
+    for value in values:  # a loop, not all(...): most rows end at their first cell
+        if value is not None and (not isinstance(value, str) or value.strip()):
+            return False
+    return True
 
 
 def _footer_rows(block: list[Row]) -> bool:
@@ -177,7 +181,12 @@ def _without_footer(rows: Iterator[Row]) -> Iterator[Row]:
     to be data (a footer is dropped)."""
     held: list[Row] = []
     after_blank = False
-    for number, values in rows:
+    for row in rows:
+        number, values = row
+        first = values[0] if values else None
+        if not after_blank and isinstance(first, str) and first.strip():
+            yield row  # most rows: one look at the first cell says it is not blank
+            continue
         if _is_blank(values):
             yield from held
             held = []
@@ -227,16 +236,15 @@ def read_csv(path: Path) -> Table:
 
     def records() -> Iterator[Row]:
         # Rows are numbered as a spreadsheet shows them (a quoted line break
-        # stays inside its row), header = 1.
-        number = 1
+        # stays inside its row), header = 1. zip takes a number, then reads its row.
+        numbers = itertools.count(2)
         try:
-            for values in reader:
-                number += 1
-                yield number, values
+            yield from zip(numbers, reader, strict=False)  # numbers never end
         except UnicodeDecodeError as exc:
             raise _undecodable(path, codec, skip) from exc
         except csv.Error as exc:
-            raise _refuse(path, f"row {number + 1}: the CSV is malformed ({exc})") from exc
+            number = next(numbers) - 1  # the row that could not be read
+            raise _refuse(path, f"row {number}: the CSV is malformed ({exc})") from exc
         finally:
             stream.close()
 

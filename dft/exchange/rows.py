@@ -2,24 +2,28 @@
 
 The reader checks text rules (control characters, lengths) with one search per
 row, reads money, dates and choices, looks the cause value's decision up (see
-exchange.decisions) and the list names up (added when new), and returns a plain
-dict for a bulk INSERT, or None when the row has a problem.
+exchange.decisions) and the list names up (added when new), and returns a DealRow
+(exchange.writing) for a bulk INSERT, or None when the row has a problem.
+
+A row goes one of two ways. The quick way proves it has no problem with cheap
+checks: each distinct date, amount, choice and list of contributing causes is
+read once per file, each cause value decided once, and the deal's rules
+(dft/core/deal_input.py) are a few comparisons (``plainly_valid``). Any doubt
+sends the row the long way, which notes every problem with its field as the
+editor's own rules word it; both ways build the row with one method.
 """
 
 from __future__ import annotations
 
 import re
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from datetime import date
 from functools import partial
 from typing import Any, cast
 
-from sqlalchemy import select
-from sqlalchemy.orm import Session
-
 from dft.core.choices import CancelledBy, CauseStatus, DepositOutcome
 from dft.core.clock import utc_now
-from dft.core.deal_input import DealInput, validate_deal_input
+from dft.core.deal_input import DealInput, plainly_valid, validate_deal_input
 from dft.core.fields import (
     CONTROL_ONE_LINE,
     email_problem,
@@ -29,14 +33,27 @@ from dft.core.fields import (
     web_address_problem,
 )
 from dft.core.identity import current_user
-from dft.core.imported import ListEntryModel
-from dft.core.lists import LIST_LABELS, ListModel, close_name, find_entry, normalize_name
+from dft.core.lists import ListModel
 from dft.core.models import Community, Deal, LeadSource, Salesperson
 from dft.core.search import deal_search_text
-from dft.exchange.columns import CONTACT_FIELDS, ColumnMap, label
+from dft.exchange.columns import CONTACT_FIELDS, REQUIRED, ColumnMap, label
 from dft.exchange.decisions import CauseDecisions
+from dft.exchange.list_entries import ListEntries
 from dft.exchange.problems import ProblemKind, RowProblems
-from dft.exchange.values import CellError, DateOrder, is_blank, read_date, read_money, text
+from dft.exchange.values import (
+    DISTINCT_VALUES_KEPT,
+    CellError,
+    DateOrder,
+    first_contact,
+    is_blank,
+    once_per_value,
+    read_choice,
+    read_date,
+    read_money,
+    text,
+    text_at,
+)
+from dft.exchange.writing import DealRow, columns_alike
 
 # DealInput fields -> our column names, so core validation errors name the column.
 INPUT_TO_COLUMN = {
@@ -71,109 +88,17 @@ TEXT_LIMITS: dict[str, int | None] = {
     "deposit_outcome": None,
 }
 STATUSES = frozenset(s.value for s in CauseStatus)
+SUSPECTED = CauseStatus.SUSPECTED.value
 CANCELLERS = frozenset(c.value for c in CancelledBy)
 OUTCOMES = frozenset(o.value for o in DepositOutcome)
 # The text fields whose control characters and lengths validate_deal_input checks on an
 # imported row; the reader checked every other cell's already (with the same rules), and
 # the row never reaches validate_deal_input when one failed.
 CHECKED_BY_THE_DEAL_RULES = ("client_name", "contract_number")
-# Columns read as text (trimmed, a formula guard quote removed).
-TEXT_FIELDS = frozenset(
-    {*TEXT_LIMITS, "notes", "client_phone", "client_email", "crm_link", "contract_number"}
-)
 
 
 # A date whose day and month a reader must be told the order of (ISO never is).
 _ORDERED_DATE = re.compile(r"\d{1,2}[/-]\d{1,2}[/-]\d{2,4}\b")
-
-
-def _once_per_value(reader: Callable[[object], Any]) -> Callable[[object], Any]:
-    """``reader`` run once per distinct cell: a file repeats its dates and amounts
-    over thousands of rows. An error is kept as its message and raised again."""
-    results: dict[tuple[type, object], tuple[bool, Any]] = {}
-
-    def read(value: object) -> Any:
-        key = (type(value), value)  # 1, 1.0 and True are equal keys otherwise
-        known = results.get(key)
-        if known is None:
-            try:
-                known = (True, reader(value))
-            except CellError as exc:
-                known = (False, str(exc))
-            if len(results) < _DISTINCT_VALUES_KEPT:
-                results[key] = known
-        ok, result = known
-        if not ok:
-            raise CellError(result)
-        return result
-
-    return read
-
-
-_DISTINCT_VALUES_KEPT = 50_000
-
-
-class ListEntries:
-    """Salespeople, lead sources and communities as a file spells them, each looked up once.
-
-    A name not in its list yet is added to it (and noted for the summary).
-    """
-
-    def __init__(self, session: Session) -> None:
-        self.session = session
-        self.names: dict[tuple[type, str], int] = {}
-        self.normalized: dict[tuple[type, str], int] = {}
-        self.created: list[str] = []  # "salesperson 'Pat Newman'", for the summary
-        self.created_ids: list[tuple[ListEntryModel, int]] = []
-        self.known: dict[type, list[str]] = {}  # each list's names before this import
-
-    def id(self, model: type[ListModel], value: str) -> int:
-        """The id of the entry ``value`` in ``model``'s list, added when new."""
-        key = (model, value)
-        if key not in self.names:
-            self.names[key] = self._id(model, value)
-        return self.names[key]
-
-    def _id(self, model: type[ListModel], value: str) -> int:
-        key = (model, normalize_name(value).casefold())
-        if key not in self.normalized:
-            entry = find_entry(self.session, model, value)
-            if entry is None:
-                entry = model(name=normalize_name(value), retired=False)
-                self.session.add(entry)
-                self.session.flush()
-                self.created.append(self._created_text(model, entry.name))
-                self.created_ids.append((model, entry.id))
-            self.normalized[key] = entry.id
-        return self.normalized[key]
-
-    def _created_text(self, model: type[ListModel], name: str) -> str:
-        """``lead source 'Referrals'``, with the name it is close to when there is one:
-        "Referrals" beside "Referral" is one lead source spelled two ways, which
-        Edit > Salespeople, lead sources, communities… merges (the editor asks the same)."""
-        if model not in self.known:
-            self.known[model] = list(self.session.scalars(select(model.name)))
-        text = f"{LIST_LABELS[model]} {name!r}"
-        close = close_name(name, [known for known in self.known[model] if known != name])
-        return f"{text} (close to {close!r})" if close else text
-
-
-def _enum(value: object, allowed: frozenset[str], what: str) -> str | None:
-    raw = text(value).casefold().replace(" ", "_")
-    if not raw:
-        return None
-    if raw not in allowed:
-        choices = ", ".join(sorted(a.replace("_", " ") for a in allowed))
-        raise CellError(f"{what} must be one of {choices}: {text(value)!r}")
-    return raw
-
-
-def _first_contact(value: str) -> tuple[str, bool]:
-    """A CRM may put several numbers or addresses in one cell: keep the first."""
-    for separator in (",", ";"):
-        if separator in value:
-            return value.split(separator, 1)[0].strip(), True
-    return value, False
 
 
 class RowReader:
@@ -199,7 +124,7 @@ class RowReader:
         self.several_contacts = 0
         # Whether a text date's day/month order mattered (5/6/2024, not 2024-06-05).
         self.ordered_dates = False
-        positions = columns.positions
+        positions = self.at = columns.positions
         self.text_rules = [
             (name, positions[name], limit)
             for name, limit in TEXT_LIMITS.items()
@@ -208,16 +133,20 @@ class RowReader:
         self.limited = [(n, i, limit) for n, i, limit in self.text_rules if limit is not None]
         self.notes_at = positions.get("notes")
         self.has_contacts = any(name in positions for name in CONTACT_FIELDS)
-        self.mapped = tuple(positions.items())
-        self.text_fields = tuple(name for name in positions if name in TEXT_FIELDS)
+        # The deal row's columns that hold one value in every row of this file.
+        self.same = columns_alike(positions)
 
         def by_order(value: object) -> date:
             if not self.ordered_dates and isinstance(value, str):
                 self.ordered_dates = _ORDERED_DATE.match(value.strip()) is not None
             return read_date(value, order=order)
 
-        by_date = _once_per_value(by_order)
-        money = _once_per_value(read_money)
+        by_date = once_per_value(by_order)
+        money = once_per_value(read_money)
+
+        def choice(allowed: frozenset[str], what: str) -> Callable[[object], Any]:
+            return once_per_value(partial(read_choice, allowed=allowed, what=what))
+
         self.readers = tuple(
             (name, reader, required)
             for name, reader, required in (
@@ -228,19 +157,150 @@ class RowReader:
                 ("resold_on", by_date, False),
                 ("resale_price", money, False),
                 ("deposit", money, False),
-                ("cause_status", partial(_enum, allowed=STATUSES, what="the cause status"), False),
-                ("cancelled_by", partial(_enum, allowed=CANCELLERS, what="cancelled by"), False),
-                (
-                    "deposit_outcome",
-                    partial(_enum, allowed=OUTCOMES, what="the deposit outcome"),
-                    False,
-                ),
+                ("cause_status", choice(STATUSES, "the cause status"), False),
+                ("cancelled_by", choice(CANCELLERS, "cancelled by"), False),
+                ("deposit_outcome", choice(OUTCOMES, "the deposit outcome"), False),
             )
             if required or name in positions
         )
+        # The quick way needs every required column and every mapped cell in the row.
+        self.quick = set(REQUIRED) <= positions.keys()
+        self.width = max(positions.values(), default=-1) + 1
+        self.quick_readers = tuple(
+            (name, positions[name], reader, required)
+            for name, reader, required in self.readers
+            if name in positions
+        )
+        self.contributing_of: dict[str, tuple[int, ...] | None] = {}
+        # Where each text the row needs is (None: the file has no such column).
+        self.client_at = positions.get("client")
+        self.details_at = tuple(positions.get(f) for f in ("lot", "stage", "responsible_role"))
+        self.lists_at = tuple(positions.get(f) for f in ("salesperson", "lead_source", "community"))
 
-    def __call__(self, number: int, values: Sequence[object]) -> dict[str, Any] | None:
+    def __call__(self, number: int, values: Sequence[object]) -> DealRow | None:
         """The deal row for spreadsheet row ``number``, or None when it has a problem."""
+        row = self._quickly(number, values)
+        return row if row is not None else self._thoroughly(number, values)
+
+    def _quickly(self, number: int, values: Sequence[object]) -> DealRow | None:
+        """The row when cheap checks prove it has no problem; None sends it the long way,
+        which notes the problems. Nothing is noted or counted here until the row is sure."""
+        if not self.quick or len(values) < self.width:
+            return None
+        try:
+            joined = "".join(cast(Sequence[str], values))  # a CSV row: text only
+        except TypeError:  # Excel rows hold numbers and dates too
+            joined = "".join(v for v in values if isinstance(v, str))
+        # A control character anywhere (a line break in the notes, say) looks at each cell.
+        if CONTROL_ONE_LINE.search(joined) and next(self._control_problems(values), None):
+            return None
+        for _name, index, limit in self.limited:
+            value = values[index]
+            if isinstance(value, str) and len(value) > limit:
+                return None
+        at = self.at
+        client = text(values[cast(int, self.client_at)])
+        if not client:
+            return None
+        read: dict[str, Any] = {}
+        for name, index, reader, required in self.quick_readers:
+            value = values[index]
+            if value is None or (isinstance(value, str) and not value.strip()):  # is_blank
+                if required:
+                    return None
+                continue
+            try:
+                read[name] = reader(value)
+            except CellError:
+                return None
+        phone = email = link = None
+        several = 0
+        if self.has_contacts:
+            contacts = self._contacts_quickly(values)
+            if contacts is None:
+                return None
+            phone, email, link, several = contacts
+        causes = self.causes
+        decision = causes.decide(
+            text_at(values, at.get("category")), text_at(values, at.get("cause"))
+        )
+        if decision.problem is not None:
+            return None
+        cause_id = decision.cause_id
+        first_id = None
+        first_at = at.get("first_cause")
+        if first_at is not None and not is_blank(values[first_at]):
+            first = causes.decide(text_at(values, at.get("first_category")), text(values[first_at]))
+            if first.problem is not None:
+                return None
+            first_id = first.cause_id
+        contributing: tuple[int, ...] = ()
+        links_at = at.get("contributing_causes")
+        if links_at is not None:
+            links = self._contributing(text(values[links_at]))
+            if links is None:
+                return None
+            contributing = links
+        contract_number = text_at(values, at.get("contract_number")) or None
+        get = read.get
+        if not plainly_valid(
+            client_name=client,
+            contract_number=contract_number,
+            contract_value_cents=read["contract_value"],
+            fell_through_on=read["fell_through_on"],
+            signed_on=get("signed_on"),
+            recovered_on=get("recovered_on"),
+            resold_on=get("resold_on"),
+            resale_price_cents=get("resale_price"),
+            deposit_cents=get("deposit"),
+            cause_id=cause_id,
+            cause_status=get("cause_status") or SUSPECTED,
+            today=self.today,
+        ):
+            return None
+        decision.count(number)
+        self.several_contacts += several
+        return self._deal_row(
+            values, client, contract_number, read, (cause_id, first_id, contributing),
+            (phone, email, link),
+        )  # fmt: skip
+
+    def _contacts_quickly(
+        self, values: Sequence[object]
+    ) -> tuple[str | None, str | None, str | None, int] | None:
+        """Phone, e-mail, CRM link and how many cells held several, or None on a problem."""
+        at = self.at
+        found: list[str | None] = []
+        several = 0
+        for name, check in (("client_phone", phone_problem), ("client_email", email_problem)):
+            raw = text_at(values, at.get(name))
+            if not raw:
+                found.append(None)
+                continue
+            value, more = first_contact(raw)
+            if check(value) is not None:
+                return None
+            found.append(value)
+            several += more
+        link = text_at(values, at.get("crm_link")) or None
+        if link is not None and web_address_problem(link) is not None:
+            return None
+        return found[0], found[1], link, several
+
+    def _contributing(self, raw: str) -> tuple[int, ...] | None:
+        """The cause ids of a contributing causes cell ("A; B"), None when one is not a
+        cause; each distinct cell read once."""
+        if raw in self.contributing_of:
+            return self.contributing_of[raw]
+        specs = (spec.strip() for spec in raw.split(";"))
+        ids = [self.causes.decide("", spec).cause_id for spec in specs if spec]
+        known = None if None in ids else tuple(cast(list[int], ids))
+        if len(self.contributing_of) < DISTINCT_VALUES_KEPT:
+            self.contributing_of[raw] = known
+        return known
+
+    def _thoroughly(self, number: int, values: Sequence[object]) -> DealRow | None:
+        """The row read field by field, every problem noted (by the editor's own rules)."""
         width = len(values)
         found = self.problems.total
 
@@ -255,7 +315,8 @@ class RowReader:
         except TypeError:  # Excel rows hold numbers and dates too
             joined = "".join(v for v in values if isinstance(v, str))
         if CONTROL_ONE_LINE.search(joined):
-            self._control_characters(values, problem)
+            for name, reason in self._control_problems(values):
+                problem(name, reason)
         for name, index, limit in self.limited:
             value = values[index] if index < width else None
             if isinstance(value, str) and len(value) > limit:
@@ -266,11 +327,10 @@ class RowReader:
             return None
 
         # Every mapped cell once, by field; a field the file does not have is absent.
-        cells = {name: values[i] if i < width else None for name, i in self.mapped}
-        texts = {name: text(cells[name]) for name in self.text_fields}
+        cells = {name: values[i] if i < width else None for name, i in self.at.items()}
 
         def txt(name: str) -> str:
-            return texts.get(name, "")
+            return text_at(values, self.at.get(name))
 
         client = txt("client")
         if not client:
@@ -288,16 +348,6 @@ class RowReader:
                 read[name] = reader(value)
             except CellError as exc:
                 problem(name, str(exc))
-        value = cast(int, read.get("contract_value"))  # required: present unless a problem
-        fell = cast(date, read.get("fell_through_on"))
-        signed = read.get("signed_on")
-        recovered = read.get("recovered_on")
-        resold = read.get("resold_on")
-        resale_price = read.get("resale_price")
-        deposit = read.get("deposit")
-        status = read.get("cause_status")
-        cancelled_by = read.get("cancelled_by")
-        outcome = read.get("deposit_outcome")
         phone = email = link = None
         if self.has_contacts:
             phone = self._contact("client_phone", txt("client_phone"), phone_problem, problem)
@@ -332,80 +382,104 @@ class RowReader:
 
         data = DealInput(
             client_name=client,
-            contract_value_cents=value,
-            fell_through_on=fell,
-            signed_on=signed,
+            contract_value_cents=cast(int, read.get("contract_value")),
+            fell_through_on=cast(date, read.get("fell_through_on")),
+            signed_on=read.get("signed_on"),
             contract_number=txt("contract_number") or None,
-            cancelled_by=cancelled_by,
-            deposit_cents=deposit,
-            deposit_outcome=outcome,
+            cancelled_by=read.get("cancelled_by"),
+            deposit_cents=read.get("deposit"),
+            deposit_outcome=read.get("deposit_outcome"),
             cause_id=cause_id,
             contributing_cause_ids=tuple(dict.fromkeys(c for c in contributing if c != cause_id)),
-            cause_status=status or CauseStatus.SUSPECTED.value,
-            recovered_on=recovered,
+            cause_status=read.get("cause_status") or SUSPECTED,
+            recovered_on=read.get("recovered_on"),
             notes=txt("notes"),
-            resold_on=resold,
-            resale_price_cents=resale_price,
+            resold_on=read.get("resold_on"),
+            resale_price_cents=read.get("resale_price"),
         )
         for error in validate_deal_input(data, self.today, text_fields=CHECKED_BY_THE_DEAL_RULES):
             problem(INPUT_TO_COLUMN.get(error.field, error.field), error.message)
         if self.problems.total > found:
             return None
+        return self._deal_row(
+            values, client, data.contract_number, read, (cause_id, first_id, contributing),
+            (phone, email, link),
+        )  # fmt: skip
 
-        def name_id(model: type[ListModel], column: str) -> int | None:
-            raw = txt(column)
-            return self.names.id(model, raw) if raw else None
+    def _deal_row(
+        self,
+        values: Sequence[object],
+        client: str,
+        contract_number: str | None,
+        read: dict[str, Any],
+        causes: tuple[int | None, int | None, tuple[int, ...]],
+        contacts: tuple[str | None, str | None, str | None],
+    ) -> DealRow:
+        """The row to write, from a row either way proved free of problems; new list
+        names are added to their lists here."""
+        cause_id, first_id, contributing = causes
+        salesperson_at, lead_source_at, community_at = self.lists_at
+        list_ids = (
+            self._list_id(Salesperson, values, salesperson_at),
+            self._list_id(LeadSource, values, lead_source_at),
+            self._list_id(Community, values, community_at),
+        )
+        lot, stage, role = (text_at(values, index) or None for index in self.details_at)
+        notes = text_at(values, self.notes_at).strip()
+        client_name = " ".join(client.split())
+        get = read.get
+        now, user = self.now, self.user
+        return DealRow._make(
+            (
+                client_name,
+                contract_number,
+                read["contract_value"],
+                get("signed_on"),
+                read["fell_through_on"],
+                *list_ids,
+                lot,
+                stage,
+                role,
+                get("cancelled_by"),
+                get("deposit"),
+                get("deposit_outcome"),
+                cause_id,
+                get("cause_status") or SUSPECTED,
+                first_id if first_id is not None else cause_id,
+                get("recovered_on"),
+                get("resold_on"),
+                get("resale_price"),
+                *contacts,
+                notes,
+                deal_search_text(client_name, contract_number, notes),
+                now,
+                now,
+                None,
+                1,
+                user,
+                user,
+                tuple(dict.fromkeys(c for c in contributing if c != cause_id)),
+            )
+        )
 
-        now = self.now
-        client_name, notes = " ".join(client.split()), data.notes.strip()
-        row = {
-            "client_name": client_name,
-            "contract_number": data.contract_number,
-            "contract_value_cents": value,
-            "signed_on": signed,
-            "fell_through_on": fell,
-            "salesperson_id": name_id(Salesperson, "salesperson"),
-            "lead_source_id": name_id(LeadSource, "lead_source"),
-            "community_id": name_id(Community, "community"),
-            "lot": txt("lot") or None,
-            "stage": txt("stage") or None,
-            "responsible_role": txt("responsible_role") or None,
-            "cancelled_by": cancelled_by,
-            "deposit_cents": deposit,
-            "deposit_outcome": outcome,
-            "cause_id": cause_id,
-            "cause_status": data.cause_status,
-            "first_cause_id": first_id if first_id is not None else cause_id,
-            "recovered_on": recovered,
-            "resold_on": resold,
-            "resale_price_cents": resale_price,
-            "notes": notes,
-            "search_text": deal_search_text(client_name, data.contract_number, notes),
-            "created_at": now,
-            "updated_at": now,
-            "deleted_at": None,
-            "version": 1,
-            "created_by": self.user,
-            "updated_by": self.user,
-            "_contributing": data.contributing_cause_ids,
-        }
-        if self.has_contacts:  # else the columns stay out of the INSERT (one file, one shape)
-            row.update(client_phone=phone, client_email=email, crm_link=link)
-        return row
+    def _list_id(
+        self, model: type[ListModel], values: Sequence[object], index: int | None
+    ) -> int | None:
+        """The id of the list entry the cell at ``index`` names (added when new), if any."""
+        raw = text_at(values, index)
+        return self.names.id(model, raw) if raw else None
 
-    def _control_characters(
-        self, values: Sequence[object], problem: Callable[[str, str], None]
-    ) -> None:
-        """Name each mapped cell of the row that holds a control character it may not."""
+    def _control_problems(self, values: Sequence[object]) -> Iterator[tuple[str, str]]:
+        """Each mapped cell of the row that holds a control character it may not, with why."""
         width = len(values)
         for name, index, _limit in self.text_rules:
             value = values[index] if index < width else None
             if isinstance(value, str) and (why := text_problem(value.strip(), None)) is not None:
-                problem(name, why)
+                yield name, why
         if self.notes_at is not None and self.notes_at < width:
             notes = values[self.notes_at]
             if isinstance(notes, str) and (why := text_problem(notes, None, multiline=True)):
-                problem("notes", why)
+                yield "notes", why
 
     def _contact(
         self,
@@ -416,7 +490,7 @@ class RowReader:
     ) -> str | None:
         if not raw:
             return None
-        value, several = _first_contact(raw)
+        value, several = first_contact(raw)
         self.several_contacts += several
         why = check(value)
         if why is not None:

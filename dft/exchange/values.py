@@ -4,11 +4,12 @@ from __future__ import annotations
 
 import math
 import re
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from decimal import Decimal, InvalidOperation
 from enum import StrEnum
+from typing import Any
 
 from dft.core.money import parse_money
 from dft.core.text import FORMULA_TRIGGERS
@@ -160,3 +161,55 @@ def read_money(value: object) -> int:
     except ValueError as exc:
         message = getattr(exc, "message", str(exc))
         raise CellError(message) from exc
+
+
+def text_at(values: Sequence[object], index: int | None) -> str:
+    """The text of the cell at ``index`` ("" when the file or the row has no such cell)."""
+    if index is None or index >= len(values):
+        return ""
+    return text(values[index])
+
+
+def once_per_value(reader: Callable[[object], Any]) -> Callable[[object], Any]:
+    """``reader`` run once per distinct cell: a file repeats its dates and amounts
+    over thousands of rows. An error is kept as its message and raised again."""
+    results: dict[tuple[type, object], tuple[bool, Any]] = {}
+
+    def read(value: object) -> Any:
+        key = (type(value), value)  # 1, 1.0 and True are equal keys otherwise
+        known = results.get(key)
+        if known is None:
+            try:
+                known = (True, reader(value))
+            except CellError as exc:
+                known = (False, str(exc))
+            if len(results) < DISTINCT_VALUES_KEPT:
+                results[key] = known
+        ok, result = known
+        if not ok:
+            raise CellError(result)
+        return result
+
+    return read
+
+
+DISTINCT_VALUES_KEPT = 50_000
+
+
+def read_choice(value: object, allowed: frozenset[str], what: str) -> str | None:
+    """One of ``allowed`` (``partly refunded`` reads as ``partly_refunded``), or None when blank."""
+    raw = text(value).casefold().replace(" ", "_")
+    if not raw:
+        return None
+    if raw not in allowed:
+        choices = ", ".join(sorted(a.replace("_", " ") for a in allowed))
+        raise CellError(f"{what} must be one of {choices}: {text(value)!r}")
+    return raw
+
+
+def first_contact(value: str) -> tuple[str, bool]:
+    """A CRM may put several numbers or addresses in one cell: keep the first."""
+    for separator in (",", ";"):
+        if separator in value:
+            return value.split(separator, 1)[0].strip(), True
+    return value, False

@@ -5,6 +5,8 @@ from __future__ import annotations
 from datetime import date, datetime
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 from sqlalchemy import event, select, text, update
 from sqlalchemy.orm import Session
 
@@ -13,7 +15,7 @@ from dft.core.deals import live_deal, purge_deal, restore_deal, trash_deal, upda
 from dft.core.follow_ups import record_follow_up
 from dft.core.models import Deal
 from dft.core.queries import DealFilter, count_matching, fetch_deal_ids, fetch_deal_rows
-from dft.core.search import deal_search_text, fold
+from dft.core.search import deal_search_text, deal_search_texts, fold
 from tests.factories import add_deal
 
 FELL = date(2026, 10, 1)
@@ -40,6 +42,33 @@ def found(session: Session, term: str) -> set[str]:
 )
 def test_fold_takes_off_case_and_accents_only(value: str, folded: str) -> None:
     assert fold(value) == folded
+
+
+@settings(max_examples=500, deadline=None)
+@given(st.text(max_size=12), st.none() | st.text(max_size=6), st.none() | st.text(max_size=12))
+def test_a_deals_search_text_is_its_fields_folded_one_a_line(
+    client: str, number: str | None, notes: str | None
+) -> None:
+    expected = "\n".join(fold(v) for v in (client, number, notes) if v)
+    assert deal_search_text(client, number, notes) == expected
+    ascii_only = [v.encode("ascii", "ignore").decode() if v else v for v in (client, number, notes)]
+    assert deal_search_text(*ascii_only) == "\n".join(v.lower() for v in ascii_only if v)
+
+
+@settings(max_examples=500, deadline=None)
+@given(
+    st.lists(
+        st.tuples(
+            st.sampled_from(("Pat Lee", "Élodie", "Ann")),
+            st.sampled_from((None, "", "C-1", "Ж-2")),
+            st.sampled_from(("", "a note", "Straße\nzwei")),
+        ),
+        max_size=5,
+    )
+)
+def test_many_deals_search_texts_are_each_ones(deals: list[tuple[str, str | None, str]]) -> None:
+    fields = [list(field) for field in zip(*deals, strict=True)] if deals else [[], [], []]
+    assert deal_search_texts(*fields) == [deal_search_text(*deal) for deal in deals]
 
 
 @pytest.fixture

@@ -9,7 +9,7 @@ import pytest
 from openpyxl import Workbook
 
 from dft.core.errors import ValidationError
-from dft.exchange.reading import MAX_HEADER, read_table
+from dft.exchange.reading import MAX_FIELD, MAX_HEADER, read_table
 
 TEXT = "client,contract_value,notes\nZoë O’Brien,12500,“said” – no €\nRenée Côté,9000,ok\n"
 
@@ -157,3 +157,19 @@ def test_the_first_visible_sheet_is_read(tmp_path: Path) -> None:
     headers, rows, _encoding = rows_of(path)
     assert headers == ["client", "contract_value"]
     assert rows == [(2, ["Pat", 1000])]
+
+
+def test_rows_are_numbered_as_a_spreadsheet_shows_them_and_a_malformed_one_is_named(
+    tmp_path: Path,
+) -> None:
+    path = tmp_path / "runaway.csv"
+    text = 'client,notes\nA,"two\nlines"\n\nB,ok\nC,"' + "x" * (MAX_FIELD + 1) + '"\n'
+    path.write_text(text, encoding="utf-8")
+    table = read_table(path)
+    try:
+        rows = table.rows
+        assert [next(rows), next(rows)] == [(2, ["A", "two\nlines"]), (4, ["B", "ok"])]
+        with pytest.raises(ValidationError, match="row 5: the CSV is malformed"):
+            next(rows)
+    finally:
+        table.close()
