@@ -24,6 +24,7 @@ from sqlalchemy import (
     MetaData,
     String,
     Table,
+    event,
     func,
     insert,
     literal,
@@ -114,7 +115,20 @@ def _holds_nul_default(element: holds_nul, compiler: SQLCompiler, **kw: Any) -> 
 def partial_index(name: str, *columns: str, where: str, unique: bool = False) -> Index:
     """An index over the rows matching ``where`` only, on both databases."""
     condition = text(where)
-    return Index(name, *columns, unique=unique, sqlite_where=condition, postgresql_where=condition)
+    # PostgreSQL's condition is given as the index is created there: naming
+    # postgresql_where here would load SQLAlchemy's PostgreSQL dialect in every
+    # process that imports the models, 40 ms of each start on SQLite too.
+    return Index(name, *columns, unique=unique, sqlite_where=condition, info={WHERE: condition})
+
+
+WHERE = "partial_index_where"
+
+
+@event.listens_for(Index, "before_create")
+def _where_on_postgresql(index: Index, connection: Connection, **_kw: Any) -> None:
+    condition = index.info.get(WHERE)
+    if condition is not None and connection.dialect.name == POSTGRESQL:
+        index.dialect_options[POSTGRESQL]["where"] = condition
 
 
 def reserve_ids(session: Session, model: type[DeclarativeBase], count: int) -> list[int]:

@@ -68,6 +68,8 @@ HEAVY = (
     "reportlab",
     "openpyxl",
     "alembic",
+    # 40 ms of each start on SQLite (dft/core/dialects.py partial_index)
+    "sqlalchemy.dialects.postgresql",
 )
 
 

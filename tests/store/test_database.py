@@ -10,9 +10,11 @@ from pathlib import Path
 import pytest
 from sqlalchemy import func, select, text
 
-from dft.core.models import Category, Deal
+from dft.core.dialects import WHERE
+from dft.core.models import Base, Category, Deal
 from dft.store.database import (
     DamagedDatabaseError,
+    Database,
     NotADftDatabaseError,
     SchemaTooNewError,
     open_database,
@@ -144,3 +146,21 @@ def test_an_old_database_is_copied_then_upgraded_with_its_data(db_path: Path) ->
             session.execute(text("SELECT count(*) FROM signed_contracts"))
     finally:
         db.close()
+
+
+def test_a_new_database_has_every_partial_index_with_its_condition(database: Database) -> None:
+    partial = [
+        index
+        for table in Base.metadata.tables.values()
+        for index in table.indexes
+        if WHERE in index.info
+    ]
+    assert len(partial) >= 5
+    with database.engine.connect() as connection:
+        for index in partial:
+            if connection.dialect.name == "sqlite":
+                query = "SELECT sql FROM sqlite_master WHERE name = :name"
+            else:
+                query = "SELECT indexdef FROM pg_indexes WHERE indexname = :name"
+            definition = connection.execute(text(query), {"name": index.name}).scalar_one()
+            assert " WHERE " in definition, definition
