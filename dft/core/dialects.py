@@ -297,9 +297,11 @@ class deal_text_matches(FunctionElement[bool]):
     _is_implicitly_boolean = True
 
 
-@compiles(deal_text_matches, SQLITE)
-def _deal_text_sqlite(element: deal_text_matches, compiler: SQLCompiler, **kw: Any) -> str:
+def _in_sqlite_text_lists(
+    element: deal_text_matches, compiler: SQLCompiler, deal_id_prefix: str, **kw: Any
+) -> str:
     deal_id, phrase, _pattern = (compiler.process(c, **kw) for c in element.clauses)
+    deal_id = deal_id_prefix + deal_id
     # Two rowid lists joined by OR (SQLite's MULTI-INDEX OR): a UNION in a subquery
     # would look every matching deal up twice. The FTS5 trigram tokenizer finds a
     # quoted phrase anywhere in the text.
@@ -308,6 +310,11 @@ def _deal_text_sqlite(element: deal_text_matches, compiler: SQLCompiler, **kw: A
         f" OR {deal_id} IN (SELECT deal_id FROM follow_ups WHERE id IN"
         f" (SELECT rowid FROM follow_ups_search WHERE follow_ups_search MATCH {phrase})))"
     )
+
+
+@compiles(deal_text_matches, SQLITE)
+def _deal_text_sqlite(element: deal_text_matches, compiler: SQLCompiler, **kw: Any) -> str:
+    return _in_sqlite_text_lists(element, compiler, "", **kw)
 
 
 @compiles(deal_text_matches)
@@ -332,14 +339,9 @@ class deal_text_probed(deal_text_matches):
 
 @compiles(deal_text_probed, SQLITE)
 def _deal_text_probed_sqlite(element: deal_text_probed, compiler: SQLCompiler, **kw: Any) -> str:
-    deal_id, phrase, _pattern = (compiler.process(c, **kw) for c in element.clauses)
     # The unary + keeps the planner from answering the lists by rowid lookups: it
     # reads the index the ORDER BY follows and tests each deal against both lists.
-    return (
-        f"(+{deal_id} IN (SELECT rowid FROM deals_search WHERE deals_search MATCH {phrase})"
-        f" OR +{deal_id} IN (SELECT deal_id FROM follow_ups WHERE id IN"
-        f" (SELECT rowid FROM follow_ups_search WHERE follow_ups_search MATCH {phrase})))"
-    )
+    return _in_sqlite_text_lists(element, compiler, "+", **kw)
 
 
 compiles(deal_text_probed)(_deal_text_default)  # PostgreSQL's planner picks its own way
