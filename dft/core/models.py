@@ -8,7 +8,6 @@ from __future__ import annotations
 
 from datetime import date, datetime
 from enum import StrEnum
-from typing import Any
 
 from sqlalchemy import (
     BigInteger,
@@ -40,7 +39,12 @@ from dft.core.choices import (
 from dft.core.clock import utc_now
 from dft.core.dialects import create_search_indexes, partial_index
 from dft.core.identity import current_user
-from dft.core.search import call_search_text, deal_search_text
+from dft.core.search import (
+    call_search_text,
+    deal_search_text,
+    inserted_call_search_text,
+    inserted_deal_search_text,
+)
 
 # Named constraints are what let Alembic's batch mode rebuild SQLite tables.
 NAMING_CONVENTION = {
@@ -197,7 +201,7 @@ class Deal(Base):
     # Client name, contract number and notes folded for search (dft/core/search.py):
     # filled on every insert, also a bulk one, and by the ORM on every update.
     search_text: Mapped[str] = mapped_column(
-        Text, default=lambda context: _deal_search_text(context), server_default=""
+        Text, default=inserted_deal_search_text, server_default=""
     )
     created_at: Mapped[datetime] = mapped_column(DateTime, default=utc_now)
     updated_at: Mapped[datetime] = mapped_column(DateTime, default=utc_now, onupdate=utc_now)
@@ -341,7 +345,7 @@ class FollowUp(Base):
     notes: Mapped[str] = mapped_column(Text, server_default="")
     # Notes and the client's words folded for search, like Deal.search_text.
     search_text: Mapped[str] = mapped_column(
-        Text, default=lambda context: _call_search_text(context), server_default=""
+        Text, default=inserted_call_search_text, server_default=""
     )
     created_at: Mapped[datetime] = mapped_column(DateTime, default=utc_now)
     updated_at: Mapped[datetime] = mapped_column(DateTime, default=utc_now, onupdate=utc_now)
@@ -466,17 +470,6 @@ class DealChange(Base):
 
 
 # -- Text search: the folded copy follows every write -------------------------------------
-
-
-def _deal_search_text(context: Any) -> str:
-    """The default of a bulk INSERT without search_text: from the row's own values."""
-    row = context.get_current_parameters()
-    return deal_search_text(row.get("client_name"), row.get("contract_number"), row.get("notes"))
-
-
-def _call_search_text(context: Any) -> str:
-    row = context.get_current_parameters()
-    return call_search_text(row.get("notes"), row.get("client_words"))
 
 
 @event.listens_for(Deal, "before_insert")

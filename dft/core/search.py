@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import unicodedata
 from collections.abc import Sequence
+from typing import Any
 
 # Shorter terms have no trigram to look up: they scan the folded text instead.
 TRIGRAM = 3
@@ -66,6 +67,19 @@ def deal_search_texts(
 def call_search_text(notes: str | None, client_words: str | None) -> str:
     """What a search looks through on a call, folded."""
     return "\n".join(fold(v) for v in (notes, client_words) if v)
+
+
+def inserted_deal_search_text(context: Any) -> str:
+    """The default of an INSERT without search_text (a bulk one too): from the row's
+    own values (``context``: SQLAlchemy's execution context)."""
+    row = context.get_current_parameters()
+    return deal_search_text(row.get("client_name"), row.get("contract_number"), row.get("notes"))
+
+
+def inserted_call_search_text(context: Any) -> str:
+    """The same for a follow-up call: its notes and the client's words."""
+    row = context.get_current_parameters()
+    return call_search_text(row.get("notes"), row.get("client_words"))
 
 
 def like_pattern(folded: str) -> str:
