@@ -112,6 +112,10 @@ def _holds_nul_default(element: holds_nul, compiler: SQLCompiler, **kw: Any) -> 
     return "false"
 
 
+# Where a partial index keeps its condition for PostgreSQL (Index.info).
+WHERE = "partial_index_where"
+
+
 def partial_index(name: str, *columns: str, where: str, unique: bool = False) -> Index:
     """An index over the rows matching ``where`` only, on both databases."""
     condition = text(where)
@@ -119,9 +123,6 @@ def partial_index(name: str, *columns: str, where: str, unique: bool = False) ->
     # postgresql_where here would load SQLAlchemy's PostgreSQL dialect in every
     # process that imports the models, 40 ms of each start on SQLite too.
     return Index(name, *columns, unique=unique, sqlite_where=condition, info={WHERE: condition})
-
-
-WHERE = "partial_index_where"
 
 
 @event.listens_for(Index, "before_create")
