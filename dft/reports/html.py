@@ -33,6 +33,11 @@ td.num { text-align: right; white-space: nowrap; }
 tr:nth-child(even) td { background: #F3F6FA; }
 figure { margin: 0.5em 0; } figure svg { max-width: 100%; height: auto; }
 """
+# The style for Qt's rich text (the app's preview), which lays out collapsed borders
+# slowly: 65 ms against 37 for the preview's page. Its tables look the same with no
+# spacing between cells, which TABLE asks for (a browser goes by the collapse).
+QT_STYLE = STYLE.replace("border-collapse: collapse; ", "")
+TABLE = "<table cellspacing=0>"
 
 
 def _svg(figure: Figure) -> str:
@@ -56,7 +61,7 @@ def _table(table: Table, title: bool = True) -> str:
     )
     heading = f"<h2>{escape(table.title)}</h2>" if title else ""
     note = f"<p class=note>{escape(table.note)}</p>" if table.note else ""
-    body = f"<table><tr>{head}</tr>{rows}</table>" if table.rows else "<p class=note>None.</p>"
+    body = f"{TABLE}<tr>{head}</tr>{rows}</table>" if table.rows else "<p class=note>None.</p>"
     return heading + note + body
 
 
@@ -71,21 +76,34 @@ def inline_svg(_key: str, figure: Figure) -> str:
 def report_html(
     report: MonthlyReport, chart: ChartTag = inline_svg, *, max_deals: int | None = None
 ) -> str:
-    """The page; ``chart`` turns each figure into markup (inline SVG by default; the
-    app's preview, which cannot show SVG, passes one that uses images). ``max_deals``
-    caps the list of the month's deals, as the app's preview does."""
+    """The page; ``chart`` turns each figure into markup (inline SVG by default).
+    ``max_deals`` caps the list of the month's deals."""
+    head = (
+        f"<!doctype html><html lang=en><head><meta charset=utf-8>"
+        f"<title>{escape(report.title)}</title><style>{STYLE}</style></head><body>"
+    )
+    sections = report_sections(report, chart, max_deals=max_deals)
+    return "\n".join([head, *sections, "</body></html>"])
+
+
+def report_sections(
+    report: MonthlyReport, chart: ChartTag, *, max_deals: int | None = None
+) -> list[str]:
+    """The page's body as a list of headings, paragraphs, charts and tables, in order.
+
+    The app's preview, which cannot show SVG, passes a ``chart`` that uses images and
+    adds the sections one at a time (dft/ui/dialogs/report_dialog.py).
+    """
     tables = {t.key: t for t in report_tables(report)}
     headline = "".join(
         f"<tr><td>{escape(label)}</td><td class=num>{escape(format_cell(value, kind))}</td></tr>"
         for label, value, kind in headline_rows(report)
     )
     parts = [
-        f"<!doctype html><html lang=en><head><meta charset=utf-8>"
-        f"<title>{escape(report.title)}</title><style>{STYLE}</style></head><body>",
         f"<h1>{escape(report.title)}</h1>",
         f"<p class=sub>Scope: {escape(report.scope.describe())} · generated "
         f"{report.generated_at:%Y-%m-%d %H:%M}</p>",
-        f"<h2>Headline</h2><table>{headline}</table>",
+        f"<h2>Headline</h2>{TABLE}{headline}</table>",
     ]
     if not report.deal_count:
         parts.append(
@@ -128,8 +146,7 @@ def report_html(
                 "Excel and CSV list them all.",
             )
         parts.append(_table(deals))
-    parts.append("</body></html>")
-    return "\n".join(parts)
+    return parts
 
 
 def write_html(report: MonthlyReport, path: Path) -> None:

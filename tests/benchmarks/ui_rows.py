@@ -9,7 +9,7 @@ Each row beside a baseline taken in the same run:
 - the PDF report and the dashboard's refresh against their own SQL, recorded while
   they run and replayed through plain ``sqlite3`` ("its raw queries");
 - the report preview: the longest the GUI thread stays away from its event loop
-  while the preview builds (a 5 ms timer records the gaps).
+  while the preview builds and Qt lays its page out (a 5 ms timer records the gaps).
 """
 
 from __future__ import annotations
@@ -265,24 +265,28 @@ class StallMeter:
 def _gui_context(path: Path) -> Any:
     os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
     from PySide6.QtCore import QSettings
-    from PySide6.QtWidgets import QApplication
 
     from dft.core.startup import pause_collection, started
     from dft.store.database import open_database
     from dft.store.location import sqlite_url
+    from dft.ui.app import create_application
     from dft.ui.context import AppContext
 
     pause_collection()  # the app's start, as `dft` runs it (dft/cli/parser.py main)
-    QApplication.instance() or QApplication([])
+    create_application()
     database = open_database(sqlite_url(path), daily_backup=False)
     started()
     settings = QSettings(str(path.with_suffix(".ini")), QSettings.Format.IniFormat)
     return AppContext(database, settings, today=lambda: TODAY)
 
 
+LAID_OUT_WITHIN_MS = 500
+
+
 def bench_preview(path: Path, deals: int, runs: int) -> list[Row]:
-    """Reports > Monthly report: the longest stall of the GUI thread while it builds."""
-    from PySide6.QtCore import QEventLoop
+    """Reports > Monthly report: the longest stall of the GUI thread while it builds
+    and for half a second after, while Qt lays the page out."""
+    from PySide6.QtCore import QEventLoop, QTimer
 
     from dft.ui.dialogs.report_dialog import MonthlyReportDialog
 
@@ -300,6 +304,10 @@ def bench_preview(path: Path, deals: int, runs: int) -> list[Row]:
             if dialog.building:
                 loop.exec()
             durations.append(time.perf_counter() - start)
+            # Qt lays the page out on the GUI thread once it is shown, in steps.
+            settle = QEventLoop()
+            QTimer.singleShot(LAID_OUT_WITHIN_MS, settle.quit)
+            settle.exec()
             stalls.append(meter.stop())
             assert dialog.report is not None
             dialog.close()
@@ -308,7 +316,7 @@ def bench_preview(path: Path, deals: int, runs: int) -> list[Row]:
         context.database.close()
     stall, took = statistics.median(stalls), statistics.median(durations)
     return [
-        Row(f"longest GUI stall while the report preview builds, {deals:,} deals",
+        Row(f"longest GUI stall while the report preview builds and shows, {deals:,} deals",
             fmt(stall), f"built in {fmt(took)}", None, "< 50 ms (goal 16 ms)", stall < 0.05),
     ]  # fmt: skip
 

@@ -377,3 +377,17 @@ def test_an_unticked_box_is_visible_on_the_dark_palette(qtbot: Any, in_a_list: b
     fusion = QStyleFactory.create("Fusion")
     assert box_contrast(FusionStyle()) > box_contrast(fusion)
     assert box_contrast(FusionStyle()) >= 60
+
+
+def test_the_application_hands_python_s_lock_to_the_gui_thread_quickly(qtbot: Any) -> None:
+    import sys
+
+    from dft.ui.app import GUI_SWITCH_INTERVAL, create_application
+
+    before = sys.getswitchinterval()
+    try:
+        sys.setswitchinterval(0.005)
+        create_application()
+        assert sys.getswitchinterval() == pytest.approx(GUI_SWITCH_INTERVAL)
+    finally:
+        sys.setswitchinterval(before)

@@ -125,3 +125,49 @@ def test_a_new_month_chosen_while_building_replaces_the_running_preview(
     assert report_dialog.report is not None
     assert report_dialog.report.month == date(2026, 9, 1)
     assert "September 2026" in report_dialog.status.text()
+
+
+def test_the_preview_page_has_every_section_in_order_each_on_its_own_lines(
+    dialog: MonthlyReportDialog,
+) -> None:
+    from dft.reports.html import report_html
+
+    assert dialog.report is not None
+    lines = dialog.preview.toPlainText().splitlines()
+    # The HTML report's headings, in its order (the preview adds its page a section
+    # at a time, and no section may run into the one before it).
+    page = report_html(dialog.report)
+    headings = [h.split("</h2>")[0] for h in page.split("<h2>")[1:]]
+    assert len(headings) > 10
+    at = 0
+    for heading in headings:  # some are also the label of a headline row
+        at = lines.index(heading.replace("&#x27;", "'"), at + 1)
+    assert lines[0] == dialog.report.title
+    assert lines[1].startswith("Scope: all salespeople and communities")
+
+
+def test_the_preview_tables_have_no_gaps_between_cells_and_charts_are_not_scaled(
+    dialog: MonthlyReportDialog,
+) -> None:
+    from PySide6.QtCore import QUrl
+    from PySide6.QtGui import QTextDocument, QTextImageFormat, QTextTable
+
+    from dft.ui.dialogs.report_dialog import PREVIEW_WIDTH
+
+    document = dialog.preview.document()
+    tables = [f for f in document.rootFrame().childFrames() if isinstance(f, QTextTable)]
+    assert len(tables) > 10
+    assert all(table.format().cellSpacing() == 0 for table in tables)
+    images = []
+    block = document.begin()
+    while block.isValid():
+        for fragment in (it.fragment() for it in block):
+            char_format = fragment.charFormat()
+            if char_format.isImageFormat():
+                images.append(QTextImageFormat(char_format))
+        block = block.next()
+    assert len(images) == 5  # headline, pareto, trend, control, cancellation
+    for image in images:
+        drawn = document.resource(QTextDocument.ResourceType.ImageResource, QUrl(image.name()))
+        assert 0 < drawn.width() <= PREVIEW_WIDTH
+        assert image.width() in (0, drawn.width())  # shown at the size it was drawn

@@ -9,7 +9,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from PySide6.QtCore import QThread, QUrl
-from PySide6.QtGui import QColor, QImage, QPalette, QTextDocument
+from PySide6.QtGui import QColor, QImage, QPalette, QTextCursor, QTextDocument
 from PySide6.QtPrintSupport import QPrintDialog, QPrinter
 from PySide6.QtWidgets import (
     QComboBox,
@@ -42,8 +42,9 @@ SAVE_FILTERS = "PDF report (*.pdf);;Excel workbook (*.xlsx);;CSV data (*.csv);;W
 MONTHS_OFFERED = 36
 PREVIEW_DPI = 110
 PREVIEW_WIDTH = 760  # pixels: a chart no wider than the page of the preview
-# Deals listed on screen. Qt parses the page in one call that holds Python's
-# lock, stalling the window meanwhile: 500 deals took 70-100 ms, 100 take 20.
+PAGE_MARGIN = 28  # pixels around the page (the HTML report's body has a margin)
+# Deals listed on screen. Qt lays the page out on the GUI thread, the deals' table
+# in one step that stalls the window: about 30 ms for 100 deals.
 # A saved PDF lists 500 (dft/reports/tables.py MAX_LISTED_DEALS), Excel and CSV all.
 PREVIEW_DEALS = 100
 # The preview's steps: the report's figures, its charts (headline, pareto, trend,
@@ -63,7 +64,7 @@ def build_preview(
     context: AppContext, month: date, scope: ReportScope, gui_thread: QThread, progress: Progress
 ) -> Preview:
     """The report and its page, charts drawn (runs in a worker thread, no Qt widgets)."""
-    from dft.reports.html import report_html  # the first time, matplotlib with it
+    from dft.reports.html import QT_STYLE, report_sections  # the first time, matplotlib too
 
     libraries_loaded()
 
@@ -81,21 +82,32 @@ def build_preview(
     charts: dict[str, bytes] = {}
 
     def chart(key: str, figure: Figure) -> str:
+        # Drawn at the size it is shown: a page that scaled it would do so at each paint.
+        dpi = min(PREVIEW_DPI, PREVIEW_WIDTH / figure.get_figwidth())
         buffer = io.BytesIO()
-        figure.savefig(buffer, format="png", dpi=PREVIEW_DPI)
+        figure.savefig(buffer, format="png", dpi=dpi)
         charts[key] = buffer.getvalue()
         step(min(1 + len(charts), PREVIEW_STEPS - 1))
-        width = min(round(figure.get_figwidth() * PREVIEW_DPI), PREVIEW_WIDTH)
-        return f'<p><img src="chart://{key}" width="{width}"></p>'
+        return f'<p><img src="chart://{key}"></p>'
 
-    html = report_html(report, chart, max_deals=PREVIEW_DEALS)
-    # The page is parsed here, not on the GUI thread.
+    sections = report_sections(report, chart, max_deals=PREVIEW_DEALS)
+    # The page is parsed here, not on the GUI thread, and a section at a time: each
+    # parse is a call that holds Python's lock, and the whole page in one call kept
+    # the window waiting 40 ms. (It is laid out on the GUI thread, where Qt does it in
+    # steps: a layout made here would keep this thread's fonts, gone when it ends.)
     document = QTextDocument()
+    document.setDefaultStyleSheet(QT_STYLE)
+    document.setDocumentMargin(PAGE_MARGIN)
     for key, png in charts.items():
+        image = QImage.fromData(png)
         document.addResource(
-            QTextDocument.ResourceType.ImageResource, QUrl(f"chart://{key}"), QImage.fromData(png)
+            QTextDocument.ResourceType.ImageResource, QUrl(f"chart://{key}"), image
         )
-    document.setHtml(html)
+    cursor = QTextCursor(document)
+    for index, section in enumerate(sections):
+        if index:
+            cursor.insertBlock()  # each section starts a paragraph of its own
+        cursor.insertHtml(section)
     document.moveToThread(gui_thread)
     step(PREVIEW_STEPS)
     return Preview(report, document)
