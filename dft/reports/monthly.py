@@ -6,6 +6,7 @@ four formats cannot disagree.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, replace
 from datetime import date, datetime, timedelta
 
@@ -103,6 +104,19 @@ class OverdueCall:
 
 
 @dataclass(frozen=True)
+class ReportCharts:
+    """What the report's charts show: read before the rest of its figures, so that
+    a PDF's charts can be drawn while the rest is read (dft/reports/chart_process.py)."""
+
+    deal_count: int
+    categories: tuple[Slice, ...]
+    causes: tuple[Slice, ...]
+    trend: MonthlyTrend
+    control: ControlChart
+    cancellation: CancellationRate
+
+
+@dataclass(frozen=True)
 class MonthlyReport:
     """Everything the monthly report shows, computed once for every format."""
 
@@ -141,6 +155,18 @@ class MonthlyReport:
     def deal_count(self) -> int:
         """How many deals fell through in the month."""
         return self.comparison.current.deals
+
+    @property
+    def charts(self) -> ReportCharts:
+        """What its charts show."""
+        return ReportCharts(
+            self.deal_count,
+            self.categories,
+            self.causes,
+            self.trend,
+            self.control,
+            self.cancellation,
+        )
 
     @property
     def lists_every_deal(self) -> bool:
@@ -192,32 +218,52 @@ def build_monthly_report(
     today: date | None = None,
     generated_at: datetime | None = None,
     deal_limit: int | None = None,
+    charts_known: Callable[[ReportCharts], object] | None = None,
 ) -> MonthlyReport:
     """The month's report. ``deal_limit`` lists only the first deals of the month
     (the PDF shows 500), and only the first overdue calls, sparing the query for the
-    rest on a large database."""
+    rest on a large database. ``charts_known`` is told what the charts show as soon as
+    it is read, before the rest."""
     scope = scope or ReportScope()
     today = today or date.today()
     first = month_start(month)
     last = add_months(first, 1) - timedelta(days=1)
     base = replace(resolve_scope(session, scope), today=today)
     in_month = replace(base, fell_from=first, fell_to=last)
-    changed, _people = changed_causes(session, in_month)
     # One query for the 24 months the control chart needs; the trend is its tail.
     long_trend = monthly_trend(session, base, first, CONTROL_MONTHS)
     trend = long_trend.last(TREND_MONTHS)
+    comparison = compare_month(session, first, base, long_trend)
+    charts = ReportCharts(
+        deal_count=comparison.current.deals,
+        categories=comparison.current.categories,  # the month's own, read once
+        causes=tuple(by_cause(session, in_month)),
+        trend=trend,
+        control=control_from_trend(long_trend, controllable_by_category(session)),
+        cancellation=cancellation_from(
+            {m: trend.month_total(m) for m in trend.months},
+            contracts_signed_by_month(
+                session, trend.months[0], trend.months[-1], base.salesperson_ids
+            ),
+            list(trend.months),
+            benchmark_rate(session),
+            comparable_with_contracts(base),
+        ),
+    )
+    if charts_known is not None:
+        charts_known(charts)
+    changed, _people = changed_causes(session, in_month)
     costs = month_costs(session, in_month)
     # Calibration, callers and win-backs read the month's calls in one pass.
     calls = call_figures(session, in_month)
-    comparison = compare_month(session, first, base, long_trend)
     follow_ups = follow_up_metrics(session, in_month, today)
     return MonthlyReport(
         month=first,
         scope=scope,
         generated_at=generated_at or datetime.now().replace(microsecond=0),
         comparison=comparison,
-        categories=comparison.current.categories,  # the month's own, read once
-        causes=tuple(by_cause(session, in_month)),
+        categories=charts.categories,
+        causes=charts.causes,
         roles=tuple(by_responsible_role(session, in_month)),
         lead_sources=tuple(by_lead_source(session, in_month)),
         follow_ups=follow_ups,
@@ -235,18 +281,10 @@ def build_monthly_report(
         recovery=recovery(session, in_month),
         calibration=tuple(calibration_from(session, calls)),
         callers=callers_from(session, calls),
-        control=control_from_trend(long_trend, controllable_by_category(session)),
+        control=charts.control,
         cost=costs[0],
         cost_by_cause=tuple(costs[1]),
-        cancellation=cancellation_from(
-            {m: trend.month_total(m) for m in trend.months},
-            contracts_signed_by_month(
-                session, trend.months[0], trend.months[-1], base.salesperson_ids
-            ),
-            list(trend.months),
-            benchmark_rate(session),
-            comparable_with_contracts(base),
-        ),
+        cancellation=charts.cancellation,
         win_backs=win_backs_from(session, calls),
     )
 

@@ -7,9 +7,6 @@ from pathlib import Path
 from typing import Any
 from xml.sax.saxutils import escape
 
-from matplotlib.backends.backend_agg import FigureCanvasAgg
-from matplotlib.figure import Figure
-from PIL import Image as PILImage
 from reportlab.lib.pagesizes import LETTER
 from reportlab.lib.styles import ParagraphStyle
 from reportlab.lib.units import inch
@@ -29,7 +26,8 @@ from dft.analytics import charts, insight_charts
 from dft.analytics.split import percent_pair
 from dft.core.money import format_cents
 from dft.core.words import count_of
-from dft.reports.monthly import MAX_LISTED_CALLS, MonthlyReport
+from dft.reports.chart_process import OrderedChart, Pixels
+from dft.reports.monthly import MAX_LISTED_CALLS, MonthlyReport, ReportCharts
 from dft.reports.pdf_fonts import SANS, body_font_has, register_fonts
 from dft.reports.pdf_paging import PagedTable, RowGroup
 from dft.reports.pdf_styles import (
@@ -72,32 +70,55 @@ CHART_DPI = 200
 
 
 class Picture(Flowable):
-    """Pixels drawn ``width`` wide, centred, as reportlab's Image does with a file."""
+    """A chart drawn ``width`` wide, centred, as reportlab's Image does with a file.
+    Its pixels are awaited when it is first laid out (they may be drawn elsewhere)."""
 
-    def __init__(self, pixels: PILImage.Image, width: float, height: float) -> None:
+    def __init__(self, chart: OrderedChart, width: float) -> None:
         super().__init__()
-        self._pixels = ImageReader(pixels)
-        self.drawWidth, self.drawHeight = width, height
+        self._chart = chart
+        self._pixels: Pixels | None = None
+        self.drawWidth, self.drawHeight = width, 0.0
         self.hAlign = "CENTER"
+
+    def _drawn(self) -> Pixels:
+        if self._pixels is None:
+            self._pixels = self._chart.pixels()
+            inches_wide, inches_high = self._pixels.inches
+            self.drawHeight = self.drawWidth * inches_high / inches_wide
+        return self._pixels
 
     def wrap(self, availWidth: float, availHeight: float) -> tuple[float, float]:
         """Its size, whatever the room."""
+        self._drawn()
         return self.drawWidth, self.drawHeight
 
     def draw(self) -> None:
-        """The pixels, scaled to the size."""
-        self.canv.drawImage(self._pixels, 0, 0, self.drawWidth, self.drawHeight)
+        """The pixels, scaled to the size: taken as they are, no PNG in between."""
+        pixels = ImageReader(self._drawn().image())
+        self.canv.drawImage(pixels, 0, 0, self.drawWidth, self.drawHeight)
 
 
-def _figure_image(figure: Figure, width: float) -> Picture:
-    # Drawn straight into pixels that reportlab takes as they are: a PNG in between
-    # was encoded by matplotlib only to be decoded again by reportlab.
-    figure.set_dpi(CHART_DPI)
-    canvas = FigureCanvasAgg(figure)
-    canvas.draw()
-    pixels = PILImage.frombuffer("RGBA", canvas.get_width_height(), canvas.buffer_rgba())
-    fig_width, fig_height = figure.get_size_inches()
-    return Picture(pixels.convert("RGB"), width, width * fig_height / fig_width)
+PdfCharts = dict[str, OrderedChart]
+
+
+def order_pdf_charts(shown: ReportCharts) -> PdfCharts:
+    """The PDF's charts, ordered as soon as what they show is known: the drawing
+    process draws them while the rest of the report is read and laid out. In the
+    page's order, the first being wanted first."""
+    ordered: PdfCharts = {}
+    if shown.deal_count:
+        ordered["headline"] = OrderedChart(
+            charts.headline_chart, shown.categories, title="By category", dpi=CHART_DPI
+        )
+        ordered["pareto"] = OrderedChart(charts.pareto_chart, shown.causes, title="", dpi=CHART_DPI)
+    ordered["trend"] = OrderedChart(charts.trend_chart, shown.trend, title="", dpi=CHART_DPI)
+    ordered["control"] = OrderedChart(
+        insight_charts.control_chart_figure, shown.control, dpi=CHART_DPI
+    )
+    ordered["cancellation"] = OrderedChart(
+        insight_charts.cancellation_chart, shown.cancellation, dpi=CHART_DPI
+    )
+    return ordered
 
 
 def _cell(value: Cell, kind: Kind) -> Paragraph | str:
@@ -245,6 +266,7 @@ def _deals_table(table: Table, width: float) -> list[Any]:
             group.style.append(("BACKGROUND", (0, 0), (-1, last), STRIPE))
         groups.append(group)
     grid = PagedTable(header, groups, widths, style, last_together=LAST_ROWS_TOGETHER)
+    grid.measure()  # now, while the drawing process draws the charts (order_pdf_charts)
     # The note in plain NOTE style: kept with the table, reportlab would lay the whole
     # table out to see whether both fit, and start a new page when they did not.
     return [Paragraph(escape(table.note), NOTE), grid] if table.note else [grid]
@@ -304,17 +326,22 @@ def _control_headline(report: MonthlyReport) -> list[Any]:
     return [Paragraph(f"<b>Is the change real?</b> {escape(latest.headline())}.", BODY)]
 
 
-def _trend_insights(report: MonthlyReport, tables: dict[str, Table], width: float) -> list[Any]:
+def _trend_insights(
+    report: MonthlyReport,
+    tables: dict[str, Table],
+    ordered: PdfCharts,
+    width: float,
+) -> list[Any]:
     """The control chart and the cancellation rate, then win-backs when there are deals."""
     story: list[Any] = [
         KeepTogether([
             Paragraph("Is the change real?", HEADING),
-            _figure_image(insight_charts.control_chart_figure(report.control), width),
+            Picture(ordered["control"], width),
             Paragraph(escape(CONTROL_NOTE), NOTE),
         ]),
         KeepTogether([
             Paragraph("Cancellation rate", HEADING),
-            _figure_image(insight_charts.cancellation_chart(report.cancellation), width * 0.9),
+            Picture(ordered["cancellation"], width * 0.9),
             *_table(tables["cancellation"], width * 0.7),
         ]),
     ]  # fmt: skip
@@ -350,8 +377,9 @@ def _fitting(value: str, box_width: float) -> ParagraphStyle:
     return ParagraphStyle("BigFitting", parent=BIG, fontSize=size, leading=max(size + 4, 14))
 
 
-def write_pdf(report: MonthlyReport, path: Path) -> None:
-    """Write the report to ``path`` as a PDF."""
+def write_pdf(report: MonthlyReport, path: Path, ordered: PdfCharts | None = None) -> None:
+    """Write the report to ``path`` as a PDF; ``ordered``: its charts, if they were
+    ordered while it was read (:func:`order_pdf_charts`)."""
     register_fonts()
     width = LETTER[0] - 2 * MARGIN
     document = SimpleDocTemplate(
@@ -365,6 +393,7 @@ def write_pdf(report: MonthlyReport, path: Path) -> None:
         author="DFT Tracker",
         subject=f"Lost contracts, {report.month.strftime('%B %Y')}",
     )
+    ordered = ordered or order_pdf_charts(report.charts)
     tables = {t.key: t for t in report_tables(report)}
     story: list[Flowable] = [
         Paragraph(escape(report.title), TITLE),
@@ -393,13 +422,12 @@ def write_pdf(report: MonthlyReport, path: Path) -> None:
             Paragraph("<br/>".join(escape(line) for line in said), BODY),
             *_control_headline(report),
             KeepTogether([
-                _figure_image(charts.headline_chart(report.categories, title="By category"),
-                              width * 0.7),
+                Picture(ordered["headline"], width * 0.7),
                 *_table(tables["categories"], width),
             ]),
             KeepTogether([
                 Paragraph("Causes", HEADING),
-                _figure_image(charts.pareto_chart(report.causes, title=""), width * 0.8),
+                Picture(ordered["pareto"], width * 0.8),
             ]),
             *_table(tables["causes"], width),
             Paragraph("Who or what was responsible", HEADING),
@@ -423,11 +451,11 @@ def write_pdf(report: MonthlyReport, path: Path) -> None:
         KeepTogether(
             [
                 Paragraph("The last twelve months", HEADING),
-                _figure_image(charts.trend_chart(report.trend, title=""), width),
+                Picture(ordered["trend"], width),
             ]
         )
     )
-    story += _trend_insights(report, tables, width)
+    story += _trend_insights(report, tables, ordered, width)
     if report.deal_count:
         deals = capped(tables["deals"], MAX_LISTED_DEALS, "deals", total=report.deal_count)
         story += [

@@ -62,9 +62,9 @@ class PagedTable(Flowable):
         # again under the header, as reportlab draws it.
         self._rule_above = rule_above
 
-    def _measure(self) -> float:
+    def measure(self) -> float:
         """The header's height; every group's row heights, measured once by reportlab
-        itself on one table of all the rows."""
+        itself on one table of all the rows (now, or at the first layout)."""
         if self._header_height is None:
             whole = self._table(self._groups, measured=False)
             whole.wrap(sum(self._widths), 1e9)
@@ -93,7 +93,7 @@ class PagedTable(Flowable):
 
     def wrap(self, availWidth: float, availHeight: float) -> tuple[float, float]:
         """The whole table's size (reportlab splits it when it does not fit)."""
-        header = self._measure()
+        header = self.measure()
         self.width = sum(self._widths)
         self.height = header + sum(sum(g.heights) for g in self._groups)
         return self.width, self.height
@@ -101,7 +101,7 @@ class PagedTable(Flowable):
     def split(self, availWidth: float, availHeight: float) -> list[Flowable]:
         """The groups that fit in ``availHeight`` as a table, and the rest still paged;
         nothing when not even the first group fits."""
-        room = availHeight - self._measure()
+        room = availHeight - self.measure()
         fit, used = 0, 0.0
         for group in self._groups:
             used += sum(group.heights)

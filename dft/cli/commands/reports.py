@@ -104,8 +104,8 @@ def cmd_report(args: argparse.Namespace) -> int:
 
     from dft.core.dates import parse_month
     from dft.core.words import count_of
-    from dft.reports.monthly import ReportScope, build_monthly_report
-    from dft.reports.render import WRITERS, deal_limit_for, write_report
+    from dft.reports.monthly import ReportScope
+    from dft.reports.render import WRITERS, read_report_for, write_report
 
     month = parse_month(args.month, "--month")
     out = Path(args.out).expanduser().resolve()
@@ -118,8 +118,9 @@ def cmd_report(args: argparse.Namespace) -> int:
     scope = ReportScope(salesperson=args.salesperson, community=args.community)
 
     def work(session: Session) -> int:
-        report = build_monthly_report(session, month, scope, deal_limit=deal_limit_for(out))
-        write_report(report, out)
+        read = read_report_for(session, out, month, scope)
+        report = read.report
+        write_report(report, out, read.pdf_charts)
         print(
             f"Wrote the {report.month:%B %Y} report ({count_of(report.deal_count, 'deal')}) "
             f"to {out}"

@@ -269,15 +269,13 @@ class MonthlyReportDialog(QDialog):
         sessions = self._context.read_sessions
 
         def work(progress: Progress) -> Path:
-            from dft.reports.render import deal_limit_for, write_report
+            from dft.reports.render import read_report_for, write_report
 
             progress(0, 2)
             with sessions.begin() as session:
-                report = build_monthly_report(
-                    session, month, scope, today=today, deal_limit=deal_limit_for(target)
-                )
+                read = read_report_for(session, target, month, scope, today=today)
             progress(1, 2)
-            write_report(report, target)
+            write_report(read.report, target, read.pdf_charts)
             progress(2, 2)
             return target
 
