@@ -19,7 +19,7 @@ import os
 import pickle
 import zlib
 from collections.abc import Callable
-from concurrent.futures import Future, ProcessPoolExecutor
+from concurrent.futures import Future, ProcessPoolExecutor, wait
 from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
@@ -90,13 +90,14 @@ def _loaded() -> None:
 
 
 _process: ProcessPoolExecutor | None = None
+_started: Future[None] | None = None  # done once the process has loaded its libraries
 
 
 def start_drawing_process() -> None:
     """Start the process that draws charts, if it is not running and can help: it
-    takes about half a second to load matplotlib, so start it before the report's SQL.
+    takes most of a second to load matplotlib, so start it before the report's SQL.
     On a single core, it would only take turns with this process: nothing is started."""
-    global _process
+    global _process, _started
     if _process is not None or (os.cpu_count() or 1) < 2:
         return
     try:
@@ -107,20 +108,34 @@ def start_drawing_process() -> None:
             mp_context=multiprocessing.get_context("spawn"),
             initializer=_load_libraries,
         )
-        _process.submit(_loaded)
+        _started = _process.submit(_loaded)
     except (OSError, RuntimeError) as error:  # no processes allowed here: draw here
         log.warning(
             "Charts are drawn in this process: the drawing process did not start (%s)", error
         )
-        _process = None
+        _process = _started = None
+
+
+def drawing_process_ready(timeout: float | None = None) -> bool:
+    """Whether the drawing process runs and has loaded its libraries (waiting up to
+    ``timeout`` seconds for it; None: not at all)."""
+    if _started is None:
+        return False
+    if timeout is not None:
+        wait([_started], timeout)
+    return _started.done() and _started.exception() is None
 
 
 def stop_drawing_process() -> None:
-    """Stop the drawing process (it is stopped at exit anyway)."""
-    global _process
+    """Stop the drawing process now, even while it loads its libraries (a command
+    that wrote its report on a small database would otherwise wait for that)."""
+    global _process, _started
     if _process is not None:
+        # The executor has no public way to stop a worker that is busy loading.
+        for worker in list(getattr(_process, "_processes", {}).values()):
+            worker.terminate()
         _process.shutdown(wait=True, cancel_futures=True)
-        _process = None
+    _process = _started = None
 
 
 def drawing_process_running() -> bool:
@@ -141,12 +156,17 @@ class OrderedChart:
                 _gave_up()
 
     def pixels(self) -> Pixels:
-        """The chart's pixels, once drawn (here, if there is no drawing process)."""
+        """The chart's pixels, once drawn: here, if there is no drawing process or it
+        is still loading its libraries (on a small database, the report is written
+        sooner than the process starts)."""
         if self._future is not None:
-            try:
-                return self._future.result()
-            except BrokenProcessPool:
-                _gave_up()
+            if self._future.done() or drawing_process_ready():
+                try:
+                    return self._future.result()
+                except BrokenProcessPool:
+                    _gave_up()
+            else:
+                self._future.cancel()
         return draw(*self._order)
 
 
@@ -162,8 +182,8 @@ def _can_be_sent(chart: Chart, args: tuple[Any, ...], options: dict[str, Any]) -
 
 def _gave_up() -> None:
     """The drawing process died (killed, out of memory): charts are drawn here now."""
-    global _process
+    global _process, _started
     log.warning("The drawing process stopped; charts are drawn in this process")
     if _process is not None:
         _process.shutdown(wait=False, cancel_futures=True)
-    _process = None
+    _process = _started = None

@@ -7,6 +7,7 @@ import os
 import signal
 from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
 
 import pytest
 from matplotlib.figure import Figure
@@ -17,6 +18,7 @@ from dft.reports import chart_process
 from dft.reports.chart_process import (
     OrderedChart,
     draw,
+    drawing_process_ready,
     drawing_process_running,
     start_drawing_process,
     stop_drawing_process,
@@ -30,7 +32,7 @@ from tests.reports.conftest import OCTOBER, TODAY
 @pytest.fixture
 def drawing_process() -> Iterator[None]:
     start_drawing_process()
-    assert drawing_process_running()
+    assert drawing_process_ready(timeout=60)
     yield
     stop_drawing_process()
 
@@ -121,3 +123,33 @@ def test_other_formats_start_no_process(
         read = read_report_for(session, tmp_path / "o.xlsx", OCTOBER, ReportScope(), today=TODAY)
     assert read.pdf_charts is None
     assert not drawing_process_running()
+
+
+def test_while_the_process_still_loads_a_chart_wanted_is_drawn_here(
+    october_report: MonthlyReport, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from concurrent.futures import Future
+
+    class Loading:  # a process that has not loaded its libraries yet
+        def submit(self, *_args: Any) -> Future[Any]:
+            return Future()
+
+    # As on a small database: the report is written before the process has started.
+    monkeypatch.setattr(chart_process, "_process", Loading())
+    monkeypatch.setattr(chart_process, "_started", Future())
+    ordered = OrderedChart(charts.trend_chart, october_report.trend, title="", dpi=50)
+    assert ordered._future is not None
+    assert ordered.pixels() == draw(charts.trend_chart, (october_report.trend,), {"title": ""}, 50)
+    assert ordered._future.cancelled()
+
+
+def test_stopping_ends_a_process_still_loading_its_libraries(no_drawing_process: None) -> None:
+    start_drawing_process()
+    running = chart_process._process
+    assert running is not None
+    workers = list(running._processes.values())  # type: ignore[attr-defined]
+    stop_drawing_process()
+    assert workers
+    assert all(not worker.is_alive() for worker in workers)
+    assert not drawing_process_running()
+    assert not drawing_process_ready()

@@ -104,6 +104,7 @@ def cmd_report(args: argparse.Namespace) -> int:
 
     from dft.core.dates import parse_month
     from dft.core.words import count_of
+    from dft.reports.chart_process import stop_drawing_process
     from dft.reports.monthly import ReportScope
     from dft.reports.render import WRITERS, read_report_for, write_report
 
@@ -118,9 +119,12 @@ def cmd_report(args: argparse.Namespace) -> int:
     scope = ReportScope(salesperson=args.salesperson, community=args.community)
 
     def work(session: Session) -> int:
-        read = read_report_for(session, out, month, scope)
-        report = read.report
-        write_report(report, out, read.pdf_charts)
+        try:
+            read = read_report_for(session, out, month, scope)
+            report = read.report
+            write_report(report, out, read.pdf_charts)
+        finally:
+            stop_drawing_process()
         print(
             f"Wrote the {report.month:%B %Y} report ({count_of(report.deal_count, 'deal')}) "
             f"to {out}"
