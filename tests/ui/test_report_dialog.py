@@ -10,6 +10,7 @@ import pytest
 from pypdf import PdfReader
 from PySide6.QtCore import Qt
 
+from dft.reports.chart_process import drawing_process_running
 from dft.ui import ask
 from dft.ui.context import AppContext
 from dft.ui.dialogs.report_dialog import MonthlyReportDialog
@@ -75,6 +76,7 @@ def test_saving_writes_the_chosen_month_to_the_file(
     text = "\n".join(page.extract_text() for page in PdfReader(target).pages)
     assert "Lost contracts report — September 2026" in text
     assert f"salesperson {person}" in text
+    assert not drawing_process_running()  # the charts' process is not kept idle
 
 
 def test_the_preview_builds_in_the_background_with_progress_and_can_be_stopped(

@@ -269,13 +269,17 @@ class MonthlyReportDialog(QDialog):
         sessions = self._context.read_sessions
 
         def work(progress: Progress) -> Path:
+            from dft.reports.chart_process import stop_drawing_process
             from dft.reports.render import read_report_for, write_report
 
             progress(0, 2)
-            with sessions.begin() as session:
-                read = read_report_for(session, target, month, scope, today=today)
-            progress(1, 2)
-            write_report(read.report, target, read.pdf_charts)
+            try:
+                with sessions.begin() as session:
+                    read = read_report_for(session, target, month, scope, today=today)
+                progress(1, 2)
+                write_report(read.report, target, read.pdf_charts)
+            finally:
+                stop_drawing_process()  # not kept idle beside the app
             progress(2, 2)
             return target
 
