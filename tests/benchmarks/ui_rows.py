@@ -286,7 +286,7 @@ LAID_OUT_WITHIN_MS = 500
 def bench_preview(path: Path, deals: int, runs: int) -> list[Row]:
     """Reports > Monthly report: the longest stall of the GUI thread while it builds
     and for half a second after, while Qt lays the page out."""
-    from PySide6.QtCore import QEventLoop, QTimer
+    from PySide6.QtCore import QCoreApplication, QEvent, QEventLoop, QTimer
 
     from dft.ui.dialogs.report_dialog import MonthlyReportDialog
 
@@ -310,8 +310,12 @@ def bench_preview(path: Path, deals: int, runs: int) -> list[Row]:
             settle.exec()
             stalls.append(meter.stop())
             assert dialog.report is not None
+            # Closed and gone before the next opens (else the next dialog's constructor,
+            # taking the name, would count the old one's teardown).
             dialog.close()
             dialog.deleteLater()
+            QCoreApplication.sendPostedEvents(None, QEvent.Type.DeferredDelete)
+            del dialog
     finally:
         context.database.close()
     stall, took = statistics.median(stalls), statistics.median(durations)
