@@ -151,3 +151,26 @@ def test_the_deals_table_starts_under_its_heading_and_repeats_its_header_on_ever
         assert "Cause" in page
     listed = [n for page in pages for n in re.findall(r"HX-202610-(\d+)/0\d", page)]
     assert len(listed) == len(set(listed)) == 100  # every listed deal once, none lost
+
+
+def test_rows_measured_a_few_groups_at_a_time_are_as_high_as_in_one_table(
+    database: Database, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from dft.reports import pdf_paging
+    from dft.reports.pdf_paging import PagedTable
+    from dft.reports.tables import report_tables
+
+    report = month_of(database, 60)
+    deals = next(table for table in report_tables(report) if table.key == "deals")
+    pdf.register_fonts()
+
+    def measured(together: int) -> list[float]:
+        monkeypatch.setattr(pdf_paging, "MEASURED_TOGETHER", together)
+        *_note, grid = pdf._deals_table(deals, pdf.LETTER[0] - 2 * pdf.MARGIN)
+        assert isinstance(grid, PagedTable)
+        return [grid.measure(), *(h for group in grid._groups for h in group.heights)]
+
+    one_table = measured(10_000)
+    assert measured(7) == one_table  # 60 deals in 9 tables, the last one short
+    assert len(one_table) > 60  # the header, the deals, their folded notes
+    assert len(set(one_table)) > 2  # names that wrap: not all rows alike
