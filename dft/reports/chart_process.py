@@ -19,7 +19,7 @@ import os
 import pickle
 import zlib
 from collections.abc import Callable
-from concurrent.futures import Future, ProcessPoolExecutor, wait
+from concurrent.futures import CancelledError, Future, ProcessPoolExecutor, wait
 from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
@@ -156,13 +156,15 @@ class OrderedChart:
                 _gave_up()
 
     def pixels(self) -> Pixels:
-        """The chart's pixels, once drawn: here, if there is no drawing process or it
-        is still loading its libraries (on a small database, the report is written
-        sooner than the process starts)."""
+        """The chart's pixels, once drawn: here, if there is no drawing process, it is
+        still loading its libraries (on a small database, the report is written
+        sooner than the process starts), or it was stopped meanwhile."""
         if self._future is not None:
             if self._future.done() or drawing_process_ready():
                 try:
                     return self._future.result()
+                except CancelledError:
+                    pass  # stopped (stop_drawing_process) before it drew this one
                 except BrokenProcessPool:
                     _gave_up()
             else:
@@ -183,7 +185,8 @@ def _can_be_sent(chart: Chart, args: tuple[Any, ...], options: dict[str, Any]) -
 def _gave_up() -> None:
     """The drawing process died (killed, out of memory): charts are drawn here now."""
     global _process, _started
+    if _process is None:  # stopped on purpose (stop_drawing_process): nothing to say
+        return
     log.warning("The drawing process stopped; charts are drawn in this process")
-    if _process is not None:
-        _process.shutdown(wait=False, cancel_futures=True)
+    _process.shutdown(wait=False, cancel_futures=True)
     _process = _started = None

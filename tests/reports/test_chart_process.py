@@ -153,3 +153,21 @@ def test_stopping_ends_a_process_still_loading_its_libraries(no_drawing_process:
     assert all(not worker.is_alive() for worker in workers)
     assert not drawing_process_running()
     assert not drawing_process_ready()
+
+
+def test_a_chart_ordered_before_the_process_is_stopped_is_still_drawn(
+    october_report: MonthlyReport, drawing_process: None, caplog: pytest.LogCaptureFixture
+) -> None:
+    from concurrent.futures import Future
+
+    here = draw(charts.trend_chart, (october_report.trend,), {"title": ""}, 50)
+    ordered = [OrderedChart(charts.trend_chart, october_report.trend, title="", dpi=50)]
+    # One whose turn had not come when the process was stopped: cancelled.
+    cancelled: Future[Any] = Future()
+    cancelled.cancel()
+    ordered.append(OrderedChart(charts.trend_chart, october_report.trend, title="", dpi=50))
+    ordered[1]._future = cancelled
+    with caplog.at_level(logging.WARNING, logger=chart_process.__name__):
+        stop_drawing_process()
+        assert [chart.pixels() for chart in ordered] == [here, here]
+    assert caplog.text == ""  # stopped on purpose: nothing to warn about
