@@ -25,6 +25,8 @@ from typing import Any
 import matplotlib
 from matplotlib import font_manager
 from matplotlib.figure import Figure
+from matplotlib.font_manager import FontProperties
+from matplotlib.textpath import TextToPath
 from matplotlib.ticker import FuncFormatter, MaxNLocator
 
 from dft.analytics.breakdowns import NO_CAUSE_YET, MonthlyTrend, Slice
@@ -50,6 +52,10 @@ CONTROLLABLE_COLOR = CATEGORY_COLORS["Customer service"]
 APART_COLOR = CATEGORY_COLORS[NO_CAUSE_YET]
 TITLE_SIZE = 11
 LABEL_SIZE = 9
+BAR_LABEL_ROOM = 10  # points: a bar label's gap from its bar, and some air after it
+LAYOUT_ROOM = 0.45  # inches of a figure's width that are neither axes nor names
+_TEXT_SIZES = TextToPath()
+_LABEL_FONT = FontProperties(size=LABEL_SIZE - 1)
 # Fonts with the scripts DejaVu Sans lacks (Chinese, Japanese, Korean, Arabic, Hebrew),
 # as Linux, Windows and macOS name them: matplotlib takes a glyph DejaVu lacks from
 # the first of these the computer has, so a name in any script is drawn, not boxes.
@@ -427,6 +433,31 @@ def _top_down(axes: Any, bars: int) -> None:
     axes.set_ylim(max(bars, 5) - 0.5, -0.5)
 
 
+def _room_for_bar_labels(
+    figure: Figure, values: Sequence[float], bar_labels: list[str], names: list[str]
+) -> float:
+    """Where the x axis ends so that each bar's label ends inside it: 30% past the
+    longest bar, or more where a long label on a long bar would run off the figure
+    (it did, cut, when the names beside the bars took the room). The axes' width is
+    estimated from the texts' own widths, so no layout is run for it."""
+    longest = max(values) if values else 1
+    end = longest * 1.3 or 1
+
+    def inches(text: str) -> float:
+        width, _height, _descent = _TEXT_SIZES.get_text_width_height_descent(
+            text, _LABEL_FONT, ismath=False
+        )
+        return float(width) / 72
+
+    widest_name = max((inches(line) for name in names for line in name.split("\n")), default=0)
+    axes_width = figure.get_figwidth() - widest_name - LAYOUT_ROOM
+    for value, text in zip(values, bar_labels, strict=True):
+        label = inches(text) + BAR_LABEL_ROOM / 72
+        if value > 0 and label < axes_width:  # else no axis would hold it
+            end = max(end, value * axes_width / (axes_width - label))
+    return end
+
+
 def _horizontal_bars(
     figure: Figure,
     title: str,
@@ -448,10 +479,11 @@ def _horizontal_bars(
         bar.set_picker(True)
     axes.bar_label(bars, labels=[literal(t) for t in bar_labels], fontsize=LABEL_SIZE - 1,
                    padding=3, color=theme.ink)  # fmt: skip
-    axes.set_yticks(positions, [literal(wrap_label(label)) for label in labels],
+    names = [wrap_label(label) for label in labels]
+    axes.set_yticks(positions, [literal(name) for name in names],
                     fontsize=LABEL_SIZE - 1)  # fmt: skip
     _top_down(axes, len(labels))
-    axes.set_xlim(0, (max(values) if values else 1) * 1.3 or 1)
+    axes.set_xlim(0, _room_for_bar_labels(figure, values, bar_labels, names))
     if money_axis:
         axes.xaxis.set_major_locator(MaxNLocator(nbins=4, steps=[1, 2, 2.5, 5, 10]))
         axes.xaxis.set_major_formatter(FuncFormatter(lambda x, _p: literal(money_tick(x))))

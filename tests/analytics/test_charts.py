@@ -240,6 +240,24 @@ def test_the_donut_legend_is_drawn_whole() -> None:
         assert inside(text.get_window_extent(renderer), figure)
 
 
+@pytest.mark.parametrize("dpi", [100, 110, 200])  # the dashboard, the preview, the PDF
+def test_every_bar_label_ends_on_the_figure_beside_long_names(dpi: int) -> None:
+    names = ["Staff too busy / unresponsive", "Phone tag / voicemail runaround",
+             "Poor communication, no updates", "Broken promise or missed deadline",
+             "Title, survey or easement problem"]  # fmt: skip
+    causes = [Slice(name, 12 - i, 1, Share(12 - i, 124), ref_id=i, category="Customer service",
+                    cumulative=(i + 1) / 10) for i, name in enumerate(names)]  # fmt: skip
+    figure = pareto_chart(causes)
+    figure.set_dpi(dpi)
+    renderer = drawn_extents(figure)
+    labels = figure.axes[0].texts
+    assert labels[0].get_text() == "12 (10%) · cum. 10%"
+    for label in labels:
+        box = label.get_window_extent(renderer)
+        assert inside(box, figure)
+        assert box.x1 <= figure.axes[0].get_window_extent(renderer).x1 + 1  # inside the axes
+
+
 def test_long_cause_names_wrap_at_spaces_and_stay_on_the_figure() -> None:
     names = ["Contractor unresponsive during the warranty walkthrough and the punch list",
              "Supercalifragilistic-design-center-upgrades", "Short"]  # fmt: skip
