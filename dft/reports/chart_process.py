@@ -5,9 +5,10 @@ its writing, a quarter of the whole report on a 1M-deal database. A second proce
 started while the report's SQL runs, draws them on the other core while reportlab
 lays out the tables (python -m tests.benchmarks, the PDF report row).
 
-The process is started by :func:`start_drawing_process`, once per app or command,
-where a PDF is about to be written. Without it (one core, a process that cannot be
-started, or none asked for, as in most tests), every chart is drawn here, as before.
+The process is started by :func:`start_drawing_process` where a PDF is about to be
+written (``dft report``, Save as) and stopped once it is. Without it (one core, a
+process that cannot be started, or none asked for, as in most tests), every chart is
+drawn here, as before.
 If the process dies, the chart is drawn here too: a report never fails for it.
 """
 
@@ -71,18 +72,12 @@ def draw(chart: Chart, args: tuple[Any, ...], options: dict[str, Any], dpi: floa
 
 
 def _load_libraries() -> None:
-    """The drawing process's start, while the report's SQL runs: what every chart
-    needs loaded, and one chart drawn, so that fonts and caches are warm for the first."""
-    from matplotlib.figure import Figure
+    """The drawing process's start, while the report's SQL runs: what every chart needs."""
+    import matplotlib.backends.backend_agg  # noqa: F401
+    import PIL.Image  # noqa: F401
 
-    from dft.analytics import charts, insight_charts  # noqa: F401 (loaded for later)
-
-    figure = Figure(figsize=(2, 1), layout="constrained")
-    axes = figure.subplots()
-    axes.bar(["a", "b"], [1, 2], label="c")
-    axes.set_title("Warm", fontweight="bold")
-    axes.legend()
-    draw(lambda: figure, (), {}, 100)
+    import dft.analytics.charts
+    import dft.analytics.insight_charts  # noqa: F401
 
 
 def _loaded() -> None:
